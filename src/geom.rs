@@ -1,0 +1,101 @@
+//! Plane geometry in map metres shared by terrain building, validation and
+//! the models: distances to polylines, polygon tests, segment walking.
+//! Only IEEE-exact operations (+, −, ×, ÷, sqrt) so results are the same on
+//! every platform.
+
+use crate::scenario::schema::Point;
+
+/// Distance from `p` to the segment `a`–`b`.
+pub fn dist_to_segment(p: Point, a: Point, b: Point) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (cx, cy) = (a.0 + t * dx, a.1 + t * dy);
+    ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt()
+}
+
+/// Distance from `p` to a polyline (infinite for an empty one).
+pub fn dist_to_polyline(p: Point, pts: &[Point]) -> f64 {
+    match pts {
+        [] => f64::INFINITY,
+        [a] => dist_to_segment(p, *a, *a),
+        _ => pts
+            .windows(2)
+            .map(|w| dist_to_segment(p, w[0], w[1]))
+            .fold(f64::INFINITY, f64::min),
+    }
+}
+
+/// Even–odd point-in-polygon test (the polygon closes itself).
+pub fn in_polygon(p: Point, poly: &[Point]) -> bool {
+    let n = poly.len();
+    if n < 3 {
+        return false;
+    }
+    let mut inside = false;
+    let mut j = n - 1;
+    for i in 0..n {
+        let (a, b) = (poly[i], poly[j]);
+        if (a.1 > p.1) != (b.1 > p.1) && p.0 < (b.0 - a.0) * (p.1 - a.1) / (b.1 - a.1) + a.0 {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+/// Signed area of a polygon (positive when counter-clockwise).
+pub fn polygon_area(poly: &[Point]) -> f64 {
+    let n = poly.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (poly[i], poly[(i + 1) % n]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum::<f64>()
+        / 2.0
+}
+
+/// Points every `step` metres along a segment, both ends included.
+pub fn sample_segment(a: Point, b: Point, step: f64) -> impl Iterator<Item = Point> {
+    let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+    let n = (len / step.max(1e-9)).ceil().max(1.0) as usize;
+    (0..=n).map(move |k| {
+        let t = k as f64 / n as f64;
+        (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
+    })
+}
+
+/// Whether segments p1–p2 and q1–q2 cross (touching counts).
+pub fn segments_cross(p1: Point, p2: Point, q1: Point, q2: Point) -> bool {
+    fn orient(a: Point, b: Point, c: Point) -> f64 {
+        (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+    }
+    let d1 = orient(q1, q2, p1);
+    let d2 = orient(q1, q2, p2);
+    let d3 = orient(p1, p2, q1);
+    let d4 = orient(p1, p2, q2);
+    (d1 * d2 <= 0.0) && (d3 * d4 <= 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_and_polygons() {
+        assert_eq!(dist_to_segment((0.0, 1.0), (-1.0, 0.0), (1.0, 0.0)), 1.0);
+        assert_eq!(dist_to_segment((3.0, 4.0), (0.0, 0.0), (0.0, 0.0)), 5.0);
+        let sq = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0)];
+        assert!(in_polygon((1.0, 1.0), &sq));
+        assert!(!in_polygon((3.0, 1.0), &sq));
+        assert_eq!(polygon_area(&sq), 4.0);
+        assert_eq!(sample_segment((0.0, 0.0), (10.0, 0.0), 2.5).count(), 5);
+        assert!(segments_cross((0.0, 0.0), (2.0, 2.0), (0.0, 2.0), (2.0, 0.0)));
+        assert!(!segments_cross((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)));
+    }
+}

@@ -1,0 +1,193 @@
+//! The `firstline` command line: validate scenarios and run drills headless.
+
+use clap::{Parser, Subcommand};
+use firstline::headless::{self, RunOptions};
+use firstline::record::atomic;
+use firstline::scenario;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "firstline",
+    version,
+    about = "Firstline 基层应急演练仿真系统 — township emergency drill simulator"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check scenario files; exit 0 when all are valid, 2 when any is not.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Run a drill headless to its end and print a summary.
+    Run {
+        file: PathBuf,
+        /// Random seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Stop after this many drill seconds.
+        #[arg(long, value_name = "SECONDS")]
+        until: Option<u32>,
+        /// Write the report JSON here.
+        #[arg(long, value_name = "PATH")]
+        report: Option<PathBuf>,
+        /// Write the event log here.
+        #[arg(long, value_name = "PATH")]
+        log: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { files } => validate(&files),
+        Command::Run {
+            file,
+            seed,
+            until,
+            report,
+            log,
+            quiet,
+        } => run(
+            file,
+            RunOptions {
+                seed,
+                until_s: until,
+                log,
+            },
+            report,
+            quiet,
+        ),
+    }
+}
+
+fn validate(files: &[PathBuf]) -> ExitCode {
+    let mut ok = true;
+    for f in files {
+        match scenario::load(f) {
+            Ok(l) => {
+                for w in &l.warnings {
+                    eprintln!("{w}");
+                }
+                let people: u32 = l
+                    .scenario
+                    .villages
+                    .iter()
+                    .flat_map(scenario::expand::households)
+                    .map(|h| h.members.total())
+                    .sum();
+                println!(
+                    "{}: valid ({}; {} villages, {} residents, {} roles)",
+                    f.display(),
+                    l.scenario.meta.id,
+                    l.scenario.villages.len(),
+                    people,
+                    l.scenario.roles.len()
+                );
+            }
+            Err(r) => {
+                ok = false;
+                eprintln!("{}", r.render());
+                let n = r.diagnostics.iter().filter(|d| d.is_error()).count();
+                eprintln!("{}: invalid ({n} error{})", f.display(), if n == 1 { "" } else { "s" });
+            }
+        }
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::from(2) }
+}
+
+fn run(file: PathBuf, opts: RunOptions, report_path: Option<PathBuf>, quiet: bool) -> ExitCode {
+    let loaded = match scenario::load(&file) {
+        Ok(l) => l,
+        Err(r) => {
+            eprintln!("{}", r.render());
+            return ExitCode::from(2);
+        }
+    };
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} drill {pos}/{len} ticks [{bar:40}] {per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now(); // wall time, printed to stderr only (allowed)
+    let outcome = headless::run(&loaded, &opts, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let r = &outcome.report;
+    println!("{}", summary_table(r));
+    eprintln!(
+        "ran {} drill seconds in {:.2} s wall time",
+        r.drill_seconds,
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(p) = report_path
+        && let Err(e) = atomic::write(&p, r.to_json().as_bytes())
+    {
+        eprintln!("error: cannot write the report to {}: {e}", p.display());
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn summary_table(r: &firstline::record::report::Report) -> String {
+    let rows = [
+        ("scenario", format!("{} ({})", r.scenario.id, r.scenario.title_zh)),
+        ("seed", r.seed.to_string()),
+        (
+            "drill time",
+            format!(
+                "{} s ({} ticks){}",
+                r.drill_seconds,
+                r.ticks,
+                if r.complete { "" } else { ", stopped early" }
+            ),
+        ),
+        (
+            "villages / households",
+            format!("{} / {}", r.summary.villages, r.summary.households),
+        ),
+        ("residents", r.summary.residents.to_string()),
+        ("events logged", r.summary.events.to_string()),
+        ("injects delivered", r.summary.injects_delivered.to_string()),
+        ("gauges", r.gauges.len().to_string()),
+        ("event log sha256", r.event_log_sha256[..16].to_string() + "…"),
+    ];
+    let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<w$}  {v}\n"));
+    }
+    for g in &r.gauges {
+        let max = g.samples.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
+        out.push_str(&format!(
+            "  gauge {:<w2$}  max {max:.3} {}\n",
+            g.id,
+            g.unit,
+            w2 = w.saturating_sub(6)
+        ));
+    }
+    out.trim_end().to_owned()
+}

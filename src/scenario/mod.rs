@@ -1,0 +1,94 @@
+//! The scenario language: schema (serde types), loading with source spans,
+//! household expansion and meaning checks. `load` is the one entry point the
+//! CLI, the runner and the tests use; it never panics, whatever the bytes.
+
+pub mod diagnostic;
+pub mod expand;
+pub mod load;
+pub mod locate;
+pub mod schema;
+pub mod validate;
+
+use diagnostic::{Diagnostic, Severity};
+use schema::Scenario;
+use std::path::{Path as FsPath, PathBuf};
+
+use crate::sim::terrain::TerrainGrid;
+
+/// A scenario that passed every check, with what a run needs besides it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    /// SHA-256 of the file's bytes, as recorded in reports.
+    pub sha256: String,
+    pub terrain: TerrainGrid,
+    /// Findings that do not stop a run.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a scenario cannot be used: its diagnostics (errors first) and source.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub diagnostics: Vec<Diagnostic>,
+    pub source: String,
+}
+
+impl Rejected {
+    /// All diagnostics rendered with snippets.
+    pub fn render(&self) -> String {
+        self.diagnostics
+            .iter()
+            .map(|d| d.render(&self.source))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Reads and checks a scenario file.
+pub fn load(path: &FsPath) -> Result<Loaded, Rejected> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Rejected {
+        diagnostics: vec![load::diag_at(
+            &name,
+            "",
+            0,
+            0,
+            format!("cannot read the file: {e}"),
+            Some("check the path".into()),
+        )],
+        source: String::new(),
+    })?;
+    let base = path.parent().map(PathBuf::from).unwrap_or_default();
+    load_bytes(&name, &bytes, &base)
+}
+
+/// Checks scenario bytes; `name` labels messages, `base_dir` resolves
+/// relative asset paths (heightmaps).
+pub fn load_bytes(name: &str, bytes: &[u8], base_dir: &FsPath) -> Result<Loaded, Rejected> {
+    let (scenario, source) = load::parse(name, bytes).map_err(|d| Rejected {
+        diagnostics: vec![d],
+        source: String::from_utf8_lossy(bytes).into_owned(),
+    })?;
+    let (findings, terrain) = validate::check(&scenario, base_dir);
+    let mut diagnostics: Vec<Diagnostic> = findings
+        .into_iter()
+        .map(|f| {
+            let (offset, len) = locate::locate(&source, &f.path).unwrap_or((0, 1));
+            let mut d = load::diag_at(name, &source, offset, len, f.message, f.hint);
+            if !f.error {
+                d.severity = Severity::Warning;
+            }
+            d
+        })
+        .collect();
+    diagnostics.sort_by_key(|d| (!d.is_error(), d.offset));
+    match terrain {
+        Some(terrain) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(Loaded {
+            scenario,
+            sha256: load::sha256_hex(bytes),
+            terrain,
+            warnings: diagnostics,
+        }),
+        _ => Err(Rejected { diagnostics, source }),
+    }
+}

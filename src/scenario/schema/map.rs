@@ -1,0 +1,166 @@
+//! Map schema: grid, terrain, land cover, rivers and the road graph.
+
+use super::{Point, Text};
+use serde::{Deserialize, Serialize};
+
+/// The terrain grid and everything drawn on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapSpec {
+    /// Grid size in cells, `(columns, rows)`.
+    pub size: (u32, u32),
+    /// Cell edge length in metres.
+    pub cell_m: f64,
+    pub terrain: Terrain,
+    pub land_cover: LandCover,
+    #[serde(default)]
+    pub rivers: Vec<River>,
+    pub roads: RoadNet,
+}
+
+/// Where terrain elevation comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Terrain {
+    /// A 16-bit greyscale PNG (path relative to the scenario file), one pixel
+    /// per cell, row 0 at the north edge; 0 maps to `min_m`, 65535 to `max_m`.
+    Heightmap { path: String, min_m: f64, max_m: f64 },
+    /// A base elevation plus features applied in order.
+    Procedural {
+        base_m: f64,
+        #[serde(default)]
+        features: Vec<Feature>,
+    },
+}
+
+/// A procedural terrain feature; each adds to the elevation of every cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Feature {
+    /// A tilted plane: `dz = slope_x·x + slope_y·y` (m per m).
+    Plane { slope_x: f64, slope_y: f64 },
+    /// A valley along a polyline with a parabolic cross-section.
+    Valley {
+        points: Vec<Point>,
+        depth_m: f64,
+        half_width_m: f64,
+    },
+    /// A round hill with a cosine profile.
+    Hill { at: Point, height_m: f64, radius_m: f64 },
+    /// A flat-bottomed cut (a drainage channel) along a polyline.
+    Channel {
+        points: Vec<Point>,
+        depth_m: f64,
+        width_m: f64,
+    },
+    /// A raised ridge or embankment along a polyline with a cosine profile.
+    Ridge {
+        points: Vec<Point>,
+        height_m: f64,
+        half_width_m: f64,
+    },
+}
+
+/// Land cover classes and where they lie.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LandCover {
+    pub classes: Vec<CoverClass>,
+    /// Class of every cell not covered by a polygon.
+    pub default: String,
+    /// Polygons painted in order; later ones win.
+    #[serde(default)]
+    pub polygons: Vec<CoverPolygon>,
+}
+
+/// One land cover class with its hydraulic and fire properties.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverClass {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<Text>,
+    /// Manning roughness n (s/m^(1/3)).
+    pub manning_n: f64,
+    /// Fire behaviour fuel model code (Anderson "FM1".."FM13", Scott–Burgan
+    /// "GR1", "GS4"…, or "NB" for non-burnable).
+    #[serde(default)]
+    pub fuel: Option<String>,
+    /// Buildings: people cannot walk through, water and fire treat specially.
+    #[serde(default)]
+    pub built: bool,
+}
+
+/// A polygon of one land cover class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverPolygon {
+    pub class: String,
+    pub points: Vec<Point>,
+}
+
+/// A river drawn as a polyline; it cuts a channel into the terrain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct River {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<Text>,
+    pub points: Vec<Point>,
+    pub width_m: f64,
+    /// Bank-full depth of the channel below the surrounding terrain.
+    pub depth_m: f64,
+}
+
+/// The road graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoadNet {
+    pub nodes: Vec<RoadNode>,
+    pub edges: Vec<RoadEdge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoadNode {
+    pub id: String,
+    pub at: Point,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoadEdge {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub class: RoadClass,
+    pub width_m: f64,
+    /// Free speed; the class default when absent.
+    #[serde(default)]
+    pub speed_kmh: Option<f64>,
+    #[serde(default)]
+    pub bridge: bool,
+}
+
+/// Road classes of a rural township.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoadClass {
+    County,
+    Township,
+    Village,
+    Track,
+    Footpath,
+}
+
+impl RoadClass {
+    /// Typical free speed by class (km/h) for a rural Chinese road network.
+    pub fn default_speed_kmh(self) -> f64 {
+        match self {
+            RoadClass::County => 60.0,
+            RoadClass::Township => 40.0,
+            RoadClass::Village => 25.0,
+            RoadClass::Track => 15.0,
+            RoadClass::Footpath => 5.0,
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Scenario schema v1: the serde types a scenario author writes in RON.
+//!
+//! This module owns only the *shape* of a scenario. Loading (with source
+//! spans) lives in `scenario::load`, meaning checks in `scenario::validate`.
+//! Coordinates are metres in map space: `x` east and `y` north from the
+//! south-west corner of the map. Times are drill seconds from the start.
+//! Every struct denies unknown fields so a typo is reported, not ignored.
+
+mod hazards;
+mod map;
+mod observe;
+mod people;
+mod plans;
+
+pub use hazards::*;
+pub use map::*;
+pub use observe::*;
+pub use people::*;
+pub use plans::*;
+
+use serde::{Deserialize, Serialize};
+
+/// The only schema version this build reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A point in map metres, written `(x, y)`.
+pub type Point = (f64, f64);
+
+/// A text in both interface languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+/// A whole drill: township, people, plans, hazard script, observation and rubric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub version: u32,
+    pub meta: Meta,
+    pub map: MapSpec,
+    pub villages: Vec<Village>,
+    #[serde(default)]
+    pub forces: Vec<Force>,
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub plans: Vec<Plan>,
+    #[serde(default)]
+    pub hazards: Hazards,
+    #[serde(default)]
+    pub injects: Vec<Inject>,
+    #[serde(default)]
+    pub gauges: Vec<Gauge>,
+    pub rubric: Rubric,
+}
+
+/// Identity and clock of a drill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Stable identifier, used in reports and certificates.
+    pub id: String,
+    pub title: Text,
+    #[serde(default)]
+    pub description: Option<Text>,
+    /// Hazard kinds this drill exercises; each needs its slot in `hazards`.
+    pub hazards: Vec<HazardKind>,
+    /// Drill length in seconds of drill time.
+    pub duration_s: u32,
+    /// Default seed when the command line gives none.
+    pub seed: u64,
+    /// Seconds of drill time per simulation tick.
+    #[serde(default = "one")]
+    pub tick_s: u32,
+    /// Wall-clock time of day at tick 0 ("HH:MM"), for display only.
+    #[serde(default)]
+    pub start_clock: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Hazard kinds Firstline drills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum HazardKind {
+    Flood,
+    Landslide,
+    Fire,
+}

@@ -1,0 +1,253 @@
+//! Roles, the action catalogue, one-page plans, triggers and injects.
+
+use super::{Point, Text};
+use serde::{Deserialize, Serialize};
+
+/// A township role a trainee (or the software) plays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub id: String,
+    pub kind: RoleKind,
+    pub name: Text,
+    /// Village of a village head or grid worker.
+    #[serde(default)]
+    pub village: Option<String>,
+    /// Force led by a rescue team leader.
+    #[serde(default)]
+    pub force: Option<String>,
+    /// Actions this role may order; the role kind's defaults when absent.
+    #[serde(default)]
+    pub permissions: Option<Vec<ActionKind>>,
+}
+
+/// The roles of a township drill (DOMAIN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RoleKind {
+    /// 总指挥（乡镇党委书记/乡镇长）
+    Commander,
+    /// 应急办主任
+    OfficeDirector,
+    /// 村（社区）党组织书记/主任
+    VillageHead,
+    /// 网格员
+    GridWorker,
+    /// 救援队长
+    RescueLeader,
+    /// 灾害信息员
+    InfoOfficer,
+}
+
+/// The catalogue of orders, without their parameters (used for permissions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ActionKind {
+    DeclareResponse,
+    IssueWarning,
+    CallAndResponse,
+    OrderEvacuation,
+    OpenShelter,
+    CloseShelter,
+    Dispatch,
+    CloseRoad,
+    RequestSupport,
+    SendReport,
+    Patrol,
+    DoorToDoor,
+    Acknowledge,
+}
+
+/// An order with its parameters, as written in a plan step (and, later, as a
+/// command in the command log).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Action {
+    /// Declare the township emergency response level (IV lowest … I highest).
+    DeclareResponse {
+        level: ResponseLevel,
+    },
+    /// Issue a warning to villages through channels.
+    IssueWarning {
+        level: WarningLevel,
+        channels: Vec<Channel>,
+        villages: Vec<String>,
+    },
+    /// Call a responsible person, who must confirm receipt (叫应).
+    CallAndResponse {
+        role: String,
+    },
+    /// Order a village to evacuate.
+    OrderEvacuation {
+        village: String,
+    },
+    OpenShelter {
+        shelter: String,
+    },
+    CloseShelter {
+        shelter: String,
+    },
+    /// Send a force to a place for a task.
+    Dispatch {
+        force: String,
+        to: Place,
+        task: Task,
+    },
+    CloseRoad {
+        edge: String,
+    },
+    /// Ask the county for support.
+    RequestSupport {
+        what: Text,
+    },
+    /// Report upward (信息报告): first report or follow-up.
+    SendReport {
+        kind: ReportKind,
+    },
+    /// Walk a route of road nodes looking for hazard signs.
+    Patrol {
+        route: Vec<String>,
+    },
+    /// Knock on every door of a grid area.
+    DoorToDoor {
+        area: String,
+    },
+    /// Confirm receipt of an inject.
+    Acknowledge {
+        inject: String,
+    },
+}
+
+impl Action {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::DeclareResponse { .. } => ActionKind::DeclareResponse,
+            Action::IssueWarning { .. } => ActionKind::IssueWarning,
+            Action::CallAndResponse { .. } => ActionKind::CallAndResponse,
+            Action::OrderEvacuation { .. } => ActionKind::OrderEvacuation,
+            Action::OpenShelter { .. } => ActionKind::OpenShelter,
+            Action::CloseShelter { .. } => ActionKind::CloseShelter,
+            Action::Dispatch { .. } => ActionKind::Dispatch,
+            Action::CloseRoad { .. } => ActionKind::CloseRoad,
+            Action::RequestSupport { .. } => ActionKind::RequestSupport,
+            Action::SendReport { .. } => ActionKind::SendReport,
+            Action::Patrol { .. } => ActionKind::Patrol,
+            Action::DoorToDoor { .. } => ActionKind::DoorToDoor,
+            Action::Acknowledge { .. } => ActionKind::Acknowledge,
+        }
+    }
+}
+
+/// Emergency response levels (应急响应), IV the lowest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ResponseLevel {
+    IV,
+    III,
+    II,
+    I,
+}
+
+/// Warning colours, blue the lowest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum WarningLevel {
+    Blue,
+    Yellow,
+    Orange,
+    Red,
+}
+
+/// Warning channels (到户到人).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Channel {
+    Broadcast,
+    Phone,
+    Sms,
+    Megaphone,
+    Gong,
+    DoorToDoor,
+}
+
+/// Where a force is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Place {
+    Node(String),
+    Village(String),
+    Household(String),
+    Shelter(String),
+    Point(Point),
+}
+
+/// On-scene tasks of a force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Task {
+    Rescue,
+    SuppressFire,
+    Pump,
+    Sandbag,
+    ClearRoad,
+    EscortVulnerable,
+    Standby,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportKind {
+    First,
+    FollowUp,
+}
+
+/// A role's one-page plan (预案"一页纸"): who does what, when, by when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    pub role: String,
+    pub steps: Vec<PlanStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanStep {
+    pub id: String,
+    pub trigger: Trigger,
+    pub action: Action,
+    /// Seconds after the trigger by which the step must be done.
+    pub deadline_s: u32,
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// When a plan step or an inject fires.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// At a drill time (s).
+    At(u32),
+    /// When a gauge's reading first rises above a value.
+    GaugeAbove { gauge: String, value: f64 },
+    /// When an inject reaches the role.
+    Inject(String),
+    /// When another plan step is done.
+    Step(String),
+    /// When a warning of at least this level has been received by the township.
+    Warning(WarningLevel),
+}
+
+/// A message to roles: county notices, residents' calls, sensor alerts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inject {
+    pub id: String,
+    /// Role ids that receive it.
+    pub to: Vec<String>,
+    pub when: Trigger,
+    /// Delivery is delayed by a uniform draw in `0..=jitter_s` seconds
+    /// (seeded), e.g. a resident's phone call whose moment is uncertain.
+    #[serde(default)]
+    pub jitter_s: u32,
+    /// Who sends it.
+    pub from: Text,
+    pub message: Text,
+    /// Seconds within which a recipient must acknowledge it (the "135"
+    /// alarm: 60 s).
+    #[serde(default)]
+    pub ack_within_s: Option<u32>,
+    /// The inject carries an official warning of this level.
+    #[serde(default)]
+    pub warning: Option<WarningLevel>,
+}

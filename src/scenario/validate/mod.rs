@@ -1,0 +1,359 @@
+//! Meaning checks of a deserialised scenario: counts and ranges are sane,
+//! points lie on the map, references resolve, people can reach a shelter.
+//! Each finding carries the path of the offending value; `scenario::load`
+//! turns paths into file:line:column.
+
+// `!(x > 0.0)` is deliberate throughout: NaN must fail every range check.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
+mod people;
+mod plans;
+mod reach;
+
+use super::locate::Path;
+use super::schema::*;
+use crate::sim::terrain::TerrainGrid;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Largest grid side accepted (cells).
+pub const MAX_GRID: u32 = 4096;
+/// Longest drill accepted (s): seven days.
+pub const MAX_DURATION_S: u32 = 7 * 24 * 3600;
+
+/// One problem found in a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub error: bool,
+    pub path: Path,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Collects findings while checking.
+#[derive(Default)]
+pub(crate) struct Findings(pub Vec<Finding>);
+
+impl Findings {
+    pub fn err(&mut self, path: Path, message: impl Into<String>, hint: impl Into<String>) {
+        let hint: String = hint.into();
+        self.0.push(Finding {
+            error: true,
+            path,
+            message: message.into(),
+            hint: (!hint.is_empty()).then_some(hint),
+        });
+    }
+    pub fn warn(&mut self, path: Path, message: impl Into<String>, hint: impl Into<String>) {
+        let hint: String = hint.into();
+        self.0.push(Finding {
+            error: false,
+            path,
+            message: message.into(),
+            hint: (!hint.is_empty()).then_some(hint),
+        });
+    }
+    fn has_errors(&self) -> bool {
+        self.0.iter().any(|f| f.error)
+    }
+}
+
+/// Ids of one kind with where each was declared; reports duplicates.
+#[derive(Default)]
+pub(crate) struct Ids(pub BTreeMap<String, Path>);
+
+impl Ids {
+    pub fn add(&mut self, out: &mut Findings, kind: &str, id: &str, path: Path) {
+        if id.trim().is_empty() {
+            out.err(path, format!("{kind} id is empty"), "give it a short unique name");
+        } else if let Some(first) = self.0.get(id) {
+            out.err(
+                path,
+                format!("duplicate {kind} id `{id}`"),
+                format!("ids must be unique; `{id}` is first used at {first}"),
+            );
+        } else {
+            self.0.insert(id.to_owned(), path);
+        }
+    }
+    pub fn has(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+    /// Checks a reference; the hint suggests the closest id.
+    pub fn check(&self, out: &mut Findings, kind: &str, id: &str, path: Path) -> bool {
+        if self.has(id) {
+            return true;
+        }
+        let hint = match super::load::closest(id, self.0.keys().map(String::as_str)) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None if self.0.is_empty() => format!("the scenario defines no {kind}"),
+            None => {
+                let list: Vec<&str> = self.0.keys().map(String::as_str).take(8).collect();
+                format!("known {kind} ids: {}", list.join(", "))
+            }
+        };
+        out.err(path, format!("unknown {kind} `{id}`"), hint);
+        false
+    }
+}
+
+/// Every id namespace of a scenario.
+#[derive(Default)]
+pub(crate) struct Catalog<'a> {
+    pub villages: Ids,
+    pub households: Ids,
+    pub shelters: Ids,
+    pub nodes: Ids,
+    pub edges: Ids,
+    pub forces: Ids,
+    pub roles: Ids,
+    pub grid_areas: Ids,
+    pub injects: Ids,
+    pub steps: Ids,
+    pub gauges: Ids,
+    pub metrics: Ids,
+    pub role_kind: BTreeMap<&'a str, RoleKind>,
+}
+
+/// Checks a scenario. Returns the findings and, when the map is sound, the
+/// terrain grid built for the checks (so a run need not build it twice).
+pub fn check(s: &Scenario, base_dir: &std::path::Path) -> (Vec<Finding>, Option<TerrainGrid>) {
+    let mut out = Findings::default();
+    let root = Path::root();
+    if s.version != SCHEMA_VERSION {
+        out.err(
+            root.f("version"),
+            format!("unsupported scenario version {}", s.version),
+            format!("this build reads version {SCHEMA_VERSION}"),
+        );
+        return (out.0, None);
+    }
+    check_meta(s, &mut out);
+    let map_ok = check_map(&s.map, &mut out);
+    let mut cat = Catalog::default();
+    for (k, n) in s.map.roads.nodes.iter().enumerate() {
+        cat.nodes.add(
+            &mut out,
+            "road node",
+            &n.id,
+            root.f("map").f("roads").f("nodes").i(k).f("id"),
+        );
+    }
+    for (k, e) in s.map.roads.edges.iter().enumerate() {
+        let p = root.f("map").f("roads").f("edges").i(k);
+        cat.edges.add(&mut out, "road edge", &e.id, p.f("id"));
+        cat.nodes.check(&mut out, "road node", &e.from, p.f("from"));
+        cat.nodes.check(&mut out, "road node", &e.to, p.f("to"));
+        if e.from == e.to {
+            out.err(
+                p.f("to"),
+                "a road edge starts and ends at the same node",
+                "join two different nodes",
+            );
+        }
+        if !(e.width_m > 0.0) {
+            out.err(p.f("width_m"), "road width must be positive", "typical widths: 3.5–7 m");
+        }
+        if e.speed_kmh.is_some_and(|v| !(v > 0.0 && v <= 130.0)) {
+            out.err(
+                p.f("speed_kmh"),
+                "road speed must be in (0, 130] km/h",
+                "leave it out to use the class default",
+            );
+        }
+    }
+    let households = people::check_villages(s, &mut cat, &mut out);
+    people::check_forces(s, &mut cat, &mut out);
+    plans::check_roles(s, &mut cat, &mut out);
+    plans::check_gauges(s, &mut cat, &mut out);
+    plans::check_injects_ids(s, &mut cat, &mut out);
+    plans::check_plans(s, &mut cat, &mut out);
+    plans::check_injects(s, &cat, &mut out);
+    plans::check_rubric(s, &mut cat, &mut out);
+    plans::check_hazards(s, &mut out);
+    if !map_ok {
+        return (out.0, None);
+    }
+    let terrain = match TerrainGrid::build(&s.map, base_dir) {
+        Ok(t) => t,
+        Err(e) => {
+            out.err(root.f("map").f(e.field), e.message, e.hint);
+            return (out.0, None);
+        }
+    };
+    people::check_points(s, &terrain, &mut out);
+    if !out.has_errors() {
+        reach::check_reachability(s, &households, &terrain, &mut out);
+    }
+    (out.0, Some(terrain))
+}
+
+fn check_meta(s: &Scenario, out: &mut Findings) {
+    let p = Path::root().f("meta");
+    let m = &s.meta;
+    if m.id.is_empty() || !m.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        out.err(
+            p.f("id"),
+            format!("scenario id `{}` is not a plain name", m.id),
+            "use letters, digits, `_` and `-`, e.g. `qingshi_flood`",
+        );
+    }
+    if m.tick_s == 0 || m.tick_s > 60 {
+        out.err(
+            p.f("tick_s"),
+            format!("tick of {} s is out of range", m.tick_s),
+            "use 1 s (the default) up to 60 s",
+        );
+    } else if !m.duration_s.is_multiple_of(m.tick_s) {
+        out.err(
+            p.f("duration_s"),
+            format!(
+                "duration {} s is not a whole number of {} s ticks",
+                m.duration_s, m.tick_s
+            ),
+            "make the duration a multiple of tick_s",
+        );
+    }
+    if m.duration_s == 0 || m.duration_s > MAX_DURATION_S {
+        out.err(
+            p.f("duration_s"),
+            format!("drill duration {} s is out of range", m.duration_s),
+            "a drill lasts between 1 s and 7 days (604800 s)",
+        );
+    }
+    if m.hazards.is_empty() {
+        out.err(
+            p.f("hazards"),
+            "the drill names no hazard",
+            "list at least one of Flood, Landslide, Fire",
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (k, h) in m.hazards.iter().enumerate() {
+        if !seen.insert(*h) {
+            out.err(
+                p.f("hazards").i(k),
+                format!("hazard {h:?} is listed twice"),
+                "list each hazard once",
+            );
+        }
+        let present = match h {
+            HazardKind::Flood => s.hazards.flood.is_some(),
+            HazardKind::Landslide => s.hazards.landslide.is_some(),
+            HazardKind::Fire => s.hazards.fire.is_some(),
+        };
+        if !present {
+            let slot = format!("{h:?}").to_lowercase();
+            out.err(
+                p.f("hazards").i(k),
+                format!("hazard {h:?} is listed but `hazards.{slot}` is not given"),
+                format!("describe it in `hazards: (… {slot}: (…))` or remove it from meta.hazards"),
+            );
+        }
+    }
+    if let Some(c) = &m.start_clock {
+        let ok = c.len() == 5
+            && c.as_bytes()[2] == b':'
+            && c[..2].parse::<u32>().is_ok_and(|h| h < 24)
+            && c[3..].parse::<u32>().is_ok_and(|mm| mm < 60);
+        if !ok {
+            out.err(
+                p.f("start_clock"),
+                format!("`{c}` is not a time of day"),
+                "write it as \"HH:MM\", e.g. \"14:30\"",
+            );
+        }
+    }
+}
+
+fn check_map(m: &MapSpec, out: &mut Findings) -> bool {
+    let p = Path::root().f("map");
+    let mut ok = true;
+    if m.size.0 == 0 || m.size.1 == 0 || m.size.0 > MAX_GRID || m.size.1 > MAX_GRID {
+        out.err(
+            p.f("size"),
+            format!("grid of {}×{} cells is out of range", m.size.0, m.size.1),
+            format!("each side must be 1..={MAX_GRID} cells"),
+        );
+        ok = false;
+    }
+    if !(m.cell_m > 0.0 && m.cell_m <= 1000.0) {
+        out.err(
+            p.f("cell_m"),
+            format!("cell size {} m is out of range", m.cell_m),
+            "use a positive size up to 1000 m; 5–10 m suits a township",
+        );
+        ok = false;
+    }
+    if let Terrain::Heightmap { min_m, max_m, .. } = &m.terrain
+        && !(max_m > min_m)
+    {
+        out.err(
+            p.f("terrain").f("max_m"),
+            "heightmap max_m must exceed min_m",
+            "give the elevations of pixel values 0 and 65535",
+        );
+        ok = false;
+    }
+    let lc = p.f("land_cover");
+    let mut classes = Ids::default();
+    for (k, c) in m.land_cover.classes.iter().enumerate() {
+        classes.add(out, "land cover class", &c.id, lc.f("classes").i(k).f("id"));
+        if !(c.manning_n > 0.0 && c.manning_n <= 1.0) {
+            out.err(
+                lc.f("classes").i(k).f("manning_n"),
+                format!("Manning n {} is out of range", c.manning_n),
+                "typical values: 0.015 concrete, 0.035 farmland, 0.1 forest",
+            );
+        }
+    }
+    if m.land_cover.classes.is_empty() {
+        out.err(
+            lc.f("classes"),
+            "no land cover classes",
+            "define at least the default class",
+        );
+        ok = false;
+    } else if !classes.check(out, "land cover class", &m.land_cover.default, lc.f("default")) {
+        ok = false;
+    }
+    for (k, poly) in m.land_cover.polygons.iter().enumerate() {
+        classes.check(out, "land cover class", &poly.class, lc.f("polygons").i(k).f("class"));
+        polygon(out, lc.f("polygons").i(k).f("points"), &poly.points);
+    }
+    for (k, r) in m.rivers.iter().enumerate() {
+        let rp = p.f("rivers").i(k);
+        if r.points.len() < 2 {
+            out.err(
+                rp.f("points"),
+                "a river needs at least two points",
+                "draw it from upstream to downstream",
+            );
+            ok = false;
+        }
+        if !(r.width_m > 0.0) || !(r.depth_m >= 0.0) {
+            out.err(
+                rp.f("width_m"),
+                "river width must be positive and depth not negative",
+                "",
+            );
+        }
+    }
+    ok && !out.has_errors()
+}
+
+/// A polygon needs three corners and a non-zero area.
+pub(crate) fn polygon(out: &mut Findings, path: Path, pts: &[Point]) -> bool {
+    if pts.len() < 3 {
+        out.err(
+            path,
+            format!("a polygon needs at least 3 points, this one has {}", pts.len()),
+            "list the corners in order; the polygon closes itself",
+        );
+        false
+    } else if crate::geom::polygon_area(pts).abs() < 1e-9 {
+        out.err(path, "the polygon has no area", "its corners lie on one line");
+        false
+    } else {
+        true
+    }
+}

@@ -1,0 +1,322 @@
+//! Checks of villages, households, shelters, equipment and forces, and that
+//! every placed thing lies on the map.
+
+use super::{Catalog, Findings, polygon};
+use crate::scenario::expand::block_households;
+use crate::scenario::locate::Path;
+use crate::scenario::schema::*;
+use crate::sim::terrain::TerrainGrid;
+
+/// A household with the path of what declared it (itself or its block).
+pub(crate) struct Placed {
+    pub household: Household,
+    /// The household entry, or the block that laid it out.
+    pub path: Path,
+    pub from_block: bool,
+}
+
+impl Placed {
+    /// Where a household field is written (a block's own field for block houses).
+    pub fn field(&self, name: &'static str) -> Path {
+        match (self.from_block, name) {
+            (false, _) => self.path.f(name),
+            (true, "at") => self.path.f("center"),
+            (true, "id") => self.path.f("id"),
+            (true, _) => self.path.f("profile"),
+        }
+    }
+}
+
+/// Most households a scenario may hold.
+pub const MAX_HOUSEHOLDS: usize = 100_000;
+
+pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) -> Vec<Placed> {
+    let mut placed = Vec::new();
+    if s.villages.is_empty() {
+        out.err(
+            Path::root().f("villages"),
+            "the scenario has no village",
+            "a township drill has at least one village",
+        );
+    }
+    for (vk, v) in s.villages.iter().enumerate() {
+        let vp = Path::root().f("villages").i(vk);
+        cat.villages.add(out, "village", &v.id, vp.f("id"));
+        polygon(out, vp.f("boundary"), &v.boundary);
+        for (k, h) in v.households.iter().enumerate() {
+            placed.push(Placed {
+                household: h.clone(),
+                path: vp.f("households").i(k),
+                from_block: false,
+            });
+        }
+        for (k, b) in v.household_blocks.iter().enumerate() {
+            let bp = vp.f("household_blocks").i(k);
+            if b.rows == 0 || b.cols == 0 || b.rows * b.cols > 5_000 {
+                out.err(
+                    bp.f("rows"),
+                    format!("a block of {}×{} houses is out of range", b.rows, b.cols),
+                    "rows and cols at least 1, at most 5000 houses a block",
+                );
+                continue;
+            }
+            if !(b.spacing_m > 0.0) {
+                out.err(
+                    bp.f("spacing_m"),
+                    "house spacing must be positive",
+                    "rural houses stand 15–30 m apart",
+                );
+                continue;
+            }
+            let d = &b.profile;
+            let shares = [
+                ("elderly_alone", d.elderly_alone),
+                ("elderly", d.elderly),
+                ("children", d.children),
+                ("vulnerable", d.vulnerable),
+                ("phone", d.phone),
+                ("vehicle", d.vehicle),
+            ];
+            let mut good = true;
+            for (name, v) in shares {
+                if !(0.0..=1.0).contains(&v) {
+                    out.err(
+                        bp.f("profile").f(name),
+                        format!("share {v} is not between 0 and 1"),
+                        "shares are fractions, e.g. 0.25",
+                    );
+                    good = false;
+                }
+            }
+            if d.elderly + d.children > 1.0 {
+                out.err(
+                    bp.f("profile").f("children"),
+                    "elderly and children shares add up to more than 1",
+                    "",
+                );
+                good = false;
+            }
+            if !(1.0..=6.0).contains(&d.mean_size) {
+                out.err(
+                    bp.f("profile").f("mean_size"),
+                    format!("mean household size {} is out of range", d.mean_size),
+                    "rural households average 2–4 people",
+                );
+                good = false;
+            }
+            if good {
+                for h in block_households(b) {
+                    placed.push(Placed {
+                        household: h,
+                        path: bp.clone(),
+                        from_block: true,
+                    });
+                }
+            }
+        }
+        if v.households.is_empty() && v.household_blocks.is_empty() {
+            out.err(
+                vp.f("households"),
+                format!("village `{}` has no households", v.id),
+                "add `households` or `household_blocks`",
+            );
+        }
+        if v.shelters.is_empty() {
+            out.err(
+                vp.f("shelters"),
+                format!("village `{}` has no shelter", v.id),
+                "every village needs at least one emergency shelter (应急避难场所)",
+            );
+        }
+        for (k, sh) in v.shelters.iter().enumerate() {
+            let sp = vp.f("shelters").i(k);
+            cat.shelters.add(out, "shelter", &sh.id, sp.f("id"));
+            if sh.capacity == 0 {
+                out.err(
+                    sp.f("capacity"),
+                    format!("shelter `{}` has no capacity", sh.id),
+                    "give the number of people it can hold",
+                );
+            }
+        }
+        for (k, l) in v.loudspeakers.iter().enumerate() {
+            if !(l.radius_m > 0.0 && l.radius_m <= 5_000.0) {
+                out.err(
+                    vp.f("loudspeakers").i(k).f("radius_m"),
+                    format!("loudspeaker radius {} m is out of range", l.radius_m),
+                    "a village loudspeaker carries 200–500 m",
+                );
+            }
+        }
+        for (k, e) in v.equipment.iter().enumerate() {
+            if e.count == 0 {
+                out.warn(
+                    vp.f("equipment").i(k).f("count"),
+                    "equipment listed with count 0",
+                    "remove it or give the count",
+                );
+            }
+        }
+        for (k, g) in v.grid_areas.iter().enumerate() {
+            cat.grid_areas
+                .add(out, "grid area", &g.id, vp.f("grid_areas").i(k).f("id"));
+            polygon(out, vp.f("grid_areas").i(k).f("boundary"), &g.boundary);
+        }
+        let people: u32 = placed_in(&placed, &vp).map(|h| h.members.total()).sum();
+        let capacity: u32 = v.shelters.iter().map(|s| s.capacity).sum();
+        if people > capacity && capacity > 0 {
+            out.warn(
+                vp.f("shelters"),
+                format!(
+                    "shelters of `{}` hold {capacity} people but the village has {people} residents",
+                    v.id
+                ),
+                "overflow will be scored; add a shelter or raise capacity if that is not intended",
+            );
+        }
+    }
+    if placed.len() > MAX_HOUSEHOLDS {
+        out.err(
+            Path::root().f("villages"),
+            format!(
+                "{} households is more than the {MAX_HOUSEHOLDS} supported",
+                placed.len()
+            ),
+            "split the township into several drills",
+        );
+    }
+    for p in &placed {
+        let h = &p.household;
+        cat.households.add(out, "household", &h.id, p.field("id"));
+        if h.members.total() == 0 {
+            out.err(
+                p.field("members"),
+                format!("household `{}` has no members", h.id),
+                "give children, adults or elderly counts",
+            );
+        }
+        if h.vulnerable > h.members.total() {
+            out.err(
+                p.field("vulnerable"),
+                format!("household `{}` has more vulnerable members than members", h.id),
+                "vulnerable members are counted among the members",
+            );
+        }
+    }
+    placed
+}
+
+fn placed_in<'a>(placed: &'a [Placed], village: &'a Path) -> impl Iterator<Item = &'a Household> {
+    placed
+        .iter()
+        .filter(move |p| p.path.0.starts_with(&village.0))
+        .map(|p| &p.household)
+}
+
+pub(crate) fn check_forces<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
+    for (k, f) in s.forces.iter().enumerate() {
+        let fp = Path::root().f("forces").i(k);
+        cat.forces.add(out, "force", &f.id, fp.f("id"));
+        cat.nodes.check(out, "road node", &f.base, fp.f("base"));
+        if let Some(v) = &f.village {
+            cat.villages.check(out, "village", v, fp.f("village"));
+        }
+        if f.members == 0 {
+            out.err(
+                fp.f("members"),
+                format!("force `{}` has no members", f.id),
+                "a village team has at least 10, a township team at least 30",
+            );
+        }
+        if f.turnout_s > 3_600 {
+            out.err(
+                fp.f("turnout_s"),
+                format!("turn-out of {} s is out of range", f.turnout_s),
+                "the 135 standard turns out in 180 s",
+            );
+        }
+        let mut vehicles = super::Ids::default();
+        for (j, v) in f.vehicles.iter().enumerate() {
+            vehicles.add(out, "vehicle", &v.id, fp.f("vehicles").i(j).f("id"));
+        }
+    }
+}
+
+/// Everything with a position must lie on the map.
+pub(crate) fn check_points(s: &Scenario, t: &TerrainGrid, out: &mut Findings) {
+    let (w, h) = t.extent();
+    let mut at = |path: Path, p: Point| {
+        if !(p.0 >= 0.0 && p.0 < w && p.1 >= 0.0 && p.1 < h) {
+            out.err(
+                path,
+                format!("point ({}, {}) lies outside the map", p.0, p.1),
+                format!("the map spans x 0..{w} m and y 0..{h} m from its south-west corner"),
+            );
+        }
+    };
+    let root = Path::root();
+    for (k, n) in s.map.roads.nodes.iter().enumerate() {
+        at(root.f("map").f("roads").f("nodes").i(k).f("at"), n.at);
+    }
+    for (vk, v) in s.villages.iter().enumerate() {
+        let vp = root.f("villages").i(vk);
+        for (k, p) in v.boundary.iter().enumerate() {
+            at(vp.f("boundary").i(k), *p);
+        }
+        for (k, hh) in v.households.iter().enumerate() {
+            at(vp.f("households").i(k).f("at"), hh.at);
+        }
+        for (k, b) in v.household_blocks.iter().enumerate() {
+            if let Some(hh) = block_households(b)
+                .iter()
+                .find(|hh| !(hh.at.0 >= 0.0 && hh.at.0 < w && hh.at.1 >= 0.0 && hh.at.1 < h))
+            {
+                at(vp.f("household_blocks").i(k).f("center"), hh.at);
+            }
+        }
+        for (k, sh) in v.shelters.iter().enumerate() {
+            at(vp.f("shelters").i(k).f("at"), sh.at);
+        }
+        for (k, l) in v.loudspeakers.iter().enumerate() {
+            at(vp.f("loudspeakers").i(k).f("at"), l.at);
+        }
+        for (k, e) in v.equipment.iter().enumerate() {
+            if let Some(p) = e.at {
+                at(vp.f("equipment").i(k).f("at"), p);
+            }
+        }
+    }
+    for (k, g) in s.gauges.iter().enumerate() {
+        let gp = root.f("gauges").i(k).f("kind");
+        match &g.kind {
+            GaugeKind::WaterDepth { at: p }
+            | GaugeKind::WaterLevel { at: p }
+            | GaugeKind::DebrisDepth { at: p }
+            | GaugeKind::FireArrival { at: p } => at(gp.f("at"), *p),
+            GaugeKind::PeopleCrossing { from, to } => {
+                at(gp.f("from"), *from);
+                at(gp.f("to"), *to);
+            }
+        }
+    }
+    let hz = root.f("hazards");
+    if let Some(f) = &s.hazards.flood {
+        for (k, i) in f.inflows.iter().enumerate() {
+            at(hz.f("flood").f("inflows").i(k).f("from"), i.from);
+            at(hz.f("flood").f("inflows").i(k).f("to"), i.to);
+        }
+        for (k, d) in f.dikes.iter().enumerate() {
+            for (j, p) in d.points.iter().enumerate() {
+                at(hz.f("flood").f("dikes").i(k).f("points").i(j), *p);
+            }
+        }
+    }
+    if let Some(f) = &s.hazards.fire {
+        at(hz.f("fire").f("ignition"), f.ignition);
+    }
+    if let Some(l) = &s.hazards.landslide {
+        for (j, p) in l.zone.iter().enumerate() {
+            at(hz.f("landslide").f("zone").i(j), *p);
+        }
+    }
+}

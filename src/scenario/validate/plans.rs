@@ -1,0 +1,440 @@
+//! Checks of roles, plans, triggers, injects, gauges, the rubric and the
+//! hazard scripts: references resolve, times and deadlines are sane.
+
+use super::{Catalog, Findings, Ids, polygon};
+use crate::roles::permitted;
+use crate::scenario::locate::Path;
+use crate::scenario::schema::*;
+
+pub(crate) fn check_roles<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
+    if s.roles.is_empty() {
+        out.err(
+            Path::root().f("roles"),
+            "the drill has no roles",
+            "add at least a Commander and an OfficeDirector",
+        );
+    }
+    for (k, r) in s.roles.iter().enumerate() {
+        let rp = Path::root().f("roles").i(k);
+        cat.roles.add(out, "role", &r.id, rp.f("id"));
+        cat.role_kind.insert(&r.id, r.kind);
+        match (r.kind, &r.village) {
+            (RoleKind::VillageHead | RoleKind::GridWorker, None) => out.err(
+                rp.f("kind"),
+                format!("{:?} `{}` needs a village", r.kind, r.id),
+                "add `village: \"<village id>\"`",
+            ),
+            (_, Some(v)) => {
+                cat.villages.check(out, "village", v, rp.f("village"));
+            }
+            _ => {}
+        }
+        match (r.kind, &r.force) {
+            (RoleKind::RescueLeader, None) => out.err(
+                rp.f("kind"),
+                format!("RescueLeader `{}` needs a force", r.id),
+                "add `force: \"<force id>\"`",
+            ),
+            (_, Some(f)) => {
+                cat.forces.check(out, "force", f, rp.f("force"));
+            }
+            _ => {}
+        }
+    }
+    for (vk, v) in s.villages.iter().enumerate() {
+        for (k, g) in v.grid_areas.iter().enumerate() {
+            let p = Path::root().f("villages").i(vk).f("grid_areas").i(k).f("worker");
+            if cat.roles.check(out, "role", &g.worker, p.clone())
+                && cat.role_kind.get(g.worker.as_str()) != Some(&RoleKind::GridWorker)
+            {
+                out.err(
+                    p,
+                    format!("`{}` is not a GridWorker role", g.worker),
+                    "a grid area is looked after by a GridWorker",
+                );
+            }
+        }
+    }
+}
+
+pub(crate) fn check_gauges<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
+    for (k, g) in s.gauges.iter().enumerate() {
+        let gp = Path::root().f("gauges").i(k);
+        cat.gauges.add(out, "gauge", &g.id, gp.f("id"));
+        if g.every_s == 0 || s.meta.tick_s == 0 || g.every_s % s.meta.tick_s != 0 {
+            out.err(
+                gp.f("every_s"),
+                format!("sampling every {} s is not a whole number of ticks", g.every_s),
+                format!("use a positive multiple of tick_s ({} s)", s.meta.tick_s),
+            );
+        }
+        if let GaugeKind::PeopleCrossing { from, to } = g.kind
+            && from == to
+        {
+            out.err(gp.f("kind").f("to"), "a crossing line needs two different ends", "");
+        }
+        let needs = match g.kind {
+            GaugeKind::WaterDepth { .. } | GaugeKind::WaterLevel { .. } => Some(HazardKind::Flood),
+            GaugeKind::DebrisDepth { .. } => Some(HazardKind::Landslide),
+            GaugeKind::FireArrival { .. } => Some(HazardKind::Fire),
+            GaugeKind::PeopleCrossing { .. } => None,
+        };
+        if let Some(h) = needs
+            && !s.meta.hazards.contains(&h)
+        {
+            out.warn(
+                gp.f("kind"),
+                format!("gauge `{}` measures {h:?} but the drill has no {h:?} hazard", g.id),
+                "it will read 0 throughout",
+            );
+        }
+    }
+}
+
+pub(crate) fn check_injects_ids<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
+    for (k, i) in s.injects.iter().enumerate() {
+        cat.injects
+            .add(out, "inject", &i.id, Path::root().f("injects").i(k).f("id"));
+    }
+    for (pk, plan) in s.plans.iter().enumerate() {
+        for (k, st) in plan.steps.iter().enumerate() {
+            cat.steps.add(
+                out,
+                "plan step",
+                &st.id,
+                Path::root().f("plans").i(pk).f("steps").i(k).f("id"),
+            );
+        }
+    }
+}
+
+fn check_trigger(t: &Trigger, self_step: Option<&str>, s: &Scenario, cat: &Catalog, out: &mut Findings, p: Path) {
+    match t {
+        Trigger::At(time) if *time > s.meta.duration_s => out.err(
+            p,
+            format!(
+                "trigger time {time} s is after the drill ends ({} s)",
+                s.meta.duration_s
+            ),
+            "use a time within the drill",
+        ),
+        Trigger::GaugeAbove { gauge, value } => {
+            cat.gauges.check(out, "gauge", gauge, p.f("gauge"));
+            if !value.is_finite() {
+                out.err(p.f("value"), "threshold is not a number", "");
+            }
+        }
+        Trigger::Inject(id) => {
+            cat.injects.check(out, "inject", id, p);
+        }
+        Trigger::Step(id) if Some(id.as_str()) == self_step => out.err(
+            p,
+            format!("step `{id}` waits for itself"),
+            "trigger it from another step, a time or an event",
+        ),
+        Trigger::Step(id) => {
+            cat.steps.check(out, "plan step", id, p);
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn check_plans<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
+    let mut planned = Ids::default();
+    for (pk, plan) in s.plans.iter().enumerate() {
+        let pp = Path::root().f("plans").i(pk);
+        if !cat.roles.check(out, "role", &plan.role, pp.f("role")) {
+            continue;
+        }
+        planned.add(out, "plan for role", &plan.role, pp.f("role"));
+        let role = s.roles.iter().find(|r| r.id == plan.role);
+        for (k, st) in plan.steps.iter().enumerate() {
+            let sp = pp.f("steps").i(k);
+            check_trigger(&st.trigger, Some(&st.id), s, cat, out, sp.f("trigger"));
+            if st.deadline_s == 0 || st.deadline_s > s.meta.duration_s {
+                out.err(
+                    sp.f("deadline_s"),
+                    format!("deadline of {} s is out of range", st.deadline_s),
+                    format!(
+                        "give the seconds after the trigger by which the step is done, 1..={}",
+                        s.meta.duration_s
+                    ),
+                );
+            }
+            if let Some(r) = role
+                && !permitted(r, st.action.kind())
+            {
+                out.err(
+                    sp.f("action"),
+                    format!("role `{}` ({:?}) may not order {:?}", r.id, r.kind, st.action.kind()),
+                    "give the step to a role entitled to it, or add the action to the role's `permissions`",
+                );
+            }
+            check_action(&st.action, cat, out, sp.f("action"));
+        }
+    }
+}
+
+fn check_action(a: &Action, cat: &Catalog, out: &mut Findings, p: Path) {
+    match a {
+        Action::IssueWarning { channels, villages, .. } => {
+            if channels.is_empty() {
+                out.err(
+                    p.f("channels"),
+                    "a warning needs at least one channel",
+                    "e.g. [Broadcast, Sms, DoorToDoor]",
+                );
+            }
+            for (k, v) in villages.iter().enumerate() {
+                cat.villages.check(out, "village", v, p.f("villages").i(k));
+            }
+        }
+        Action::CallAndResponse { role } => {
+            cat.roles.check(out, "role", role, p.f("role"));
+        }
+        Action::OrderEvacuation { village } => {
+            cat.villages.check(out, "village", village, p.f("village"));
+        }
+        Action::OpenShelter { shelter } | Action::CloseShelter { shelter } => {
+            cat.shelters.check(out, "shelter", shelter, p.f("shelter"));
+        }
+        Action::Dispatch { force, to, .. } => {
+            cat.forces.check(out, "force", force, p.f("force"));
+            let tp = p.f("to").i(0);
+            match to {
+                Place::Node(id) => cat.nodes.check(out, "road node", id, tp),
+                Place::Village(id) => cat.villages.check(out, "village", id, tp),
+                Place::Household(id) => cat.households.check(out, "household", id, tp),
+                Place::Shelter(id) => cat.shelters.check(out, "shelter", id, tp),
+                Place::Point(_) => true,
+            };
+        }
+        Action::CloseRoad { edge } => {
+            cat.edges.check(out, "road edge", edge, p.f("edge"));
+        }
+        Action::Patrol { route } => {
+            if route.is_empty() {
+                out.err(
+                    p.f("route"),
+                    "a patrol route is empty",
+                    "list the road nodes walked, in order",
+                );
+            }
+            for (k, n) in route.iter().enumerate() {
+                cat.nodes.check(out, "road node", n, p.f("route").i(k));
+            }
+        }
+        Action::DoorToDoor { area } => {
+            cat.grid_areas.check(out, "grid area", area, p.f("area"));
+        }
+        Action::Acknowledge { inject } => {
+            cat.injects.check(out, "inject", inject, p.f("inject"));
+        }
+        Action::DeclareResponse { .. } | Action::RequestSupport { .. } | Action::SendReport { .. } => {}
+    }
+}
+
+pub(crate) fn check_injects(s: &Scenario, cat: &Catalog, out: &mut Findings) {
+    for (k, i) in s.injects.iter().enumerate() {
+        let ip = Path::root().f("injects").i(k);
+        if i.to.is_empty() {
+            out.err(
+                ip.f("to"),
+                format!("inject `{}` is addressed to nobody", i.id),
+                "list the role ids that receive it",
+            );
+        }
+        for (j, r) in i.to.iter().enumerate() {
+            cat.roles.check(out, "role", r, ip.f("to").i(j));
+        }
+        check_trigger(&i.when, None, s, cat, out, ip.f("when"));
+        if let Trigger::Inject(id) = &i.when
+            && id == &i.id
+        {
+            out.err(ip.f("when"), format!("inject `{id}` waits for itself"), "");
+        }
+        if i.ack_within_s == Some(0) {
+            out.err(
+                ip.f("ack_within_s"),
+                "acknowledgement window of 0 s",
+                "the 135 alarm allows 60 s",
+            );
+        }
+        if i.jitter_s > s.meta.duration_s {
+            out.err(ip.f("jitter_s"), "jitter longer than the drill", "");
+        }
+    }
+}
+
+pub(crate) fn check_rubric<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
+    let rp = Path::root().f("rubric");
+    let r = &s.rubric;
+    let mut total = 0.0;
+    for (k, m) in r.metrics.iter().enumerate() {
+        let mp = rp.f("metrics").i(k);
+        cat.metrics.add(out, "metric", &m.id, mp.f("id"));
+        if let Some(role) = &m.role {
+            cat.roles.check(out, "role", role, mp.f("role"));
+        }
+        if !(m.weight >= 0.0 && m.weight.is_finite()) {
+            out.err(
+                mp.f("weight"),
+                format!("weight {} is not a non-negative number", m.weight),
+                "",
+            );
+        } else {
+            total += m.weight;
+        }
+        if !m.threshold.is_finite() || m.threshold < 0.0 || (m.metric.unit() == "share 0..1" && m.threshold > 1.0) {
+            out.err(
+                mp.f("threshold"),
+                format!(
+                    "threshold {} is out of range for {:?} ({})",
+                    m.threshold,
+                    m.metric,
+                    m.metric.unit()
+                ),
+                "shares are 0..1, times in seconds, counts in people",
+            );
+        }
+    }
+    if r.metrics.is_empty() || total <= 0.0 {
+        out.err(
+            rp.f("metrics"),
+            "the rubric weighs nothing",
+            "give at least one metric a positive weight",
+        );
+    }
+    let l = &r.levels;
+    if !(0.0 < l.pass && l.pass < l.good && l.good < l.excellent && l.excellent <= 100.0) {
+        out.err(
+            rp.f("levels"),
+            format!(
+                "levels must rise: 0 < pass ({}) < good ({}) < excellent ({}) ≤ 100",
+                l.pass, l.good, l.excellent
+            ),
+            "the usual levels are pass 60, good 75, excellent 90",
+        );
+    }
+    for (k, g) in r.gates.iter().enumerate() {
+        if let Gate::MetricFailed { metric, .. } = g {
+            cat.metrics.check(out, "metric", metric, rp.f("gates").i(k).f("metric"));
+        }
+    }
+}
+
+fn series(out: &mut Findings, p: Path, pts: &Series, what: &str, duration: u32) {
+    if pts.is_empty() {
+        out.err(p, format!("the {what} has no points"), "give `(seconds, value)` points");
+        return;
+    }
+    for (k, w) in pts.windows(2).enumerate() {
+        if w[1].0 <= w[0].0 {
+            out.err(
+                p.i(k + 1).i(0),
+                format!("{what} times must increase ({} s follows {} s)", w[1].0, w[0].0),
+                "sort the points by time",
+            );
+        }
+    }
+    for (k, (t, v)) in pts.iter().enumerate() {
+        if !(v.is_finite() && *v >= 0.0) {
+            out.err(
+                p.i(k).i(1),
+                format!("{what} value {v} is not a non-negative number"),
+                "",
+            );
+        }
+        if *t > duration {
+            out.warn(
+                p.i(k).i(0),
+                format!("{what} point at {t} s is after the drill ends"),
+                "",
+            );
+        }
+    }
+}
+
+pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
+    let hp = Path::root().f("hazards");
+    let dur = s.meta.duration_s;
+    if let Some(f) = &s.hazards.flood {
+        let fp = hp.f("flood");
+        for (k, r) in f.rain.iter().enumerate() {
+            series(out, fp.f("rain").i(k).f("hyetograph"), &r.hyetograph, "hyetograph", dur);
+            if let Some(z) = &r.zone {
+                polygon(out, fp.f("rain").i(k).f("zone"), z);
+            }
+        }
+        let mut ids = Ids::default();
+        for (k, i) in f.inflows.iter().enumerate() {
+            ids.add(out, "inflow", &i.id, fp.f("inflows").i(k).f("id"));
+            series(
+                out,
+                fp.f("inflows").i(k).f("hydrograph"),
+                &i.hydrograph,
+                "hydrograph",
+                dur,
+            );
+        }
+        let mut dikes = Ids::default();
+        for (k, d) in f.dikes.iter().enumerate() {
+            let dp = fp.f("dikes").i(k);
+            dikes.add(out, "dike", &d.id, dp.f("id"));
+            if d.points.len() < 2 {
+                out.err(dp.f("points"), "a dike needs at least two points", "");
+            }
+            if let Some(b) = &d.breach {
+                let bp = dp.f("breach");
+                if !(b.initial_width_m > 0.0 && b.max_width_m >= b.initial_width_m && b.widen_m_per_min >= 0.0) {
+                    out.err(
+                        bp.clone(),
+                        "breach widths must satisfy 0 < initial_width_m ≤ max_width_m and widening ≥ 0",
+                        "",
+                    );
+                } else if b.bottom_m >= d.crest_m {
+                    out.err(
+                        bp.f("bottom_m"),
+                        "breach bottom is not below the crest",
+                        "the breach erodes the dike down to bottom_m",
+                    );
+                } else if crate::geom::dist_to_polyline(b.at, &d.points) > 3.0 * s.map.cell_m {
+                    out.err(
+                        bp.f("at"),
+                        "the breach point is not on its dike",
+                        "place it on the dike line",
+                    );
+                }
+                if let BreachStart::At(t) = b.start
+                    && t > dur
+                {
+                    out.err(bp.f("start"), format!("breach at {t} s is after the drill ends"), "");
+                }
+            }
+        }
+        if !(f.vehicle_limit_m > 0.0 && f.foot_limit_m > 0.0) {
+            out.err(
+                fp.f("foot_limit_m"),
+                "depth limits must be positive",
+                "defaults: vehicles 0.3 m, on foot 0.5 m",
+            );
+        }
+    }
+    if let Some(l) = &s.hazards.landslide {
+        let lp = hp.f("landslide");
+        polygon(out, lp.f("zone"), &l.zone);
+        if !(l.volume_m3 > 0.0) {
+            out.err(lp.f("volume_m3"), "slide volume must be positive", "");
+        }
+        if l.release_s > dur {
+            out.err(lp.f("release_s"), "release after the drill ends", "");
+        }
+    }
+    if let Some(f) = &s.hazards.fire {
+        let fp = hp.f("fire");
+        if f.ignition_s > dur {
+            out.err(fp.f("ignition_s"), "ignition after the drill ends", "");
+        }
+        series(out, fp.f("wind_speed"), &f.wind_speed, "wind series", dur);
+    }
+}

@@ -1,0 +1,82 @@
+//! Gauges: named observation points and lines sampled at their interval
+//! (and at t = 0) into time series for the report. Each tick every gauge's
+//! current reading is also kept for triggers (`GaugeAbove`).
+
+use super::{Drill, SimClock, SimSet};
+use crate::scenario::schema::GaugeKind;
+use bevy::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One gauge's series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GaugeSeries {
+    pub id: String,
+    pub unit: String,
+    pub every_s: u32,
+    /// `(drill seconds, reading)`.
+    pub samples: Vec<(u64, f64)>,
+}
+
+/// All gauges: current readings and recorded series, in scenario order.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Gauges {
+    pub current: Vec<f64>,
+    pub series: Vec<GaugeSeries>,
+}
+
+impl Gauges {
+    /// Current reading of a gauge by id.
+    pub fn reading(&self, id: &str) -> Option<f64> {
+        self.series.iter().position(|g| g.id == id).map(|k| self.current[k])
+    }
+}
+
+pub struct GaugePlugin;
+
+impl Plugin for GaugePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Gauges>()
+            .add_systems(FixedUpdate, sample.in_set(SimSet::Detect));
+    }
+}
+
+/// What the hazard and people models expose to gauges. Each model fills its
+/// part when it lands; absent models read 0.
+fn read(kind: &GaugeKind, _drill: &Drill) -> f64 {
+    match kind {
+        GaugeKind::WaterDepth { .. }
+        | GaugeKind::WaterLevel { .. }
+        | GaugeKind::DebrisDepth { .. }
+        | GaugeKind::FireArrival { .. }
+        | GaugeKind::PeopleCrossing { .. } => 0.0,
+    }
+}
+
+pub fn sample(clock: Res<SimClock>, drill: Res<Drill>, mut gauges: ResMut<Gauges>) {
+    let gauges = &mut *gauges;
+    if gauges.series.is_empty() && !drill.scenario.gauges.is_empty() {
+        gauges.series = drill
+            .scenario
+            .gauges
+            .iter()
+            .map(|g| GaugeSeries {
+                id: g.id.clone(),
+                unit: g.kind.unit().to_owned(),
+                every_s: g.every_s,
+                samples: Vec::new(),
+            })
+            .collect();
+        gauges.current = vec![0.0; gauges.series.len()];
+    }
+    let now = clock.now_s();
+    for (k, g) in drill.scenario.gauges.iter().enumerate() {
+        let v = read(&g.kind, &drill);
+        gauges.current[k] = v;
+        if now.is_multiple_of(g.every_s.max(1) as u64) || clock.tick == clock.end_tick {
+            let s = &mut gauges.series[k].samples;
+            if s.last().is_none_or(|(t, _)| *t != now) {
+                s.push((now, v));
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The command line as a user meets it: exit codes, messages naming
+//! file:line:column, files written, nothing machine-dependent in outputs.
+
+use std::process::Command;
+
+fn firstline(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_firstline"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn validate_exit_codes() {
+    let (code, out, _) = firstline(&["validate", "scenarios/qingshi_flood.ron", "scenarios/example_small.ron"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("qingshi_flood.ron: valid"));
+    let (code, _, err) = firstline(&[
+        "validate",
+        "scenarios/example_small.ron",
+        "scenarios/invalid/08_plan_unknown_role.ron",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("scenarios/invalid/08_plan_unknown_role.ron:85:16: error: unknown role `head_xiahe`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `head_xiaohe`?"));
+    let (code, _, err) = firstline(&["validate", "no/such/file.ron"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read the file"));
+    let (code, _, _) = firstline(&["validate"]);
+    assert_eq!(code, 2, "clap reports a usage error with 2");
+}
+
+#[test]
+fn validate_survives_random_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("noise.ron");
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    std::fs::write(&p, bytes).unwrap();
+    let (code, _, err) = firstline(&["validate", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("noise.ron:"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn run_writes_report_and_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let log = dir.path().join("events.log");
+    let (code, out, _) = firstline(&[
+        "run",
+        "scenarios/example_small.ron",
+        "--seed",
+        "9",
+        "--quiet",
+        "--report",
+        report.to_str().unwrap(),
+        "--log",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("example_small") && out.contains("residents"), "{out}");
+    let text = std::fs::read_to_string(&report).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(r["seed"], 9);
+    assert_eq!(r["drill_seconds"], 3600);
+    assert!(!text.contains(dir.path().to_str().unwrap()), "no paths in the report");
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    let first: serde_json::Value = serde_json::from_str(log_text.lines().next().unwrap()).unwrap();
+    assert_eq!(first["firstline_event_log"], 1);
+    assert!(
+        log_text
+            .lines()
+            .skip(1)
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+    );
+}
+
+#[test]
+fn run_refuses_an_invalid_scenario() {
+    let (code, _, err) = firstline(&["run", "scenarios/invalid/05_bad_version.ron", "--quiet"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("05_bad_version.ron:7:14"));
+}

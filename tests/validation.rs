@@ -1,0 +1,317 @@
+//! Scenario validation: the shipped drills are valid, every negative fixture
+//! in `scenarios/invalid/` fails with its expected message at its expected
+//! place, and no input — truncated, mutated or random — makes `load` panic.
+
+use firstline::scenario::{self, load_bytes};
+use rand::{Rng, RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::Path;
+
+const VALID: &[&str] = &[
+    "scenarios/example_small.ron",
+    "scenarios/qingshi_flood.ron",
+    "scenarios/qingshi_landslide.ron",
+    "scenarios/qingshi_fire.ron",
+];
+
+#[test]
+fn shipped_scenarios_are_valid() {
+    for f in VALID {
+        let l = scenario::load(Path::new(f)).unwrap_or_else(|r| panic!("{f} is invalid:\n{}", r.render()));
+        assert!(l.warnings.iter().all(|w| !w.is_error()));
+    }
+}
+
+#[test]
+fn qingshi_township_has_the_size_the_drills_need() {
+    for f in &VALID[1..] {
+        let l = scenario::load(Path::new(f)).unwrap();
+        let people: u32 = l
+            .scenario
+            .villages
+            .iter()
+            .flat_map(scenario::expand::households)
+            .map(|h| h.members.total())
+            .sum();
+        assert!((2000..=5000).contains(&people), "{f}: {people} residents");
+        assert!((3..=4).contains(&l.scenario.villages.len()));
+        let (w, h) = l.terrain.extent();
+        assert!((2500.0..=3500.0).contains(&w) && (2500.0..=3500.0).contains(&h));
+        assert!(l.scenario.villages.iter().all(|v| !v.shelters.is_empty()));
+    }
+}
+
+/// (fixture, line, column, message fragment, hint fragment)
+const FIXTURES: &[(&str, usize, usize, &str, &str)] = &[
+    ("01_missing_comma", 13, 9, "Expected comma", "comma is missing"),
+    (
+        "02_unknown_field",
+        13,
+        9,
+        "unknown field `sead` in `Meta`",
+        "did you mean `seed`?",
+    ),
+    ("03_wrong_type", 12, 20, "expected a number", "without quotes"),
+    (
+        "04_missing_field",
+        45,
+        5,
+        "missing field `cell_m` in `MapSpec`",
+        "add `cell_m: …`",
+    ),
+    (
+        "05_bad_version",
+        7,
+        14,
+        "unsupported scenario version 2",
+        "reads version 1",
+    ),
+    (
+        "06_duplicate_id",
+        55,
+        22,
+        "duplicate household id `xh-001`",
+        "first used at villages[0].households[0].id",
+    ),
+    (
+        "07_point_outside",
+        63,
+        87,
+        "point (650, 320) lies outside the map",
+        "x 0..600 m",
+    ),
+    (
+        "08_plan_unknown_role",
+        85,
+        16,
+        "unknown role `head_xiahe`",
+        "did you mean `head_xiaohe`?",
+    ),
+    (
+        "09_road_unknown_node",
+        43,
+        63,
+        "unknown road node `east_edn`",
+        "did you mean `east_end`?",
+    ),
+    (
+        "10_shelter_unreachable",
+        54,
+        36,
+        "household `xh-001` cannot reach any shelter",
+        "bridge: true",
+    ),
+    (
+        "11_deadline_too_long",
+        86,
+        109,
+        "deadline of 90000 s is out of range",
+        "1..=3600",
+    ),
+    (
+        "12_shelter_zero_capacity",
+        63,
+        113,
+        "shelter `xh_school` has no capacity",
+        "number of people",
+    ),
+    (
+        "13_action_not_permitted",
+        86,
+        61,
+        "role `grid_xiaohe` (GridWorker) may not order OrderEvacuation",
+        "permissions",
+    ),
+    (
+        "14_inject_unknown_role",
+        96,
+        31,
+        "unknown role `office_directer`",
+        "did you mean `office_director`?",
+    ),
+    (
+        "15_trigger_unknown_gauge",
+        86,
+        57,
+        "unknown gauge `river_level`",
+        "village_depth",
+    ),
+    (
+        "16_hazard_slot_missing",
+        11,
+        26,
+        "hazard Fire is listed but `hazards.fire` is not given",
+        "remove it from meta.hazards",
+    ),
+    (
+        "17_levels_out_of_order",
+        107,
+        17,
+        "levels must rise",
+        "pass 60, good 75, excellent 90",
+    ),
+    (
+        "18_heightmap_missing",
+        20,
+        18,
+        "cannot open heightmap",
+        "relative to the scenario file",
+    ),
+    (
+        "19_polygon_too_few_points",
+        51,
+        23,
+        "a polygon needs at least 3 points, this one has 2",
+        "corners",
+    ),
+    (
+        "20_tick_not_dividing",
+        12,
+        21,
+        "not a whole number of 7 s ticks",
+        "multiple of tick_s",
+    ),
+    ("21_not_utf8", 3, 17, "not UTF-8", "UTF-8"),
+    ("22_empty", 1, 1, "the file is empty", "Scenario(version: 1"),
+    (
+        "23_village_head_without_village",
+        76,
+        35,
+        "VillageHead `head_xiaohe` needs a village",
+        "village: ",
+    ),
+    (
+        "24_household_no_members",
+        55,
+        61,
+        "household `xh-002` has no members",
+        "counts",
+    ),
+    (
+        "25_unknown_variant",
+        83,
+        69,
+        "unknown variant `SMS` in `Channel`",
+        "did you mean `Sms`?",
+    ),
+    (
+        "26_unclosed",
+        101,
+        7,
+        "ends before the scenario is complete",
+        "not closed",
+    ),
+];
+
+#[test]
+fn every_negative_fixture_fails_with_its_message() {
+    let on_disk = std::fs::read_dir("scenarios/invalid").unwrap().count();
+    assert_eq!(on_disk, FIXTURES.len(), "every fixture has an expectation");
+    for (name, line, col, msg, hint) in FIXTURES {
+        let path = format!("scenarios/invalid/{name}.ron");
+        let rejected = match scenario::load(Path::new(&path)) {
+            Ok(_) => panic!("{path} was accepted"),
+            Err(r) => r,
+        };
+        let d = &rejected.diagnostics[0];
+        assert!(d.is_error());
+        assert_eq!(d.file, path);
+        assert_eq!((d.line, d.col), (*line, *col), "{path}: {d}");
+        assert!(d.message.contains(msg), "{path}: message `{}` lacks `{msg}`", d.message);
+        assert!(
+            d.hint.as_deref().unwrap_or("").contains(hint),
+            "{path}: hint {:?} lacks `{hint}`",
+            d.hint
+        );
+        assert!(d.to_string().starts_with(&format!("{path}:{line}:{col}: error: ")));
+        // The rendering with the snippet names the place too.
+        if !rejected.source.is_empty() {
+            let shown = rejected.render();
+            // The snippet's header counts columns in bytes, ours in characters; the line agrees.
+            assert!(shown.starts_with(&d.to_string()));
+            assert!(
+                shown.contains(&format!("[{path}:{line}:")),
+                "{path}: snippet names another line:\n{shown}"
+            );
+        }
+    }
+}
+
+fn never_panics(bytes: &[u8]) {
+    let r = std::panic::catch_unwind(|| {
+        if let Err(rej) = load_bytes("fuzz.ron", bytes, Path::new("scenarios")) {
+            assert!(!rej.diagnostics.is_empty());
+            for d in &rej.diagnostics {
+                assert!(d.line >= 1 && d.col >= 1);
+                let _ = d.render(&rej.source);
+            }
+        }
+    });
+    assert!(r.is_ok(), "load panicked on {:?}", String::from_utf8_lossy(bytes));
+}
+
+#[test]
+fn truncated_files_never_panic() {
+    for f in ["scenarios/example_small.ron", "scenarios/qingshi_fire.ron"] {
+        let src = std::fs::read(f).unwrap();
+        let step = (src.len() / 400).max(1);
+        for cut in (0..src.len()).step_by(step) {
+            never_panics(&src[..cut]);
+        }
+    }
+}
+
+#[test]
+fn random_bytes_and_mutations_never_panic() {
+    let mut rng = ChaCha8Rng::seed_from_u64(2026);
+    for _ in 0..200 {
+        let n = rng.random_range(0..2000);
+        let mut b = vec![0u8; n];
+        rng.fill_bytes(&mut b);
+        never_panics(&b);
+    }
+    let src = std::fs::read("scenarios/example_small.ron").unwrap();
+    let alphabet = b"()[]{},:\"'0123456789.-eE_xyzSomeNoneTrue#/*\n \xff\xc3";
+    for _ in 0..600 {
+        let mut b = src.clone();
+        for _ in 0..rng.random_range(1..4) {
+            let at = rng.random_range(0..b.len());
+            match rng.random_range(0..3) {
+                0 => b[at] = alphabet[rng.random_range(0..alphabet.len())],
+                1 => {
+                    b.remove(at);
+                }
+                _ => b.insert(at, alphabet[rng.random_range(0..alphabet.len())]),
+            }
+        }
+        never_panics(&b);
+    }
+}
+
+#[test]
+fn wrong_types_and_unknown_fields_in_every_section_are_reported() {
+    let src = std::fs::read_to_string("scenarios/example_small.ron").unwrap();
+    // Replace each `key: <number>` by a string and add an unknown field to each struct.
+    let mut checked = 0;
+    for (k, _) in src.match_indices("_m: ") {
+        let mut s = src.clone();
+        s.insert(k + 4, '"');
+        s.insert(s[k + 5..].find([',', ')']).map_or(s.len(), |e| k + 5 + e), '"');
+        let r = load_bytes("t.ron", s.as_bytes(), Path::new("scenarios"));
+        assert!(r.is_err(), "a quoted number was accepted at byte {k}");
+        checked += 1;
+    }
+    for (k, _) in src.match_indices("(id: ") {
+        let mut s = src.clone();
+        s.insert_str(k + 1, "colour: 3, ");
+        let r = load_bytes("t.ron", s.as_bytes(), Path::new("scenarios"))
+            .expect_err("unknown field accepted");
+        assert!(
+            r.diagnostics[0].message.contains("unknown field `colour`"),
+            "{}",
+            r.diagnostics[0]
+        );
+        checked += 1;
+    }
+    assert!(checked > 20);
+}

@@ -1,0 +1,433 @@
+#!/usr/bin/env python3
+"""Writes the three Qingshi township drills (scenarios/qingshi_*.ron).
+
+青石镇 is a fictional river-valley township, 3 km x 3 km, with four villages
+and about 2,900 residents. The township (map, villages, forces, roles) is the
+same in every drill; each drill adds its hazard script, plans, injects,
+gauges and rubric. Edit this file and re-run it rather than the .ron files:
+
+    python3 tools/gen_qingshi.py
+"""
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def pts(points):
+    return "[" + ", ".join(f"({x:.1f}, {y:.1f})" for x, y in points) + "]"
+
+
+def text(zh, en):
+    return f'(zh: "{zh}", en: "{en}")'
+
+
+RIVER = [(1400, 3000), (1480, 2400), (1380, 1800), (1500, 1200), (1640, 600), (1560, 0)]
+
+MAP = f"""    map: (
+        // 300 x 300 cells of 10 m: the 3 km x 3 km Qingshi valley.
+        size: (300, 300),
+        cell_m: 10.0,
+        terrain: Procedural(
+            base_m: 100.0,
+            features: [
+                // The valley floor rises 12 m from south to north.
+                Plane(slope_x: 0.0, slope_y: 0.004),
+                Valley(points: {pts(RIVER)}, depth_m: 25.0, half_width_m: 1400.0),
+                // East hill (后山) and west hill (林场).
+                Hill(at: (2650.0, 2150.0), height_m: 140.0, radius_m: 800.0),
+                Hill(at: (350.0, 1000.0), height_m: 90.0, radius_m: 650.0),
+            ],
+        ),
+        land_cover: (
+            classes: [
+                (id: "farmland", name: {text("农田", "Farmland")}, manning_n: 0.035, fuel: "GR2"),
+                (id: "forest", name: {text("林地", "Forest")}, manning_n: 0.10, fuel: "FM9"),
+                (id: "shrub", name: {text("灌木", "Shrubland")}, manning_n: 0.06, fuel: "FM4"),
+                (id: "village", name: {text("村庄", "Village")}, manning_n: 0.05, fuel: "NB"),
+                (id: "water", name: {text("水域", "Water")}, manning_n: 0.03, fuel: "NB"),
+            ],
+            default: "farmland",
+            polygons: [
+                (class: "forest", points: {pts([(0, 400), (800, 400), (900, 1000), (750, 1600), (0, 1700)])}),
+                (class: "shrub", points: {pts([(2250, 1500), (3000, 1400), (3000, 2900), (2550, 2800), (2450, 2300)])}),
+                (class: "village", points: {pts([(1580, 1280), (2050, 1280), (2050, 1720), (1580, 1720)])}),
+                (class: "village", points: {pts([(850, 1950), (1300, 1950), (1300, 2450), (850, 2450)])}),
+                (class: "village", points: {pts([(2050, 2300), (2420, 2300), (2420, 2700), (2050, 2700)])}),
+                (class: "village", points: {pts([(850, 450), (1250, 450), (1250, 900), (850, 900)])}),
+            ],
+        ),
+        rivers: [
+            (id: "qingshi_he", name: {text("青石河", "Qingshi River")}, points: {pts(RIVER)}, width_m: 30.0, depth_m: 3.0),
+        ],
+        roads: (
+            nodes: [
+                (id: "w0", at: (1100.0, 20.0)),
+                (id: "town", at: (1100.0, 1200.0)),
+                (id: "w2", at: (1000.0, 2200.0)),
+                (id: "w3", at: (1050.0, 2980.0)),
+                (id: "sq_school", at: (1000.0, 2600.0)),
+                (id: "e1", at: (1800.0, 1300.0)),
+                (id: "dw_center", at: (1800.0, 1500.0)),
+                (id: "dw_school", at: (2300.0, 1500.0)),
+                (id: "e3", at: (2250.0, 2250.0)),
+                (id: "hs_center", at: (2250.0, 2500.0)),
+                (id: "hs_square", at: (1850.0, 2850.0)),
+                (id: "l1", at: (1050.0, 700.0)),
+                (id: "lc_shelter", at: (1300.0, 350.0)),
+                (id: "factory", at: (950.0, 950.0)),
+            ],
+            edges: [
+                (id: "county_s", from: "w0", to: "town", class: County, width_m: 7.0),
+                (id: "county_n", from: "town", to: "w2", class: County, width_m: 7.0),
+                (id: "county_n2", from: "w2", to: "w3", class: County, width_m: 7.0),
+                (id: "sq_lane", from: "w2", to: "sq_school", class: Village, width_m: 4.0),
+                (id: "qingshi_bridge", from: "town", to: "e1", class: Township, width_m: 6.0, bridge: true),
+                (id: "dw_road", from: "e1", to: "dw_center", class: Township, width_m: 5.0),
+                (id: "dw_school_rd", from: "dw_center", to: "dw_school", class: Village, width_m: 4.0),
+                (id: "east_rd", from: "dw_school", to: "e3", class: Township, width_m: 5.0),
+                (id: "hs_lane", from: "e3", to: "hs_center", class: Village, width_m: 4.0),
+                (id: "hs_sq_rd", from: "hs_center", to: "hs_square", class: Village, width_m: 4.0),
+                (id: "lc_road", from: "town", to: "l1", class: Township, width_m: 5.0),
+                (id: "lc_lane", from: "l1", to: "lc_shelter", class: Village, width_m: 4.0),
+                (id: "factory_rd", from: "l1", to: "factory", class: Village, width_m: 5.0),
+            ],
+        ),
+    ),
+"""
+
+
+def profile(alone, elderly, children, size, vuln):
+    return (f"(elderly_alone: {alone}, elderly: {elderly}, children: {children}, mean_size: {size}, "
+            f"vulnerable: {vuln}, phone: 0.85, vehicle: 0.3)")
+
+
+# Rural demographics: many elderly, many living alone (left-behind elderly).
+RURAL = profile(0.14, 0.30, 0.14, 2.9, 0.12)
+
+
+def block(bid, center, rows, cols, rot=0.0, prof=RURAL, spacing=24.0):
+    return (f"(id: \"{bid}\", center: ({center[0]:.1f}, {center[1]:.1f}), rows: {rows}, cols: {cols}, "
+            f"spacing_m: {spacing}, rotation_deg: {rot}, profile: {prof})")
+
+
+VILLAGES = [
+    dict(id="dongwan", zh="东湾村", en="Dongwan", boundary=[(1580, 1280), (2050, 1280), (2050, 1720), (1580, 1720)],
+         blocks=[block("dw-a", (1700, 1420), 12, 11, spacing=20.0), block("dw-b", (1930, 1560), 12, 12, spacing=20.0), block("dw-c", (1720, 1640), 4, 10)],
+         shelters=[("dw_school", "东湾小学", "Dongwan Primary School", (2300, 1520), 1000)],
+         speakers=[("dw_ls1", (1750, 1450), 350.0), ("dw_ls2", (1950, 1600), 350.0)],
+         grid=[("dw_grid1", "grid_dongwan", [(1580, 1280), (2050, 1280), (2050, 1720), (1580, 1720)])],
+         node="dw_center"),
+    dict(id="shiqiao", zh="石桥村", en="Shiqiao", boundary=[(850, 1950), (1300, 1950), (1300, 2450), (850, 2450)],
+         blocks=[block("sq-a", (1000, 2100), 12, 13, spacing=20.0), block("sq-b", (1180, 2300), 11, 11, spacing=20.0), block("sq-c", (1000, 2380), 4, 8)],
+         shelters=[("sq_school", "青石镇中学", "Qingshi Middle School", (1000, 2620), 1200)],
+         speakers=[("sq_ls1", (1050, 2200), 400.0)],
+         grid=[("sq_grid1", "grid_shiqiao", [(850, 1950), (1300, 1950), (1300, 2450), (850, 2450)])],
+         node="w2"),
+    dict(id="houshan", zh="后山村", en="Houshan", boundary=[(2050, 2300), (2420, 2300), (2420, 2700), (2050, 2700)],
+         blocks=[block("hs-a", (2180, 2420), 9, 9, 15.0, spacing=20.0), block("hs-b", (2300, 2600), 7, 8, 15.0)],
+         shelters=[("hs_square", "后山村委会广场", "Houshan Village Square", (1850, 2870), 700)],
+         speakers=[("hs_ls1", (2250, 2500), 350.0)],
+         grid=[("hs_grid1", "grid_houshan", [(2050, 2300), (2420, 2300), (2420, 2700), (2050, 2700)])],
+         node="hs_center"),
+    dict(id="linchang", zh="林场村", en="Linchang", boundary=[(850, 450), (1250, 450), (1250, 900), (850, 900)],
+         blocks=[block("lc-a", (1000, 600), 11, 11, spacing=20.0), block("lc-b", (1120, 780), 7, 9)],
+         shelters=[("lc_shelter", "林场村文化广场", "Linchang Culture Square", (1320, 330), 800)],
+         speakers=[("lc_ls1", (1050, 680), 400.0)],
+         grid=[("lc_grid1", "grid_linchang", [(850, 450), (1250, 450), (1250, 900), (850, 900)])],
+         node="l1"),
+]
+
+EQUIP = ("[(kind: SatellitePhone, count: 1), (kind: Generator, count: 1), (kind: DrainagePump, count: 2), "
+         "(kind: MicroFireStation, count: 1), (kind: Megaphone, count: 4), (kind: Gong, count: 2)]")
+
+
+def villages():
+    out = ["    villages: ["]
+    for v in VILLAGES:
+        out.append("        (")
+        out.append(f'            id: "{v["id"]}",')
+        out.append(f'            name: {text(v["zh"], v["en"])},')
+        out.append(f'            boundary: {pts(v["boundary"])},')
+        out.append("            household_blocks: [")
+        for b in v["blocks"]:
+            out.append(f"                {b},")
+        out.append("            ],")
+        out.append("            shelters: [")
+        for sid, zh, en, at, cap in v["shelters"]:
+            out.append(f'                (id: "{sid}", name: {text(zh, en)}, at: ({at[0]:.1f}, {at[1]:.1f}), capacity: {cap}),')
+        out.append("            ],")
+        out.append(f"            equipment: {EQUIP},")
+        out.append("            loudspeakers: [" + ", ".join(
+            f'(id: "{i}", at: ({a[0]:.1f}, {a[1]:.1f}), radius_m: {r})' for i, a, r in v["speakers"]) + "],")
+        out.append("            grid_areas: [" + ", ".join(
+            f'(id: "{i}", worker: "{w}", boundary: {pts(b)})' for i, w, b in v["grid"]) + "],")
+        out.append("        ),")
+    out.append("    ],")
+    return "\n".join(out) + "\n"
+
+
+FORCES = f"""    forces: [
+        (id: "town_team", name: {text("青石镇综合应急救援队", "Qingshi Township Rescue Team")}, kind: TownshipRescue, members: 32, base: "town", turnout_s: 180,
+         vehicles: [(id: "tt_truck", kind: Truck, seats: 12), (id: "tt_pickup", kind: Pickup, seats: 5), (id: "tt_boat", kind: Boat, seats: 8)],
+         equipment: [(kind: Sandbags, count: 3000), (kind: DrainagePump, count: 4), (kind: LifeJackets, count: 60), (kind: Chainsaw, count: 4)]),
+        (id: "fire_team", name: {text("青石镇政府专职消防队", "Qingshi Full-time Fire Team")}, kind: FireTeam, members: 12, base: "town", turnout_s: 60,
+         vehicles: [(id: "ft_engine", kind: FireEngine, seats: 6)], equipment: [(kind: FireBeater, count: 20), (kind: WaterPump, count: 2)]),
+        (id: "dw_team", name: {text("东湾村应急小分队", "Dongwan Village Team")}, kind: VillageTeam, members: 12, base: "dw_center", village: "dongwan", turnout_s: 300),
+        (id: "sq_team", name: {text("石桥村应急小分队", "Shiqiao Village Team")}, kind: VillageTeam, members: 12, base: "w2", village: "shiqiao", turnout_s: 300),
+        (id: "hs_team", name: {text("后山村应急小分队", "Houshan Village Team")}, kind: VillageTeam, members: 10, base: "hs_center", village: "houshan", turnout_s: 300),
+        (id: "lc_team", name: {text("林场村应急小分队", "Linchang Village Team")}, kind: VillageTeam, members: 10, base: "l1", village: "linchang", turnout_s: 300),
+        (id: "volunteers", name: {text("蓝天救援队青石分队", "Blue Sky Rescue, Qingshi Unit")}, kind: Volunteer, members: 20, base: "w0", turnout_s: 900,
+         vehicles: [(id: "vol_van", kind: Van, seats: 9)]),
+    ],
+"""
+
+ROLES = f"""    roles: [
+        (id: "commander", kind: Commander, name: {text("总指挥（镇党委书记）", "Commander (party secretary)")}),
+        (id: "office_director", kind: OfficeDirector, name: {text("应急办主任", "Emergency office director")}),
+        (id: "head_dongwan", kind: VillageHead, village: "dongwan", name: {text("东湾村党支部书记", "Dongwan village head")}),
+        (id: "head_shiqiao", kind: VillageHead, village: "shiqiao", name: {text("石桥村党支部书记", "Shiqiao village head")}),
+        (id: "head_houshan", kind: VillageHead, village: "houshan", name: {text("后山村党支部书记", "Houshan village head")}),
+        (id: "head_linchang", kind: VillageHead, village: "linchang", name: {text("林场村党支部书记", "Linchang village head")}),
+        (id: "grid_dongwan", kind: GridWorker, village: "dongwan", name: {text("东湾村网格员", "Dongwan grid worker")}),
+        (id: "grid_shiqiao", kind: GridWorker, village: "shiqiao", name: {text("石桥村网格员", "Shiqiao grid worker")}),
+        (id: "grid_houshan", kind: GridWorker, village: "houshan", name: {text("后山村网格员（地灾群测群防员）", "Houshan grid worker (hazard monitor)")}),
+        (id: "grid_linchang", kind: GridWorker, village: "linchang", name: {text("林场村网格员（护林员）", "Linchang grid worker (forest ranger)")}),
+        (id: "rescue_leader", kind: RescueLeader, force: "town_team", name: {text("综合救援队队长", "Rescue team leader")}),
+        (id: "info_officer", kind: InfoOfficer, name: {text("灾害信息员", "Information officer")}),
+    ],
+"""
+
+
+def rubric(extra_metrics):
+    metrics = [
+        '(id: "warning_delay", metric: WarningDelay, role: "office_director", threshold: 600.0, weight: 2.0)',
+        '(id: "call_response", metric: CallResponseTime, role: "office_director", threshold: 300.0, weight: 1.0)',
+        '(id: "evacuated_in_time", metric: EvacuatedBeforeArrival, threshold: 0.95, weight: 3.0)',
+        '(id: "time_to_90", metric: TimeTo90, threshold: 3600.0, weight: 1.0)',
+        '(id: "casualties", metric: Casualties, threshold: 0.0, weight: 3.0)',
+        '(id: "vulnerable", metric: VulnerableEvacuated, threshold: 1.0, weight: 2.0)',
+        '(id: "first_report", metric: FirstReport, role: "info_officer", threshold: 1800.0, weight: 1.0)',
+        '(id: "plan_adherence", metric: PlanAdherence, threshold: 0.9, weight: 2.0)',
+    ] + extra_metrics
+    body = ",\n            ".join(metrics)
+    return f"""    rubric: (
+        metrics: [
+            {body},
+        ],
+        levels: (excellent: 90.0, good: 75.0, pass: 60.0),
+        gates: [PreventableDeath(cap: Pass)],
+    ),
+"""
+
+
+def scenario(meta, hazards, plans, injects, gauges, extra_metrics=()):
+    return ("// Generated by tools/gen_qingshi.py — edit that script, not this file.\n"
+            "Scenario(\n    version: 1,\n" + meta + MAP + villages() + FORCES + ROLES
+            + plans + hazards + injects + gauges + rubric(list(extra_metrics)) + ")\n")
+
+
+def meta(sid, zh, en, hazard, duration, seed, clock):
+    return f"""    meta: (
+        id: "{sid}",
+        title: {text(zh, en)},
+        hazards: [{hazard}],
+        duration_s: {duration},
+        seed: {seed},
+        tick_s: 1,
+        start_clock: "{clock}",
+    ),
+"""
+
+
+def step(sid, trigger, action, deadline):
+    return f'(id: "{sid}", trigger: {trigger}, action: {action}, deadline_s: {deadline})'
+
+
+def plans(by_role):
+    out = ["    plans: ["]
+    for role, steps in by_role:
+        out.append(f'        (role: "{role}", steps: [')
+        for s in steps:
+            out.append(f"            {s},")
+        out.append("        ]),")
+    out.append("    ],")
+    return "\n".join(out) + "\n"
+
+
+def inject(iid, to, when, from_zh, from_en, zh, en, ack=None, warning=None, jitter=0):
+    extra = ""
+    if ack is not None:
+        extra += f", ack_within_s: {ack}"
+    if warning is not None:
+        extra += f", warning: {warning}"
+    if jitter:
+        extra += f", jitter_s: {jitter}"
+    to_list = ", ".join(f'"{t}"' for t in to)
+    return (f'        (id: "{iid}", to: [{to_list}], when: {when}, from: {text(from_zh, from_en)},\n'
+            f'         message: {text(zh, en)}{extra}),')
+
+
+def flood():
+    m = meta("qingshi_flood", "青石镇防汛综合演练：暴雨红色预警与堤防溃口", "Qingshi flood drill: red rainstorm warning and dike breach",
+             "Flood", 21600, 20260722, "02:00")
+    hazards = f"""    hazards: (
+        flood: (
+            // Heavy rain under a red warning (>= 50 mm/h at the peak).
+            rain: [(hyetograph: [(0, 20.0), (3600, 45.0), (7200, 60.0), (10800, 50.0), (14400, 30.0), (21600, 10.0)])],
+            // The Qingshi River enters at the north edge.
+            inflows: [(id: "qingshi_upstream", from: (1340.0, 2995.0), to: (1460.0, 2995.0),
+                       hydrograph: [(0, 150.0), (5400, 600.0), (10800, 1100.0), (16200, 800.0), (21600, 400.0)])],
+            boundaries: (south: FreeOutflow),
+            // The east-bank dike that protects Dongwan; its weak point fails.
+            dikes: [(id: "dongwan_dike", points: {pts([(1440, 1000), (1470, 1300), (1455, 1600), (1420, 1950)])}, crest_m: 106.0,
+                     breach: (at: (1465.0, 1420.0), start: At(10800), bottom_m: 101.0, initial_width_m: 10.0, max_width_m: 60.0, widen_m_per_min: 1.0))],
+        ),
+    ),
+"""
+    p = plans([
+        ("office_director", [
+            step("od_warn", 'Inject("county_red_rain")', 'IssueWarning(level: Red, channels: [Broadcast, Sms, Phone], villages: ["dongwan", "shiqiao"])', 600),
+            step("od_call_dw", 'Inject("county_red_rain")', 'CallAndResponse(role: "head_dongwan")', 300),
+            step("od_report", 'Step("od_warn")', 'SendReport(kind: First)', 1800),
+        ]),
+        ("commander", [
+            step("cmd_level", 'Warning(Red)', 'DeclareResponse(level: II)', 900),
+            step("cmd_evac", 'GaugeAbove(gauge: "bridge_level", value: 103.5)', 'OrderEvacuation(village: "dongwan")', 600),
+            step("cmd_sandbag", 'Step("cmd_level")', 'Dispatch(force: "town_team", to: Node("dw_center"), task: Sandbag)', 600),
+        ]),
+        ("head_dongwan", [
+            step("dw_open", 'Inject("county_red_rain")', 'OpenShelter(shelter: "dw_school")', 1200),
+            step("dw_doors", 'Step("cmd_evac")', 'DoorToDoor(area: "dw_grid1")', 1800),
+        ]),
+        ("grid_dongwan", [
+            step("gw_patrol", 'At(600)', 'Patrol(route: ["e1", "dw_center"])', 1800),
+        ]),
+        ("rescue_leader", [
+            step("rl_escort", 'Step("cmd_evac")', 'Dispatch(force: "town_team", to: Village("dongwan"), task: EscortVulnerable)', 900),
+        ]),
+        ("info_officer", [
+            step("io_followup", 'Step("od_report")', 'SendReport(kind: FollowUp)', 3600),
+        ]),
+    ])
+    inj = "    injects: [\n" + "\n".join([
+        inject("county_red_rain", ["office_director", "commander"], "At(300)", "县气象局", "County Meteorological Bureau",
+               "暴雨红色预警：未来6小时降雨量将达150毫米以上。", "Red rainstorm warning: over 150 mm of rain in the next 6 hours.", ack=60, warning="Red"),
+        inject("river_rising", ["office_director"], 'GaugeAbove(gauge: "bridge_level", value: 103.0)', "县水文站", "County Hydrology Station",
+               "青石河水位超警戒，并继续上涨。", "Qingshi River above the warning level and rising.", ack=60),
+        inject("resident_call", ["office_director"], "At(5400)", "东湾村村民", "Dongwan resident",
+               "村民来电：堤脚有渗水，水是浑的。", "A resident calls: water is seeping at the foot of the dike, and it is muddy.", ack=60, jitter=900),
+    ]) + "\n    ],\n"
+    g = f"""    gauges: [
+        (id: "bridge_level", name: {text("青石桥水位站", "Qingshi bridge stage")}, kind: WaterLevel(at: (1500.0, 1205.0)), every_s: 60),
+        (id: "dongwan_depth", name: {text("东湾村中心水深", "Dongwan centre depth")}, kind: WaterDepth(at: (1800.0, 1500.0)), every_s: 60),
+        (id: "bridge_crossing", name: {text("青石桥过桥人数", "People over the bridge")}, kind: PeopleCrossing(from: (1420.0, 1150.0), to: (1420.0, 1300.0)), every_s: 60),
+    ],
+"""
+    return scenario(m, hazards, p, inj, g)
+
+
+def landslide():
+    m = meta("qingshi_landslide", "青石镇地质灾害演练：后山滑坡", "Qingshi landslide drill: the Houshan slope",
+             "Landslide", 14400, 20260815, "05:00")
+    hazards = f"""    hazards: (
+        landslide: (
+            zone: {pts([(2500, 2280), (2650, 2250), (2700, 2420), (2540, 2460)])},
+            volume_m3: 60000.0,
+            release_s: 7200,
+        ),
+    ),
+"""
+    p = plans([
+        ("grid_houshan", [
+            step("gh_patrol", 'At(300)', 'Patrol(route: ["hs_center", "e3"])', 1800),
+            step("gh_report", 'Inject("cracks_seen")', 'SendReport(kind: First)', 600),
+        ]),
+        ("office_director", [
+            step("od_warn", 'Inject("cracks_seen")', 'IssueWarning(level: Orange, channels: [Broadcast, Phone, DoorToDoor], villages: ["houshan"])', 600),
+            step("od_call", 'Inject("cracks_seen")', 'CallAndResponse(role: "head_houshan")', 300),
+        ]),
+        ("commander", [
+            step("cmd_evac", 'Step("od_warn")', 'OrderEvacuation(village: "houshan")', 600),
+            step("cmd_level", 'Step("od_warn")', 'DeclareResponse(level: III)', 900),
+        ]),
+        ("head_houshan", [
+            step("hs_open", 'Step("cmd_evac")', 'OpenShelter(shelter: "hs_square")', 600),
+            step("hs_doors", 'Step("cmd_evac")', 'DoorToDoor(area: "hs_grid1")', 1800),
+        ]),
+        ("rescue_leader", [
+            step("rl_escort", 'Step("cmd_evac")', 'Dispatch(force: "town_team", to: Village("houshan"), task: EscortVulnerable)', 900),
+        ]),
+        ("info_officer", [
+            step("io_first", 'Step("cmd_evac")', 'SendReport(kind: First)', 1800),
+        ]),
+    ])
+    inj = "    injects: [\n" + "\n".join([
+        inject("county_geo_warning", ["office_director"], "At(120)", "县自然资源局", "County Natural Resources Bureau",
+               "地质灾害气象风险橙色预警：后山一带风险高。", "Orange geological-hazard weather warning: high risk around Houshan.", ack=60, warning="Orange"),
+        inject("cracks_seen", ["grid_houshan", "office_director"], "At(3600)", "后山村群测群防员", "Houshan hazard monitor",
+               "后山坡体出现新裂缝，坡脚泉水变浑。", "New cracks on the Houshan slope; the spring at its foot runs muddy.", ack=60, jitter=600),
+    ]) + "\n    ],\n"
+    g = """    gauges: [
+        (id: "houshan_debris", kind: DebrisDepth(at: (2300.0, 2450.0)), every_s: 60),
+        (id: "hs_road_debris", kind: DebrisDepth(at: (2250.0, 2300.0)), every_s: 60),
+    ],
+"""
+    return scenario(m, hazards, p, inj, g)
+
+
+def fire():
+    m = meta("qingshi_fire", "青石镇森林火灾演练：林场村山火", "Qingshi forest fire drill: the Linchang hill fire",
+             "Fire", 10800, 20260403, "13:30")
+    hazards = """    hazards: (
+        fire: (
+            ignition: (300.0, 1250.0),
+            ignition_s: 600,
+            // A dry, windy spring afternoon: wind from the north-west.
+            wind_speed: [(0, 4.0), (3600, 7.0), (7200, 9.0), (10800, 6.0)],
+            wind_from_deg: 315.0,
+        ),
+    ),
+"""
+    p = plans([
+        ("grid_linchang", [
+            step("gl_patrol", 'At(0)', 'Patrol(route: ["l1", "factory"])', 1800),
+            step("gl_report", 'Inject("smoke_seen")', 'SendReport(kind: First)', 300),
+        ]),
+        ("office_director", [
+            step("od_dispatch", 'Inject("smoke_seen")', 'Dispatch(force: "fire_team", to: Point(500.0, 1150.0), task: SuppressFire)', 300),
+            step("od_warn", 'Inject("smoke_seen")', 'IssueWarning(level: Orange, channels: [Broadcast, Megaphone, Gong], villages: ["linchang"])', 600),
+            step("od_call", 'Inject("smoke_seen")', 'CallAndResponse(role: "head_linchang")', 300),
+        ]),
+        ("commander", [
+            step("cmd_evac", 'Step("od_warn")', 'OrderEvacuation(village: "linchang")', 900),
+            step("cmd_support", 'Step("od_dispatch")', 'RequestSupport(what: (zh: "请求县消防救援大队增援", en: "Request the county fire brigade"))', 900),
+        ]),
+        ("head_linchang", [
+            step("lc_open", 'Step("cmd_evac")', 'OpenShelter(shelter: "lc_shelter")', 600),
+            step("lc_doors", 'Step("cmd_evac")', 'DoorToDoor(area: "lc_grid1")', 1800),
+        ]),
+        ("rescue_leader", [
+            step("rl_break", 'Step("od_dispatch")', 'Dispatch(force: "town_team", to: Node("factory"), task: SuppressFire)', 900),
+        ]),
+        ("info_officer", [
+            step("io_first", 'Step("od_dispatch")', 'SendReport(kind: First)', 1800),
+        ]),
+    ])
+    inj = "    injects: [\n" + "\n".join([
+        inject("fire_danger", ["office_director"], "At(60)", "县林业局", "County Forestry Bureau",
+               "森林火险橙色预警：高温少雨，风力较大。", "Orange forest-fire danger: hot, dry and windy.", ack=60, warning="Orange"),
+        inject("smoke_seen", ["grid_linchang", "office_director"], "At(900)", "林场村护林员", "Linchang forest ranger",
+               "西山林场方向冒出浓烟。", "Thick smoke rising from the west hill plantation.", ack=60, jitter=300),
+    ]) + "\n    ],\n"
+    g = """    gauges: [
+        (id: "factory_fire", kind: FireArrival(at: (950.0, 950.0)), every_s: 60),
+        (id: "linchang_fire", kind: FireArrival(at: (1000.0, 650.0)), every_s: 60),
+    ],
+"""
+    return scenario(m, hazards, p, inj, g)
+
+
+if __name__ == "__main__":
+    for name, text_ in (("qingshi_flood", flood()), ("qingshi_landslide", landslide()), ("qingshi_fire", fire())):
+        (OUT / f"{name}.ron").write_text(text_, encoding="utf-8")
+        print(f"wrote scenarios/{name}.ron")
