@@ -5,6 +5,7 @@
 use crate::drill::InjectState;
 use crate::record::atomic::PartialFile;
 use crate::record::report::{REPORT_VERSION, Report, ScenarioRef, Summary};
+use crate::roles::plans::{Competence, NpcRoles};
 use crate::scenario::Loaded;
 use crate::sim::events::{EVENT_LOG_VERSION, Event, EventLog, LogHeader};
 use crate::sim::gauges::Gauges;
@@ -26,6 +27,9 @@ pub struct RunOptions {
     pub until_s: Option<u32>,
     /// Write the event log here (atomically, via `<path>.partial`).
     pub log: Option<PathBuf>,
+    /// Roles the software plays (all by default) and how well.
+    pub npc: NpcRoles,
+    pub competence: Competence,
 }
 
 /// What a run produced.
@@ -50,7 +54,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64
         None => None,
     };
     let drill = Drill::new(loaded, seed);
-    let mut app = build_app(drill, opts.until_s, EventLog::new(&header, sink));
+    let mut app = build_app(drill, opts, EventLog::new(&header, sink));
     loop {
         app.update();
         let clock = app.world().resource::<SimClock>();
@@ -78,13 +82,18 @@ pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64
 }
 
 /// A headless app with the simulation, ready for `update()`.
-pub fn build_app(drill: Drill, until_s: Option<u32>, log: EventLog) -> App {
+pub fn build_app(drill: Drill, opts: &RunOptions, log: EventLog) -> App {
     let tick_s = drill.scenario.meta.tick_s.max(1) as u64;
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .insert_resource(TimeUpdateStrategy::FixedTimesteps(BATCH))
         .insert_resource(log)
-        .add_plugins(SimPlugin { drill, until_s });
+        .add_plugins(SimPlugin {
+            drill,
+            until_s: opts.until_s,
+            npc: opts.npc.clone(),
+            competence: opts.competence,
+        });
     app.world_mut()
         .resource_mut::<Time<Virtual>>()
         .set_max_delta(Duration::from_secs(tick_s * BATCH as u64 + 1));

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use firstline::headless::{self, RunOptions};
 use firstline::record::atomic;
+use firstline::roles::plans::{Competence, NpcRoles};
 use firstline::scenario;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -41,6 +42,12 @@ enum Command {
         /// Write the event log here.
         #[arg(long, value_name = "PATH")]
         log: Option<PathBuf>,
+        /// Roles the software plays by their plans: all, none, or a comma-separated list of role ids.
+        #[arg(long, default_value = "all", value_name = "all|none|ROLE,...")]
+        npc: String,
+        /// How well the software plays its roles.
+        #[arg(long, value_enum, default_value_t = Competence::Perfect)]
+        competence: Competence,
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
@@ -57,17 +64,28 @@ fn main() -> ExitCode {
             until,
             report,
             log,
+            npc,
+            competence,
             quiet,
-        } => run(
-            file,
-            RunOptions {
-                seed,
-                until_s: until,
-                log,
-            },
-            report,
-            quiet,
-        ),
+        } => {
+            let npc = match npc.as_str() {
+                "all" => NpcRoles::All,
+                "none" => NpcRoles::None,
+                list => NpcRoles::Only(list.split(',').map(|r| r.trim().to_owned()).collect()),
+            };
+            run(
+                file,
+                RunOptions {
+                    seed,
+                    until_s: until,
+                    log,
+                    npc,
+                    competence,
+                },
+                report,
+                quiet,
+            )
+        }
     }
 }
 
@@ -108,7 +126,18 @@ fn validate(files: &[PathBuf]) -> ExitCode {
 
 fn run(file: PathBuf, opts: RunOptions, report_path: Option<PathBuf>, quiet: bool) -> ExitCode {
     let loaded = match scenario::load(&file) {
-        Ok(l) => l,
+        Ok(l) => {
+            if let NpcRoles::Only(list) = &opts.npc
+                && let Some(bad) = list.iter().find(|r| !l.scenario.roles.iter().any(|x| &x.id == *r))
+            {
+                eprintln!(
+                    "error: --npc names `{bad}`, which is not a role of {}",
+                    l.scenario.meta.id
+                );
+                return ExitCode::from(2);
+            }
+            l
+        }
         Err(r) => {
             eprintln!("{}", r.render());
             return ExitCode::from(2);

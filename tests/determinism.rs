@@ -15,6 +15,7 @@ fn run_to_files(file: &str, seed: Option<u64>, until_s: Option<u32>, dir: &Path,
             seed,
             until_s,
             log: Some(log.clone()),
+            ..Default::default()
         },
         &mut |_, _| {},
     )
@@ -61,7 +62,7 @@ fn a_different_seed_changes_a_jittered_inject() {
             &RunOptions {
                 seed: Some(seed),
                 until_s: Some(7200),
-                log: None,
+                ..Default::default()
             },
             &mut |_, _| {},
         )
@@ -117,12 +118,16 @@ fn the_tick_schedule_rejects_ambiguous_systems() {
         scenario_sha256: String::new(),
         seed: 0,
     };
+    let opts = RunOptions {
+        until_s: Some(10),
+        ..Default::default()
+    };
     // The real schedule builds and runs.
-    let mut app = headless::build_app(Drill::new(&loaded, 1), Some(10), EventLog::new(&header, None));
+    let mut app = headless::build_app(Drill::new(&loaded, 1), &opts, EventLog::new(&header, None));
     app.update();
     app.update();
     // Two unordered systems writing the same resource are refused.
-    let mut bad = headless::build_app(Drill::new(&loaded, 1), Some(10), EventLog::new(&header, None));
+    let mut bad = headless::build_app(Drill::new(&loaded, 1), &opts, EventLog::new(&header, None));
     fn a(_l: ResMut<EventLog>) {}
     fn b(_l: ResMut<EventLog>) {}
     bad.add_systems(FixedUpdate, (a, b).in_set(SimSet::Detect));

@@ -304,8 +304,7 @@ fn wrong_types_and_unknown_fields_in_every_section_are_reported() {
     for (k, _) in src.match_indices("(id: ") {
         let mut s = src.clone();
         s.insert_str(k + 1, "colour: 3, ");
-        let r = load_bytes("t.ron", s.as_bytes(), Path::new("scenarios"))
-            .expect_err("unknown field accepted");
+        let r = load_bytes("t.ron", s.as_bytes(), Path::new("scenarios")).expect_err("unknown field accepted");
         assert!(
             r.diagnostics[0].message.contains("unknown field `colour`"),
             "{}",

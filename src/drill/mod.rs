@@ -2,6 +2,8 @@
 //! official warnings they carry. Live instructor injects and seats come with
 //! the roles issue, as commands.
 
+use crate::roles::inbox::Inboxes;
+use crate::roles::plans::PlanTracker;
 use crate::scenario::schema::{Trigger, WarningLevel};
 use crate::sim::events::EventLog;
 use crate::sim::gauges::Gauges;
@@ -35,8 +37,8 @@ impl Plugin for InjectPlugin {
     }
 }
 
-/// Whether a trigger holds now. Plan-step triggers wait for the plan
-/// followers (roles issue) and do not fire yet.
+/// Whether a trigger holds now. `Step` triggers are answered by the caller,
+/// which knows the plan tracker; here they never hold.
 pub fn trigger_holds(t: &Trigger, now_s: u64, gauges: &Gauges, st: &InjectState, drill: &Drill) -> bool {
     match t {
         Trigger::At(s) => now_s >= *s as u64,
@@ -59,6 +61,8 @@ fn injects(
     mut st: ResMut<InjectState>,
     mut rng: ResMut<RngStreams>,
     mut log: ResMut<EventLog>,
+    tracker: Res<PlanTracker>,
+    mut inbox: ResMut<Inboxes>,
 ) {
     let list = &drill.scenario.injects;
     if st.fired.len() != list.len() {
@@ -68,7 +72,11 @@ fn injects(
     let now = clock.now_s();
     let tick_s = clock.tick_s as u64;
     for (k, inj) in list.iter().enumerate() {
-        if st.fired[k] || !trigger_holds(&inj.when, now, &gauges, &st, &drill) {
+        let holds = match &inj.when {
+            Trigger::Step(id) => tracker.done(&drill, id),
+            t => trigger_holds(t, now, &gauges, &st, &drill),
+        };
+        if st.fired[k] || !holds {
             continue;
         }
         st.fired[k] = true;
@@ -91,6 +99,15 @@ fn injects(
     for k in due {
         let inj = &list[k];
         st.delivered[k] = Some(clock.tick);
+        for role in &inj.to {
+            inbox.deliver(
+                inj.id.clone(),
+                role.clone(),
+                clock.tick,
+                inj.from.zh.clone(),
+                inj.ack_within_s,
+            );
+        }
         log.push(
             clock.tick,
             clock.tick_s,

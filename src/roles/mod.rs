@@ -1,9 +1,38 @@
-//! Roles and their rights: which orders each township role may give.
-//! (The action catalogue's parameters live in `scenario::schema::Action`;
-//! plan followers and inboxes come with the roles issue.)
+//! Roles and their rights, inboxes, commands and one-page plans: which
+//! orders each township role may give, how orders enter the drill, and how
+//! the software plays a role by its plan.
+
+pub mod commands;
+pub mod inbox;
+pub mod plans;
 
 use crate::scenario::schema::{ActionKind, Role, RoleKind};
+use crate::sim::SimSet;
 use ActionKind::*;
+use bevy::prelude::*;
+
+/// Commands, inboxes and plan followers in the Commands phase.
+pub struct RolesPlugin {
+    pub npc: plans::NpcRoles,
+    pub competence: plans::Competence,
+}
+
+impl Plugin for RolesPlugin {
+    fn build(&self, app: &mut App) {
+        let drill = app.world().resource::<crate::sim::Drill>().clone();
+        app.init_resource::<commands::CommandQueue>()
+            .init_resource::<commands::OrderBook>()
+            .init_resource::<commands::Township>()
+            .init_resource::<inbox::Inboxes>()
+            .insert_resource(plans::PlanTracker::new(&drill, self.npc.clone(), self.competence))
+            .add_systems(
+                FixedUpdate,
+                (plans::follow_plans, commands::apply_commands, plans::track_steps)
+                    .chain()
+                    .in_set(SimSet::Commands),
+            );
+    }
+}
 
 /// The orders a role kind may give unless the scenario says otherwise,
 /// following the duties in DOMAIN.md.

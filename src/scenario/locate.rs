@@ -370,7 +370,7 @@ mod tests {
         assert_eq!(&src[s..s + n], "\"q\"");
         let (s, n) = locate(src, &Path::root().f("b").f("at").i(1)).unwrap();
         assert_eq!(&src[s..s + n], "4.5");
-        assert_eq!(line_col(src, s), (4, 19));
+        assert_eq!(line_col(src, s), (4, 21));
         assert!(locate(src, &Path::root().f("c")).is_none());
     }
 

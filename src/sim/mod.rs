@@ -3,6 +3,7 @@
 //! schedule every face (headless runner, tests, GUI) drives. Faces read sim
 //! state and send commands; they never mutate the world directly.
 
+pub mod dist;
 pub mod events;
 pub mod gauges;
 pub mod rng;
@@ -108,6 +109,9 @@ pub struct SimPlugin {
     pub drill: Drill,
     /// Stop after this many drill seconds instead of the scenario's duration.
     pub until_s: Option<u32>,
+    /// Roles the software plays, and how well.
+    pub npc: crate::roles::plans::NpcRoles,
+    pub competence: crate::roles::plans::Competence,
 }
 
 fn running(clock: Res<SimClock>) -> bool {
@@ -161,7 +165,14 @@ impl Plugin for SimPlugin {
         app.add_systems(FixedUpdate, begin.in_set(SimSet::Begin))
             .add_systems(FixedUpdate, advance_clock.in_set(SimSet::Clock))
             .add_systems(FixedUpdate, record.in_set(SimSet::Record));
-        app.add_plugins((gauges::GaugePlugin, crate::drill::InjectPlugin));
+        app.add_plugins((
+            gauges::GaugePlugin,
+            crate::drill::InjectPlugin,
+            crate::roles::RolesPlugin {
+                npc: self.npc.clone(),
+                competence: self.competence,
+            },
+        ));
     }
 }
 

@@ -110,9 +110,10 @@ pub enum Action {
     DoorToDoor {
         area: String,
     },
-    /// Confirm receipt of an inject.
+    /// Confirm receipt of a message: an inject id, or a call's id
+    /// (`call:<caller role>:<tick>`) in call-and-response (叫应).
     Acknowledge {
-        inject: String,
+        message: String,
     },
 }
 

@@ -227,8 +227,8 @@ fn check_action(a: &Action, cat: &Catalog, out: &mut Findings, p: Path) {
         Action::DoorToDoor { area } => {
             cat.grid_areas.check(out, "grid area", area, p.f("area"));
         }
-        Action::Acknowledge { inject } => {
-            cat.injects.check(out, "inject", inject, p.f("inject"));
+        Action::Acknowledge { message } => {
+            cat.injects.check(out, "inject", message, p.f("message"));
         }
         Action::DeclareResponse { .. } | Action::RequestSupport { .. } | Action::SendReport { .. } => {}
     }
