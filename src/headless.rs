@@ -128,7 +128,7 @@ fn build_report(world: &World, loaded: &Loaded, seed: u64, log: &EventLog) -> Re
             injects_delivered: injects.delivered.iter().filter(|d| d.is_some()).count(),
         },
         gauges: world.resource::<Gauges>().series.clone(),
-        metrics: Vec::new(),
+        scoring: crate::scoring::score(s, log.events()),
         event_log_sha256: log.sha256(),
     }
 }

@@ -19,4 +19,5 @@ pub mod headless;
 pub mod record;
 pub mod roles;
 pub mod scenario;
+pub mod scoring;
 pub mod sim;

@@ -203,6 +203,8 @@ fn summary_table(r: &firstline::record::report::Report) -> String {
         ("injects delivered", r.summary.injects_delivered.to_string()),
         ("gauges", r.gauges.len().to_string()),
         ("event log sha256", r.event_log_sha256[..16].to_string() + "…"),
+        ("score", format!("{:.1} / 100", r.scoring.score)),
+        ("level", format!("{} ({:?})", r.scoring.level_zh, r.scoring.level)),
     ];
     let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::new();
@@ -217,6 +219,31 @@ fn summary_table(r: &firstline::record::report::Report) -> String {
             g.unit,
             w2 = w.saturating_sub(6)
         ));
+    }
+    for m in &r.scoring.metrics {
+        let value = match m.value {
+            None => "n/a".to_owned(),
+            Some(v) if v.is_infinite() => "never".to_owned(),
+            Some(v) => format!("{v}"),
+        };
+        let mark = if !m.applicable {
+            "·"
+        } else if m.passed {
+            "✓"
+        } else {
+            "✗"
+        };
+        out.push_str(&format!(
+            "  {mark} {:<w2$}  {value} (threshold {} {}) — {}\n",
+            m.id,
+            m.threshold,
+            m.unit,
+            m.note,
+            w2 = w.saturating_sub(2)
+        ));
+    }
+    for g in &r.scoring.gates_applied {
+        out.push_str(&format!("  gate: {g}\n"));
     }
     out.trim_end().to_owned()
 }

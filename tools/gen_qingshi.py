@@ -288,7 +288,6 @@ def flood():
         ("office_director", [
             step("od_warn", 'Inject("county_red_rain")', 'IssueWarning(level: Red, channels: [Broadcast, Sms, Phone], villages: ["dongwan", "shiqiao"])', 600),
             step("od_call_dw", 'Inject("county_red_rain")', 'CallAndResponse(role: "head_dongwan")', 300),
-            step("od_report", 'Step("od_warn")', 'SendReport(kind: First)', 1800),
         ]),
         ("commander", [
             step("cmd_level", 'Warning(Red)', 'DeclareResponse(level: II)', 900),
@@ -306,7 +305,8 @@ def flood():
             step("rl_escort", 'Step("cmd_evac")', 'Dispatch(force: "town_team", to: Village("dongwan"), task: EscortVulnerable)', 900),
         ]),
         ("info_officer", [
-            step("io_followup", 'Step("od_report")', 'SendReport(kind: FollowUp)', 3600),
+            step("io_first", 'Step("od_warn")', 'SendReport(kind: First)', 1800),
+            step("io_followup", 'Step("io_first")', 'SendReport(kind: FollowUp)', 3600),
         ]),
     ])
     inj = "    injects: [\n" + "\n".join([

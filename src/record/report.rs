@@ -3,6 +3,7 @@
 //! the event log that justifies it. Nothing machine-dependent goes in: no
 //! wall time, no paths.
 
+use crate::scoring::Scorecard;
 use crate::sim::gauges::GaugeSeries;
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +23,8 @@ pub struct Report {
     pub complete: bool,
     pub summary: Summary,
     pub gauges: Vec<GaugeSeries>,
-    /// Scored metrics (filled by the scoring module).
-    pub metrics: Vec<MetricResult>,
+    /// Metrics, per-role and overall scores and the certification level.
+    pub scoring: Scorecard,
     pub event_log_sha256: String,
 }
 
@@ -43,17 +44,6 @@ pub struct Summary {
     pub residents: u64,
     pub events: usize,
     pub injects_delivered: usize,
-}
-
-/// A metric's value against its threshold, with the events that justify it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MetricResult {
-    pub id: String,
-    pub value: f64,
-    pub threshold: f64,
-    pub passed: bool,
-    pub weight: f64,
-    pub evidence: Vec<usize>,
 }
 
 impl Report {
