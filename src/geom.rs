@@ -9,11 +9,7 @@ use crate::scenario::schema::Point;
 pub fn dist_to_segment(p: Point, a: Point, b: Point) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let t = if len2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
     let (cx, cy) = (a.0 + t * dx, a.1 + t * dy);
     ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt()
 }
@@ -23,10 +19,7 @@ pub fn dist_to_polyline(p: Point, pts: &[Point]) -> f64 {
     match pts {
         [] => f64::INFINITY,
         [a] => dist_to_segment(p, *a, *a),
-        _ => pts
-            .windows(2)
-            .map(|w| dist_to_segment(p, w[0], w[1]))
-            .fold(f64::INFINITY, f64::min),
+        _ => pts.windows(2).map(|w| dist_to_segment(p, w[0], w[1])).fold(f64::INFINITY, f64::min),
     }
 }
 

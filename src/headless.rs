@@ -64,9 +64,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64
         }
     }
     let world = app.world_mut();
-    let mut log = world
-        .remove_resource::<EventLog>()
-        .expect("EventLog is inserted by build_app");
+    let mut log = world.remove_resource::<EventLog>().expect("EventLog is inserted by build_app");
     drop(log.take_sink());
     if let Some(e) = log.error() {
         return Err(std::io::Error::other(format!("writing the event log failed: {e}")));
@@ -75,10 +73,7 @@ pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64
         f.commit()?;
     }
     let report = build_report(world, loaded, seed, &log);
-    Ok(Outcome {
-        report,
-        events: log.events().to_vec(),
-    })
+    Ok(Outcome { report, events: log.events().to_vec() })
 }
 
 /// A headless app with the simulation, ready for `update()`.
@@ -88,15 +83,8 @@ pub fn build_app(drill: Drill, opts: &RunOptions, log: EventLog) -> App {
     app.add_plugins(MinimalPlugins)
         .insert_resource(TimeUpdateStrategy::FixedTimesteps(BATCH))
         .insert_resource(log)
-        .add_plugins(SimPlugin {
-            drill,
-            until_s: opts.until_s,
-            npc: opts.npc.clone(),
-            competence: opts.competence,
-        });
-    app.world_mut()
-        .resource_mut::<Time<Virtual>>()
-        .set_max_delta(Duration::from_secs(tick_s * BATCH as u64 + 1));
+        .add_plugins(SimPlugin { drill, until_s: opts.until_s, npc: opts.npc.clone(), competence: opts.competence });
+    app.world_mut().resource_mut::<Time<Virtual>>().set_max_delta(Duration::from_secs(tick_s * BATCH as u64 + 1));
     app.finish();
     app.cleanup();
     app

@@ -10,11 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "firstline",
-    version,
-    about = "Firstline 基层应急演练仿真系统 — township emergency drill simulator"
-)]
+#[command(name = "firstline", version, about = "Firstline 基层应急演练仿真系统 — township emergency drill simulator")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -58,33 +54,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { files } => validate(&files),
-        Command::Run {
-            file,
-            seed,
-            until,
-            report,
-            log,
-            npc,
-            competence,
-            quiet,
-        } => {
+        Command::Run { file, seed, until, report, log, npc, competence, quiet } => {
             let npc = match npc.as_str() {
                 "all" => NpcRoles::All,
                 "none" => NpcRoles::None,
                 list => NpcRoles::Only(list.split(',').map(|r| r.trim().to_owned()).collect()),
             };
-            run(
-                file,
-                RunOptions {
-                    seed,
-                    until_s: until,
-                    log,
-                    npc,
-                    competence,
-                },
-                report,
-                quiet,
-            )
+            run(file, RunOptions { seed, until_s: until, log, npc, competence }, report, quiet)
         }
     }
 }
@@ -97,13 +73,8 @@ fn validate(files: &[PathBuf]) -> ExitCode {
                 for w in &l.warnings {
                     eprintln!("{w}");
                 }
-                let people: u32 = l
-                    .scenario
-                    .villages
-                    .iter()
-                    .flat_map(scenario::expand::households)
-                    .map(|h| h.members.total())
-                    .sum();
+                let people: u32 =
+                    l.scenario.villages.iter().flat_map(scenario::expand::households).map(|h| h.members.total()).sum();
                 println!(
                     "{}: valid ({}; {} villages, {} residents, {} roles)",
                     f.display(),
@@ -130,10 +101,7 @@ fn run(file: PathBuf, opts: RunOptions, report_path: Option<PathBuf>, quiet: boo
             if let NpcRoles::Only(list) = &opts.npc
                 && let Some(bad) = list.iter().find(|r| !l.scenario.roles.iter().any(|x| &x.id == *r))
             {
-                eprintln!(
-                    "error: --npc names `{bad}`, which is not a role of {}",
-                    l.scenario.meta.id
-                );
+                eprintln!("error: --npc names `{bad}`, which is not a role of {}", l.scenario.meta.id);
                 return ExitCode::from(2);
             }
             l
@@ -143,11 +111,7 @@ fn run(file: PathBuf, opts: RunOptions, report_path: Option<PathBuf>, quiet: boo
             return ExitCode::from(2);
         }
     };
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(0)
-    };
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
     bar.set_style(
         ProgressStyle::with_template("{spinner} drill {pos}/{len} ticks [{bar:40}] {per_sec} eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -167,11 +131,7 @@ fn run(file: PathBuf, opts: RunOptions, report_path: Option<PathBuf>, quiet: boo
     };
     let r = &outcome.report;
     println!("{}", summary_table(r));
-    eprintln!(
-        "ran {} drill seconds in {:.2} s wall time",
-        r.drill_seconds,
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("ran {} drill seconds in {:.2} s wall time", r.drill_seconds, started.elapsed().as_secs_f64());
     if let Some(p) = report_path
         && let Err(e) = atomic::write(&p, r.to_json().as_bytes())
     {
@@ -187,17 +147,9 @@ fn summary_table(r: &firstline::record::report::Report) -> String {
         ("seed", r.seed.to_string()),
         (
             "drill time",
-            format!(
-                "{} s ({} ticks){}",
-                r.drill_seconds,
-                r.ticks,
-                if r.complete { "" } else { ", stopped early" }
-            ),
+            format!("{} s ({} ticks){}", r.drill_seconds, r.ticks, if r.complete { "" } else { ", stopped early" }),
         ),
-        (
-            "villages / households",
-            format!("{} / {}", r.summary.villages, r.summary.households),
-        ),
+        ("villages / households", format!("{} / {}", r.summary.villages, r.summary.households)),
         ("residents", r.summary.residents.to_string()),
         ("events logged", r.summary.events.to_string()),
         ("injects delivered", r.summary.injects_delivered.to_string()),
@@ -213,12 +165,7 @@ fn summary_table(r: &firstline::record::report::Report) -> String {
     }
     for g in &r.gauges {
         let max = g.samples.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
-        out.push_str(&format!(
-            "  gauge {:<w2$}  max {max:.3} {}\n",
-            g.id,
-            g.unit,
-            w2 = w.saturating_sub(6)
-        ));
+        out.push_str(&format!("  gauge {:<w2$}  max {max:.3} {}\n", g.id, g.unit, w2 = w.saturating_sub(6)));
     }
     for m in &r.scoring.metrics {
         let value = match m.value {

@@ -4,10 +4,7 @@
 use std::process::Command;
 
 fn firstline(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_firstline"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_firstline")).args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -20,11 +17,8 @@ fn validate_exit_codes() {
     let (code, out, _) = firstline(&["validate", "scenarios/qingshi_flood.ron", "scenarios/example_small.ron"]);
     assert_eq!(code, 0);
     assert!(out.contains("qingshi_flood.ron: valid"));
-    let (code, _, err) = firstline(&[
-        "validate",
-        "scenarios/example_small.ron",
-        "scenarios/invalid/08_plan_unknown_role.ron",
-    ]);
+    let (code, _, err) =
+        firstline(&["validate", "scenarios/example_small.ron", "scenarios/invalid/08_plan_unknown_role.ron"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("scenarios/invalid/08_plan_unknown_role.ron:85:16: error: unknown role `head_xiahe`"),
@@ -76,12 +70,7 @@ fn run_writes_report_and_log() {
     let log_text = std::fs::read_to_string(&log).unwrap();
     let first: serde_json::Value = serde_json::from_str(log_text.lines().next().unwrap()).unwrap();
     assert_eq!(first["firstline_event_log"], 1);
-    assert!(
-        log_text
-            .lines()
-            .skip(1)
-            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
-    );
+    assert!(log_text.lines().skip(1).all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
 }
 
 #[test]

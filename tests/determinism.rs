@@ -11,12 +11,7 @@ fn run_to_files(file: &str, seed: Option<u64>, until_s: Option<u32>, dir: &Path,
     let log = dir.join(format!("{tag}.log"));
     let out = headless::run(
         &loaded,
-        &RunOptions {
-            seed,
-            until_s,
-            log: Some(log.clone()),
-            ..Default::default()
-        },
+        &RunOptions { seed, until_s, log: Some(log.clone()), ..Default::default() },
         &mut |_, _| {},
     )
     .unwrap();
@@ -33,24 +28,13 @@ fn same_seed_gives_identical_bytes() {
         assert_eq!(l1, l2, "{file}: event logs differ");
         assert_eq!(r1, r2, "{file}: reports differ");
         let report: serde_json::Value = serde_json::from_slice(&r1).unwrap();
-        assert_eq!(
-            report["event_log_sha256"],
-            sha256_hex(&l1),
-            "the report names the log's hash"
-        );
-        assert!(
-            !dir.path().join("a.log.partial").exists(),
-            "the partial log was moved into place"
-        );
+        assert_eq!(report["event_log_sha256"], sha256_hex(&l1), "the report names the log's hash");
+        assert!(!dir.path().join("a.log.partial").exists(), "the partial log was moved into place");
     }
 }
 
 fn delivery_tick(events: &[firstline::sim::events::Event], subject: &str) -> u64 {
-    events
-        .iter()
-        .find(|e| e.kind == "inject_delivered" && e.subject == subject)
-        .map(|e| e.tick)
-        .unwrap()
+    events.iter().find(|e| e.kind == "inject_delivered" && e.subject == subject).map(|e| e.tick).unwrap()
 }
 
 #[test]
@@ -59,21 +43,14 @@ fn a_different_seed_changes_a_jittered_inject() {
     let run = |seed| {
         headless::run(
             &loaded,
-            &RunOptions {
-                seed: Some(seed),
-                until_s: Some(7200),
-                ..Default::default()
-            },
+            &RunOptions { seed: Some(seed), until_s: Some(7200), ..Default::default() },
             &mut |_, _| {},
         )
         .unwrap()
     };
     let (a, b) = (run(1), run(2));
     // The resident's call is scripted at 5400 s with up to 900 s of seeded delay.
-    let (ta, tb) = (
-        delivery_tick(&a.events, "inject:resident_call"),
-        delivery_tick(&b.events, "inject:resident_call"),
-    );
+    let (ta, tb) = (delivery_tick(&a.events, "inject:resident_call"), delivery_tick(&b.events, "inject:resident_call"));
     assert!((5400..=6300).contains(&ta) && (5400..=6300).contains(&tb));
     assert_ne!(ta, tb);
     assert_ne!(a.report.event_log_sha256, b.report.event_log_sha256);
@@ -86,15 +63,7 @@ fn a_different_seed_changes_a_jittered_inject() {
 #[test]
 fn until_stops_early_and_says_so() {
     let loaded = scenario::load(Path::new("scenarios/example_small.ron")).unwrap();
-    let out = headless::run(
-        &loaded,
-        &RunOptions {
-            until_s: Some(600),
-            ..Default::default()
-        },
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let out = headless::run(&loaded, &RunOptions { until_s: Some(600), ..Default::default() }, &mut |_, _| {}).unwrap();
     assert_eq!(out.report.drill_seconds, 600);
     assert!(!out.report.complete);
     assert_eq!(out.events.last().unwrap().kind, "drill_ended");
@@ -118,10 +87,7 @@ fn the_tick_schedule_rejects_ambiguous_systems() {
         scenario_sha256: String::new(),
         seed: 0,
     };
-    let opts = RunOptions {
-        until_s: Some(10),
-        ..Default::default()
-    };
+    let opts = RunOptions { until_s: Some(10), ..Default::default() };
     // The real schedule builds and runs.
     let mut app = headless::build_app(Drill::new(&loaded, 1), &opts, EventLog::new(&header, None));
     app.update();

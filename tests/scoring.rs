@@ -9,19 +9,11 @@ use serde_json::{Value, json};
 use std::path::Path;
 
 fn ev(t: u64, kind: &str, subject: &str, data: Value) -> Event {
-    Event {
-        tick: t,
-        t,
-        kind: kind.into(),
-        subject: subject.into(),
-        data,
-    }
+    Event { tick: t, t, kind: kind.into(), subject: subject.into(), data }
 }
 
 fn scenario_with(metrics: &[(&str, Metric, Option<&str>, f64, f64)]) -> Scenario {
-    let mut s = firstline::scenario::load(Path::new("scenarios/example_small.ron"))
-        .unwrap()
-        .scenario;
+    let mut s = firstline::scenario::load(Path::new("scenarios/example_small.ron")).unwrap().scenario;
     s.rubric.metrics = metrics
         .iter()
         .map(|(id, m, role, threshold, weight)| RubricMetric {
@@ -36,12 +28,8 @@ fn scenario_with(metrics: &[(&str, Metric, Option<&str>, f64, f64)]) -> Scenario
 }
 
 fn warn_log(done_at: Option<u64>) -> Vec<Event> {
-    let mut e = vec![ev(
-        120,
-        "plan_step_triggered",
-        "step:warn",
-        json!({"role": "office_director", "deadline_s": 600}),
-    )];
+    let mut e =
+        vec![ev(120, "plan_step_triggered", "step:warn", json!({"role": "office_director", "deadline_s": 600}))];
     if let Some(t) = done_at {
         let after = t - 120;
         e.push(ev(
@@ -78,12 +66,7 @@ fn warning_delay_passes_fails_and_earns_partial_credit() {
 fn call_and_response_time() {
     let s = scenario_with(&[("c", Metric::CallResponseTime, Some("office_director"), 300.0, 1.0)]);
     let log = vec![
-        ev(
-            100,
-            "call_made",
-            "call:office_director:100",
-            json!({"from": "office_director", "to": "head_xiaohe"}),
-        ),
+        ev(100, "call_made", "call:office_director:100", json!({"from": "office_director", "to": "head_xiaohe"})),
         ev(
             160,
             "message_acknowledged",
@@ -106,58 +89,28 @@ fn alarm_taken_counts_every_recipient() {
             "inject:red_rain",
             json!({"to": ["office_director", "commander"], "ack_within_s": 60}),
         ),
-        ev(
-            150,
-            "message_acknowledged",
-            "role:office_director",
-            json!({"message": "red_rain"}),
-        ),
+        ev(150, "message_acknowledged", "role:office_director", json!({"message": "red_rain"})),
     ];
     // The commander never took the alarm.
     assert_eq!(score(&s, &log).metrics[0].value, Some(f64::INFINITY));
-    log.push(ev(
-        200,
-        "message_acknowledged",
-        "role:commander",
-        json!({"message": "red_rain"}),
-    ));
+    log.push(ev(200, "message_acknowledged", "role:commander", json!({"message": "red_rain"})));
     let m = &score(&s, &log).metrics[0];
     assert_eq!((m.value, m.passed), (Some(80.0), false), "the slower of 30 s and 80 s");
 }
 
 fn evacuation_log() -> Vec<Event> {
     let safe = |t, r: &str, h: &str, v: bool| {
-        ev(
-            t,
-            "resident_safe",
-            &format!("resident:{r}"),
-            json!({"household": h, "vulnerable": v}),
-        )
+        ev(t, "resident_safe", &format!("resident:{r}"), json!({"household": h, "vulnerable": v}))
     };
     vec![
-        ev(
-            0,
-            "household_at_risk",
-            "household:h1",
-            json!({"residents": 3, "vulnerable": 1}),
-        ),
-        ev(
-            0,
-            "household_at_risk",
-            "household:h2",
-            json!({"residents": 2, "vulnerable": 0}),
-        ),
+        ev(0, "household_at_risk", "household:h1", json!({"residents": 3, "vulnerable": 1})),
+        ev(0, "household_at_risk", "household:h2", json!({"residents": 2, "vulnerable": 0})),
         ev(120, "warning_received", "inject:red_rain", json!({"level": "Red"})),
         safe(500, "r1", "h1", false),
         safe(600, "r2", "h1", false),
         safe(700, "r3", "h1", true),
         safe(900, "r4", "h2", false),
-        ev(
-            1000,
-            "hazard_reached_home",
-            "household:h2",
-            json!({"residents": 2, "vulnerable": 0}),
-        ),
+        ev(1000, "hazard_reached_home", "household:h2", json!({"residents": 2, "vulnerable": 0})),
         safe(1100, "r5", "h2", false),
         ev(1200, "shelter_full", "shelter:s1", json!({"turned_away": 7})),
     ]
@@ -188,10 +141,8 @@ fn evacuation_metrics_from_residents_events() {
 
 #[test]
 fn casualties_count_people_once_and_the_death_gate_caps_the_level() {
-    let mut s = scenario_with(&[
-        ("cas", Metric::Casualties, None, 0.0, 1.0),
-        ("w", Metric::WarningDelay, None, 600.0, 9.0),
-    ]);
+    let mut s =
+        scenario_with(&[("cas", Metric::Casualties, None, 0.0, 1.0), ("w", Metric::WarningDelay, None, 600.0, 9.0)]);
     s.rubric.gates = vec![Gate::PreventableDeath { cap: Level::Pass }];
     let mut log = warn_log(Some(200));
     log.push(ev(900, "resident_harmed", "resident:r7", json!({"outcome": "injured"})));
@@ -213,18 +164,8 @@ fn plan_adherence_and_role_scores() {
         ("w", Metric::WarningDelay, Some("office_director"), 600.0, 1.0),
     ]);
     let mut log = warn_log(Some(500));
-    log.push(ev(
-        130,
-        "plan_step_triggered",
-        "step:evacuate",
-        json!({"role": "head_xiaohe", "deadline_s": 900}),
-    ));
-    log.push(ev(
-        1500,
-        "plan_step_overdue",
-        "step:evacuate",
-        json!({"role": "head_xiaohe"}),
-    ));
+    log.push(ev(130, "plan_step_triggered", "step:evacuate", json!({"role": "head_xiaohe", "deadline_s": 900})));
+    log.push(ev(1500, "plan_step_overdue", "step:evacuate", json!({"role": "head_xiaohe"})));
     let c = score(&s, &log);
     assert_eq!(c.metrics[0].value, Some(0.5), "1 of 2 triggered steps on time");
     // Overall: (0.5/0.9 = 0.56 credit) + 1 → 78.0; office director alone: 100.
@@ -232,8 +173,5 @@ fn plan_adherence_and_role_scores() {
     assert_eq!(c.level, Level::Good);
     let od = c.roles.iter().find(|r| r.role == "office_director").unwrap();
     assert_eq!(od.score, 100.0);
-    assert!(
-        c.roles.iter().all(|r| r.role != "head_xiaohe"),
-        "no metric is charged to the village head"
-    );
+    assert!(c.roles.iter().all(|r| r.role != "head_xiaohe"), "no metric is charged to the village head");
 }

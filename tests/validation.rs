@@ -26,13 +26,8 @@ fn shipped_scenarios_are_valid() {
 fn qingshi_township_has_the_size_the_drills_need() {
     for f in &VALID[1..] {
         let l = scenario::load(Path::new(f)).unwrap();
-        let people: u32 = l
-            .scenario
-            .villages
-            .iter()
-            .flat_map(scenario::expand::households)
-            .map(|h| h.members.total())
-            .sum();
+        let people: u32 =
+            l.scenario.villages.iter().flat_map(scenario::expand::households).map(|h| h.members.total()).sum();
         assert!((2000..=5000).contains(&people), "{f}: {people} residents");
         assert!((3..=4).contains(&l.scenario.villages.len()));
         let (w, h) = l.terrain.extent();
@@ -44,98 +39,20 @@ fn qingshi_township_has_the_size_the_drills_need() {
 /// (fixture, line, column, message fragment, hint fragment)
 const FIXTURES: &[(&str, usize, usize, &str, &str)] = &[
     ("01_missing_comma", 13, 9, "Expected comma", "comma is missing"),
-    (
-        "02_unknown_field",
-        13,
-        9,
-        "unknown field `sead` in `Meta`",
-        "did you mean `seed`?",
-    ),
+    ("02_unknown_field", 13, 9, "unknown field `sead` in `Meta`", "did you mean `seed`?"),
     ("03_wrong_type", 12, 20, "expected a number", "without quotes"),
-    (
-        "04_missing_field",
-        45,
-        5,
-        "missing field `cell_m` in `MapSpec`",
-        "add `cell_m: …`",
-    ),
-    (
-        "05_bad_version",
-        7,
-        14,
-        "unsupported scenario version 2",
-        "reads version 1",
-    ),
-    (
-        "06_duplicate_id",
-        55,
-        22,
-        "duplicate household id `xh-001`",
-        "first used at villages[0].households[0].id",
-    ),
-    (
-        "07_point_outside",
-        63,
-        87,
-        "point (650, 320) lies outside the map",
-        "x 0..600 m",
-    ),
-    (
-        "08_plan_unknown_role",
-        85,
-        16,
-        "unknown role `head_xiahe`",
-        "did you mean `head_xiaohe`?",
-    ),
-    (
-        "09_road_unknown_node",
-        43,
-        63,
-        "unknown road node `east_edn`",
-        "did you mean `east_end`?",
-    ),
-    (
-        "10_shelter_unreachable",
-        54,
-        36,
-        "household `xh-001` cannot reach any shelter",
-        "bridge: true",
-    ),
-    (
-        "11_deadline_too_long",
-        86,
-        109,
-        "deadline of 90000 s is out of range",
-        "1..=3600",
-    ),
-    (
-        "12_shelter_zero_capacity",
-        63,
-        113,
-        "shelter `xh_school` has no capacity",
-        "number of people",
-    ),
-    (
-        "13_action_not_permitted",
-        86,
-        61,
-        "role `grid_xiaohe` (GridWorker) may not order OrderEvacuation",
-        "permissions",
-    ),
-    (
-        "14_inject_unknown_role",
-        96,
-        31,
-        "unknown role `office_directer`",
-        "did you mean `office_director`?",
-    ),
-    (
-        "15_trigger_unknown_gauge",
-        86,
-        57,
-        "unknown gauge `river_level`",
-        "village_depth",
-    ),
+    ("04_missing_field", 45, 5, "missing field `cell_m` in `MapSpec`", "add `cell_m: …`"),
+    ("05_bad_version", 7, 14, "unsupported scenario version 2", "reads version 1"),
+    ("06_duplicate_id", 55, 22, "duplicate household id `xh-001`", "first used at villages[0].households[0].id"),
+    ("07_point_outside", 63, 87, "point (650, 320) lies outside the map", "x 0..600 m"),
+    ("08_plan_unknown_role", 85, 16, "unknown role `head_xiahe`", "did you mean `head_xiaohe`?"),
+    ("09_road_unknown_node", 43, 63, "unknown road node `east_edn`", "did you mean `east_end`?"),
+    ("10_shelter_unreachable", 54, 36, "household `xh-001` cannot reach any shelter", "bridge: true"),
+    ("11_deadline_too_long", 86, 109, "deadline of 90000 s is out of range", "1..=3600"),
+    ("12_shelter_zero_capacity", 63, 113, "shelter `xh_school` has no capacity", "number of people"),
+    ("13_action_not_permitted", 86, 61, "role `grid_xiaohe` (GridWorker) may not order OrderEvacuation", "permissions"),
+    ("14_inject_unknown_role", 96, 31, "unknown role `office_directer`", "did you mean `office_director`?"),
+    ("15_trigger_unknown_gauge", 86, 57, "unknown gauge `river_level`", "village_depth"),
     (
         "16_hazard_slot_missing",
         11,
@@ -143,64 +60,16 @@ const FIXTURES: &[(&str, usize, usize, &str, &str)] = &[
         "hazard Fire is listed but `hazards.fire` is not given",
         "remove it from meta.hazards",
     ),
-    (
-        "17_levels_out_of_order",
-        107,
-        17,
-        "levels must rise",
-        "pass 60, good 75, excellent 90",
-    ),
-    (
-        "18_heightmap_missing",
-        20,
-        18,
-        "cannot open heightmap",
-        "relative to the scenario file",
-    ),
-    (
-        "19_polygon_too_few_points",
-        51,
-        23,
-        "a polygon needs at least 3 points, this one has 2",
-        "corners",
-    ),
-    (
-        "20_tick_not_dividing",
-        12,
-        21,
-        "not a whole number of 7 s ticks",
-        "multiple of tick_s",
-    ),
+    ("17_levels_out_of_order", 107, 17, "levels must rise", "pass 60, good 75, excellent 90"),
+    ("18_heightmap_missing", 20, 18, "cannot open heightmap", "relative to the scenario file"),
+    ("19_polygon_too_few_points", 51, 23, "a polygon needs at least 3 points, this one has 2", "corners"),
+    ("20_tick_not_dividing", 12, 21, "not a whole number of 7 s ticks", "multiple of tick_s"),
     ("21_not_utf8", 3, 17, "not UTF-8", "UTF-8"),
     ("22_empty", 1, 1, "the file is empty", "Scenario(version: 1"),
-    (
-        "23_village_head_without_village",
-        76,
-        35,
-        "VillageHead `head_xiaohe` needs a village",
-        "village: ",
-    ),
-    (
-        "24_household_no_members",
-        55,
-        61,
-        "household `xh-002` has no members",
-        "counts",
-    ),
-    (
-        "25_unknown_variant",
-        83,
-        69,
-        "unknown variant `SMS` in `Channel`",
-        "did you mean `Sms`?",
-    ),
-    (
-        "26_unclosed",
-        101,
-        7,
-        "ends before the scenario is complete",
-        "not closed",
-    ),
+    ("23_village_head_without_village", 76, 35, "VillageHead `head_xiaohe` needs a village", "village: "),
+    ("24_household_no_members", 55, 61, "household `xh-002` has no members", "counts"),
+    ("25_unknown_variant", 83, 69, "unknown variant `SMS` in `Channel`", "did you mean `Sms`?"),
+    ("26_unclosed", 101, 7, "ends before the scenario is complete", "not closed"),
 ];
 
 #[test]
@@ -218,21 +87,14 @@ fn every_negative_fixture_fails_with_its_message() {
         assert_eq!(d.file, path);
         assert_eq!((d.line, d.col), (*line, *col), "{path}: {d}");
         assert!(d.message.contains(msg), "{path}: message `{}` lacks `{msg}`", d.message);
-        assert!(
-            d.hint.as_deref().unwrap_or("").contains(hint),
-            "{path}: hint {:?} lacks `{hint}`",
-            d.hint
-        );
+        assert!(d.hint.as_deref().unwrap_or("").contains(hint), "{path}: hint {:?} lacks `{hint}`", d.hint);
         assert!(d.to_string().starts_with(&format!("{path}:{line}:{col}: error: ")));
         // The rendering with the snippet names the place too.
         if !rejected.source.is_empty() {
             let shown = rejected.render();
             // The snippet's header counts columns in bytes, ours in characters; the line agrees.
             assert!(shown.starts_with(&d.to_string()));
-            assert!(
-                shown.contains(&format!("[{path}:{line}:")),
-                "{path}: snippet names another line:\n{shown}"
-            );
+            assert!(shown.contains(&format!("[{path}:{line}:")), "{path}: snippet names another line:\n{shown}");
         }
     }
 }
@@ -305,11 +167,7 @@ fn wrong_types_and_unknown_fields_in_every_section_are_reported() {
         let mut s = src.clone();
         s.insert_str(k + 1, "colour: 3, ");
         let r = load_bytes("t.ron", s.as_bytes(), Path::new("scenarios")).expect_err("unknown field accepted");
-        assert!(
-            r.diagnostics[0].message.contains("unknown field `colour`"),
-            "{}",
-            r.diagnostics[0]
-        );
+        assert!(r.diagnostics[0].message.contains("unknown field `colour`"), "{}", r.diagnostics[0]);
         checked += 1;
     }
     assert!(checked > 20);

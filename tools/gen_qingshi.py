@@ -208,6 +208,9 @@ def rubric(extra_metrics):
         '(id: "vulnerable", metric: VulnerableEvacuated, threshold: 1.0, weight: 2.0)',
         '(id: "first_report", metric: FirstReport, role: "info_officer", threshold: 1800.0, weight: 1.0)',
         '(id: "plan_adherence", metric: PlanAdherence, threshold: 0.9, weight: 2.0)',
+        # "135": turn out within 3 minutes; rural 15-minute response circle.
+        '(id: "turn_out", metric: TurnOut, threshold: 180.0, weight: 1.0)',
+        '(id: "on_scene", metric: OnScene, threshold: 900.0, weight: 1.0)',
     ] + extra_metrics
     body = ",\n            ".join(metrics)
     return f"""    rubric: (

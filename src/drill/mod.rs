@@ -30,10 +30,8 @@ pub struct InjectPlugin;
 
 impl Plugin for InjectPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<InjectState>().add_systems(
-            FixedUpdate,
-            injects.in_set(SimSet::Detect).after(crate::sim::gauges::sample),
-        );
+        app.init_resource::<InjectState>()
+            .add_systems(FixedUpdate, injects.in_set(SimSet::Detect).after(crate::sim::gauges::sample));
     }
 }
 
@@ -43,12 +41,9 @@ pub fn trigger_holds(t: &Trigger, now_s: u64, gauges: &Gauges, st: &InjectState,
     match t {
         Trigger::At(s) => now_s >= *s as u64,
         Trigger::GaugeAbove { gauge, value } => gauges.reading(gauge).is_some_and(|r| r > *value),
-        Trigger::Inject(id) => drill
-            .scenario
-            .injects
-            .iter()
-            .position(|i| &i.id == id)
-            .is_some_and(|k| st.delivered[k].is_some()),
+        Trigger::Inject(id) => {
+            drill.scenario.injects.iter().position(|i| &i.id == id).is_some_and(|k| st.delivered[k].is_some())
+        }
         Trigger::Warning(level) => st.warning.is_some_and(|w| w >= *level),
         Trigger::Step(_) => false,
     }
@@ -80,33 +75,18 @@ fn injects(
             continue;
         }
         st.fired[k] = true;
-        let jitter = if inj.jitter_s > 0 {
-            rng.get("injects").random_range(0..=inj.jitter_s) as u64
-        } else {
-            0
-        };
+        let jitter = if inj.jitter_s > 0 { rng.get("injects").random_range(0..=inj.jitter_s) as u64 } else { 0 };
         let due = (now + jitter).div_ceil(tick_s);
         st.pending.push((due, k));
     }
     st.pending.sort_unstable();
-    let due: Vec<usize> = st
-        .pending
-        .iter()
-        .filter(|(t, _)| *t <= clock.tick)
-        .map(|(_, k)| *k)
-        .collect();
+    let due: Vec<usize> = st.pending.iter().filter(|(t, _)| *t <= clock.tick).map(|(_, k)| *k).collect();
     st.pending.retain(|(t, _)| *t > clock.tick);
     for k in due {
         let inj = &list[k];
         st.delivered[k] = Some(clock.tick);
         for role in &inj.to {
-            inbox.deliver(
-                inj.id.clone(),
-                role.clone(),
-                clock.tick,
-                inj.from.zh.clone(),
-                inj.ack_within_s,
-            );
+            inbox.deliver(inj.id.clone(), role.clone(), clock.tick, inj.from.zh.clone(), inj.ack_within_s);
         }
         log.push(
             clock.tick,
@@ -125,13 +105,7 @@ fn injects(
             && st.warning.is_none_or(|cur| w > cur)
         {
             st.warning = Some(w);
-            log.push(
-                clock.tick,
-                clock.tick_s,
-                "warning_received",
-                format!("inject:{}", inj.id),
-                json!({ "level": w }),
-            );
+            log.push(clock.tick, clock.tick_s, "warning_received", format!("inject:{}", inj.id), json!({ "level": w }));
         }
     }
 }

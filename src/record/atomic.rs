@@ -32,10 +32,7 @@ pub struct PartialFile {
 impl PartialFile {
     pub fn create(target: &Path) -> io::Result<Self> {
         let file = File::create(partial_path(target))?;
-        Ok(PartialFile {
-            target: target.to_owned(),
-            file,
-        })
+        Ok(PartialFile { target: target.to_owned(), file })
     }
 
     /// A second handle for the writer side.

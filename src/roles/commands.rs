@@ -146,13 +146,7 @@ pub fn apply_commands(
             Action::CallAndResponse { role } => {
                 let id = format!("call:{}:{tick}", c.role);
                 inbox.deliver(id.clone(), role.clone(), tick, c.role.clone(), None);
-                log.push(
-                    tick,
-                    tick_s,
-                    "call_made",
-                    id.clone(),
-                    json!({ "from": c.role, "to": role }),
-                );
+                log.push(tick, tick_s, "call_made", id.clone(), json!({ "from": c.role, "to": role }));
             }
             Action::Acknowledge { message } => {
                 if let Some(m) = inbox.open_mut(&c.role, message) {
@@ -172,10 +166,6 @@ pub fn apply_commands(
             | Action::Patrol { .. }
             | Action::DoorToDoor { .. } => {}
         }
-        book.orders.push(Order {
-            tick,
-            role: c.role,
-            action: c.action,
-        });
+        book.orders.push(Order { tick, role: c.role, action: c.action });
     }
 }

@@ -24,21 +24,12 @@ pub struct Inboxes {
 
 impl Inboxes {
     pub fn deliver(&mut self, id: String, to: String, tick: u64, from: String, ack_within_s: Option<u32>) {
-        self.messages.push(InboxMessage {
-            id,
-            to,
-            tick,
-            from,
-            ack_within_s,
-            acked: None,
-        });
+        self.messages.push(InboxMessage { id, to, tick, from, ack_within_s, acked: None });
     }
 
     /// The role's unacknowledged message with this id.
     pub fn open_mut(&mut self, role: &str, id: &str) -> Option<&mut InboxMessage> {
-        self.messages
-            .iter_mut()
-            .find(|m| m.to == role && m.id == id && m.acked.is_none())
+        self.messages.iter_mut().find(|m| m.to == role && m.id == id && m.acked.is_none())
     }
 
     /// Messages of one role.

@@ -27,9 +27,7 @@ impl Plugin for RolesPlugin {
             .insert_resource(plans::PlanTracker::new(&drill, self.npc.clone(), self.competence))
             .add_systems(
                 FixedUpdate,
-                (plans::follow_plans, commands::apply_commands, plans::track_steps)
-                    .chain()
-                    .in_set(SimSet::Commands),
+                (plans::follow_plans, commands::apply_commands, plans::track_steps).chain().in_set(SimSet::Commands),
             );
     }
 }
@@ -51,25 +49,12 @@ pub fn default_permissions(kind: RoleKind) -> &'static [ActionKind] {
             SendReport,
             Acknowledge,
         ],
-        RoleKind::OfficeDirector => &[
-            IssueWarning,
-            CallAndResponse,
-            SendReport,
-            RequestSupport,
-            Dispatch,
-            CloseRoad,
-            Acknowledge,
-        ],
-        RoleKind::VillageHead => &[
-            OrderEvacuation,
-            OpenShelter,
-            CloseShelter,
-            IssueWarning,
-            DoorToDoor,
-            Dispatch,
-            SendReport,
-            Acknowledge,
-        ],
+        RoleKind::OfficeDirector => {
+            &[IssueWarning, CallAndResponse, SendReport, RequestSupport, Dispatch, CloseRoad, Acknowledge]
+        }
+        RoleKind::VillageHead => {
+            &[OrderEvacuation, OpenShelter, CloseShelter, IssueWarning, DoorToDoor, Dispatch, SendReport, Acknowledge]
+        }
         RoleKind::GridWorker => &[Patrol, DoorToDoor, SendReport, Acknowledge],
         RoleKind::RescueLeader => &[Dispatch, SendReport, Acknowledge],
         RoleKind::InfoOfficer => &[SendReport, Acknowledge],
@@ -94,10 +79,7 @@ mod tests {
         let mut r = Role {
             id: "g".into(),
             kind: RoleKind::GridWorker,
-            name: Text {
-                zh: "网格员".into(),
-                en: "Grid worker".into(),
-            },
+            name: Text { zh: "网格员".into(), en: "Grid worker".into() },
             village: None,
             force: None,
             permissions: None,

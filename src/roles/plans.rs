@@ -36,20 +36,8 @@ impl Competence {
     fn step(self) -> (Distribution, f64) {
         match self {
             Competence::Perfect => (Distribution::Uniform { min: 0.1, max: 0.4 }, 0.0),
-            Competence::Typical => (
-                Distribution::LogNormal {
-                    median: 0.55,
-                    sigma: 0.45,
-                },
-                0.05,
-            ),
-            Competence::Poor => (
-                Distribution::LogNormal {
-                    median: 1.1,
-                    sigma: 0.5,
-                },
-                0.35,
-            ),
+            Competence::Typical => (Distribution::LogNormal { median: 0.55, sigma: 0.45 }, 0.05),
+            Competence::Poor => (Distribution::LogNormal { median: 1.1, sigma: 0.5 }, 0.35),
         }
     }
 
@@ -58,20 +46,8 @@ impl Competence {
     fn ack(self) -> (Distribution, f64) {
         match self {
             Competence::Perfect => (Distribution::Uniform { min: 10.0, max: 40.0 }, 0.0),
-            Competence::Typical => (
-                Distribution::LogNormal {
-                    median: 40.0,
-                    sigma: 0.5,
-                },
-                0.03,
-            ),
-            Competence::Poor => (
-                Distribution::LogNormal {
-                    median: 110.0,
-                    sigma: 0.6,
-                },
-                0.25,
-            ),
+            Competence::Typical => (Distribution::LogNormal { median: 40.0, sigma: 0.5 }, 0.03),
+            Competence::Poor => (Distribution::LogNormal { median: 110.0, sigma: 0.6 }, 0.25),
         }
     }
 }
@@ -125,28 +101,14 @@ impl PlanTracker {
             .plans
             .iter()
             .enumerate()
-            .flat_map(|(p, plan)| {
-                (0..plan.steps.len()).map(move |s| StepState {
-                    plan: p,
-                    step: s,
-                    ..default()
-                })
-            })
+            .flat_map(|(p, plan)| (0..plan.steps.len()).map(move |s| StepState { plan: p, step: s, ..default() }))
             .collect();
-        PlanTracker {
-            steps,
-            npc,
-            competence,
-            acks: Vec::new(),
-            book_cursor: 0,
-        }
+        PlanTracker { steps, npc, competence, acks: Vec::new(), book_cursor: 0 }
     }
 
     /// Whether the step with this id is done.
     pub fn done(&self, drill: &Drill, id: &str) -> bool {
-        self.steps
-            .iter()
-            .any(|st| st.done.is_some() && drill.scenario.plans[st.plan].steps[st.step].id == id)
+        self.steps.iter().any(|st| st.done.is_some() && drill.scenario.plans[st.plan].steps[st.step].id == id)
     }
 }
 
@@ -217,12 +179,7 @@ pub fn follow_plans(
         let st = &mut tracker.steps[k];
         if st.done.is_none() && st.scheduled.is_some_and(|t| t <= tick) {
             st.scheduled = None;
-            queue.push(Command {
-                tick,
-                role: plan.role.clone(),
-                source: Source::Npc,
-                action: step.action.clone(),
-            });
+            queue.push(Command { tick, role: plan.role.clone(), source: Source::Npc, action: step.action.clone() });
         }
     }
     // Followers acknowledge what reaches their roles.

@@ -41,10 +41,7 @@ impl Diagnostic {
     pub fn render(&self, source: &str) -> String {
         let mut out = format!("{self}\n");
         if !source.is_empty() {
-            let report = Snippet {
-                d: self,
-                src: NamedSource::new(&self.file, source.to_owned()),
-            };
+            let report = Snippet { d: self, src: NamedSource::new(&self.file, source.to_owned()) };
             let mut text = String::new();
             let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_context_lines(1);
             if handler.render_report(&mut text, &report).is_ok() {
@@ -93,10 +90,7 @@ impl miette::Diagnostic for Snippet<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = SourceSpan::from((self.d.offset, self.d.len));
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some("here".into()),
-            span,
-        ))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".into()), span))))
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         None

@@ -27,10 +27,7 @@ fn block_rng(id: &str) -> ChaCha8Rng {
 pub fn block_households(b: &HouseholdBlock) -> Vec<Household> {
     let mut rng = block_rng(&b.id);
     let p = &b.profile;
-    let (s, c) = (
-        libm::sin(b.rotation_deg.to_radians()),
-        libm::cos(b.rotation_deg.to_radians()),
-    );
+    let (s, c) = (libm::sin(b.rotation_deg.to_radians()), libm::cos(b.rotation_deg.to_radians()));
     let mut out = Vec::with_capacity((b.rows * b.cols) as usize);
     for r in 0..b.rows {
         for q in 0..b.cols {

@@ -133,22 +133,19 @@ fn within(outer: &Option<String>) -> String {
 /// Message and hint for a RON error.
 fn explain(e: &RonError) -> (String, Option<String>) {
     match e {
-        RonError::NoSuchStructField { expected, found, outer } => (
-            format!("unknown field `{found}`{}", within(outer)),
-            Some(suggest(found, expected)),
-        ),
+        RonError::NoSuchStructField { expected, found, outer } => {
+            (format!("unknown field `{found}`{}", within(outer)), Some(suggest(found, expected)))
+        }
         RonError::MissingStructField { field, outer } => (
             format!("missing field `{field}`{}", within(outer)),
             Some(format!("add `{field}: …` to this block; see docs/scenario.md")),
         ),
-        RonError::DuplicateStructField { field, outer } => (
-            format!("field `{field}` is given twice{}", within(outer)),
-            Some("keep one of them".into()),
-        ),
-        RonError::NoSuchEnumVariant { expected, found, outer } => (
-            format!("unknown variant `{found}`{}", within(outer)),
-            Some(suggest(found, expected)),
-        ),
+        RonError::DuplicateStructField { field, outer } => {
+            (format!("field `{field}` is given twice{}", within(outer)), Some("keep one of them".into()))
+        }
+        RonError::NoSuchEnumVariant { expected, found, outer } => {
+            (format!("unknown variant `{found}`{}", within(outer)), Some(suggest(found, expected)))
+        }
         RonError::InvalidValueForType { expected, found } => (
             format!("expected {expected}, found {found}"),
             Some("check the value's type: numbers have no quotes, names and ids do".into()),
@@ -165,10 +162,9 @@ fn explain(e: &RonError) -> (String, Option<String>) {
             format!("expected text in quotes: {e}"),
             Some("ids and names are written in double quotes, e.g. `id: \"dongwan\"`".into()),
         ),
-        RonError::ExpectedBoolean => (
-            "expected `true` or `false`".into(),
-            Some("write `true` or `false` without quotes".into()),
-        ),
+        RonError::ExpectedBoolean => {
+            ("expected `true` or `false`".into(), Some("write `true` or `false` without quotes".into()))
+        }
         RonError::Eof => (
             "the file ends before the scenario is complete".into(),
             Some("a parenthesis or bracket is not closed".into()),
@@ -189,9 +185,6 @@ fn explain(e: &RonError) -> (String, Option<String>) {
             format!("expected `{expected}(…)`, found `{found}(…)`"),
             Some(format!("write `{expected}` or leave the name out")),
         ),
-        other => (
-            format!("syntax error: {other}"),
-            Some("compare with the example in docs/scenario.md".into()),
-        ),
+        other => (format!("syntax error: {other}"), Some("compare with the example in docs/scenario.md".into())),
     }
 }

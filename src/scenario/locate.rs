@@ -69,11 +69,7 @@ impl Node {
 
 /// Byte span `(start, len)` of the value at `path` in `src`, if found.
 pub fn locate(src: &str, path: &Path) -> Option<(usize, usize)> {
-    let mut p = Parser {
-        s: src.as_bytes(),
-        pos: 0,
-        depth: 0,
-    };
+    let mut p = Parser { s: src.as_bytes(), pos: 0, depth: 0 };
     p.skip_trivia();
     let root = p.value()?;
     let mut node = &root;
@@ -254,12 +250,7 @@ impl Parser<'_> {
         self.pos += 1;
         while self.pos < self.s.len() {
             if self.s[self.pos] == b'"'
-                && self.s[self.pos + 1..]
-                    .iter()
-                    .take(hashes)
-                    .filter(|&&c| c == b'#')
-                    .count()
-                    == hashes
+                && self.s[self.pos + 1..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes
             {
                 self.pos += 1 + hashes;
                 return;
@@ -376,15 +367,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_garbage() {
-        for src in [
-            "",
-            "(",
-            "((((",
-            "Scenario(a: r#\"x",
-            "[1, {2: ",
-            "\u{1F600}(x: 1)",
-            "(a:",
-        ] {
+        for src in ["", "(", "((((", "Scenario(a: r#\"x", "[1, {2: ", "\u{1F600}(x: 1)", "(a:"] {
             let _ = locate(src, &Path::root().f("a").i(3));
             let _ = line_col(src, 1000);
         }

@@ -36,11 +36,7 @@ pub struct Rejected {
 impl Rejected {
     /// All diagnostics rendered with snippets.
     pub fn render(&self) -> String {
-        self.diagnostics
-            .iter()
-            .map(|d| d.render(&self.source))
-            .collect::<Vec<_>>()
-            .join("\n")
+        self.diagnostics.iter().map(|d| d.render(&self.source)).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -65,10 +61,8 @@ pub fn load(path: &FsPath) -> Result<Loaded, Rejected> {
 /// Checks scenario bytes; `name` labels messages, `base_dir` resolves
 /// relative asset paths (heightmaps).
 pub fn load_bytes(name: &str, bytes: &[u8], base_dir: &FsPath) -> Result<Loaded, Rejected> {
-    let (scenario, source) = load::parse(name, bytes).map_err(|d| Rejected {
-        diagnostics: vec![d],
-        source: String::from_utf8_lossy(bytes).into_owned(),
-    })?;
+    let (scenario, source) = load::parse(name, bytes)
+        .map_err(|d| Rejected { diagnostics: vec![d], source: String::from_utf8_lossy(bytes).into_owned() })?;
     let (findings, terrain) = validate::check(&scenario, base_dir);
     let mut diagnostics: Vec<Diagnostic> = findings
         .into_iter()
@@ -83,12 +77,9 @@ pub fn load_bytes(name: &str, bytes: &[u8], base_dir: &FsPath) -> Result<Loaded,
         .collect();
     diagnostics.sort_by_key(|d| (!d.is_error(), d.offset));
     match terrain {
-        Some(terrain) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(Loaded {
-            scenario,
-            sha256: load::sha256_hex(bytes),
-            terrain,
-            warnings: diagnostics,
-        }),
+        Some(terrain) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok(Loaded { scenario, sha256: load::sha256_hex(bytes), terrain, warnings: diagnostics })
+        }
         _ => Err(Rejected { diagnostics, source }),
     }
 }

@@ -7,11 +7,7 @@ use crate::sim::events::Event;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn na(note: &str) -> Measured {
-    Measured {
-        value: None,
-        evidence: Vec::new(),
-        note: note.to_owned(),
-    }
+    Measured { value: None, evidence: Vec::new(), note: note.to_owned() }
 }
 
 fn of_kind<'a>(events: &'a [Event], kind: &'a str) -> impl Iterator<Item = (usize, &'a Event)> + 'a {
@@ -86,20 +82,13 @@ fn calls(s: &Scenario, events: &[Event], role: Option<&str>) -> Measured {
         worst = Some(worst.map_or(v, |w: f64| w.max(v)));
     }
     match worst {
-        Some(v) => Measured {
-            value: Some(v),
-            evidence,
-            note: format!("slowest confirmation of a call: {v} s"),
-        },
+        Some(v) => Measured { value: Some(v), evidence, note: format!("slowest confirmation of a call: {v} s") },
         // No call made: a triggered call step that was never done fails.
         None => {
             let steps = steps_matching(s, role, &|a| a.kind() == ActionKind::CallAndResponse);
             let m = step_delays(events, &steps, "call-and-response");
             if m.value.is_some() {
-                Measured {
-                    note: "no call was made".into(),
-                    ..m
-                }
+                Measured { note: "no call was made".into(), ..m }
             } else {
                 na("no call was made or planned")
             }
@@ -115,12 +104,8 @@ fn alarms(events: &[Event], role: Option<&str>) -> Measured {
             continue;
         }
         let id = e.subject.trim_start_matches("inject:");
-        let to: Vec<String> = e.data["to"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect();
+        let to: Vec<String> =
+            e.data["to"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect();
         for r in to.iter().filter(|r| role.is_none_or(|want| want == r.as_str())) {
             evidence.push(k);
             let ack = of_kind(events, "message_acknowledged")
@@ -136,11 +121,7 @@ fn alarms(events: &[Event], role: Option<&str>) -> Measured {
         }
     }
     match worst {
-        Some(v) => Measured {
-            value: Some(v),
-            evidence,
-            note: format!("slowest alarm taken in {v} s"),
-        },
+        Some(v) => Measured { value: Some(v), evidence, note: format!("slowest alarm taken in {v} s") },
         None => na("no alarm needed acknowledging"),
     }
 }
@@ -150,10 +131,7 @@ fn responders(events: &[Event], kind: &str) -> Measured {
     if list.is_empty() {
         return na("no force was dispatched, or responders are not modelled in this drill");
     }
-    let worst = list
-        .iter()
-        .filter_map(|(_, e)| e.data["after_s"].as_f64())
-        .fold(0.0, f64::max);
+    let worst = list.iter().filter_map(|(_, e)| e.data["after_s"].as_f64()).fold(0.0, f64::max);
     Measured {
         value: Some(worst),
         evidence: list.iter().map(|(k, _)| *k).collect(),
@@ -191,23 +169,11 @@ fn evacuation(events: &[Event]) -> Option<Evacuation> {
     let safe = of_kind(events, "resident_safe")
         .filter_map(|(k, e)| {
             let hh = e.data["household"].as_str()?.to_owned();
-            Some((
-                e.t,
-                format!("household:{hh}"),
-                e.data["vulnerable"].as_bool().unwrap_or(false),
-                k,
-            ))
+            Some((e.t, format!("household:{hh}"), e.data["vulnerable"].as_bool().unwrap_or(false), k))
         })
         .collect();
-    let alarm_t = of_kind(events, "warning_received")
-        .map(|(_, e)| e.t)
-        .next()
-        .unwrap_or(0);
-    Some(Evacuation {
-        households,
-        safe,
-        alarm_t,
-    })
+    let alarm_t = of_kind(events, "warning_received").map(|(_, e)| e.t).next().unwrap_or(0);
+    Some(Evacuation { households, safe, alarm_t })
 }
 
 fn share_out(ev: &Evacuation, vulnerable_only: bool) -> Measured {
@@ -224,11 +190,7 @@ fn share_out(ev: &Evacuation, vulnerable_only: bool) -> Measured {
         }
     }
     if total == 0 {
-        return na(if vulnerable_only {
-            "no vulnerable resident was at risk"
-        } else {
-            "nobody was at risk"
-        });
+        return na(if vulnerable_only { "no vulnerable resident was at risk" } else { "nobody was at risk" });
     }
     let share = out as f64 / total as f64;
     Measured {
@@ -240,12 +202,8 @@ fn share_out(ev: &Evacuation, vulnerable_only: bool) -> Measured {
 
 fn time_to(ev: &Evacuation, fraction: f64) -> Measured {
     let total: u64 = ev.households.values().map(|h| h.0).sum();
-    let mut times: Vec<(u64, usize)> = ev
-        .safe
-        .iter()
-        .filter(|(_, h, _, _)| ev.households.contains_key(h))
-        .map(|(t, _, _, k)| (*t, *k))
-        .collect();
+    let mut times: Vec<(u64, usize)> =
+        ev.safe.iter().filter(|(_, h, _, _)| ev.households.contains_key(h)).map(|(t, _, _, k)| (*t, *k)).collect();
     times.sort();
     let need = (fraction * total as f64).ceil() as usize;
     if total == 0 {
@@ -272,43 +230,29 @@ fn time_to(ev: &Evacuation, fraction: f64) -> Measured {
 /// Measures one metric over the log.
 pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event]) -> Measured {
     match metric {
-        Metric::WarningDelay => step_delays(
-            events,
-            &steps_matching(s, role, &|a| a.kind() == ActionKind::IssueWarning),
-            "warning",
-        ),
+        Metric::WarningDelay => {
+            step_delays(events, &steps_matching(s, role, &|a| a.kind() == ActionKind::IssueWarning), "warning")
+        }
         Metric::FirstReport => step_delays(
             events,
-            &steps_matching(s, role, &|a| {
-                matches!(
-                    a,
-                    Action::SendReport {
-                        kind: ReportKind::First
-                    }
-                )
-            }),
+            &steps_matching(s, role, &|a| matches!(a, Action::SendReport { kind: ReportKind::First })),
             "first-report",
         ),
         Metric::CallResponseTime => calls(s, events, role),
         Metric::AlarmTaken => alarms(events, role),
         Metric::TurnOut => responders(events, "force_turned_out"),
         Metric::OnScene => responders(events, "force_on_scene"),
-        Metric::EvacuatedBeforeArrival => evacuation(events).map_or_else(
-            || na("residents are not modelled in this drill"),
-            |ev| share_out(&ev, false),
-        ),
-        Metric::VulnerableEvacuated => evacuation(events).map_or_else(
-            || na("residents are not modelled in this drill"),
-            |ev| share_out(&ev, true),
-        ),
-        Metric::TimeTo90 => evacuation(events).map_or_else(
-            || na("residents are not modelled in this drill"),
-            |ev| time_to(&ev, 0.9),
-        ),
-        Metric::TimeTo100 => evacuation(events).map_or_else(
-            || na("residents are not modelled in this drill"),
-            |ev| time_to(&ev, 1.0),
-        ),
+        Metric::EvacuatedBeforeArrival => evacuation(events)
+            .map_or_else(|| na("residents are not modelled in this drill"), |ev| share_out(&ev, false)),
+        Metric::VulnerableEvacuated => {
+            evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| share_out(&ev, true))
+        }
+        Metric::TimeTo90 => {
+            evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| time_to(&ev, 0.9))
+        }
+        Metric::TimeTo100 => {
+            evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| time_to(&ev, 1.0))
+        }
         Metric::Casualties => {
             if evacuation(events).is_none() && of_kind(events, "resident_harmed").next().is_none() {
                 return na("residents are not modelled in this drill");
@@ -329,10 +273,7 @@ pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event
         }
         Metric::ShelterOverflow => {
             let list: Vec<(usize, &Event)> = of_kind(events, "shelter_full").collect();
-            let n: u64 = list
-                .iter()
-                .map(|(_, e)| e.data["turned_away"].as_u64().unwrap_or(0))
-                .sum();
+            let n: u64 = list.iter().map(|(_, e)| e.data["turned_away"].as_u64().unwrap_or(0)).sum();
             Measured {
                 value: Some(n as f64),
                 evidence: list.iter().map(|(k, _)| *k).collect(),
@@ -341,10 +282,8 @@ pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event
         }
         Metric::PlanAdherence => {
             let mine = |e: &Event| role.is_none_or(|r| e.data["role"] == r);
-            let triggered: Vec<usize> = of_kind(events, "plan_step_triggered")
-                .filter(|(_, e)| mine(e))
-                .map(|(k, _)| k)
-                .collect();
+            let triggered: Vec<usize> =
+                of_kind(events, "plan_step_triggered").filter(|(_, e)| mine(e)).map(|(k, _)| k).collect();
             if triggered.is_empty() {
                 return na("no plan step was triggered");
             }
@@ -356,10 +295,7 @@ pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event
             Measured {
                 value: Some(v),
                 evidence: triggered.into_iter().chain(on_time.iter().copied()).collect(),
-                note: format!(
-                    "{} of the triggered steps done on time by the right role",
-                    on_time.len()
-                ),
+                note: format!("{} of the triggered steps done on time by the right role", on_time.len()),
             }
         }
     }

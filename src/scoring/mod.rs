@@ -83,11 +83,7 @@ fn credit(metric: Metric, value: f64, threshold: f64) -> (bool, f64) {
 fn weighted(results: &[&MetricResult]) -> Option<f64> {
     let total: f64 = results.iter().filter(|m| m.applicable).map(|m| m.weight).sum();
     (total > 0.0).then(|| {
-        let got: f64 = results
-            .iter()
-            .filter(|m| m.applicable)
-            .map(|m| m.weight * m.credit)
-            .sum();
+        let got: f64 = results.iter().filter(|m| m.applicable).map(|m| m.weight * m.credit).sum();
         round2(100.0 * got / total)
     })
 }
@@ -157,10 +153,8 @@ pub fn score(s: &Scenario, events: &[Event]) -> Scorecard {
     for g in &s.rubric.gates {
         match g {
             Gate::PreventableDeath { cap } => {
-                let deaths = events
-                    .iter()
-                    .filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead")
-                    .count();
+                let deaths =
+                    events.iter().filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead").count();
                 if deaths > 0 && level > *cap {
                     level = *cap;
                     gates_applied.push(format!("{deaths} preventable death(s): level capped at {}", cap.zh()));
@@ -174,13 +168,5 @@ pub fn score(s: &Scenario, events: &[Event]) -> Scorecard {
             }
         }
     }
-    Scorecard {
-        metrics,
-        roles,
-        score,
-        level_by_score,
-        level,
-        level_zh: level.zh().to_owned(),
-        gates_applied,
-    }
+    Scorecard { metrics, roles, score, level_by_score, level, level_zh: level.zh().to_owned(), gates_applied }
 }

@@ -79,23 +79,13 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         for d in [
             Distribution::Uniform { min: 10.0, max: 40.0 },
-            Distribution::Weibull {
-                scale: 139.0,
-                shape: 1.2,
-            },
-            Distribution::LogNormal {
-                median: 60.0,
-                sigma: 0.5,
-            },
+            Distribution::Weibull { scale: 139.0, shape: 1.2 },
+            Distribution::LogNormal { median: 60.0, sigma: 0.5 },
             Distribution::Rayleigh { sigma: 100.0 },
         ] {
             let n = 200_000;
             let m: f64 = (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64;
-            assert!(
-                (m / d.mean() - 1.0).abs() < 0.01,
-                "{d:?}: sample mean {m}, analytic {}",
-                d.mean()
-            );
+            assert!((m / d.mean() - 1.0).abs() < 0.01, "{d:?}: sample mean {m}, analytic {}", d.mean());
         }
     }
 }

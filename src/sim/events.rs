@@ -50,14 +50,8 @@ pub struct EventLog {
 impl EventLog {
     /// A log whose lines also go to `sink` (a file, or nothing).
     pub fn new(header: &LogHeader, sink: Option<Box<dyn Write + Send + Sync>>) -> Self {
-        let mut log = EventLog {
-            events: Vec::new(),
-            sink,
-            hasher: Sha256::new(),
-            bytes: 0,
-            unflushed: false,
-            error: None,
-        };
+        let mut log =
+            EventLog { events: Vec::new(), sink, hasher: Sha256::new(), bytes: 0, unflushed: false, error: None };
         let line = serde_json::to_string(header).unwrap_or_default();
         log.write_line(&line);
         log.flush();
@@ -79,13 +73,7 @@ impl EventLog {
 
     /// Appends an event.
     pub fn push(&mut self, tick: u64, tick_s: u32, kind: &str, subject: String, data: Value) {
-        let ev = Event {
-            tick,
-            t: tick * tick_s as u64,
-            kind: kind.to_owned(),
-            subject,
-            data,
-        };
+        let ev = Event { tick, t: tick * tick_s as u64, kind: kind.to_owned(), subject, data };
         let line = serde_json::to_string(&ev).unwrap_or_default();
         self.write_line(&line);
         self.events.push(ev);
@@ -110,12 +98,7 @@ impl EventLog {
 
     /// Hex SHA-256 of every byte written so far (header included).
     pub fn sha256(&self) -> String {
-        self.hasher
-            .clone()
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        self.hasher.clone().finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The first write error, if the sink failed.

@@ -35,8 +35,7 @@ pub struct GaugePlugin;
 
 impl Plugin for GaugePlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Gauges>()
-            .add_systems(FixedUpdate, sample.in_set(SimSet::Detect));
+        app.init_resource::<Gauges>().add_systems(FixedUpdate, sample.in_set(SimSet::Detect));
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod dist;
 pub mod events;
 pub mod gauges;
+pub mod response;
 pub mod rng;
 pub mod terrain;
 
@@ -23,12 +24,7 @@ use terrain::TerrainGrid;
 /// Build identity recorded in logs and reports: a replay is checked with the
 /// same build (rapier is repeatable only for the same binary).
 pub fn build_id() -> String {
-    format!(
-        "firstline {} ({}-{})",
-        env!("CARGO_PKG_VERSION"),
-        std::env::consts::ARCH,
-        std::env::consts::OS
-    )
+    format!("firstline {} ({}-{})", env!("CARGO_PKG_VERSION"), std::env::consts::ARCH, std::env::consts::OS)
 }
 
 /// The phases of one tick, run in this order (chained).
@@ -143,10 +139,7 @@ impl Plugin for SimPlugin {
         // a build error rather than a source of run-to-run differences.
         app.edit_schedule(FixedUpdate, |s| {
             s.set_executor(SingleThreadedExecutor::new());
-            s.set_build_settings(ScheduleBuildSettings {
-                ambiguity_detection: LogLevel::Error,
-                ..default()
-            });
+            s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..default() });
         });
         app.configure_sets(
             FixedUpdate,
@@ -168,10 +161,8 @@ impl Plugin for SimPlugin {
         app.add_plugins((
             gauges::GaugePlugin,
             crate::drill::InjectPlugin,
-            crate::roles::RolesPlugin {
-                npc: self.npc.clone(),
-                competence: self.competence,
-            },
+            crate::roles::RolesPlugin { npc: self.npc.clone(), competence: self.competence },
+            response::ResponsePlugin,
         ));
     }
 }

@@ -28,10 +28,7 @@ pub struct RngStreams {
 
 impl RngStreams {
     pub fn new(seed: u64) -> Self {
-        RngStreams {
-            seed,
-            streams: BTreeMap::new(),
-        }
+        RngStreams { seed, streams: BTreeMap::new() }
     }
 
     pub fn seed(&self) -> u64 {

@@ -86,44 +86,24 @@ impl TerrainGrid {
             let p = self.center(k);
             self.elevation[k] += match f {
                 Feature::Plane { slope_x, slope_y } => slope_x * p.0 + slope_y * p.1,
-                Feature::Valley {
-                    points,
-                    depth_m,
-                    half_width_m,
-                } => {
+                Feature::Valley { points, depth_m, half_width_m } => {
                     let d = dist_to_polyline(p, points) / half_width_m;
                     if d < 1.0 { -depth_m * (1.0 - d * d) } else { 0.0 }
                 }
                 Feature::Hill { at, height_m, radius_m } => {
                     let d = dist_to_polyline(p, &[*at]) / radius_m;
-                    if d < 1.0 {
-                        height_m * 0.5 * (1.0 + libm::cos(std::f64::consts::PI * d))
-                    } else {
-                        0.0
-                    }
+                    if d < 1.0 { height_m * 0.5 * (1.0 + libm::cos(std::f64::consts::PI * d)) } else { 0.0 }
                 }
-                Feature::Channel {
-                    points,
-                    depth_m,
-                    width_m,
-                } => {
+                Feature::Channel { points, depth_m, width_m } => {
                     if dist_to_polyline(p, points) <= width_m / 2.0 {
                         -depth_m
                     } else {
                         0.0
                     }
                 }
-                Feature::Ridge {
-                    points,
-                    height_m,
-                    half_width_m,
-                } => {
+                Feature::Ridge { points, height_m, half_width_m } => {
                     let d = dist_to_polyline(p, points) / half_width_m;
-                    if d < 1.0 {
-                        height_m * 0.5 * (1.0 + libm::cos(std::f64::consts::PI * d))
-                    } else {
-                        0.0
-                    }
+                    if d < 1.0 { height_m * 0.5 * (1.0 + libm::cos(std::f64::consts::PI * d)) } else { 0.0 }
                 }
             };
         }
@@ -151,11 +131,7 @@ impl TerrainGrid {
 }
 
 fn read_heightmap(path: &Path, nx: usize, ny: usize) -> Result<Vec<u16>, TerrainError> {
-    let err = |message: String, hint: &str| TerrainError {
-        field: "terrain",
-        message,
-        hint: hint.to_owned(),
-    };
+    let err = |message: String, hint: &str| TerrainError { field: "terrain", message, hint: hint.to_owned() };
     let file = std::fs::File::open(path).map_err(|e| {
         err(
             format!("cannot open heightmap `{}`: {e}", path.display()),
@@ -163,12 +139,9 @@ fn read_heightmap(path: &Path, nx: usize, ny: usize) -> Result<Vec<u16>, Terrain
         )
     })?;
     let decoder = png::Decoder::new(std::io::BufReader::new(file));
-    let mut reader = decoder.read_info().map_err(|e| {
-        err(
-            format!("heightmap is not a readable PNG: {e}"),
-            "export a 16-bit greyscale PNG",
-        )
-    })?;
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| err(format!("heightmap is not a readable PNG: {e}"), "export a 16-bit greyscale PNG"))?;
     let info = reader.info();
     if info.color_type != png::ColorType::Grayscale || info.bit_depth != png::BitDepth::Sixteen {
         return Err(err(
@@ -178,10 +151,7 @@ fn read_heightmap(path: &Path, nx: usize, ny: usize) -> Result<Vec<u16>, Terrain
     }
     if (info.width as usize, info.height as usize) != (nx, ny) {
         return Err(err(
-            format!(
-                "heightmap is {}×{} pixels but the map is {nx}×{ny} cells",
-                info.width, info.height
-            ),
+            format!("heightmap is {}×{} pixels but the map is {nx}×{ny} cells", info.width, info.height),
             "make `map.size` match the image, one pixel per cell",
         ));
     }
@@ -189,8 +159,5 @@ fn read_heightmap(path: &Path, nx: usize, ny: usize) -> Result<Vec<u16>, Terrain
     let frame = reader
         .next_frame(&mut buf)
         .map_err(|e| err(format!("heightmap cannot be decoded: {e}"), "re-export the PNG"))?;
-    Ok(buf[..frame.buffer_size()]
-        .chunks_exact(2)
-        .map(|c| u16::from_be_bytes([c[0], c[1]]))
-        .collect())
+    Ok(buf[..frame.buffer_size()].chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect())
 }

@@ -40,25 +40,13 @@ pub enum Feature {
     /// A tilted plane: `dz = slope_x·x + slope_y·y` (m per m).
     Plane { slope_x: f64, slope_y: f64 },
     /// A valley along a polyline with a parabolic cross-section.
-    Valley {
-        points: Vec<Point>,
-        depth_m: f64,
-        half_width_m: f64,
-    },
+    Valley { points: Vec<Point>, depth_m: f64, half_width_m: f64 },
     /// A round hill with a cosine profile.
     Hill { at: Point, height_m: f64, radius_m: f64 },
     /// A flat-bottomed cut (a drainage channel) along a polyline.
-    Channel {
-        points: Vec<Point>,
-        depth_m: f64,
-        width_m: f64,
-    },
+    Channel { points: Vec<Point>, depth_m: f64, width_m: f64 },
     /// A raised ridge or embankment along a polyline with a cosine profile.
-    Ridge {
-        points: Vec<Point>,
-        height_m: f64,
-        half_width_m: f64,
-    },
+    Ridge { points: Vec<Point>, height_m: f64, half_width_m: f64 },
 }
 
 /// Land cover classes and where they lie.

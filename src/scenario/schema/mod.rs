@@ -11,12 +11,14 @@ mod map;
 mod observe;
 mod people;
 mod plans;
+mod residents;
 
 pub use hazards::*;
 pub use map::*;
 pub use observe::*;
 pub use people::*;
 pub use plans::*;
+pub use residents::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +51,9 @@ pub struct Scenario {
     pub plans: Vec<Plan>,
     #[serde(default)]
     pub hazards: Hazards,
+    /// How residents hear warnings, decide and leave (defaults documented).
+    #[serde(default)]
+    pub residents: ResidentsSpec,
     #[serde(default)]
     pub injects: Vec<Inject>,
     #[serde(default)]

@@ -107,10 +107,7 @@ pub enum Metric {
 impl Metric {
     /// Whether larger values are better.
     pub fn higher_is_better(self) -> bool {
-        matches!(
-            self,
-            Metric::EvacuatedBeforeArrival | Metric::VulnerableEvacuated | Metric::PlanAdherence
-        )
+        matches!(self, Metric::EvacuatedBeforeArrival | Metric::VulnerableEvacuated | Metric::PlanAdherence)
     }
 
     /// Unit of the metric's values and thresholds.

@@ -36,21 +36,11 @@ pub(crate) struct Findings(pub Vec<Finding>);
 impl Findings {
     pub fn err(&mut self, path: Path, message: impl Into<String>, hint: impl Into<String>) {
         let hint: String = hint.into();
-        self.0.push(Finding {
-            error: true,
-            path,
-            message: message.into(),
-            hint: (!hint.is_empty()).then_some(hint),
-        });
+        self.0.push(Finding { error: true, path, message: message.into(), hint: (!hint.is_empty()).then_some(hint) });
     }
     pub fn warn(&mut self, path: Path, message: impl Into<String>, hint: impl Into<String>) {
         let hint: String = hint.into();
-        self.0.push(Finding {
-            error: false,
-            path,
-            message: message.into(),
-            hint: (!hint.is_empty()).then_some(hint),
-        });
+        self.0.push(Finding { error: false, path, message: message.into(), hint: (!hint.is_empty()).then_some(hint) });
     }
     fn has_errors(&self) -> bool {
         self.0.iter().any(|f| f.error)
@@ -131,12 +121,7 @@ pub fn check(s: &Scenario, base_dir: &std::path::Path) -> (Vec<Finding>, Option<
     let map_ok = check_map(&s.map, &mut out);
     let mut cat = Catalog::default();
     for (k, n) in s.map.roads.nodes.iter().enumerate() {
-        cat.nodes.add(
-            &mut out,
-            "road node",
-            &n.id,
-            root.f("map").f("roads").f("nodes").i(k).f("id"),
-        );
+        cat.nodes.add(&mut out, "road node", &n.id, root.f("map").f("roads").f("nodes").i(k).f("id"));
     }
     for (k, e) in s.map.roads.edges.iter().enumerate() {
         let p = root.f("map").f("roads").f("edges").i(k);
@@ -144,25 +129,18 @@ pub fn check(s: &Scenario, base_dir: &std::path::Path) -> (Vec<Finding>, Option<
         cat.nodes.check(&mut out, "road node", &e.from, p.f("from"));
         cat.nodes.check(&mut out, "road node", &e.to, p.f("to"));
         if e.from == e.to {
-            out.err(
-                p.f("to"),
-                "a road edge starts and ends at the same node",
-                "join two different nodes",
-            );
+            out.err(p.f("to"), "a road edge starts and ends at the same node", "join two different nodes");
         }
         if !(e.width_m > 0.0) {
             out.err(p.f("width_m"), "road width must be positive", "typical widths: 3.5–7 m");
         }
         if e.speed_kmh.is_some_and(|v| !(v > 0.0 && v <= 130.0)) {
-            out.err(
-                p.f("speed_kmh"),
-                "road speed must be in (0, 130] km/h",
-                "leave it out to use the class default",
-            );
+            out.err(p.f("speed_kmh"), "road speed must be in (0, 130] km/h", "leave it out to use the class default");
         }
     }
     let households = people::check_villages(s, &mut cat, &mut out);
     people::check_forces(s, &mut cat, &mut out);
+    people::check_residents(s, &mut out);
     plans::check_roles(s, &mut cat, &mut out);
     plans::check_gauges(s, &mut cat, &mut out);
     plans::check_injects_ids(s, &mut cat, &mut out);
@@ -198,18 +176,11 @@ fn check_meta(s: &Scenario, out: &mut Findings) {
         );
     }
     if m.tick_s == 0 || m.tick_s > 60 {
-        out.err(
-            p.f("tick_s"),
-            format!("tick of {} s is out of range", m.tick_s),
-            "use 1 s (the default) up to 60 s",
-        );
+        out.err(p.f("tick_s"), format!("tick of {} s is out of range", m.tick_s), "use 1 s (the default) up to 60 s");
     } else if !m.duration_s.is_multiple_of(m.tick_s) {
         out.err(
             p.f("duration_s"),
-            format!(
-                "duration {} s is not a whole number of {} s ticks",
-                m.duration_s, m.tick_s
-            ),
+            format!("duration {} s is not a whole number of {} s ticks", m.duration_s, m.tick_s),
             "make the duration a multiple of tick_s",
         );
     }
@@ -221,20 +192,12 @@ fn check_meta(s: &Scenario, out: &mut Findings) {
         );
     }
     if m.hazards.is_empty() {
-        out.err(
-            p.f("hazards"),
-            "the drill names no hazard",
-            "list at least one of Flood, Landslide, Fire",
-        );
+        out.err(p.f("hazards"), "the drill names no hazard", "list at least one of Flood, Landslide, Fire");
     }
     let mut seen = BTreeSet::new();
     for (k, h) in m.hazards.iter().enumerate() {
         if !seen.insert(*h) {
-            out.err(
-                p.f("hazards").i(k),
-                format!("hazard {h:?} is listed twice"),
-                "list each hazard once",
-            );
+            out.err(p.f("hazards").i(k), format!("hazard {h:?} is listed twice"), "list each hazard once");
         }
         let present = match h {
             HazardKind::Flood => s.hazards.flood.is_some(),
@@ -256,11 +219,7 @@ fn check_meta(s: &Scenario, out: &mut Findings) {
             && c[..2].parse::<u32>().is_ok_and(|h| h < 24)
             && c[3..].parse::<u32>().is_ok_and(|mm| mm < 60);
         if !ok {
-            out.err(
-                p.f("start_clock"),
-                format!("`{c}` is not a time of day"),
-                "write it as \"HH:MM\", e.g. \"14:30\"",
-            );
+            out.err(p.f("start_clock"), format!("`{c}` is not a time of day"), "write it as \"HH:MM\", e.g. \"14:30\"");
         }
     }
 }
@@ -307,11 +266,7 @@ fn check_map(m: &MapSpec, out: &mut Findings) -> bool {
         }
     }
     if m.land_cover.classes.is_empty() {
-        out.err(
-            lc.f("classes"),
-            "no land cover classes",
-            "define at least the default class",
-        );
+        out.err(lc.f("classes"), "no land cover classes", "define at least the default class");
         ok = false;
     } else if !classes.check(out, "land cover class", &m.land_cover.default, lc.f("default")) {
         ok = false;
@@ -323,19 +278,11 @@ fn check_map(m: &MapSpec, out: &mut Findings) -> bool {
     for (k, r) in m.rivers.iter().enumerate() {
         let rp = p.f("rivers").i(k);
         if r.points.len() < 2 {
-            out.err(
-                rp.f("points"),
-                "a river needs at least two points",
-                "draw it from upstream to downstream",
-            );
+            out.err(rp.f("points"), "a river needs at least two points", "draw it from upstream to downstream");
             ok = false;
         }
         if !(r.width_m > 0.0) || !(r.depth_m >= 0.0) {
-            out.err(
-                rp.f("width_m"),
-                "river width must be positive and depth not negative",
-                "",
-            );
+            out.err(rp.f("width_m"), "river width must be positive and depth not negative", "");
         }
     }
     ok && !out.has_errors()

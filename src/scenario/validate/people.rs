@@ -33,22 +33,14 @@ pub const MAX_HOUSEHOLDS: usize = 100_000;
 pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) -> Vec<Placed> {
     let mut placed = Vec::new();
     if s.villages.is_empty() {
-        out.err(
-            Path::root().f("villages"),
-            "the scenario has no village",
-            "a township drill has at least one village",
-        );
+        out.err(Path::root().f("villages"), "the scenario has no village", "a township drill has at least one village");
     }
     for (vk, v) in s.villages.iter().enumerate() {
         let vp = Path::root().f("villages").i(vk);
         cat.villages.add(out, "village", &v.id, vp.f("id"));
         polygon(out, vp.f("boundary"), &v.boundary);
         for (k, h) in v.households.iter().enumerate() {
-            placed.push(Placed {
-                household: h.clone(),
-                path: vp.f("households").i(k),
-                from_block: false,
-            });
+            placed.push(Placed { household: h.clone(), path: vp.f("households").i(k), from_block: false });
         }
         for (k, b) in v.household_blocks.iter().enumerate() {
             let bp = vp.f("household_blocks").i(k);
@@ -61,11 +53,7 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
                 continue;
             }
             if !(b.spacing_m > 0.0) {
-                out.err(
-                    bp.f("spacing_m"),
-                    "house spacing must be positive",
-                    "rural houses stand 15–30 m apart",
-                );
+                out.err(bp.f("spacing_m"), "house spacing must be positive", "rural houses stand 15–30 m apart");
                 continue;
             }
             let d = &b.profile;
@@ -89,11 +77,7 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
                 }
             }
             if d.elderly + d.children > 1.0 {
-                out.err(
-                    bp.f("profile").f("children"),
-                    "elderly and children shares add up to more than 1",
-                    "",
-                );
+                out.err(bp.f("profile").f("children"), "elderly and children shares add up to more than 1", "");
                 good = false;
             }
             if !(1.0..=6.0).contains(&d.mean_size) {
@@ -106,11 +90,7 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
             }
             if good {
                 for h in block_households(b) {
-                    placed.push(Placed {
-                        household: h,
-                        path: bp.clone(),
-                        from_block: true,
-                    });
+                    placed.push(Placed { household: h, path: bp.clone(), from_block: true });
                 }
             }
         }
@@ -158,8 +138,7 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
             }
         }
         for (k, g) in v.grid_areas.iter().enumerate() {
-            cat.grid_areas
-                .add(out, "grid area", &g.id, vp.f("grid_areas").i(k).f("id"));
+            cat.grid_areas.add(out, "grid area", &g.id, vp.f("grid_areas").i(k).f("id"));
             polygon(out, vp.f("grid_areas").i(k).f("boundary"), &g.boundary);
         }
         let people: u32 = placed_in(&placed, &vp).map(|h| h.members.total()).sum();
@@ -167,10 +146,7 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
         if people > capacity && capacity > 0 {
             out.warn(
                 vp.f("shelters"),
-                format!(
-                    "shelters of `{}` hold {capacity} people but the village has {people} residents",
-                    v.id
-                ),
+                format!("shelters of `{}` hold {capacity} people but the village has {people} residents", v.id),
                 "overflow will be scored; add a shelter or raise capacity if that is not intended",
             );
         }
@@ -178,10 +154,7 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
     if placed.len() > MAX_HOUSEHOLDS {
         out.err(
             Path::root().f("villages"),
-            format!(
-                "{} households is more than the {MAX_HOUSEHOLDS} supported",
-                placed.len()
-            ),
+            format!("{} households is more than the {MAX_HOUSEHOLDS} supported", placed.len()),
             "split the township into several drills",
         );
     }
@@ -207,10 +180,7 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
 }
 
 fn placed_in<'a>(placed: &'a [Placed], village: &'a Path) -> impl Iterator<Item = &'a Household> {
-    placed
-        .iter()
-        .filter(move |p| p.path.0.starts_with(&village.0))
-        .map(|p| &p.household)
+    placed.iter().filter(move |p| p.path.0.starts_with(&village.0)).map(|p| &p.household)
 }
 
 pub(crate) fn check_forces<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
@@ -267,9 +237,8 @@ pub(crate) fn check_points(s: &Scenario, t: &TerrainGrid, out: &mut Findings) {
             at(vp.f("households").i(k).f("at"), hh.at);
         }
         for (k, b) in v.household_blocks.iter().enumerate() {
-            if let Some(hh) = block_households(b)
-                .iter()
-                .find(|hh| !(hh.at.0 >= 0.0 && hh.at.0 < w && hh.at.1 >= 0.0 && hh.at.1 < h))
+            if let Some(hh) =
+                block_households(b).iter().find(|hh| !(hh.at.0 >= 0.0 && hh.at.0 < w && hh.at.1 >= 0.0 && hh.at.1 < h))
             {
                 at(vp.f("household_blocks").i(k).f("center"), hh.at);
             }
@@ -317,6 +286,70 @@ pub(crate) fn check_points(s: &Scenario, t: &TerrainGrid, out: &mut Findings) {
     if let Some(l) = &s.hazards.landslide {
         for (j, p) in l.zone.iter().enumerate() {
             at(hz.f("landslide").f("zone").i(j), *p);
+        }
+    }
+}
+
+pub(crate) fn check_residents(s: &Scenario, out: &mut Findings) {
+    let rp = Path::root().f("residents");
+    let r = &s.residents;
+    let mut seen = Vec::new();
+    for (k, c) in r.channels.iter().enumerate() {
+        if seen.contains(&c.channel) {
+            out.err(
+                rp.f("channels").i(k).f("channel"),
+                format!("channel {:?} is given twice", c.channel),
+                "give each channel once",
+            );
+        }
+        seen.push(c.channel);
+        if !(0.0..=1.0).contains(&c.reach) {
+            out.err(
+                rp.f("channels").i(k).f("reach"),
+                format!("reach {} is not between 0 and 1", c.reach),
+                "reach is the share of households a channel gets through to",
+            );
+        }
+    }
+    if !r.premovement.is_valid() {
+        out.err(
+            rp.f("premovement"),
+            "the pre-movement distribution's parameters are out of range",
+            "e.g. Weibull(scale: 139.0, shape: 1.2)",
+        );
+    }
+    let c = &r.compliance;
+    for (name, v) in [
+        ("remote", c.remote),
+        ("order", c.order),
+        ("in_person", c.in_person),
+        ("refuse_until_in_person", c.refuse_until_in_person),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            out.err(
+                rp.f("compliance").f(name),
+                format!("{name} {v} is not between 0 and 1"),
+                "compliance values are probabilities",
+            );
+        }
+    }
+    if r.visit_s == 0 || r.visit_s > 3600 {
+        out.err(
+            rp.f("visit_s"),
+            format!("a door-to-door visit of {} s is out of range", r.visit_s),
+            "a visit takes 30–300 s",
+        );
+    }
+    let mut ids = super::Ids::default();
+    for (k, z) in r.danger_zones.iter().enumerate() {
+        ids.add(out, "danger zone", &z.id, rp.f("danger_zones").i(k).f("id"));
+        polygon(out, rp.f("danger_zones").i(k).f("zone"), &z.zone);
+        if !s.meta.hazards.contains(&z.hazard) {
+            out.warn(
+                rp.f("danger_zones").i(k).f("hazard"),
+                format!("danger zone `{}` is for {:?}, which this drill does not have", z.id, z.hazard),
+                "",
+            );
         }
     }
 }

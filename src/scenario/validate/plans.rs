@@ -8,11 +8,7 @@ use crate::scenario::schema::*;
 
 pub(crate) fn check_roles<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
     if s.roles.is_empty() {
-        out.err(
-            Path::root().f("roles"),
-            "the drill has no roles",
-            "add at least a Commander and an OfficeDirector",
-        );
+        out.err(Path::root().f("roles"), "the drill has no roles", "add at least a Commander and an OfficeDirector");
     }
     for (k, r) in s.roles.iter().enumerate() {
         let rp = Path::root().f("roles").i(k);
@@ -30,11 +26,9 @@ pub(crate) fn check_roles<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut 
             _ => {}
         }
         match (r.kind, &r.force) {
-            (RoleKind::RescueLeader, None) => out.err(
-                rp.f("kind"),
-                format!("RescueLeader `{}` needs a force", r.id),
-                "add `force: \"<force id>\"`",
-            ),
+            (RoleKind::RescueLeader, None) => {
+                out.err(rp.f("kind"), format!("RescueLeader `{}` needs a force", r.id), "add `force: \"<force id>\"`")
+            }
             (_, Some(f)) => {
                 cat.forces.check(out, "force", f, rp.f("force"));
             }
@@ -93,17 +87,11 @@ pub(crate) fn check_gauges<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut
 
 pub(crate) fn check_injects_ids<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
     for (k, i) in s.injects.iter().enumerate() {
-        cat.injects
-            .add(out, "inject", &i.id, Path::root().f("injects").i(k).f("id"));
+        cat.injects.add(out, "inject", &i.id, Path::root().f("injects").i(k).f("id"));
     }
     for (pk, plan) in s.plans.iter().enumerate() {
         for (k, st) in plan.steps.iter().enumerate() {
-            cat.steps.add(
-                out,
-                "plan step",
-                &st.id,
-                Path::root().f("plans").i(pk).f("steps").i(k).f("id"),
-            );
+            cat.steps.add(out, "plan step", &st.id, Path::root().f("plans").i(pk).f("steps").i(k).f("id"));
         }
     }
 }
@@ -112,10 +100,7 @@ fn check_trigger(t: &Trigger, self_step: Option<&str>, s: &Scenario, cat: &Catal
     match t {
         Trigger::At(time) if *time > s.meta.duration_s => out.err(
             p,
-            format!(
-                "trigger time {time} s is after the drill ends ({} s)",
-                s.meta.duration_s
-            ),
+            format!("trigger time {time} s is after the drill ends ({} s)", s.meta.duration_s),
             "use a time within the drill",
         ),
         Trigger::GaugeAbove { gauge, value } => {
@@ -127,11 +112,9 @@ fn check_trigger(t: &Trigger, self_step: Option<&str>, s: &Scenario, cat: &Catal
         Trigger::Inject(id) => {
             cat.injects.check(out, "inject", id, p);
         }
-        Trigger::Step(id) if Some(id.as_str()) == self_step => out.err(
-            p,
-            format!("step `{id}` waits for itself"),
-            "trigger it from another step, a time or an event",
-        ),
+        Trigger::Step(id) if Some(id.as_str()) == self_step => {
+            out.err(p, format!("step `{id}` waits for itself"), "trigger it from another step, a time or an event")
+        }
         Trigger::Step(id) => {
             cat.steps.check(out, "plan step", id, p);
         }
@@ -155,10 +138,7 @@ pub(crate) fn check_plans<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut 
                 out.err(
                     sp.f("deadline_s"),
                     format!("deadline of {} s is out of range", st.deadline_s),
-                    format!(
-                        "give the seconds after the trigger by which the step is done, 1..={}",
-                        s.meta.duration_s
-                    ),
+                    format!("give the seconds after the trigger by which the step is done, 1..={}", s.meta.duration_s),
                 );
             }
             if let Some(r) = role
@@ -179,11 +159,7 @@ fn check_action(a: &Action, cat: &Catalog, out: &mut Findings, p: Path) {
     match a {
         Action::IssueWarning { channels, villages, .. } => {
             if channels.is_empty() {
-                out.err(
-                    p.f("channels"),
-                    "a warning needs at least one channel",
-                    "e.g. [Broadcast, Sms, DoorToDoor]",
-                );
+                out.err(p.f("channels"), "a warning needs at least one channel", "e.g. [Broadcast, Sms, DoorToDoor]");
             }
             for (k, v) in villages.iter().enumerate() {
                 cat.villages.check(out, "village", v, p.f("villages").i(k));
@@ -214,11 +190,7 @@ fn check_action(a: &Action, cat: &Catalog, out: &mut Findings, p: Path) {
         }
         Action::Patrol { route } => {
             if route.is_empty() {
-                out.err(
-                    p.f("route"),
-                    "a patrol route is empty",
-                    "list the road nodes walked, in order",
-                );
+                out.err(p.f("route"), "a patrol route is empty", "list the road nodes walked, in order");
             }
             for (k, n) in route.iter().enumerate() {
                 cat.nodes.check(out, "road node", n, p.f("route").i(k));
@@ -254,11 +226,7 @@ pub(crate) fn check_injects(s: &Scenario, cat: &Catalog, out: &mut Findings) {
             out.err(ip.f("when"), format!("inject `{id}` waits for itself"), "");
         }
         if i.ack_within_s == Some(0) {
-            out.err(
-                ip.f("ack_within_s"),
-                "acknowledgement window of 0 s",
-                "the 135 alarm allows 60 s",
-            );
+            out.err(ip.f("ack_within_s"), "acknowledgement window of 0 s", "the 135 alarm allows 60 s");
         }
         if i.jitter_s > s.meta.duration_s {
             out.err(ip.f("jitter_s"), "jitter longer than the drill", "");
@@ -277,42 +245,26 @@ pub(crate) fn check_rubric<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut
             cat.roles.check(out, "role", role, mp.f("role"));
         }
         if !(m.weight >= 0.0 && m.weight.is_finite()) {
-            out.err(
-                mp.f("weight"),
-                format!("weight {} is not a non-negative number", m.weight),
-                "",
-            );
+            out.err(mp.f("weight"), format!("weight {} is not a non-negative number", m.weight), "");
         } else {
             total += m.weight;
         }
         if !m.threshold.is_finite() || m.threshold < 0.0 || (m.metric.unit() == "share 0..1" && m.threshold > 1.0) {
             out.err(
                 mp.f("threshold"),
-                format!(
-                    "threshold {} is out of range for {:?} ({})",
-                    m.threshold,
-                    m.metric,
-                    m.metric.unit()
-                ),
+                format!("threshold {} is out of range for {:?} ({})", m.threshold, m.metric, m.metric.unit()),
                 "shares are 0..1, times in seconds, counts in people",
             );
         }
     }
     if r.metrics.is_empty() || total <= 0.0 {
-        out.err(
-            rp.f("metrics"),
-            "the rubric weighs nothing",
-            "give at least one metric a positive weight",
-        );
+        out.err(rp.f("metrics"), "the rubric weighs nothing", "give at least one metric a positive weight");
     }
     let l = &r.levels;
     if !(0.0 < l.pass && l.pass < l.good && l.good < l.excellent && l.excellent <= 100.0) {
         out.err(
             rp.f("levels"),
-            format!(
-                "levels must rise: 0 < pass ({}) < good ({}) < excellent ({}) ≤ 100",
-                l.pass, l.good, l.excellent
-            ),
+            format!("levels must rise: 0 < pass ({}) < good ({}) < excellent ({}) ≤ 100", l.pass, l.good, l.excellent),
             "the usual levels are pass 60, good 75, excellent 90",
         );
     }
@@ -339,18 +291,10 @@ fn series(out: &mut Findings, p: Path, pts: &Series, what: &str, duration: u32) 
     }
     for (k, (t, v)) in pts.iter().enumerate() {
         if !(v.is_finite() && *v >= 0.0) {
-            out.err(
-                p.i(k).i(1),
-                format!("{what} value {v} is not a non-negative number"),
-                "",
-            );
+            out.err(p.i(k).i(1), format!("{what} value {v} is not a non-negative number"), "");
         }
         if *t > duration {
-            out.warn(
-                p.i(k).i(0),
-                format!("{what} point at {t} s is after the drill ends"),
-                "",
-            );
+            out.warn(p.i(k).i(0), format!("{what} point at {t} s is after the drill ends"), "");
         }
     }
 }
@@ -369,13 +313,7 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
         let mut ids = Ids::default();
         for (k, i) in f.inflows.iter().enumerate() {
             ids.add(out, "inflow", &i.id, fp.f("inflows").i(k).f("id"));
-            series(
-                out,
-                fp.f("inflows").i(k).f("hydrograph"),
-                &i.hydrograph,
-                "hydrograph",
-                dur,
-            );
+            series(out, fp.f("inflows").i(k).f("hydrograph"), &i.hydrograph, "hydrograph", dur);
         }
         let mut dikes = Ids::default();
         for (k, d) in f.dikes.iter().enumerate() {
@@ -399,11 +337,7 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
                         "the breach erodes the dike down to bottom_m",
                     );
                 } else if crate::geom::dist_to_polyline(b.at, &d.points) > 3.0 * s.map.cell_m {
-                    out.err(
-                        bp.f("at"),
-                        "the breach point is not on its dike",
-                        "place it on the dike line",
-                    );
+                    out.err(bp.f("at"), "the breach point is not on its dike", "place it on the dike line");
                 }
                 if let BreachStart::At(t) = b.start
                     && t > dur
@@ -413,11 +347,7 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
             }
         }
         if !(f.vehicle_limit_m > 0.0 && f.foot_limit_m > 0.0) {
-            out.err(
-                fp.f("foot_limit_m"),
-                "depth limits must be positive",
-                "defaults: vehicles 0.3 m, on foot 0.5 m",
-            );
+            out.err(fp.f("foot_limit_m"), "depth limits must be positive", "defaults: vehicles 0.3 m, on foot 0.5 m");
         }
     }
     if let Some(l) = &s.hazards.landslide {

@@ -90,10 +90,7 @@ pub(crate) fn check_reachability(s: &Scenario, households: &[Placed], t: &Terrai
         if !ok && reported.insert(p.path.to_string()) {
             out.err(
                 p.field("at"),
-                format!(
-                    "household `{}` cannot reach any shelter on foot or by road",
-                    p.household.id
-                ),
+                format!("household `{}` cannot reach any shelter on foot or by road", p.household.id),
                 "a river cuts it off: add a bridge edge (`bridge: true`) across the river, or a shelter on its side",
             );
         }

@@ -1,0 +1,169 @@
+//! The road graph for vehicles and teams: edge lengths and free speeds from
+//! the scenario, closures and hazard blocks, fastest paths by Dijkstra with
+//! a deterministic tie-break (lower node index first).
+
+use crate::scenario::schema::{MapSpec, Point};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// One undirected edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub id: String,
+    pub a: usize,
+    pub b: usize,
+    pub length_m: f64,
+    pub speed_ms: f64,
+}
+
+/// The graph with per-edge blocks (closures, water, debris).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoadGraph {
+    pub nodes: Vec<(String, Point)>,
+    pub edges: Vec<Edge>,
+    /// Per edge: closed by order or blocked by a hazard.
+    pub blocked: Vec<bool>,
+    adj: Vec<Vec<usize>>,
+}
+
+/// Walking speed of a team on foot (m/s), about 5 km/h.
+pub const FOOT_MS: f64 = 1.4;
+
+impl RoadGraph {
+    pub fn new(map: &MapSpec) -> Self {
+        let nodes: Vec<(String, Point)> = map.roads.nodes.iter().map(|n| (n.id.clone(), n.at)).collect();
+        let index = |id: &str| nodes.iter().position(|(n, _)| n == id).unwrap_or(0);
+        let edges: Vec<Edge> = map
+            .roads
+            .edges
+            .iter()
+            .map(|e| {
+                let (a, b) = (index(&e.from), index(&e.to));
+                let (pa, pb) = (nodes[a].1, nodes[b].1);
+                Edge {
+                    id: e.id.clone(),
+                    a,
+                    b,
+                    length_m: ((pa.0 - pb.0).powi(2) + (pa.1 - pb.1).powi(2)).sqrt(),
+                    speed_ms: e.speed_kmh.unwrap_or(e.class.default_speed_kmh()) / 3.6,
+                }
+            })
+            .collect();
+        let mut adj = vec![Vec::new(); nodes.len()];
+        for (k, e) in edges.iter().enumerate() {
+            adj[e.a].push(k);
+            adj[e.b].push(k);
+        }
+        let blocked = vec![false; edges.len()];
+        RoadGraph { nodes, edges, blocked, adj }
+    }
+
+    pub fn node(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|(n, _)| n == id)
+    }
+
+    /// The node nearest a point (lowest index on ties).
+    pub fn nearest(&self, p: Point) -> usize {
+        let d = |k: usize| (self.nodes[k].1.0 - p.0).powi(2) + (self.nodes[k].1.1 - p.1).powi(2);
+        (0..self.nodes.len()).min_by(|&a, &b| d(a).total_cmp(&d(b)).then(a.cmp(&b))).unwrap_or(0)
+    }
+
+    /// Fastest open path: `(travel seconds, edges in order)`, or `None` if cut
+    /// off. `max_speed` caps speeds (a team on foot).
+    pub fn fastest(&self, from: usize, to: usize, max_speed: f64) -> Option<(f64, Vec<usize>)> {
+        let n = self.nodes.len();
+        let mut best = vec![f64::INFINITY; n];
+        let mut via: Vec<Option<usize>> = vec![None; n];
+        let mut heap = BinaryHeap::new();
+        best[from] = 0.0;
+        // Times in milliseconds as integers keep the heap order total and exact.
+        heap.push(Reverse((0u64, from)));
+        while let Some(Reverse((ms, u))) = heap.pop() {
+            if u == to {
+                break;
+            }
+            if ms as f64 > best[u] * 1000.0 + 0.5 {
+                continue;
+            }
+            for &k in &self.adj[u] {
+                if self.blocked[k] {
+                    continue;
+                }
+                let e = &self.edges[k];
+                let v = if e.a == u { e.b } else { e.a };
+                let t = best[u] + e.length_m / e.speed_ms.min(max_speed);
+                if t < best[v] {
+                    best[v] = t;
+                    via[v] = Some(k);
+                    heap.push(Reverse(((t * 1000.0) as u64, v)));
+                }
+            }
+        }
+        if !best[to].is_finite() {
+            return None;
+        }
+        let mut path = Vec::new();
+        let mut at = to;
+        while let Some(k) = via[at] {
+            path.push(k);
+            let e = &self.edges[k];
+            at = if e.a == at { e.b } else { e.a };
+        }
+        path.reverse();
+        Some((best[to], path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::schema::*;
+
+    fn map() -> MapSpec {
+        let node = |id: &str, x: f64, y: f64| RoadNode { id: id.into(), at: (x, y) };
+        let edge = |id: &str, from: &str, to: &str, class| RoadEdge {
+            id: id.into(),
+            from: from.into(),
+            to: to.into(),
+            class,
+            width_m: 5.0,
+            speed_kmh: None,
+            bridge: false,
+        };
+        MapSpec {
+            size: (10, 10),
+            cell_m: 100.0,
+            terrain: Terrain::Procedural { base_m: 0.0, features: vec![] },
+            land_cover: LandCover { classes: vec![], default: String::new(), polygons: vec![] },
+            rivers: vec![],
+            roads: RoadNet {
+                nodes: vec![node("a", 0.0, 0.0), node("b", 900.0, 0.0), node("c", 450.0, 300.0)],
+                edges: vec![
+                    edge("ab", "a", "b", RoadClass::Track),
+                    edge("ac", "a", "c", RoadClass::County),
+                    edge("cb", "c", "b", RoadClass::County),
+                ],
+            },
+        }
+    }
+
+    #[test]
+    fn fastest_prefers_the_faster_detour_and_respects_blocks() {
+        let mut g = RoadGraph::new(&map());
+        // Direct track: 900 m at 15 km/h = 216 s. Detour: 2 × 540.8 m at 60 km/h = 64.9 s.
+        let (t, path) = g.fastest(0, 1, f64::INFINITY).unwrap();
+        assert_eq!(path, vec![1, 2]);
+        assert!((t - 2.0 * 540.83 / (60.0 / 3.6)).abs() < 0.01, "{t}");
+        g.blocked[2] = true;
+        let (t, path) = g.fastest(0, 1, f64::INFINITY).unwrap();
+        assert_eq!(path, vec![0]);
+        assert!((t - 216.0).abs() < 1e-9);
+        g.blocked[0] = true;
+        assert!(g.fastest(0, 1, f64::INFINITY).is_none());
+        // On foot the track and the detour both go at walking pace: the short one wins.
+        g.blocked = vec![false; 3];
+        let (t, path) = g.fastest(0, 1, FOOT_MS).unwrap();
+        assert_eq!(path, vec![0]);
+        assert!((t - 900.0 / FOOT_MS).abs() < 1e-9);
+    }
+}
