@@ -5,6 +5,7 @@
 use crate::drill::InjectState;
 use crate::record::atomic::PartialFile;
 use crate::record::report::{REPORT_VERSION, Report, ScenarioRef, Summary};
+use crate::roles::commands::{Command, CommandQueue};
 use crate::roles::plans::{Competence, NpcRoles};
 use crate::scenario::Loaded;
 use crate::sim::events::{EVENT_LOG_VERSION, Event, EventLog, LogHeader};
@@ -30,6 +31,8 @@ pub struct RunOptions {
     /// Roles the software plays (all by default) and how well.
     pub npc: NpcRoles,
     pub competence: Competence,
+    /// Commands to feed in (trainees' orders, or a recorded run's).
+    pub commands: Vec<Command>,
 }
 
 /// What a run produced.
@@ -85,6 +88,12 @@ pub fn build_app(drill: Drill, opts: &RunOptions, log: EventLog) -> App {
         .insert_resource(log)
         .add_plugins(SimPlugin { drill, until_s: opts.until_s, npc: opts.npc.clone(), competence: opts.competence });
     app.world_mut().resource_mut::<Time<Virtual>>().set_max_delta(Duration::from_secs(tick_s * BATCH as u64 + 1));
+    {
+        let mut queue = app.world_mut().resource_mut::<CommandQueue>();
+        for c in &opts.commands {
+            queue.push(c.clone());
+        }
+    }
     app.finish();
     app.cleanup();
     app

@@ -2,11 +2,11 @@
 
 use clap::{Parser, Subcommand};
 use firstline::headless::{self, RunOptions};
-use firstline::record::atomic;
+use firstline::record::{atomic, replay};
 use firstline::roles::plans::{Competence, NpcRoles};
 use firstline::scenario;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -48,19 +48,31 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Re-run a recorded drill from its event log and check that it gives the
+    /// same event log byte for byte; exit 0 when identical, 3 when not.
+    Replay {
+        log: PathBuf,
+        /// The scenario file the log was recorded with.
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Write the replayed run's report here.
+        #[arg(long, value_name = "PATH")]
+        report: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { files } => validate(&files),
+        Command::Replay { log, scenario, report } => replay(&log, &scenario, report),
         Command::Run { file, seed, until, report, log, npc, competence, quiet } => {
             let npc = match npc.as_str() {
                 "all" => NpcRoles::All,
                 "none" => NpcRoles::None,
                 list => NpcRoles::Only(list.split(',').map(|r| r.trim().to_owned()).collect()),
             };
-            run(file, RunOptions { seed, until_s: until, log, npc, competence }, report, quiet)
+            run(file, RunOptions { seed, until_s: until, log, npc, competence, commands: Vec::new() }, report, quiet)
         }
     }
 }
@@ -139,6 +151,83 @@ fn run(file: PathBuf, opts: RunOptions, report_path: Option<PathBuf>, quiet: boo
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>) -> ExitCode {
+    let bytes = match std::fs::read(log_path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", log_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let recorded = match replay::read_log(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}:{e}", log_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = match scenario::load(scenario_path) {
+        Ok(l) => l,
+        Err(r) => {
+            eprintln!("{}", r.render());
+            return ExitCode::from(2);
+        }
+    };
+    if loaded.sha256 != recorded.header.scenario_sha256 {
+        eprintln!(
+            "error: {} is not the scenario this log was recorded with (sha256 {} ≠ {})",
+            scenario_path.display(),
+            &loaded.sha256[..12],
+            &recorded.header.scenario_sha256[..12]
+        );
+        return ExitCode::from(2);
+    }
+    if recorded.header.build != firstline::sim::build_id() {
+        eprintln!(
+            "warning: recorded with `{}`, replaying with `{}`",
+            recorded.header.build,
+            firstline::sim::build_id()
+        );
+    }
+    let ended = text.lines().rev().find_map(|l| {
+        let v: serde_json::Value = serde_json::from_str(l).ok()?;
+        (v["kind"] == "drill_ended").then(|| v["t"].as_u64()).flatten()
+    });
+    let opts = RunOptions {
+        seed: Some(recorded.header.seed),
+        until_s: ended.map(|t| t as u32),
+        log: None,
+        npc: NpcRoles::None,
+        competence: Competence::Perfect,
+        commands: recorded.commands,
+    };
+    let outcome = match headless::run(&loaded, &opts, &mut |_, _| {}) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(p) = report_path
+        && let Err(e) = atomic::write(&p, outcome.report.to_json().as_bytes())
+    {
+        eprintln!("error: cannot write the report to {}: {e}", p.display());
+        return ExitCode::from(1);
+    }
+    let original = scenario::load::sha256_hex(&bytes);
+    if outcome.report.event_log_sha256 == original {
+        println!(
+            "identical: the replay reproduced the event log (sha256 {original}); score {:.1}, {}",
+            outcome.report.scoring.score, outcome.report.scoring.level_zh
+        );
+        ExitCode::SUCCESS
+    } else {
+        println!("DIFFERENT: recorded {original}, replayed {}", outcome.report.event_log_sha256);
+        ExitCode::from(3)
+    }
 }
 
 fn summary_table(r: &firstline::record::report::Report) -> String {

@@ -79,3 +79,30 @@ fn run_refuses_an_invalid_scenario() {
     assert_eq!(code, 2);
     assert!(err.contains("05_bad_version.ron:7:14"));
 }
+
+#[test]
+fn replay_reproduces_a_run_and_rejects_another_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.log");
+    let (code, _, _) = firstline(&[
+        "run",
+        "scenarios/example_small.ron",
+        "--quiet",
+        "--competence",
+        "typical",
+        "--log",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let (code, out, _) = firstline(&["replay", log.to_str().unwrap(), "--scenario", "scenarios/example_small.ron"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("identical"));
+    let (code, _, err) = firstline(&["replay", log.to_str().unwrap(), "--scenario", "scenarios/qingshi_fire.ron"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not the scenario this log was recorded with"));
+    // A tampered log no longer matches its replay.
+    let text = std::fs::read_to_string(&log).unwrap().replace("\"drill_started\"", "\"drill_started\" ");
+    std::fs::write(&log, text).unwrap();
+    let (code, out, _) = firstline(&["replay", log.to_str().unwrap(), "--scenario", "scenarios/example_small.ron"]);
+    assert_eq!(code, 3, "{out}");
+}

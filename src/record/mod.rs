@@ -1,5 +1,6 @@
-//! Records of a drill: the report, and atomic file writing. (Command logs,
-//! replay, the SQLite store and certificates build on these.)
+//! Records of a drill: the report, atomic file writing and replay from an
+//! event log. (The SQLite store and certificates build on these.)
 
 pub mod atomic;
+pub mod replay;
 pub mod report;
