@@ -8,6 +8,7 @@ gauges and rubric. Edit this file and re-run it rather than the .ron files:
 
     python3 tools/gen_qingshi.py
 """
+import math
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "scenarios"
@@ -23,16 +24,68 @@ def text(zh, en):
 
 RIVER = [(1400, 3000), (1480, 2400), (1380, 1800), (1500, 1200), (1640, 600), (1560, 0)]
 
+def dist_seg(p, a, b):
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    l2 = dx * dx + dy * dy
+    t = 0.0 if l2 == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2))
+    return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
+
+
+def dist_line(p, pts):
+    return min(dist_seg(p, pts[k], pts[k + 1]) for k in range(len(pts) - 1))
+
+
+OXBOW = [(1700, 1400), (1850, 1520), (2000, 1650)]
+HILLS = [((2650.0, 2150.0), 140.0, 800.0), ((350.0, 1000.0), 90.0, 650.0)]
+
+
+def ground(p):
+    """Terrain elevation before river cutting: mirrors src/sim/terrain.rs."""
+    z = 100.0 + 0.004 * p[1]
+    d = dist_line(p, RIVER) / 1400.0
+    if d < 1:
+        z -= 25.0 * (1 - d * d)
+    d = dist_line(p, OXBOW) / 220.0
+    if d < 1:
+        z -= 1.5 * (1 - d * d)
+    for at, hgt, rad in HILLS:
+        d = math.hypot(p[0] - at[0], p[1] - at[1]) / rad
+        if d < 1:
+            z += hgt * 0.5 * (1 + math.cos(math.pi * d))
+    return z
+
+
+def river_x(y):
+    for (x0, y0), (x1, y1) in zip(RIVER, RIVER[1:]):
+        if y1 <= y <= y0:
+            return x0 + (x1 - x0) * (y - y0) / (y1 - y0)
+    return RIVER[-1][0]
+
+
+# The Dongwan polder dike: along the east bank 40 m from the river's centre
+# line, its ends turned east until they meet ground higher than the crest.
+DIKE = [(2500.0, 930.0)] + [(round(river_x(y) + 40.0, 1), float(y)) for y in range(950, 1951, 100)]
+# One crest elevation: 2 m above the highest ground the river dike stands on.
+DIKE_CREST = round(max(ground(p) for p in DIKE[1:]) + 2.0, 2)
+# The polder's upstream cross-dike, tied into the east hill, keeps out the
+# water that spreads over the floodplain upstream.
+NORTH_DIKE = [DIKE[-1], (2150.0, 1990.0)]
+NORTH_CREST = round(ground(DIKE[-1]) + 7.0, 2)
+BREACH_AT = (round(river_x(1450) + 40.0, 1), 1450.0)
+BREACH_BOTTOM = round(ground(BREACH_AT) - 0.5, 2)
+
 MAP = f"""    map: (
-        // 300 x 300 cells of 10 m: the 3 km x 3 km Qingshi valley.
-        size: (300, 300),
-        cell_m: 10.0,
+        // 150 x 150 cells of 20 m: the 3 km x 3 km Qingshi valley.
+        size: (150, 150),
+        cell_m: 20.0,
         terrain: Procedural(
             base_m: 100.0,
             features: [
                 // The valley floor rises 12 m from south to north.
                 Plane(slope_x: 0.0, slope_y: 0.004),
                 Valley(points: {pts(RIVER)}, depth_m: 25.0, half_width_m: 1400.0),
+                // An old river bend (古河道) under Dongwan: the low ground that floods first.
+                Valley(points: {pts(OXBOW)}, depth_m: 1.5, half_width_m: 220.0),
                 // East hill (后山) and west hill (林场).
                 Hill(at: (2650.0, 2150.0), height_m: 140.0, radius_m: 800.0),
                 Hill(at: (350.0, 1000.0), height_m: 90.0, radius_m: 650.0),
@@ -57,7 +110,7 @@ MAP = f"""    map: (
             ],
         ),
         rivers: [
-            (id: "qingshi_he", name: {text("青石河", "Qingshi River")}, points: {pts(RIVER)}, width_m: 30.0, depth_m: 3.0),
+            (id: "qingshi_he", name: {text("青石河", "Qingshi River")}, points: {pts(RIVER)}, width_m: 40.0, depth_m: 4.5),
         ],
         roads: (
             nodes: [
@@ -275,15 +328,16 @@ def flood():
              "Flood", 21600, 20260722, "02:00")
     hazards = f"""    hazards: (
         flood: (
-            // Heavy rain under a red warning (>= 50 mm/h at the peak).
-            rain: [(hyetograph: [(0, 20.0), (3600, 45.0), (7200, 60.0), (10800, 50.0), (14400, 30.0), (21600, 10.0)])],
+            // Heavy rain under a red warning (about 120 mm in the first 3 hours).
+            rain: [(hyetograph: [(0, 15.0), (3600, 35.0), (7200, 45.0), (10800, 40.0), (14400, 25.0), (21600, 8.0)])],
             // The Qingshi River enters at the north edge.
-            inflows: [(id: "qingshi_upstream", from: (1340.0, 2995.0), to: (1460.0, 2995.0),
-                       hydrograph: [(0, 150.0), (5400, 600.0), (10800, 1100.0), (16200, 800.0), (21600, 400.0)])],
+            inflows: [(id: "qingshi_upstream", from: (1385.0, 2995.0), to: (1415.0, 2995.0),
+                       hydrograph: [(0, 200.0), (5400, 800.0), (10800, 1500.0), (16200, 1100.0), (21600, 500.0)])],
             boundaries: (south: FreeOutflow),
             // The east-bank dike that protects Dongwan; its weak point fails.
-            dikes: [(id: "dongwan_dike", points: {pts([(1440, 1000), (1470, 1300), (1455, 1600), (1420, 1950)])}, crest_m: 106.0,
-                     breach: (at: (1465.0, 1420.0), start: At(10800), bottom_m: 101.0, initial_width_m: 10.0, max_width_m: 60.0, widen_m_per_min: 1.0))],
+            dikes: [(id: "dongwan_dike", points: {pts(DIKE)}, crest_m: {DIKE_CREST},
+                     breach: (at: {BREACH_AT}, start: At(10800), bottom_m: {BREACH_BOTTOM}, initial_width_m: 10.0, max_width_m: 60.0, widen_m_per_min: 1.0)),
+                    (id: "dongwan_north_dike", points: {pts(NORTH_DIKE)}, crest_m: {NORTH_CREST})],
         ),
     ),
 """
@@ -294,7 +348,8 @@ def flood():
         ]),
         ("commander", [
             step("cmd_level", 'Warning(Red)', 'DeclareResponse(level: II)', 900),
-            step("cmd_evac", 'GaugeAbove(gauge: "bridge_level", value: 103.5)', 'OrderEvacuation(village: "dongwan")', 600),
+            step("cmd_evac", 'GaugeAbove(gauge: "bridge_level", value: 79.5)', 'OrderEvacuation(village: "dongwan")', 600),
+            step("cmd_evac_sq", 'GaugeAbove(gauge: "bridge_level", value: 80.3)', 'OrderEvacuation(village: "shiqiao")', 600),
             step("cmd_sandbag", 'Step("cmd_level")', 'Dispatch(force: "town_team", to: Node("dw_center"), task: Sandbag)', 600),
         ]),
         ("head_dongwan", [
@@ -315,7 +370,7 @@ def flood():
     inj = "    injects: [\n" + "\n".join([
         inject("county_red_rain", ["office_director", "commander"], "At(300)", "县气象局", "County Meteorological Bureau",
                "暴雨红色预警：未来6小时降雨量将达150毫米以上。", "Red rainstorm warning: over 150 mm of rain in the next 6 hours.", ack=60, warning="Red"),
-        inject("river_rising", ["office_director"], 'GaugeAbove(gauge: "bridge_level", value: 103.0)', "县水文站", "County Hydrology Station",
+        inject("river_rising", ["office_director"], 'GaugeAbove(gauge: "bridge_level", value: 79.0)', "县水文站", "County Hydrology Station",
                "青石河水位超警戒，并继续上涨。", "Qingshi River above the warning level and rising.", ack=60),
         inject("resident_call", ["office_director"], "At(5400)", "东湾村村民", "Dongwan resident",
                "村民来电：堤脚有渗水，水是浑的。", "A resident calls: water is seeping at the foot of the dike, and it is muddy.", ack=60, jitter=900),

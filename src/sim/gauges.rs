@@ -2,6 +2,7 @@
 //! (and at t = 0) into time series for the report. Each tick every gauge's
 //! current reading is also kept for triggers (`GaugeAbove`).
 
+use super::flood::Flood;
 use super::{Drill, SimClock, SimSet};
 use crate::scenario::schema::GaugeKind;
 use bevy::prelude::*;
@@ -41,17 +42,20 @@ impl Plugin for GaugePlugin {
 
 /// What the hazard and people models expose to gauges. Each model fills its
 /// part when it lands; absent models read 0.
-fn read(kind: &GaugeKind, _drill: &Drill) -> f64 {
-    match kind {
-        GaugeKind::WaterDepth { .. }
-        | GaugeKind::WaterLevel { .. }
-        | GaugeKind::DebrisDepth { .. }
-        | GaugeKind::FireArrival { .. }
-        | GaugeKind::PeopleCrossing { .. } => 0.0,
+fn read(kind: &GaugeKind, drill: &Drill, flood: Option<&Flood>) -> f64 {
+    let t = &drill.terrain;
+    match (kind, flood) {
+        (GaugeKind::WaterDepth { at }, Some(f)) => f.depth_at(t, *at),
+        (GaugeKind::WaterLevel { at }, Some(f)) => t.cell_of(*at).map_or(0.0, |k| f.water.z[k] + f.water.h[k]),
+        (GaugeKind::WaterLevel { at }, None) => t.cell_of(*at).map_or(0.0, |k| t.elevation[k]),
+        (GaugeKind::WaterDepth { .. }, None)
+        | (GaugeKind::DebrisDepth { .. }, _)
+        | (GaugeKind::FireArrival { .. }, _)
+        | (GaugeKind::PeopleCrossing { .. }, _) => 0.0,
     }
 }
 
-pub fn sample(clock: Res<SimClock>, drill: Res<Drill>, mut gauges: ResMut<Gauges>) {
+pub fn sample(clock: Res<SimClock>, drill: Res<Drill>, flood: Option<Res<Flood>>, mut gauges: ResMut<Gauges>) {
     let gauges = &mut *gauges;
     if gauges.series.is_empty() && !drill.scenario.gauges.is_empty() {
         gauges.series = drill
@@ -69,7 +73,7 @@ pub fn sample(clock: Res<SimClock>, drill: Res<Drill>, mut gauges: ResMut<Gauges
     }
     let now = clock.now_s();
     for (k, g) in drill.scenario.gauges.iter().enumerate() {
-        let v = read(&g.kind, &drill);
+        let v = read(&g.kind, &drill, flood.as_deref());
         gauges.current[k] = v;
         if now.is_multiple_of(g.every_s.max(1) as u64) || clock.tick == clock.end_tick {
             let s = &mut gauges.series[k].samples;

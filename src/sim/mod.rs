@@ -5,6 +5,7 @@
 
 pub mod dist;
 pub mod events;
+pub mod flood;
 pub mod gauges;
 pub mod response;
 pub mod rng;
@@ -163,6 +164,7 @@ impl Plugin for SimPlugin {
             crate::drill::InjectPlugin,
             crate::roles::RolesPlugin { npc: self.npc.clone(), competence: self.competence },
             response::ResponsePlugin,
+            flood::FloodPlugin,
         ));
     }
 }

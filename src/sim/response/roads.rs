@@ -21,8 +21,10 @@ pub struct Edge {
 pub struct RoadGraph {
     pub nodes: Vec<(String, Point)>,
     pub edges: Vec<Edge>,
-    /// Per edge: closed by order or blocked by a hazard.
+    /// Per edge: closed by order.
     pub blocked: Vec<bool>,
+    /// Per edge: cut by a hazard (water above the vehicle limit, debris).
+    pub hazard: Vec<bool>,
     adj: Vec<Vec<usize>>,
 }
 
@@ -55,7 +57,8 @@ impl RoadGraph {
             adj[e.b].push(k);
         }
         let blocked = vec![false; edges.len()];
-        RoadGraph { nodes, edges, blocked, adj }
+        let hazard = blocked.clone();
+        RoadGraph { nodes, edges, blocked, hazard, adj }
     }
 
     pub fn node(&self, id: &str) -> Option<usize> {
@@ -86,7 +89,7 @@ impl RoadGraph {
                 continue;
             }
             for &k in &self.adj[u] {
-                if self.blocked[k] {
+                if self.blocked[k] || self.hazard[k] {
                     continue;
                 }
                 let e = &self.edges[k];

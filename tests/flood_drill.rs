@@ -1,0 +1,28 @@
+//! The Qingshi flood drill end to end: the dike breaches on its script, the
+//! low-lying village floods if nobody acts, roads are cut, and the water
+//! balance of the whole drill closes.
+
+use firstline::headless::{self, RunOptions};
+use firstline::roles::plans::NpcRoles;
+use std::path::Path;
+
+#[test]
+fn nobody_acting_lets_dongwan_flood_after_the_breach() {
+    let loaded = firstline::scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
+    let opts = RunOptions { until_s: Some(14_400), npc: NpcRoles::None, ..Default::default() };
+    let out = headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
+    let breach = out.events.iter().find(|e| e.kind == "dike_breached").expect("the dike breaches");
+    assert_eq!((breach.t, breach.subject.as_str()), (10_800, "dike:dongwan_dike"));
+    let depth = &out.report.gauges.iter().find(|g| g.id == "dongwan_depth").unwrap().samples;
+    let at = |t: u64| depth.iter().find(|(s, _)| *s == t).unwrap().1;
+    assert!(at(10_800) < 0.2, "ponding only before the breach: {}", at(10_800));
+    assert!(at(14_400) > at(10_800) + 0.25, "the breach floods the village: {} → {}", at(10_800), at(14_400));
+    let reached: Vec<_> = out
+        .events
+        .iter()
+        .filter(|e| e.kind == "hazard_reached_home" && e.subject.starts_with("household:dw"))
+        .collect();
+    assert!(reached.len() > 50, "{} Dongwan households in danger", reached.len());
+    assert!(out.events.iter().any(|e| e.kind == "road_flooded" && e.data["state"] == "closed on foot"));
+    assert!(out.events.iter().any(|e| e.kind == "water_reached" && e.subject == "gauge:dongwan_depth"));
+}
