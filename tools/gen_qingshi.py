@@ -348,7 +348,7 @@ def flood():
         ]),
         ("commander", [
             step("cmd_level", 'Warning(Red)', 'DeclareResponse(level: II)', 900),
-            step("cmd_evac", 'GaugeAbove(gauge: "bridge_level", value: 79.5)', 'OrderEvacuation(village: "dongwan")', 600),
+            step("cmd_evac", 'Warning(Red)', 'OrderEvacuation(village: "dongwan")', 900),
             step("cmd_evac_sq", 'GaugeAbove(gauge: "bridge_level", value: 80.3)', 'OrderEvacuation(village: "shiqiao")', 600),
             step("cmd_sandbag", 'Step("cmd_level")', 'Dispatch(force: "town_team", to: Node("dw_center"), task: Sandbag)', 600),
         ]),
@@ -375,13 +375,18 @@ def flood():
         inject("resident_call", ["office_director"], "At(5400)", "东湾村村民", "Dongwan resident",
                "村民来电：堤脚有渗水，水是浑的。", "A resident calls: water is seeping at the foot of the dike, and it is muddy.", ack=60, jitter=900),
     ]) + "\n    ],\n"
+    res = f"""    residents: (
+        // The plan's danger zone (危险区): the Dongwan polder behind the river dike.
+        danger_zones: [(id: "dongwan_polder", hazard: Flood, zone: {pts([(1480, 930), (2300, 930), (2300, 1990), (1440, 1990)])})],
+    ),
+"""
     g = f"""    gauges: [
         (id: "bridge_level", name: {text("青石桥水位站", "Qingshi bridge stage")}, kind: WaterLevel(at: (1500.0, 1205.0)), every_s: 60),
         (id: "dongwan_depth", name: {text("东湾村中心水深", "Dongwan centre depth")}, kind: WaterDepth(at: (1800.0, 1500.0)), every_s: 60),
         (id: "bridge_crossing", name: {text("青石桥过桥人数", "People over the bridge")}, kind: PeopleCrossing(from: (1420.0, 1150.0), to: (1420.0, 1300.0)), every_s: 60),
     ],
 """
-    return scenario(m, hazards, p, inj, g)
+    return scenario(m, hazards, p, res + inj, g)
 
 
 def landslide():

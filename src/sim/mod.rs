@@ -3,6 +3,7 @@
 //! schedule every face (headless runner, tests, GUI) drives. Faces read sim
 //! state and send commands; they never mutate the world directly.
 
+pub mod crowd;
 pub mod dist;
 pub mod events;
 pub mod flood;
@@ -165,6 +166,7 @@ impl Plugin for SimPlugin {
             crate::roles::RolesPlugin { npc: self.npc.clone(), competence: self.competence },
             response::ResponsePlugin,
             flood::FloodPlugin,
+            crowd::CrowdPlugin,
         ));
     }
 }

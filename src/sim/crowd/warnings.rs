@@ -125,7 +125,8 @@ mod tests {
 
     #[test]
     fn door_to_door_visits_everyone_once_and_two_visitors_halve_the_round() {
-        let houses: Vec<House> = (0..20).map(|k| House { at: (k as f64 * 20.0, 0.0), village: 0, phone: true }).collect();
+        let houses: Vec<House> =
+            (0..20).map(|k| House { at: (k as f64 * 20.0, 0.0), village: 0, phone: true }).collect();
         let members: Vec<usize> = (0..20).collect();
         let mut one = Vec::new();
         visit_round(0, &members, &houses, (0.0, 0.0), 1, 90, false, &mut one);

@@ -1,0 +1,471 @@
+//! Residents: who lives where, how warnings reach them (`warnings`), whether
+//! and when they leave, how they walk to a shelter (`movement`), and harm
+//! from the flood where they stand. The Bevy systems run in the People phase
+//! and log `household_at_risk`, `household_warned`, `household_departed`,
+//! `resident_safe`, `resident_harmed` and `shelter_full`.
+//!
+//! Harm rule (documented for certificates; FD2321 classes): walking in water
+//! with hazard rating HR ≥ 2.0 ("danger for all") kills; HR ≥ 1.25 ("danger
+//! for most") injures once. At home, water deeper than the walking limit
+//! traps the household (it can no longer leave), and at 2.0 m (a flooded
+//! single storey) or HR ≥ 2.0 those still inside die.
+
+pub mod movement;
+pub mod warnings;
+
+use crate::geom::in_polygon;
+use crate::roles::commands::OrderBook;
+use crate::scenario::schema::{Action, Channel, Task};
+use crate::sim::dist::open01;
+use crate::sim::events::EventLog;
+use crate::sim::flood::Flood;
+use crate::sim::response::ActiveTasks;
+use crate::sim::rng::RngStreams;
+use crate::sim::{Drill, SimClock, SimSet};
+use bevy::prelude::*;
+use serde_json::json;
+use warnings::{Cue, House, channel_cues, visit_round};
+
+/// Free walking speed bands (m/s) by age group, after Weidmann (1993) as
+/// tabulated for RiMEA test 7 (approximate bands for children, adults 18–64
+/// and people over 65).
+pub const SPEED_BANDS: [(f64, f64); 3] = [(0.72, 1.25), (1.15, 1.60), (0.70, 1.10)];
+
+/// Depth at home beyond which a house is a death trap (m).
+pub const DEADLY_HOME_DEPTH_M: f64 = 2.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Home,
+    Walking,
+    /// Vulnerable and nobody to help them out yet.
+    WaitingHelp,
+    Safe,
+    Trapped,
+    Dead,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resident {
+    pub household: usize,
+    pub v0: f64,
+    pub vulnerable: bool,
+    pub state: State,
+    pub pos: (f64, f64),
+    pub shelter: usize,
+    injured: bool,
+}
+
+#[derive(Debug, Clone)]
+struct HouseholdRt {
+    first: usize,
+    count: usize,
+    refuser: bool,
+    decided: bool,
+    departs: Option<u64>,
+    assisted: bool,
+    warned: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ShelterRt {
+    pub id: String,
+    pub cell: usize,
+    pub capacity: u32,
+    pub occupants: u32,
+}
+
+/// Everyone in the drill and where they stand.
+#[derive(Resource, Debug, Clone)]
+pub struct Residents {
+    pub people: Vec<Resident>,
+    houses: Vec<House>,
+    households: Vec<HouseholdRt>,
+    pub shelters: Vec<ShelterRt>,
+    fields: Vec<Vec<f32>>,
+    blocked: Vec<bool>,
+    cues: Vec<Cue>,
+    orders_seen: usize,
+    tasks_seen: usize,
+}
+
+pub struct CrowdPlugin;
+
+impl Plugin for CrowdPlugin {
+    fn build(&self, app: &mut App) {
+        let drill = app.world().resource::<Drill>().clone();
+        let mut rng = crate::sim::rng::stream(drill.seed, "residents");
+        let s = &drill.scenario;
+        let t = &drill.terrain;
+        let shelters: Vec<ShelterRt> = s
+            .villages
+            .iter()
+            .flat_map(|v| v.shelters.iter())
+            .map(|sh| ShelterRt {
+                id: sh.id.clone(),
+                cell: t.cell_of(sh.at).unwrap_or(0),
+                capacity: sh.capacity,
+                occupants: 0,
+            })
+            .collect();
+        let mut people = Vec::new();
+        let mut households = Vec::new();
+        let mut houses = Vec::new();
+        for (k, (vk, h)) in drill.households.iter().enumerate() {
+            let first = people.len();
+            let village_shelter =
+                shelters.iter().position(|x| s.villages[*vk].shelters.iter().any(|y| y.id == x.id)).unwrap_or(0);
+            let groups = [(h.members.children, 0), (h.members.adults, 1), (h.members.elderly, 2)];
+            let mut vulnerable_left = h.vulnerable;
+            for (n, g) in groups.into_iter().rev() {
+                for _ in 0..n {
+                    let (lo, hi) = SPEED_BANDS[g];
+                    let vulnerable = vulnerable_left > 0;
+                    vulnerable_left = vulnerable_left.saturating_sub(1);
+                    people.push(Resident {
+                        household: k,
+                        v0: lo + (hi - lo) * open01(&mut rng),
+                        vulnerable,
+                        state: State::Home,
+                        pos: h.at,
+                        shelter: village_shelter,
+                        injured: false,
+                    });
+                }
+            }
+            let refuser = open01(&mut rng) < s.residents.compliance.refuse_until_in_person;
+            households.push(HouseholdRt {
+                first,
+                count: people.len() - first,
+                refuser,
+                decided: false,
+                departs: None,
+                assisted: false,
+                warned: false,
+            });
+            houses.push(House { at: h.at, village: *vk, phone: h.phone });
+        }
+        let blocked = vec![false; t.nx * t.ny];
+        let fields =
+            shelters.iter().map(|sh| movement::flow_field(t.nx, t.ny, t.cell_m, &blocked, &[sh.cell])).collect();
+        app.insert_resource(Residents {
+            people,
+            houses,
+            households,
+            shelters,
+            fields,
+            blocked,
+            cues: Vec::new(),
+            orders_seen: 0,
+            tasks_seen: 0,
+        })
+        .add_systems(FixedUpdate, (at_risk, hear, receive, depart, walk, harm).chain().in_set(SimSet::People));
+    }
+}
+
+fn at_risk(clock: Res<SimClock>, drill: Res<Drill>, mut log: ResMut<EventLog>, mut done: Local<bool>) {
+    if *done {
+        return;
+    }
+    *done = true;
+    for z in &drill.scenario.residents.danger_zones {
+        for (_, h) in drill.households.iter().filter(|(_, h)| in_polygon(h.at, &z.zone)) {
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                "household_at_risk",
+                format!("household:{}", h.id),
+                json!({ "zone": z.id, "hazard": z.hazard, "residents": h.members.total(), "vulnerable": h.vulnerable }),
+            );
+        }
+    }
+}
+
+/// Turns new orders and on-scene tasks into cues to households.
+fn hear(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    book: Res<OrderBook>,
+    tasks: Res<ActiveTasks>,
+    mut r: ResMut<Residents>,
+    mut rng: ResMut<RngStreams>,
+) {
+    let now = clock.now_s();
+    let s = &drill.scenario;
+    let r = &mut *r;
+    let rng = rng.get("warnings");
+    let origin = |vk: usize| {
+        let b = &s.villages[vk].boundary;
+        let n = b.len().max(1) as f64;
+        (b.iter().map(|p| p.0).sum::<f64>() / n, b.iter().map(|p| p.1).sum::<f64>() / n)
+    };
+    for o in &book.orders[r.orders_seen..] {
+        match &o.action {
+            Action::IssueWarning { channels, villages, .. } => {
+                for v in villages {
+                    let Some(vk) = s.villages.iter().position(|x| &x.id == v) else { continue };
+                    for c in channels {
+                        channel_cues(
+                            now,
+                            *c,
+                            false,
+                            vk,
+                            &s.villages[vk],
+                            &r.houses,
+                            origin(vk),
+                            &s.residents,
+                            rng,
+                            &mut r.cues,
+                        );
+                    }
+                }
+            }
+            Action::OrderEvacuation { village } => {
+                let Some(vk) = s.villages.iter().position(|x| &x.id == village) else { continue };
+                channel_cues(
+                    now,
+                    Channel::Broadcast,
+                    true,
+                    vk,
+                    &s.villages[vk],
+                    &r.houses,
+                    origin(vk),
+                    &s.residents,
+                    rng,
+                    &mut r.cues,
+                );
+                // The village team goes door to door, two by two.
+                let visitors = s
+                    .forces
+                    .iter()
+                    .filter(|f| f.village.as_deref() == Some(village))
+                    .map(|f| f.members as usize / 2)
+                    .sum::<usize>()
+                    .max(2);
+                let members: Vec<usize> = (0..r.houses.len()).filter(|&h| r.houses[h].village == vk).collect();
+                visit_round(
+                    now,
+                    &members,
+                    &r.houses,
+                    origin(vk),
+                    visitors,
+                    s.residents.visit_s as u64,
+                    true,
+                    &mut r.cues,
+                );
+            }
+            Action::DoorToDoor { area } => {
+                if let Some(a) = s.villages.iter().flat_map(|v| v.grid_areas.iter()).find(|a| &a.id == area) {
+                    let members = warnings::in_area(&r.houses, &a.boundary);
+                    let start = members.first().map_or((0.0, 0.0), |&h| r.houses[h].at);
+                    visit_round(now, &members, &r.houses, start, 1, s.residents.visit_s as u64, false, &mut r.cues);
+                }
+            }
+            _ => {}
+        }
+    }
+    r.orders_seen = book.orders.len();
+    for &(_, force, task, at, village) in &tasks.started[r.tasks_seen..] {
+        if task == Task::EscortVulnerable
+            && let Some(vk) = village
+        {
+            let members: Vec<usize> = (0..r.houses.len())
+                .filter(|&h| r.houses[h].village == vk && drill.households[h].1.vulnerable > 0)
+                .collect();
+            let visitors = (s.forces[force].members as usize / 2).max(1);
+            visit_round(now, &members, &r.houses, at, visitors, s.residents.visit_s as u64, true, &mut r.cues);
+        }
+    }
+    r.tasks_seen = tasks.started.len();
+}
+
+/// Delivers due cues; each may make the household decide to leave.
+fn receive(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    mut r: ResMut<Residents>,
+    mut rng: ResMut<RngStreams>,
+    mut log: ResMut<EventLog>,
+) {
+    let now = clock.now_s();
+    let r = &mut *r;
+    let c = &drill.scenario.residents.compliance;
+    r.cues.sort_by_key(|q| (q.due_s, q.household));
+    let due = r.cues.partition_point(|q| q.due_s <= now);
+    let rng = rng.get("decisions");
+    for q in r.cues.drain(..due).collect::<Vec<_>>() {
+        let h = &mut r.households[q.household];
+        if !h.warned {
+            h.warned = true;
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                "household_warned",
+                format!("household:{}", drill.households[q.household].1.id),
+                json!({ "channel": q.channel, "order": q.order }),
+            );
+        }
+        if q.in_person {
+            h.assisted = true;
+        }
+        if h.decided {
+            continue;
+        }
+        let p = if q.in_person {
+            c.in_person
+        } else if h.refuser {
+            0.0
+        } else if q.order {
+            c.order
+        } else {
+            c.remote
+        };
+        if open01(rng) < p {
+            h.decided = true;
+            let pre = drill.scenario.residents.premovement.sample(rng).max(0.0);
+            h.departs = Some(clock.tick + (pre / clock.tick_s as f64).ceil() as u64);
+        }
+    }
+}
+
+/// Households whose pre-movement is over walk out; the vulnerable wait for help.
+fn depart(clock: Res<SimClock>, drill: Res<Drill>, mut r: ResMut<Residents>, mut log: ResMut<EventLog>) {
+    let r = &mut *r;
+    for k in 0..r.households.len() {
+        let h = &r.households[k];
+        let leaving = h.departs.is_some_and(|t| t <= clock.tick);
+        let helped = h.assisted;
+        let range = h.first..h.first + h.count;
+        let mut walked = 0;
+        for p in &mut r.people[range] {
+            let can = p.state == State::Home || (p.state == State::WaitingHelp && helped);
+            if leaving && can {
+                if p.vulnerable && !helped {
+                    p.state = State::WaitingHelp;
+                } else {
+                    p.state = State::Walking;
+                    walked += 1;
+                }
+            }
+        }
+        if walked > 0 {
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                "household_departed",
+                format!("household:{}", drill.households[k].1.id),
+                json!({ "walking": walked }),
+            );
+        }
+    }
+}
+
+/// Walkers move towards their shelter; arrivals are safe or turned away.
+fn walk(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    flood: Option<Res<Flood>>,
+    mut r: ResMut<Residents>,
+    mut log: ResMut<EventLog>,
+) {
+    let t = &drill.terrain;
+    let r = &mut *r;
+    // Deep water blocks walking; re-plan every minute if it changed.
+    if let Some(f) = &flood
+        && clock.tick.is_multiple_of(60)
+    {
+        let blocked: Vec<bool> = f.water.h.iter().map(|&d| d > f.foot_limit_m).collect();
+        if blocked != r.blocked {
+            r.blocked = blocked;
+            r.fields = r
+                .shelters
+                .iter()
+                .map(|sh| movement::flow_field(t.nx, t.ny, t.cell_m, &r.blocked, &[sh.cell]))
+                .collect();
+        }
+    }
+    let mut count = vec![0u32; t.nx * t.ny];
+    for p in r.people.iter().filter(|p| p.state == State::Walking) {
+        if let Some(k) = t.cell_of(p.pos) {
+            count[k] += 1;
+        }
+    }
+    let area = t.cell_m * t.cell_m;
+    for i in 0..r.people.len() {
+        if r.people[i].state != State::Walking {
+            continue;
+        }
+        let Some(k) = t.cell_of(r.people[i].pos) else { continue };
+        let sh = r.people[i].shelter;
+        if r.fields[sh][k] == 0.0 {
+            // Arrived.
+            let hh = &drill.households[r.people[i].household].1;
+            if r.shelters[sh].occupants < r.shelters[sh].capacity {
+                r.shelters[sh].occupants += 1;
+                r.people[i].state = State::Safe;
+                log.push(
+                    clock.tick,
+                    clock.tick_s,
+                    "resident_safe",
+                    format!("resident:{i}"),
+                    json!({ "household": hh.id, "shelter": r.shelters[sh].id, "vulnerable": r.people[i].vulnerable }),
+                );
+            } else {
+                log.push(
+                    clock.tick,
+                    clock.tick_s,
+                    "shelter_full",
+                    format!("shelter:{}", r.shelters[sh].id),
+                    json!({ "turned_away": 1 }),
+                );
+                let next = (0..r.shelters.len())
+                    .filter(|&o| r.shelters[o].occupants < r.shelters[o].capacity && r.fields[o][k] < f32::MAX)
+                    .min_by(|&a, &b| r.fields[a][k].total_cmp(&r.fields[b][k]));
+                match next {
+                    Some(o) => r.people[i].shelter = o,
+                    None => r.people[i].state = State::Safe,
+                }
+            }
+            continue;
+        }
+        let Some(wp) = movement::next_waypoint(t.nx, t.ny, t.cell_m, &r.fields[sh], &r.blocked, k) else { continue };
+        let p = &mut r.people[i];
+        let rho = count[k] as f64 / area;
+        let v = movement::weidmann(p.v0, rho) * clock.tick_s as f64;
+        let (dx, dy) = (wp.0 - p.pos.0, wp.1 - p.pos.1);
+        let d = (dx * dx + dy * dy).sqrt();
+        p.pos = if d <= v { wp } else { (p.pos.0 + dx / d * v, p.pos.1 + dy / d * v) };
+    }
+}
+
+/// Flood harm where each resident stands (rule in the module doc).
+fn harm(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    flood: Option<Res<Flood>>,
+    mut r: ResMut<Residents>,
+    mut log: ResMut<EventLog>,
+) {
+    let Some(f) = flood else { return };
+    let t = &drill.terrain;
+    for (i, p) in r.people.iter_mut().enumerate() {
+        let Some(k) = t.cell_of(p.pos) else { continue };
+        let hr = f.hazard_rating(k);
+        let d = f.water.h[k];
+        let (outcome, new_state) = match p.state {
+            State::Walking if hr >= 2.0 => ("dead", State::Dead),
+            State::Walking if hr >= 1.25 && !p.injured => {
+                p.injured = true;
+                ("injured", State::Walking)
+            }
+            State::Home | State::WaitingHelp | State::Trapped if d >= DEADLY_HOME_DEPTH_M || hr >= 2.0 => {
+                ("dead", State::Dead)
+            }
+            State::Home | State::WaitingHelp if d > f.foot_limit_m => ("trapped", State::Trapped),
+            _ => continue,
+        };
+        p.state = new_state;
+        let hh = &drill.households[p.household].1;
+        log.push(clock.tick, clock.tick_s, "resident_harmed", format!("resident:{i}"), json!({ "household": hh.id, "outcome": outcome, "cause": "flood", "depth_m": (d * 1000.0).round() / 1000.0, "vulnerable": p.vulnerable }));
+    }
+}
