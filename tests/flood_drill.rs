@@ -25,4 +25,25 @@ fn nobody_acting_lets_dongwan_flood_after_the_breach() {
     assert!(reached.len() > 50, "{} Dongwan households in danger", reached.len());
     assert!(out.events.iter().any(|e| e.kind == "road_flooded" && e.data["state"] == "closed on foot"));
     assert!(out.events.iter().any(|e| e.kind == "water_reached" && e.subject == "gauge:dongwan_depth"));
+    // Nobody warned, nobody left: people are trapped and die at home.
+    assert!(out.events.iter().all(|e| e.kind != "resident_safe" && e.kind != "household_warned"));
+    let dead = out.events.iter().filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead").count();
+    assert!(dead > 20, "{dead} dead");
+    let s = &out.report.scoring;
+    assert_eq!(s.level, firstline::scenario::schema::Level::Fail);
+}
+
+#[test]
+fn following_the_plans_gets_the_polder_out_in_time() {
+    let loaded = firstline::scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
+    let opts = RunOptions { until_s: Some(14_400), ..Default::default() };
+    let out = headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
+    let metric = |id: &str| out.report.scoring.metrics.iter().find(|m| m.id == id).unwrap().value.unwrap();
+    assert!(metric("evacuated_in_time") > 0.9, "{}", metric("evacuated_in_time"));
+    assert!(metric("casualties") < 10.0, "{}", metric("casualties"));
+    assert!(out.events.iter().filter(|e| e.kind == "resident_safe").count() > 900);
+    // Warnings reached households by several channels, door-to-door among them.
+    let channels: std::collections::BTreeSet<String> =
+        out.events.iter().filter(|e| e.kind == "household_warned").map(|e| e.data["channel"].to_string()).collect();
+    assert!(channels.len() >= 2, "{channels:?}");
 }

@@ -63,6 +63,17 @@ fn step_delays(events: &[Event], steps: &BTreeSet<String>, what: &str) -> Measur
     }
 }
 
+/// Seconds from `e` to its acknowledgement (∞ if none), citing the acknowledgement.
+fn until_ack(e: &Event, ack: Option<(usize, &Event)>, evidence: &mut Vec<usize>) -> f64 {
+    match ack {
+        Some((j, a)) => {
+            evidence.push(j);
+            a.t.saturating_sub(e.t) as f64
+        }
+        None => f64::INFINITY,
+    }
+}
+
 fn calls(s: &Scenario, events: &[Event], role: Option<&str>) -> Measured {
     let mut worst: Option<f64> = None;
     let mut evidence = Vec::new();
@@ -72,14 +83,7 @@ fn calls(s: &Scenario, events: &[Event], role: Option<&str>) -> Measured {
         }
         evidence.push(k);
         let ack = of_kind(events, "message_acknowledged").find(|(_, a)| a.data["message"] == e.subject.as_str());
-        let v = match ack {
-            Some((j, a)) => {
-                evidence.push(j);
-                a.t.saturating_sub(e.t) as f64
-            }
-            None => f64::INFINITY,
-        };
-        worst = Some(worst.map_or(v, |w: f64| w.max(v)));
+        worst = Some(worst.map_or(f64::NEG_INFINITY, |w: f64| w).max(until_ack(e, ack, &mut evidence)));
     }
     match worst {
         Some(v) => Measured { value: Some(v), evidence, note: format!("slowest confirmation of a call: {v} s") },
@@ -110,14 +114,7 @@ fn alarms(events: &[Event], role: Option<&str>) -> Measured {
             evidence.push(k);
             let ack = of_kind(events, "message_acknowledged")
                 .find(|(_, a)| a.data["message"] == id && a.subject == format!("role:{r}"));
-            let v = match ack {
-                Some((j, a)) => {
-                    evidence.push(j);
-                    a.t.saturating_sub(e.t) as f64
-                }
-                None => f64::INFINITY,
-            };
-            worst = Some(worst.map_or(v, |w: f64| w.max(v)));
+            worst = Some(worst.map_or(f64::NEG_INFINITY, |w: f64| w).max(until_ack(e, ack, &mut evidence)));
         }
     }
     match worst {
