@@ -53,6 +53,12 @@ pub fn polygon_area(poly: &[Point]) -> f64 {
         / 2.0
 }
 
+/// Mean of a polygon's corners (a village's centre for rounds and dispatches).
+pub fn centroid(pts: &[Point]) -> Point {
+    let n = pts.len().max(1) as f64;
+    (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n)
+}
+
 /// Points every `step` metres along a segment, both ends included.
 pub fn sample_segment(a: Point, b: Point, step: f64) -> impl Iterator<Item = Point> {
     let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();

@@ -13,7 +13,7 @@
 pub mod movement;
 pub mod warnings;
 
-use crate::geom::in_polygon;
+use crate::geom::{centroid, in_polygon};
 use crate::roles::commands::OrderBook;
 use crate::scenario::schema::{Action, Channel, Task};
 use crate::sim::dist::open01;
@@ -194,11 +194,7 @@ fn hear(
     let s = &drill.scenario;
     let r = &mut *r;
     let rng = rng.get("warnings");
-    let origin = |vk: usize| {
-        let b = &s.villages[vk].boundary;
-        let n = b.len().max(1) as f64;
-        (b.iter().map(|p| p.0).sum::<f64>() / n, b.iter().map(|p| p.1).sum::<f64>() / n)
-    };
+    let origin = |vk: usize| centroid(&s.villages[vk].boundary);
     for o in &book.orders[r.orders_seen..] {
         match &o.action {
             Action::IssueWarning { channels, villages, .. } => {

@@ -99,11 +99,7 @@ pub fn resolve(drill: &Drill, roads: &RoadGraph, place: &Place) -> (Point, Optio
         Place::Node(id) => (roads.node(id).map_or((0.0, 0.0), |k| roads.nodes[k].1), None),
         Place::Village(id) => {
             let vk = s.villages.iter().position(|v| &v.id == id);
-            let c = vk.map_or((0.0, 0.0), |vk| {
-                let b = &s.villages[vk].boundary;
-                let n = b.len().max(1) as f64;
-                (b.iter().map(|p| p.0).sum::<f64>() / n, b.iter().map(|p| p.1).sum::<f64>() / n)
-            });
+            let c = vk.map_or((0.0, 0.0), |vk| crate::geom::centroid(&s.villages[vk].boundary));
             (c, vk)
         }
         Place::Household(id) => {
