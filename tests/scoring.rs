@@ -124,6 +124,7 @@ fn evacuation_metrics_from_residents_events() {
         ("t90", Metric::TimeTo90, None, 3600.0, 1.0),
         ("t100", Metric::TimeTo100, None, 3600.0, 1.0),
         ("overflow", Metric::ShelterOverflow, None, 0.0, 1.0),
+        ("t50", Metric::TimeTo50, None, 3600.0, 1.0),
     ]);
     let c = score(&s, &evacuation_log());
     let v: Vec<Option<f64>> = c.metrics.iter().map(|m| m.value).collect();
@@ -133,6 +134,8 @@ fn evacuation_metrics_from_residents_events() {
     // 90% of 5 = 4.5 → the 5th arrival (1100 s), 980 s after the 120 s warning.
     assert_eq!(v[2], Some(980.0));
     assert_eq!(v[3], Some(980.0));
+    // Half of 5 = 2.5 → the 3rd arrival (700 s), 580 s after the warning.
+    assert_eq!(v[5], Some(580.0));
     assert_eq!(v[4], Some(7.0));
     // 0.8 < 0.95: credit 0.8/0.95 = 0.84; overflow 7 > 0: no credit.
     assert_eq!(c.metrics[0].credit, 0.84);

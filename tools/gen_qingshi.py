@@ -256,6 +256,7 @@ def rubric(extra_metrics):
         '(id: "warning_delay", metric: WarningDelay, role: "office_director", threshold: 600.0, weight: 2.0)',
         '(id: "call_response", metric: CallResponseTime, role: "office_director", threshold: 300.0, weight: 1.0)',
         '(id: "evacuated_in_time", metric: EvacuatedBeforeArrival, threshold: 0.95, weight: 3.0)',
+        '(id: "time_to_50", metric: TimeTo50, threshold: 1800.0, weight: 1.0)',
         '(id: "time_to_90", metric: TimeTo90, threshold: 3600.0, weight: 1.0)',
         '(id: "casualties", metric: Casualties, threshold: 0.0, weight: 3.0)',
         '(id: "vulnerable", metric: VulnerableEvacuated, threshold: 1.0, weight: 2.0)',

@@ -244,6 +244,9 @@ pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event
         Metric::VulnerableEvacuated => {
             evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| share_out(&ev, true))
         }
+        Metric::TimeTo50 => {
+            evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| time_to(&ev, 0.5))
+        }
         Metric::TimeTo90 => {
             evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| time_to(&ev, 0.9))
         }

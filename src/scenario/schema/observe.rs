@@ -90,6 +90,8 @@ pub enum Metric {
     FirstReport,
     /// Share of at-risk residents out before the hazard reached their home.
     EvacuatedBeforeArrival,
+    /// Seconds until half of the at-risk residents are safe.
+    TimeTo50,
     /// Seconds until 90% of at-risk residents are safe.
     TimeTo90,
     /// Seconds until all at-risk residents are safe.
