@@ -100,7 +100,9 @@ pub struct Shallow {
     pub substeps: u64,
     /// Fastest |u| + √(g·h) over the faces in the last step (m/s).
     wave: f64,
-    h_prev: Vec<f64>,
+    /// Deepest water after the last step; `None` before the first (depths
+    /// set by hand are then read afresh).
+    hmax: Option<f64>,
 }
 
 impl Shallow {
@@ -127,7 +129,7 @@ impl Shallow {
             time: 0.0,
             substeps: 0,
             wave: 0.0,
-            h_prev: vec![0.0; nx * ny],
+            hmax: None,
         }
     }
 
@@ -145,7 +147,8 @@ impl Shallow {
     /// √(g·h_max) (Bates et al. 2010) and the last step's |u| + √(g·h), so
     /// fast shallow flow is not under-resolved.
     pub fn stable_dt(&self) -> f64 {
-        let c = (G * self.max_depth()).sqrt().max(self.wave);
+        let hmax = self.hmax.unwrap_or_else(|| self.max_depth());
+        let c = (G * hmax).sqrt().max(self.wave);
         if c <= 0.0 { self.params.dt_max } else { (self.params.alpha * self.dx / c).min(self.params.dt_max) }
     }
 
@@ -153,11 +156,13 @@ impl Shallow {
     pub fn advance(&mut self, total: f64) -> u64 {
         let mut left = total;
         let mut n = 0;
+        // Sources are held for the whole call: sum them once.
+        let source_sum = self.source.iter().sum::<f64>();
         while left > 0.0 {
             let dt = self.stable_dt();
             // Take the rest in one step if it is shorter than 1.01 stable steps.
             let dt = if left <= dt * 1.01 { left } else { dt };
-            self.step(dt);
+            self.step_with(dt, Some(source_sum));
             left -= dt;
             n += 1;
         }
@@ -178,6 +183,11 @@ impl Shallow {
 
     /// One step of length `dt`.
     pub fn step(&mut self, dt: f64) {
+        self.step_with(dt, None);
+    }
+
+    /// One step; `source_sum` is Σ `source` when the caller already has it.
+    fn step_with(&mut self, dt: f64, source_sum: Option<f64>) {
         let (nx, ny, dx) = (self.nx, self.ny, self.dx);
         let p = self.params;
         // 1. Face discharges.
@@ -245,8 +255,11 @@ impl Shallow {
                     *l = if out > h[k] && out > 0.0 { h[k] / out } else { 1.0 };
                 }
             });
-            let limit = &self.limit;
-            self.qx_new.par_chunks_mut(nx + 1).enumerate().for_each(|(j, row)| {
+            let (limit, z) = (&self.limit, &self.z);
+            // While scaling, find the fastest |q|/h_f + √(g·h_f) over the interior
+            // faces for the next step's CFL.
+            let wave_x = self.qx_new.par_chunks_mut(nx + 1).enumerate().map(|(j, row)| {
+                let mut fastest = 0.0f64;
                 for (i, q) in row.iter_mut().enumerate() {
                     // Positive flux leaves the west cell (i-1), negative leaves the east cell (i).
                     let donor = if *q > 0.0 {
@@ -259,9 +272,16 @@ impl Shallow {
                     if let Some(c) = donor {
                         *q *= limit[j * nx + c];
                     }
+                    if i > 0 && i < nx {
+                        let k = j * nx + i;
+                        fastest = fastest.max(face_wave(z[k - 1], h[k - 1], z[k], h[k], *q));
+                    }
                 }
+                fastest
             });
-            self.qy_new.par_chunks_mut(nx).enumerate().for_each(|(j, row)| {
+            let wave_x = wave_x.reduce(|| 0.0, f64::max);
+            let wave_y = self.qy_new.par_chunks_mut(nx).enumerate().map(|(j, row)| {
+                let mut fastest = 0.0f64;
                 for (i, q) in row.iter_mut().enumerate() {
                     let donor = if *q > 0.0 {
                         j.checked_sub(1)
@@ -273,37 +293,36 @@ impl Shallow {
                     if let Some(r) = donor {
                         *q *= limit[r * nx + i];
                     }
+                    if j > 0 && j < ny {
+                        let k = j * nx + i;
+                        fastest = fastest.max(face_wave(z[k - nx], h[k - nx], z[k], h[k], *q));
+                    }
                 }
+                fastest
             });
+            self.wave = wave_x.max(wave_y.reduce(|| 0.0, f64::max));
         }
         std::mem::swap(&mut self.qx, &mut self.qx_new);
         std::mem::swap(&mut self.qy, &mut self.qy_new);
-        // 3. Depths, and the fastest wave speed |u| + √(g·h) for the next step's CFL.
+        // 3. Depths, and the deepest water for the next step's CFL.
         {
-            let (qx, qy, src, z) = (&self.qx, &self.qy, &self.source, &self.z);
-            self.h_prev.copy_from_slice(&self.h);
-            let hprev = &self.h_prev;
-            self.wave = self
-                .h
-                .par_chunks_mut(nx)
-                .enumerate()
-                .map(|(j, row)| {
-                    let mut fastest = 0.0f64;
-                    for (i, hk) in row.iter_mut().enumerate() {
-                        let (w, e) = (qx[j * (nx + 1) + i], qx[j * (nx + 1) + i + 1]);
-                        let (s, n) = (qy[j * nx + i], qy[(j + 1) * nx + i]);
-                        *hk = (*hk + dt * ((w - e + s - n) / dx + src[j * nx + i])).max(0.0);
-                        let k = j * nx + i;
-                        if i > 0 {
-                            fastest = fastest.max(face_wave(z[k - 1], hprev[k - 1], z[k], hprev[k], w));
+            let (qx, qy, src) = (&self.qx, &self.qy, &self.source);
+            self.hmax = Some(
+                self.h
+                    .par_chunks_mut(nx)
+                    .enumerate()
+                    .map(|(j, row)| {
+                        let mut deepest = 0.0f64;
+                        for (i, hk) in row.iter_mut().enumerate() {
+                            let (w, e) = (qx[j * (nx + 1) + i], qx[j * (nx + 1) + i + 1]);
+                            let (s, n) = (qy[j * nx + i], qy[(j + 1) * nx + i]);
+                            *hk = (*hk + dt * ((w - e + s - n) / dx + src[j * nx + i])).max(0.0);
+                            deepest = deepest.max(*hk);
                         }
-                        if j > 0 {
-                            fastest = fastest.max(face_wave(z[k - nx], hprev[k - nx], z[k], hprev[k], s));
-                        }
-                    }
-                    fastest
-                })
-                .reduce(|| 0.0, f64::max);
+                        deepest
+                    })
+                    .reduce(|| 0.0, f64::max),
+            );
         }
         // Water balance (sequential sums in a fixed order).
         let mut out = 0.0;
@@ -314,7 +333,8 @@ impl Shallow {
             out += self.qy[ny * nx + i] - self.qy[i];
         }
         self.balance.boundary_out += out * dt * dx;
-        self.balance.sources += self.source.iter().sum::<f64>() * dt * dx * dx;
+        let rate = source_sum.unwrap_or_else(|| self.source.iter().sum::<f64>());
+        self.balance.sources += rate * dt * dx * dx;
         self.time += dt;
         self.substeps += 1;
     }
