@@ -350,7 +350,8 @@ def flood():
         ("commander", [
             step("cmd_level", 'Warning(Red)', 'DeclareResponse(level: II)', 900),
             step("cmd_evac", 'Warning(Red)', 'OrderEvacuation(village: "dongwan")', 900),
-            step("cmd_evac_sq", 'GaugeAbove(gauge: "bridge_level", value: 80.3)', 'OrderEvacuation(village: "shiqiao")', 600),
+            step("cmd_evac_sq", 'Warning(Red)', 'OrderEvacuation(village: "shiqiao")', 900),
+            step("cmd_volunteers", 'Step("cmd_evac")', 'Dispatch(force: "volunteers", to: Village("dongwan"), task: EscortVulnerable)', 900),
             step("cmd_sandbag", 'Step("cmd_level")', 'Dispatch(force: "town_team", to: Node("dw_center"), task: Sandbag)', 600),
         ]),
         ("head_dongwan", [
