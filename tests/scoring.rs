@@ -178,3 +178,14 @@ fn plan_adherence_and_role_scores() {
     assert_eq!(od.score, 100.0);
     assert!(c.roles.iter().all(|r| r.role != "head_xiaohe"), "no metric is charged to the village head");
 }
+
+#[test]
+fn a_drill_whose_hazard_is_not_modelled_cannot_certify() {
+    let mut s = scenario_with(&[("w", Metric::WarningDelay, Some("office_director"), 600.0, 1.0)]);
+    let c = score(&s, &warn_log(Some(500)));
+    assert_eq!(c.level, Level::Excellent);
+    s.meta.hazards = vec![firstline::scenario::schema::HazardKind::Fire];
+    let c = score(&s, &warn_log(Some(500)));
+    assert_eq!((c.score, c.level_by_score, c.level), (100.0, Level::Excellent, Level::Fail));
+    assert!(c.gates_applied[0].contains("Fire is not modelled"));
+}

@@ -9,7 +9,8 @@
 //! are `100 × Σ weight·credit / Σ weight` over the applicable metrics; a
 //! metric with nothing to measure (no such order in the plans, no such model
 //! in the drill) is marked not applicable and left out. The level follows
-//! the rubric's thresholds, then its gates cap it.
+//! the rubric's thresholds, then its gates cap it; a drill whose hazard this
+//! build does not model is not certified (level 不合格, with the reason).
 
 mod metrics;
 
@@ -167,6 +168,10 @@ pub fn score(s: &Scenario, events: &[Event]) -> Scorecard {
                 }
             }
         }
+    }
+    for h in s.meta.hazards.iter().filter(|h| !crate::sim::MODELLED_HAZARDS.contains(h)) {
+        level = Level::Fail;
+        gates_applied.push(format!("{h:?} is not modelled in this build: the drill cannot certify"));
     }
     Scorecard { metrics, roles, score, level_by_score, level, level_zh: level.zh().to_owned(), gates_applied }
 }

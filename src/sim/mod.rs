@@ -23,6 +23,10 @@ use serde_json::json;
 use std::sync::Arc;
 use terrain::TerrainGrid;
 
+/// Hazards this build models. A drill naming another hazard runs (plans,
+/// injects, residents) but cannot certify anyone.
+pub const MODELLED_HAZARDS: &[crate::scenario::schema::HazardKind] = &[crate::scenario::schema::HazardKind::Flood];
+
 /// Build identity recorded in logs and reports: a replay is checked with the
 /// same build (rapier is repeatable only for the same binary).
 pub fn build_id() -> String {
