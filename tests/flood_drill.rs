@@ -49,3 +49,35 @@ fn perfect_plan_followers_get_everyone_out_and_certify_excellent() {
         out.events.iter().filter(|e| e.kind == "household_warned").map(|e| e.data["channel"].to_string()).collect();
     assert!(channels.len() >= 2, "{channels:?}");
 }
+
+/// Trapped residents are brought out by a rescue force on scene: with the
+/// township team sent to Dongwan to rescue (and nothing else done) people
+/// trapped at home are rescued and fewer die than when nobody comes.
+#[test]
+fn a_rescue_team_on_scene_brings_trapped_residents_out() {
+    use firstline::roles::commands::{Command, Source};
+    use firstline::scenario::schema::{Action, Place, Task};
+    let loaded = firstline::scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
+    let dead = |commands: Vec<Command>| {
+        let opts = RunOptions { until_s: Some(16_200), npc: NpcRoles::None, commands, ..Default::default() };
+        let out = headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
+        let dead = out.events.iter().filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead").count();
+        let rescued = out.events.iter().filter(|e| e.kind == "resident_rescued").count();
+        (dead, rescued)
+    };
+    let send = Command {
+        tick: 9000,
+        role: "rescue_leader".into(),
+        source: Source::Trainee,
+        action: Action::Dispatch {
+            force: "town_team".into(),
+            to: Place::Village("dongwan".into()),
+            task: Task::Rescue,
+        },
+    };
+    let (dead_alone, rescued_alone) = dead(vec![]);
+    let (dead_helped, rescued) = dead(vec![send]);
+    assert_eq!(rescued_alone, 0);
+    assert!(rescued >= 10, "{rescued} rescued");
+    assert!(dead_helped < dead_alone, "{dead_helped} dead with the team vs {dead_alone} without");
+}

@@ -98,3 +98,33 @@ fn a_recorded_run_replays_byte_for_byte() {
     assert_eq!(again.report.event_log_sha256, sha256_hex(text.as_bytes()));
     assert_eq!(again.report.to_json(), first.report.to_json());
 }
+
+/// Live instructor actions (导调) are commands too: a trainee cannot give
+/// them; the instructor's `TriggerLandslide` releases the slope at once and
+/// `SendInject` delivers a scripted message ahead of its trigger. Both are
+/// logged and replayable like any order.
+#[test]
+fn the_instructor_sets_off_the_slide_and_sends_injects_live() {
+    let loaded = scenario::load(Path::new("scenarios/qingshi_landslide.ron")).unwrap();
+    let cmd = |tick, role: &str, source, action| Command { tick, role: role.into(), source, action };
+    let opts = RunOptions {
+        until_s: Some(1500),
+        npc: NpcRoles::None,
+        commands: vec![
+            cmd(50, "commander", Source::Trainee, Action::TriggerLandslide),
+            cmd(60, "instructor", Source::Instructor, Action::SendInject { id: "cracks_seen".into() }),
+            cmd(70, "instructor", Source::Instructor, Action::SendInject { id: "no_such_inject".into() }),
+            cmd(1200, "instructor", Source::Instructor, Action::TriggerLandslide),
+        ],
+        ..Default::default()
+    };
+    let out = headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
+    let refused: Vec<_> = out.events.iter().filter(|e| e.kind == "order_refused").collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused[0].data["reason"].as_str().unwrap().contains("only the instructor"));
+    assert!(refused[1].data["reason"].as_str().unwrap().contains("no inject `no_such_inject`"));
+    let delivered = out.events.iter().find(|e| e.kind == "inject_delivered" && e.subject.contains("cracks_seen"));
+    assert!(delivered.is_some_and(|e| e.t <= 61), "{delivered:?}");
+    let released = out.events.iter().find(|e| e.kind == "landslide_released").expect("released live");
+    assert_eq!((released.t, released.data["cause"].as_str()), (1200, Some("instructor")));
+}

@@ -70,6 +70,7 @@ const FIXTURES: &[(&str, usize, usize, &str, &str)] = &[
     ("24_household_no_members", 55, 61, "household `xh-002` has no members", "counts"),
     ("25_unknown_variant", 83, 69, "unknown variant `SMS` in `Channel`", "did you mean `Sms`?"),
     ("26_unclosed", 101, 7, "ends before the scenario is complete", "not closed"),
+    ("27_instructor_action_in_plan", 87, 52, "SendInject is an instructor's order, not a plan step", "live"),
 ];
 
 #[test]

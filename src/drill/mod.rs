@@ -24,6 +24,8 @@ pub struct InjectState {
     pending: Vec<(u64, usize)>,
     /// Highest official warning the township has received.
     pub warning: Option<WarningLevel>,
+    /// Landslide precursors a patrol has seen.
+    pub observed: std::collections::BTreeSet<String>,
 }
 
 pub struct InjectPlugin;
@@ -45,6 +47,7 @@ pub fn trigger_holds(t: &Trigger, now_s: u64, gauges: &Gauges, st: &InjectState,
             drill.scenario.injects.iter().position(|i| &i.id == id).is_some_and(|k| st.delivered[k].is_some())
         }
         Trigger::Warning(level) => st.warning.is_some_and(|w| w >= *level),
+        Trigger::Precursor(id) => st.observed.contains(id),
         Trigger::Step(_) => false,
     }
 }
@@ -58,6 +61,7 @@ fn injects(
     mut log: ResMut<EventLog>,
     tracker: Res<PlanTracker>,
     mut inbox: ResMut<Inboxes>,
+    town: Res<crate::roles::commands::Township>,
 ) {
     let list = &drill.scenario.injects;
     if st.fired.len() != list.len() {
@@ -67,10 +71,11 @@ fn injects(
     let now = clock.now_s();
     let tick_s = clock.tick_s as u64;
     for (k, inj) in list.iter().enumerate() {
-        let holds = match &inj.when {
-            Trigger::Step(id) => tracker.done(&drill, id),
-            t => trigger_holds(t, now, &gauges, &st, &drill),
-        };
+        let holds = town.instructor_injects.contains(&inj.id)
+            || match &inj.when {
+                Trigger::Step(id) => tracker.done(&drill, id),
+                t => trigger_holds(t, now, &gauges, &st, &drill),
+            };
         if st.fired[k] || !holds {
             continue;
         }

@@ -77,10 +77,33 @@ pub struct Township {
     pub roads_closed: BTreeSet<String>,
     pub reports: Vec<(u64, ReportKind)>,
     pub support_requested: Option<u64>,
+    /// Injects the instructor sent live.
+    pub instructor_injects: BTreeSet<String>,
+    /// Tick the instructor set off the landslide.
+    pub landslide_triggered: Option<u64>,
+    /// Fires the instructor started: (tick, point).
+    pub ignitions: Vec<(u64, crate::scenario::schema::Point)>,
 }
 
 /// Why an order is refused, if it is.
 fn refusal(drill: &Drill, c: &Command, inbox: &Inboxes) -> Option<String> {
+    if c.action.kind().instructor_only() {
+        if c.source != Source::Instructor {
+            return Some(format!("only the instructor may order {:?}", c.action.kind()));
+        }
+        return match &c.action {
+            Action::SendInject { id } if !drill.scenario.injects.iter().any(|i| &i.id == id) => {
+                Some(format!("no inject `{id}` in this drill"))
+            }
+            Action::TriggerLandslide if drill.scenario.hazards.landslide.is_none() => {
+                Some("this drill has no landslide".to_owned())
+            }
+            Action::Ignite { at } if drill.terrain.cell_of(*at).is_none() => {
+                Some(format!("({:.0}, {:.0}) is off the map", at.0, at.1))
+            }
+            _ => None,
+        };
+    }
     let Some(role) = drill.scenario.roles.iter().find(|r| r.id == c.role) else {
         return Some(format!("no role `{}` in this drill", c.role));
     };
@@ -161,6 +184,13 @@ pub fn apply_commands(
                     );
                 }
             }
+            Action::SendInject { id } => {
+                town.instructor_injects.insert(id.clone());
+            }
+            Action::TriggerLandslide => {
+                town.landslide_triggered.get_or_insert(tick);
+            }
+            Action::Ignite { at } => town.ignitions.push((tick, *at)),
             Action::IssueWarning { .. }
             | Action::Dispatch { .. }
             | Action::Patrol { .. }

@@ -3,6 +3,7 @@
 //! current reading is also kept for triggers (`GaugeAbove`).
 
 use super::flood::Flood;
+use super::landslide::Landslide;
 use super::{Drill, SimClock, SimSet};
 use crate::scenario::schema::GaugeKind;
 use bevy::prelude::*;
@@ -40,22 +41,34 @@ impl Plugin for GaugePlugin {
     }
 }
 
-/// What the hazard and people models expose to gauges. Each model fills its
-/// part when it lands; absent models read 0.
-fn read(kind: &GaugeKind, drill: &Drill, flood: Option<&Flood>) -> f64 {
+/// The hazard models a gauge can read; absent models read 0.
+pub struct Models<'a> {
+    pub flood: Option<&'a Flood>,
+    pub landslide: Option<&'a Landslide>,
+}
+
+/// What the hazard and people models expose to gauges.
+fn read(kind: &GaugeKind, drill: &Drill, m: &Models) -> f64 {
     let t = &drill.terrain;
-    match (kind, flood) {
+    match (kind, m.flood) {
         (GaugeKind::WaterDepth { at }, Some(f)) => f.depth_at(t, *at),
         (GaugeKind::WaterLevel { at }, Some(f)) => t.cell_of(*at).map_or(0.0, |k| f.water.z[k] + f.water.h[k]),
         (GaugeKind::WaterLevel { at }, None) => t.cell_of(*at).map_or(0.0, |k| t.elevation[k]),
+        (GaugeKind::DebrisDepth { at }, _) => m.landslide.map_or(0.0, |l| l.depth_at(drill, *at)),
         (GaugeKind::WaterDepth { .. }, None)
-        | (GaugeKind::DebrisDepth { .. }, _)
         | (GaugeKind::FireArrival { .. }, _)
         | (GaugeKind::PeopleCrossing { .. }, _) => 0.0,
     }
 }
 
-pub fn sample(clock: Res<SimClock>, drill: Res<Drill>, flood: Option<Res<Flood>>, mut gauges: ResMut<Gauges>) {
+pub fn sample(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    flood: Option<Res<Flood>>,
+    landslide: Option<Res<Landslide>>,
+    mut gauges: ResMut<Gauges>,
+) {
+    let models = Models { flood: flood.as_deref(), landslide: landslide.as_deref() };
     let gauges = &mut *gauges;
     if gauges.series.is_empty() && !drill.scenario.gauges.is_empty() {
         gauges.series = drill
@@ -73,7 +86,7 @@ pub fn sample(clock: Res<SimClock>, drill: Res<Drill>, flood: Option<Res<Flood>>
     }
     let now = clock.now_s();
     for (k, g) in drill.scenario.gauges.iter().enumerate() {
-        let v = read(&g.kind, &drill, flood.as_deref());
+        let v = read(&g.kind, &drill, &models);
         gauges.current[k] = v;
         if now.is_multiple_of(g.every_s.max(1) as u64) || clock.tick == clock.end_tick {
             let s = &mut gauges.series[k].samples;

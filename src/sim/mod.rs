@@ -8,6 +8,7 @@ pub mod dist;
 pub mod events;
 pub mod flood;
 pub mod gauges;
+pub mod landslide;
 pub mod response;
 pub mod rng;
 pub mod terrain;
@@ -25,7 +26,8 @@ use terrain::TerrainGrid;
 
 /// Hazards this build models. A drill naming another hazard runs (plans,
 /// injects, residents) but cannot certify anyone.
-pub const MODELLED_HAZARDS: &[crate::scenario::schema::HazardKind] = &[crate::scenario::schema::HazardKind::Flood];
+pub const MODELLED_HAZARDS: &[crate::scenario::schema::HazardKind] =
+    &[crate::scenario::schema::HazardKind::Flood, crate::scenario::schema::HazardKind::Landslide];
 
 /// Build identity recorded in logs and reports: a replay is checked with the
 /// same build (rapier is repeatable only for the same binary).
@@ -170,6 +172,7 @@ impl Plugin for SimPlugin {
             crate::roles::RolesPlugin { npc: self.npc.clone(), competence: self.competence },
             response::ResponsePlugin,
             flood::FloodPlugin,
+            landslide::LandslidePlugin,
             crowd::CrowdPlugin,
         ));
     }

@@ -125,15 +125,92 @@ pub enum BreachStart {
     Overtopping(f64),
 }
 
-/// Landslide script (the landslide model extends this slot).
+/// Landslide script (滑坡): where, how much, when it lets go, what warns of
+/// it, and how the debris behaves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LandslideSpec {
     /// Source area of the slide.
     pub zone: Vec<Point>,
     pub volume_m3: f64,
-    /// Scripted release time (s).
-    pub release_s: u32,
+    /// When the slope lets go.
+    pub release: Release,
+    /// Apparent (Coulomb) friction coefficient of the debris: its runout
+    /// reaches about H/L = friction (energy line). 0.2–0.3 for saturated
+    /// debris slides, 0.4–0.6 for dry rock (Hungr; Corominas 1996).
+    #[serde(default = "debris_friction")]
+    pub friction: f64,
+    /// Rigid bodies the volume is split into.
+    #[serde(default = "debris_bodies")]
+    pub bodies: u32,
+    /// Houses under more debris than this are destroyed (m).
+    #[serde(default = "destroy_depth")]
+    pub destroy_depth_m: f64,
+    /// Roads under more debris than this are blocked (m).
+    #[serde(default = "block_depth")]
+    pub block_depth_m: f64,
+    /// Signs before the slide that a patrol near the zone can see.
+    #[serde(default)]
+    pub precursors: Vec<Precursor>,
+}
+
+fn debris_friction() -> f64 {
+    0.25
+}
+fn debris_bodies() -> u32 {
+    1500
+}
+fn destroy_depth() -> f64 {
+    1.0
+}
+fn block_depth() -> f64 {
+    0.3
+}
+
+/// What makes the slope let go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Release {
+    /// At a scripted drill time (s).
+    At(u32),
+    /// When rain on the zone passes an intensity–duration threshold
+    /// I = alpha·D^(−beta) (I mean intensity in mm/h since the rain began,
+    /// D hours since then): Caine (1980) alpha 14.82, beta 0.39; Guzzetti et
+    /// al. (2008) global minimum alpha 2.20, beta 0.44.
+    Rainfall {
+        /// `(s, mm/h)` points of the rain on the zone.
+        hyetograph: Series,
+        alpha: f64,
+        beta: f64,
+    },
+    /// Only when the instructor sets it off (a `TriggerLandslide` command);
+    /// precursors then show from the start of the drill.
+    Instructor,
+}
+
+/// A precursor (前兆): cracks, a muddy spring, small rockfalls, tilting
+/// trees. It can be seen from `lead_s` before the release by a patrol
+/// passing within `radius_m` of the zone; an inject with the trigger
+/// `Precursor(id)` carries the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Precursor {
+    pub id: String,
+    pub kind: PrecursorKind,
+    pub lead_s: u32,
+    #[serde(default = "precursor_radius")]
+    pub radius_m: f64,
+}
+
+fn precursor_radius() -> f64 {
+    150.0
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrecursorKind {
+    Cracks,
+    MuddySpring,
+    Rockfall,
+    TiltingTrees,
 }
 
 /// Fire script (the fire model extends this slot).

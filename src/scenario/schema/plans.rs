@@ -54,6 +54,16 @@ pub enum ActionKind {
     Patrol,
     DoorToDoor,
     Acknowledge,
+    SendInject,
+    TriggerLandslide,
+    Ignite,
+}
+
+impl ActionKind {
+    /// Orders only the instructor (导调) gives, never a role or a plan.
+    pub fn instructor_only(self) -> bool {
+        matches!(self, ActionKind::SendInject | ActionKind::TriggerLandslide | ActionKind::Ignite)
+    }
 }
 
 /// An order with its parameters, as written in a plan step (and, later, as a
@@ -115,6 +125,16 @@ pub enum Action {
     Acknowledge {
         message: String,
     },
+    /// Instructor only: deliver a scenario inject now, whatever its trigger.
+    SendInject {
+        id: String,
+    },
+    /// Instructor only: the landslide lets go now.
+    TriggerLandslide,
+    /// Instructor only: a fire starts at a point now.
+    Ignite {
+        at: Point,
+    },
 }
 
 impl Action {
@@ -133,6 +153,9 @@ impl Action {
             Action::Patrol { .. } => ActionKind::Patrol,
             Action::DoorToDoor { .. } => ActionKind::DoorToDoor,
             Action::Acknowledge { .. } => ActionKind::Acknowledge,
+            Action::SendInject { .. } => ActionKind::SendInject,
+            Action::TriggerLandslide => ActionKind::TriggerLandslide,
+            Action::Ignite { .. } => ActionKind::Ignite,
         }
     }
 }
@@ -227,6 +250,8 @@ pub enum Trigger {
     Step(String),
     /// When a warning of at least this level has been received by the township.
     Warning(WarningLevel),
+    /// When a patrol has seen a landslide precursor (`hazards.landslide.precursors`).
+    Precursor(String),
 }
 
 /// A message to roles: county notices, residents' calls, sensor alerts.

@@ -118,6 +118,21 @@ fn check_trigger(t: &Trigger, self_step: Option<&str>, s: &Scenario, cat: &Catal
         Trigger::Step(id) => {
             cat.steps.check(out, "plan step", id, p);
         }
+        Trigger::Precursor(id) => {
+            let known: Vec<&str> =
+                s.hazards.landslide.iter().flat_map(|l| l.precursors.iter().map(|q| q.id.as_str())).collect();
+            if !known.contains(&id.as_str()) {
+                out.err(
+                    p,
+                    format!("no landslide precursor `{id}`"),
+                    if known.is_empty() {
+                        "list it in hazards.landslide.precursors".to_owned()
+                    } else {
+                        format!("precursors: {}", known.join(", "))
+                    },
+                );
+            }
+        }
         _ => {}
     }
 }
@@ -142,6 +157,7 @@ pub(crate) fn check_plans<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut 
                 );
             }
             if let Some(r) = role
+                && !st.action.kind().instructor_only()
                 && !permitted(r, st.action.kind())
             {
                 out.err(
@@ -203,6 +219,11 @@ fn check_action(a: &Action, cat: &Catalog, out: &mut Findings, p: Path) {
             cat.injects.check(out, "inject", message, p.f("message"));
         }
         Action::DeclareResponse { .. } | Action::RequestSupport { .. } | Action::SendReport { .. } => {}
+        Action::SendInject { .. } | Action::TriggerLandslide | Action::Ignite { .. } => out.err(
+            p,
+            format!("{:?} is an instructor's order, not a plan step", a.kind()),
+            "give it live as an instructor command (source Instructor), or script it as an inject or hazard time",
+        ),
     }
 }
 
@@ -356,8 +377,35 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
         if !(l.volume_m3 > 0.0) {
             out.err(lp.f("volume_m3"), "slide volume must be positive", "");
         }
-        if l.release_s > dur {
-            out.err(lp.f("release_s"), "release after the drill ends", "");
+        match &l.release {
+            Release::At(t) if *t > dur => out.err(lp.f("release"), "release after the drill ends", ""),
+            Release::At(_) | Release::Instructor => {}
+            Release::Rainfall { hyetograph, alpha, beta } => {
+                series(out, lp.f("release").f("hyetograph"), hyetograph, "hyetograph", dur);
+                if !(*alpha > 0.0 && beta.is_finite() && *beta >= 0.0) {
+                    out.err(
+                        lp.f("release").f("alpha"),
+                        "the threshold I = alpha·D^(−beta) needs alpha > 0 and beta ≥ 0",
+                        "Caine (1980): alpha 14.82, beta 0.39",
+                    );
+                }
+            }
+        }
+        if !(l.friction > 0.0 && l.friction < 1.5) {
+            out.err(lp.f("friction"), "debris friction must be between 0 and 1.5", "0.2–0.3 for saturated debris");
+        }
+        if !(1..=20_000).contains(&l.bodies) {
+            out.err(lp.f("bodies"), "use 1 to 20,000 debris bodies", "about 1,000–5,000");
+        }
+        if !(l.destroy_depth_m > 0.0 && l.block_depth_m > 0.0) {
+            out.err(lp.f("destroy_depth_m"), "debris depth limits must be positive", "defaults 1.0 m and 0.3 m");
+        }
+        let mut ids = Ids::default();
+        for (k, q) in l.precursors.iter().enumerate() {
+            ids.add(out, "precursor", &q.id, lp.f("precursors").i(k).f("id"));
+            if !(q.radius_m > 0.0) {
+                out.err(lp.f("precursors").i(k).f("radius_m"), "radius must be positive", "");
+            }
         }
     }
     if let Some(f) = &s.hazards.fire {

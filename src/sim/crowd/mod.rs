@@ -9,6 +9,12 @@
 //! for most") injures once. At home, water deeper than the walking limit
 //! traps the household (it can no longer leave), and at 2.0 m (a flooded
 //! single storey) or HR ≥ 2.0 those still inside die.
+//!
+//! Rescue (`rescue`): a force on scene with the task `Rescue` brings trapped
+//! residents out, nearest to its place first (ties by resident index), at
+//! `RESCUE_S_PER_PERSON` seconds of work per person for a crew of four
+//! (faster with more members: a boat or rope crew of four per casualty);
+//! each rescued resident is logged `resident_rescued` and is then safe.
 
 pub mod movement;
 pub mod warnings;
@@ -30,6 +36,10 @@ use warnings::{Cue, House, channel_cues, visit_round};
 /// tabulated for RiMEA test 7 (approximate bands for children, adults 18–64
 /// and people over 65).
 pub const SPEED_BANDS: [(f64, f64); 3] = [(0.72, 1.25), (1.15, 1.60), (0.70, 1.10)];
+
+/// Seconds of work a crew of four needs to bring one trapped resident out
+/// (boat or rope rescue, including the carry to safety).
+pub const RESCUE_S_PER_PERSON: f64 = 600.0;
 
 /// Depth at home beyond which a house is a death trap (m).
 pub const DEADLY_HOME_DEPTH_M: f64 = 2.0;
@@ -159,7 +169,7 @@ impl Plugin for CrowdPlugin {
             orders_seen: 0,
             tasks_seen: 0,
         })
-        .add_systems(FixedUpdate, (at_risk, hear, receive, depart, walk, harm).chain().in_set(SimSet::People));
+        .add_systems(FixedUpdate, (at_risk, hear, receive, depart, walk, harm, rescue).chain().in_set(SimSet::People));
     }
 }
 
@@ -463,5 +473,51 @@ fn harm(
         p.state = new_state;
         let hh = &drill.households[p.household].1;
         log.push(clock.tick, clock.tick_s, "resident_harmed", format!("resident:{i}"), json!({ "household": hh.id, "outcome": outcome, "cause": "flood", "depth_m": (d * 1000.0).round() / 1000.0, "vulnerable": p.vulnerable }));
+    }
+}
+
+/// Forces on scene with the task `Rescue` bring trapped residents out.
+fn rescue(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    responders: Res<crate::sim::response::Responders>,
+    mut r: ResMut<Residents>,
+    mut log: ResMut<EventLog>,
+    mut work: Local<Vec<f64>>,
+) {
+    if work.len() != responders.forces.len() {
+        *work = vec![0.0; responders.forces.len()];
+    }
+    for (k, f) in responders.forces.iter().enumerate() {
+        let Some((Task::Rescue, at, village)) = f.task else { continue };
+        if !matches!(f.phase, crate::sim::response::Phase::OnScene { .. }) {
+            continue;
+        }
+        let members = drill.scenario.forces.get(k).map_or(4, |x| x.members).max(1);
+        work[k] += clock.tick_s as f64 * members as f64 / 4.0;
+        while work[k] >= RESCUE_S_PER_PERSON {
+            let d2 = |p: (f64, f64)| (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);
+            let next = (0..r.people.len())
+                .filter(|&i| r.people[i].state == State::Trapped)
+                .filter(|&i| {
+                    village.is_none_or(|v| r.houses[r.people[i].household].village == v)
+                        || d2(r.people[i].pos) < 250_000.0
+                })
+                .min_by(|&a, &b| d2(r.people[a].pos).total_cmp(&d2(r.people[b].pos)).then(a.cmp(&b)));
+            let Some(i) = next else {
+                work[k] = 0.0;
+                break;
+            };
+            work[k] -= RESCUE_S_PER_PERSON;
+            r.people[i].state = State::Safe;
+            let hh = &drill.households[r.people[i].household].1;
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                "resident_rescued",
+                format!("resident:{i}"),
+                json!({ "household": hh.id, "by": f.id, "vulnerable": r.people[i].vulnerable }),
+            );
+        }
     }
 }

@@ -126,7 +126,7 @@ impl Plugin for FloodPlugin {
     }
 }
 
-fn step(clock: Res<SimClock>, mut flood: ResMut<Flood>, mut log: ResMut<EventLog>) {
+pub fn step(clock: Res<SimClock>, mut flood: ResMut<Flood>, mut log: ResMut<EventLog>) {
     let flood = &mut *flood;
     for e in flood.script.update(clock.now_s() as f64, &mut flood.water) {
         match e {
@@ -142,7 +142,7 @@ fn step(clock: Res<SimClock>, mut flood: ResMut<Flood>, mut log: ResMut<EventLog
     flood.water.advance(clock.tick_s as f64);
 }
 
-fn detect(
+pub fn detect(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     mut flood: ResMut<Flood>,
@@ -198,7 +198,7 @@ fn detect(
                 format!("road:{id}"),
                 json!({ "state": mode, "depth_m": round3(deepest) }),
             );
-            responders.roads.hazard[k] = now > 0;
+            responders.roads.flooded[k] = now > 0;
         }
     }
     for (k, g) in drill.scenario.gauges.iter().enumerate() {

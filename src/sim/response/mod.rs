@@ -48,6 +48,7 @@ pub struct ForceState {
     target_node: usize,
     offroad_s: f64,
     on_foot: bool,
+    boat: bool,
 }
 
 /// Tasks under way on scene, for the models that carry them out: (tick
@@ -84,6 +85,7 @@ impl Plugin for ResponsePlugin {
                 target_node: 0,
                 offroad_s: 0.0,
                 on_foot: f.vehicles.is_empty(),
+                boat: f.vehicles.iter().any(|v| v.kind == crate::scenario::schema::VehicleKind::Boat),
             })
             .collect();
         app.insert_resource(Responders { forces, roads, cursor: 0 })
@@ -149,7 +151,8 @@ fn respond(
             Phase::TurningOut { until } | Phase::CutOff { retry: until } if tick >= until => {
                 let was_turnout = matches!(f.phase, Phase::TurningOut { .. });
                 let cap = if f.on_foot { FOOT_MS } else { f64::INFINITY };
-                let route = resp.roads.fastest(f.node, f.target_node, cap);
+                let mobility = roads::Mobility { max_speed: cap, boat: f.boat };
+                let route = resp.roads.fastest_by(f.node, f.target_node, mobility);
                 let f = &mut resp.forces[k];
                 if was_turnout {
                     log.push(

@@ -1,0 +1,297 @@
+//! Debris runout with rigid bodies (rapier3d, `enhanced-determinism`): the
+//! released volume becomes spheres of equal volume with locked rotations, so
+//! that each slides (rather than rolls) with Coulomb friction `μ` on a
+//! heightfield collider of the terrain and against its neighbours. When the
+//! bodies have come to rest their volume is spread bilinearly over the four
+//! nearest cell centres as a debris depth (m). Plain Rust: no Bevy types, no
+//! randomness; the body layout comes from the source cells alone.
+//!
+//! Frames: the grid is row-major `k = j·nx + i` with cell centres at
+//! `((i + ½)·dx, (j + ½)·dx)` and elevation up; rapier is y-up, so map
+//! `(x, y, z)` ↦ rapier `(x − cx, z − z₀, y − cy)` with `(cx, cy)` the map
+//! centre and `z₀` the lowest elevation (keeps f32 coordinates small).
+
+use rapier3d::parry::utils::Array2;
+use rapier3d::prelude::*;
+
+/// Parameters of a runout.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunoutParams {
+    /// Coulomb friction coefficient between debris and ground and between bodies.
+    pub mu: f64,
+    /// Physics time step (s).
+    pub dt: f64,
+    /// A body is at rest below this speed (m/s).
+    pub rest_speed: f64,
+}
+
+impl Default for RunoutParams {
+    fn default() -> Self {
+        RunoutParams { mu: 0.4, dt: 1.0 / 50.0, rest_speed: 0.05 }
+    }
+}
+
+/// Debris bodies sliding on a terrain heightfield.
+pub struct Runout {
+    world: PhysicsWorld,
+    bodies: Vec<RigidBodyHandle>,
+    /// Volume each body stands for (m³).
+    body_volume: f64,
+    radius: f64,
+    nx: usize,
+    ny: usize,
+    dx: f64,
+    centre: (f64, f64),
+    z0: f64,
+    params: RunoutParams,
+    /// Simulated seconds since release.
+    pub time_s: f64,
+    /// Release position of every body, map frame.
+    start: Vec<(f64, f64, f64)>,
+}
+
+impl Runout {
+    /// Builds the ground from `elevation` (nx·ny, row-major, m) on cells of `dx` m.
+    pub fn new(nx: usize, ny: usize, dx: f64, elevation: &[f64], params: RunoutParams) -> Self {
+        let nx = nx.max(2);
+        let ny = ny.max(2);
+        let z0 = elevation.iter().copied().fold(f64::INFINITY, f64::min);
+        let z0 = if z0.is_finite() { z0 } else { 0.0 };
+        // Column-major (rows along rapier z = map y, columns along x).
+        let mut data = vec![0.0f32; nx * ny];
+        for j in 0..ny {
+            for i in 0..nx {
+                data[j + i * ny] = (elevation.get(j * nx + i).copied().unwrap_or(z0) - z0) as f32;
+            }
+        }
+        let heights = Array2::new(ny, nx, data);
+        let scale = Vector::new(((nx - 1) as f64 * dx) as f32, 1.0, ((ny - 1) as f64 * dx) as f32);
+        let mut world = PhysicsWorld::new();
+        world.integration_parameters.dt = params.dt as f32;
+        world.gravity = Vector::new(0.0, -9.81, 0.0);
+        let ground = ColliderBuilder::heightfield_with_flags(heights, scale, HeightFieldFlags::FIX_INTERNAL_EDGES)
+            .friction(params.mu as f32)
+            .friction_combine_rule(CoefficientCombineRule::Min)
+            .restitution(0.0)
+            .restitution_combine_rule(CoefficientCombineRule::Min)
+            .build();
+        world.insert_collider(ground, None);
+        Runout {
+            world,
+            bodies: Vec::new(),
+            body_volume: 0.0,
+            radius: 0.0,
+            nx,
+            ny,
+            dx,
+            centre: (nx as f64 * dx / 2.0, ny as f64 * dx / 2.0),
+            z0,
+            params,
+            time_s: 0.0,
+            start: Vec::new(),
+        }
+    }
+
+    fn to_world(&self, p: (f64, f64, f64)) -> Vector {
+        Vector::new((p.0 - self.centre.0) as f32, (p.2 - self.z0) as f32, (p.1 - self.centre.1) as f32)
+    }
+
+    fn to_map(&self, v: Vector) -> (f64, f64, f64) {
+        (v.x as f64 + self.centre.0, v.z as f64 + self.centre.1, v.y as f64 + self.z0)
+    }
+
+    /// Releases `volume` m³ from the source `cells` as about `n_bodies` spheres
+    /// laid on a square lattice over the cells, each resting on the ground
+    /// (`elevation` as given to `new`). Bodies of a second release join the first.
+    pub fn release(&mut self, cells: &[usize], elevation: &[f64], volume: f64, n_bodies: usize) {
+        if cells.is_empty() || volume <= 0.0 || n_bodies == 0 {
+            return;
+        }
+        let per_cell = (n_bodies as f64 / cells.len() as f64).max(1.0);
+        let side = per_cell.sqrt().ceil().max(1.0) as usize;
+        let total = cells.len() * side * side;
+        let v = volume / total as f64;
+        let r = (3.0 * v / (4.0 * std::f64::consts::PI)).cbrt();
+        // The lattice spacing keeps spheres apart; a sphere wider than its
+        // lattice spot is stacked higher instead of overlapping.
+        let spot = self.dx / side as f64;
+        let layers_gap = (2.0 * r - spot).max(0.0);
+        self.body_volume = v;
+        self.radius = r;
+        for &k in cells {
+            let (ci, cj) = (k % self.nx, k / self.nx);
+            for a in 0..side {
+                for b in 0..side {
+                    let x = ci as f64 * self.dx + (a as f64 + 0.5) * spot;
+                    let y = cj as f64 * self.dx + (b as f64 + 0.5) * spot;
+                    let z =
+                        self.ground_at(elevation, x, y) + r * 1.01 + if (a + b) % 2 == 1 { layers_gap } else { 0.0 };
+                    self.add_body((x, y, z));
+                }
+            }
+        }
+    }
+
+    fn add_body(&mut self, p: (f64, f64, f64)) {
+        let body = RigidBodyBuilder::dynamic().translation(self.to_world(p)).lock_rotations().build();
+        let h = self.world.insert_body(body);
+        let c = ColliderBuilder::ball(self.radius as f32)
+            .density(2000.0)
+            .friction(self.params.mu as f32)
+            .friction_combine_rule(CoefficientCombineRule::Min)
+            .restitution(0.0)
+            .restitution_combine_rule(CoefficientCombineRule::Min)
+            .build();
+        self.world.insert_collider(c, Some(h));
+        self.bodies.push(h);
+        self.start.push(p);
+    }
+
+    /// Bilinear ground elevation at a map point from the cell-centre grid.
+    pub fn ground_at(&self, elevation: &[f64], x: f64, y: f64) -> f64 {
+        let fx = (x / self.dx - 0.5).clamp(0.0, (self.nx - 1) as f64);
+        let fy = (y / self.dx - 0.5).clamp(0.0, (self.ny - 1) as f64);
+        let (i, j) = ((fx as usize).min(self.nx - 2), (fy as usize).min(self.ny - 2));
+        let (a, b) = (fx - i as f64, fy - j as f64);
+        let z = |i: usize, j: usize| elevation.get(j * self.nx + i).copied().unwrap_or(self.z0);
+        z(i, j) * (1.0 - a) * (1.0 - b)
+            + z(i + 1, j) * a * (1.0 - b)
+            + z(i, j + 1) * (1.0 - a) * b
+            + z(i + 1, j + 1) * a * b
+    }
+
+    /// One physics step.
+    pub fn step(&mut self) {
+        if self.bodies.is_empty() {
+            return;
+        }
+        self.world.step();
+        self.time_s += self.params.dt;
+        // Bodies that leave the map are parked where they are (they fall off
+        // the heightfield's edge otherwise).
+        let (w, h) = (self.nx as f64 * self.dx, self.ny as f64 * self.dx);
+        for k in 0..self.bodies.len() {
+            let hd = self.bodies[k];
+            let p = self.to_map(self.world.bodies[hd].translation());
+            if p.0 < 0.0 || p.1 < 0.0 || p.0 > w || p.1 > h || p.2 < self.z0 - 50.0 {
+                let b = &mut self.world.bodies[hd];
+                b.set_body_type(RigidBodyType::Fixed, false);
+            }
+        }
+    }
+
+    /// Steps for `seconds` (whole physics steps; stops early at rest).
+    pub fn advance(&mut self, seconds: f64) {
+        let n = (seconds / self.params.dt).round().max(0.0) as usize;
+        for _ in 0..n {
+            if self.at_rest() {
+                return;
+            }
+            self.step();
+        }
+    }
+
+    /// Steps until every body is at rest or `max_s` simulated seconds pass;
+    /// returns whether it came to rest.
+    pub fn run_to_rest(&mut self, max_s: f64) -> bool {
+        let end = self.time_s + max_s;
+        while self.time_s < end {
+            if self.at_rest() {
+                return true;
+            }
+            self.step();
+        }
+        self.at_rest()
+    }
+
+    /// Whether every body moves slower than the rest speed (after the first second).
+    pub fn at_rest(&self) -> bool {
+        self.time_s > 1.0 && self.max_speed() < self.params.rest_speed
+    }
+
+    /// Fastest body (m/s).
+    pub fn max_speed(&self) -> f64 {
+        self.bodies
+            .iter()
+            .map(|&h| {
+                let b = &self.world.bodies[h];
+                if b.is_dynamic() { b.linvel().length() as f64 } else { 0.0 }
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// Number of bodies.
+    pub fn len(&self) -> usize {
+        self.bodies.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bodies.is_empty()
+    }
+
+    /// Volume each body carries (m³) and its radius (m).
+    pub fn body_size(&self) -> (f64, f64) {
+        (self.body_volume, self.radius)
+    }
+
+    /// Body positions (map frame, centre of the sphere) and speeds, in release order.
+    pub fn bodies(&self) -> Vec<((f64, f64, f64), f64)> {
+        self.bodies
+            .iter()
+            .map(|&h| {
+                let b = &self.world.bodies[h];
+                (self.to_map(b.translation()), if b.is_dynamic() { b.linvel().length() as f64 } else { 0.0 })
+            })
+            .collect()
+    }
+
+    /// Release positions (map frame), in release order.
+    pub fn start(&self) -> &[(f64, f64, f64)] {
+        &self.start
+    }
+
+    /// Centre of mass (map frame) of the bodies now and at release.
+    pub fn centre_of_mass(&self) -> ((f64, f64, f64), (f64, f64, f64)) {
+        let n = self.bodies.len().max(1) as f64;
+        let mean = |ps: &mut dyn Iterator<Item = (f64, f64, f64)>| {
+            let s = ps.fold((0.0, 0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1, a.2 + p.2));
+            (s.0 / n, s.1 / n, s.2 / n)
+        };
+        let now = mean(&mut self.bodies().into_iter().map(|b| b.0));
+        let start = mean(&mut self.start.iter().copied());
+        (now, start)
+    }
+
+    /// Debris depth per cell (m): each body's volume spread bilinearly over
+    /// the four cell centres around it. Volume is conserved on the map.
+    pub fn deposit(&self) -> Vec<f64> {
+        let mut vol = vec![0.0; self.nx * self.ny];
+        for (p, _) in self.bodies() {
+            let fx = (p.0 / self.dx - 0.5).clamp(0.0, (self.nx - 1) as f64);
+            let fy = (p.1 / self.dx - 0.5).clamp(0.0, (self.ny - 1) as f64);
+            let (i, j) = ((fx as usize).min(self.nx - 2), (fy as usize).min(self.ny - 2));
+            let (a, b) = (fx - i as f64, fy - j as f64);
+            let v = self.body_volume;
+            vol[j * self.nx + i] += v * (1.0 - a) * (1.0 - b);
+            vol[j * self.nx + i + 1] += v * a * (1.0 - b);
+            vol[(j + 1) * self.nx + i] += v * (1.0 - a) * b;
+            vol[(j + 1) * self.nx + i + 1] += v * a * b;
+        }
+        let area = self.dx * self.dx;
+        vol.into_iter().map(|v| v / area).collect()
+    }
+
+    /// Cell of each body now (`None` off the map).
+    pub fn body_cells(&self) -> Vec<Option<usize>> {
+        self.bodies()
+            .into_iter()
+            .map(|(p, _)| {
+                if p.0 < 0.0 || p.1 < 0.0 {
+                    return None;
+                }
+                let (i, j) = ((p.0 / self.dx) as usize, (p.1 / self.dx) as usize);
+                (i < self.nx && j < self.ny).then_some(j * self.nx + i)
+            })
+            .collect()
+    }
+}
