@@ -131,7 +131,8 @@ fn evacuation_metrics_from_residents_events() {
     // r5 arrived after the water reached h2: 4 of 5 out in time.
     assert_eq!(v[0], Some(0.8));
     assert_eq!(v[1], Some(1.0));
-    // 90% of 5 = 4.5 → the 5th arrival (1100 s), 980 s after the 120 s warning.
+    // No order and no household warned: the clock starts at the 120 s warning.
+    // 90% of 5 = 4.5 → the 5th arrival (1100 s), 980 s after it.
     assert_eq!(v[2], Some(980.0));
     assert_eq!(v[3], Some(980.0));
     // Half of 5 = 2.5 → the 3rd arrival (700 s), 580 s after the warning.
@@ -140,6 +141,19 @@ fn evacuation_metrics_from_residents_events() {
     // 0.8 < 0.95: credit 0.8/0.95 = 0.84; overflow 7 > 0: no credit.
     assert_eq!(c.metrics[0].credit, 0.84);
     assert_eq!(c.metrics[4].credit, 0.0);
+    // The clock starts at the first evacuation order when there is one: an
+    // order at 300 s → 90% at 1100 − 300 = 800 s, 50% at 700 − 300 = 400 s.
+    let mut log = evacuation_log();
+    log.insert(
+        3,
+        ev(300, "order_given", "role:commander", json!({"action": {"OrderEvacuation": {"village": "xiaohe"}}})),
+    );
+    let c = score(&s, &log);
+    assert_eq!((c.metrics[2].value, c.metrics[5].value), (Some(800.0), Some(400.0)));
+    assert!(c.metrics[2].note.contains("after the first evacuation order"), "{}", c.metrics[2].note);
+    // Without an order, the first warning that reached a household (450 s).
+    log[3] = ev(450, "household_warned", "household:h1", json!({"channel": "Broadcast", "order": false}));
+    assert_eq!(score(&s, &log).metrics[2].value, Some(650.0));
 }
 
 #[test]
@@ -177,15 +191,4 @@ fn plan_adherence_and_role_scores() {
     let od = c.roles.iter().find(|r| r.role == "office_director").unwrap();
     assert_eq!(od.score, 100.0);
     assert!(c.roles.iter().all(|r| r.role != "head_xiaohe"), "no metric is charged to the village head");
-}
-
-#[test]
-fn a_drill_whose_hazard_is_not_modelled_cannot_certify() {
-    let mut s = scenario_with(&[("w", Metric::WarningDelay, Some("office_director"), 600.0, 1.0)]);
-    let c = score(&s, &warn_log(Some(500)));
-    assert_eq!(c.level, Level::Excellent);
-    s.meta.hazards = vec![firstline::scenario::schema::HazardKind::Fire];
-    let c = score(&s, &warn_log(Some(500)));
-    assert_eq!((c.score, c.level_by_score, c.level), (100.0, Level::Excellent, Level::Fail));
-    assert!(c.gates_applied[0].contains("Fire is not modelled"));
 }

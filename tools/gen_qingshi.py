@@ -94,9 +94,9 @@ MAP = f"""    map: (
         land_cover: (
             classes: [
                 (id: "farmland", name: {text("农田", "Farmland")}, manning_n: 0.035, fuel: "GR2"),
-                (id: "forest", name: {text("林地", "Forest")}, manning_n: 0.10, fuel: "FM9"),
+                (id: "forest", name: {text("林地", "Forest")}, manning_n: 0.10, fuel: "FM7"),
                 (id: "shrub", name: {text("灌木", "Shrubland")}, manning_n: 0.06, fuel: "FM4"),
-                (id: "village", name: {text("村庄", "Village")}, manning_n: 0.05, fuel: "NB"),
+                (id: "village", name: {text("村庄", "Village")}, manning_n: 0.05, fuel: "GR1"),
                 (id: "water", name: {text("水域", "Water")}, manning_n: 0.03, fuel: "NB"),
             ],
             default: "farmland",
@@ -433,7 +433,7 @@ def landslide():
             step("hs_doors", 'Step("cmd_evac")', 'DoorToDoor(area: "hs_grid1")', 1800),
         ]),
         ("rescue_leader", [
-            step("rl_escort", 'Step("cmd_evac")', 'Dispatch(force: "town_team", to: Village("houshan"), task: EscortVulnerable)', 900),
+            step("rl_escort", 'Step("cmd_evac")', 'Dispatch(force: "town_team", to: Village("houshan"), task: DoorToDoor)', 900),
         ]),
         ("info_officer", [
             step("io_first", 'Step("cmd_evac")', 'SendReport(kind: First)', 1800),
@@ -505,12 +505,17 @@ def fire():
         inject("smoke_seen", ["grid_linchang", "office_director"], "At(900)", "林场村护林员", "Linchang forest ranger",
                "西山林场方向冒出浓烟。", "Thick smoke rising from the west hill plantation.", ack=60, jitter=300),
     ]) + "\n    ],\n"
+    res = f"""    residents: (
+        // The plan's danger zone (危险区): Linchang village below the west hill plantation.
+        danger_zones: [(id: "linchang_village", hazard: Fire, zone: {pts([(850, 450), (1250, 450), (1250, 900), (850, 900)])})],
+    ),
+"""
     g = """    gauges: [
         (id: "factory_fire", kind: FireArrival(at: (950.0, 950.0)), every_s: 60),
         (id: "linchang_fire", kind: FireArrival(at: (1000.0, 650.0)), every_s: 60),
     ],
 """
-    return scenario(m, hazards, p, inj, g)
+    return scenario(m, hazards, p, res + inj, g)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,8 @@ struct Evacuation {
     /// (t, household, vulnerable, event index) of residents reaching safety
     safe: Vec<(u64, String, bool, usize)>,
     alarm_t: u64,
+    /// What started the evacuation clock (for the note).
+    alarm_what: &'static str,
 }
 
 fn evacuation(events: &[Event]) -> Option<Evacuation> {
@@ -169,8 +171,18 @@ fn evacuation(events: &[Event]) -> Option<Evacuation> {
             Some((e.t, format!("household:{hh}"), e.data["vulnerable"].as_bool().unwrap_or(false), k))
         })
         .collect();
-    let alarm_t = of_kind(events, "warning_received").map(|(_, e)| e.t).next().unwrap_or(0);
-    Some(Evacuation { households, safe, alarm_t })
+    // The evacuation clock starts with the first evacuation order; without
+    // one, with the first warning that reached a household; without that,
+    // with the first official warning the township received.
+    let order = of_kind(events, "order_given").find(|(_, e)| e.data["action"].get("OrderEvacuation").is_some());
+    let (alarm_t, alarm_what) = if let Some((_, e)) = order {
+        (e.t, "the first evacuation order")
+    } else if let Some((_, e)) = of_kind(events, "household_warned").next() {
+        (e.t, "the first warning reached a household")
+    } else {
+        (of_kind(events, "warning_received").map(|(_, e)| e.t).next().unwrap_or(0), "the first warning")
+    };
+    Some(Evacuation { households, safe, alarm_t, alarm_what })
 }
 
 fn share_out(ev: &Evacuation, vulnerable_only: bool) -> Measured {
@@ -211,9 +223,10 @@ fn time_to(ev: &Evacuation, fraction: f64) -> Measured {
             value: Some(t.saturating_sub(ev.alarm_t) as f64),
             evidence: vec![*k],
             note: format!(
-                "{:.0}% of {total} at-risk residents safe {} s after the first warning",
+                "{:.0}% of {total} at-risk residents safe {} s after {}",
                 fraction * 100.0,
-                t.saturating_sub(ev.alarm_t)
+                t.saturating_sub(ev.alarm_t),
+                ev.alarm_what
             ),
         },
         _ => Measured {

@@ -2,6 +2,7 @@
 //! (and at t = 0) into time series for the report. Each tick every gauge's
 //! current reading is also kept for triggers (`GaugeAbove`).
 
+use super::fire::Fire;
 use super::flood::Flood;
 use super::landslide::Landslide;
 use super::{Drill, SimClock, SimSet};
@@ -45,6 +46,7 @@ impl Plugin for GaugePlugin {
 pub struct Models<'a> {
     pub flood: Option<&'a Flood>,
     pub landslide: Option<&'a Landslide>,
+    pub fire: Option<&'a Fire>,
 }
 
 /// What the hazard and people models expose to gauges.
@@ -55,9 +57,8 @@ fn read(kind: &GaugeKind, drill: &Drill, m: &Models) -> f64 {
         (GaugeKind::WaterLevel { at }, Some(f)) => t.cell_of(*at).map_or(0.0, |k| f.water.z[k] + f.water.h[k]),
         (GaugeKind::WaterLevel { at }, None) => t.cell_of(*at).map_or(0.0, |k| t.elevation[k]),
         (GaugeKind::DebrisDepth { at }, _) => m.landslide.map_or(0.0, |l| l.depth_at(drill, *at)),
-        (GaugeKind::WaterDepth { .. }, None)
-        | (GaugeKind::FireArrival { .. }, _)
-        | (GaugeKind::PeopleCrossing { .. }, _) => 0.0,
+        (GaugeKind::FireArrival { at }, _) => m.fire.map_or(0.0, |f| if f.reached(drill, *at) { 1.0 } else { 0.0 }),
+        (GaugeKind::WaterDepth { .. }, None) | (GaugeKind::PeopleCrossing { .. }, _) => 0.0,
     }
 }
 
@@ -66,9 +67,10 @@ pub fn sample(
     drill: Res<Drill>,
     flood: Option<Res<Flood>>,
     landslide: Option<Res<Landslide>>,
+    fire: Option<Res<Fire>>,
     mut gauges: ResMut<Gauges>,
 ) {
-    let models = Models { flood: flood.as_deref(), landslide: landslide.as_deref() };
+    let models = Models { flood: flood.as_deref(), landslide: landslide.as_deref(), fire: fire.as_deref() };
     let gauges = &mut *gauges;
     if gauges.series.is_empty() && !drill.scenario.gauges.is_empty() {
         gauges.series = drill

@@ -6,6 +6,7 @@
 pub mod crowd;
 pub mod dist;
 pub mod events;
+pub mod fire;
 pub mod flood;
 pub mod gauges;
 pub mod landslide;
@@ -23,11 +24,6 @@ use rng::RngStreams;
 use serde_json::json;
 use std::sync::Arc;
 use terrain::TerrainGrid;
-
-/// Hazards this build models. A drill naming another hazard runs (plans,
-/// injects, residents) but cannot certify anyone.
-pub const MODELLED_HAZARDS: &[crate::scenario::schema::HazardKind] =
-    &[crate::scenario::schema::HazardKind::Flood, crate::scenario::schema::HazardKind::Landslide];
 
 /// Build identity recorded in logs and reports: a replay is checked with the
 /// same build (rapier is repeatable only for the same binary).
@@ -173,6 +169,7 @@ impl Plugin for SimPlugin {
             response::ResponsePlugin,
             flood::FloodPlugin,
             landslide::LandslidePlugin,
+            fire::FirePlugin,
             crowd::CrowdPlugin,
         ));
     }

@@ -213,15 +213,53 @@ pub enum PrecursorKind {
     TiltingTrees,
 }
 
-/// Fire script (the fire model extends this slot).
+/// Fire script (森林火灾): where and when it starts, the weather, and how
+/// buildings burn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FireSpec {
     pub ignition: Point,
     pub ignition_s: u32,
-    /// `(s, wind speed m/s)` points.
+    /// `(s, wind speed m/s)` points: the 10 m open wind.
     pub wind_speed: Series,
     /// Direction the wind blows from, degrees clockwise from north.
     #[serde(default)]
     pub wind_from_deg: f64,
+    /// Dead and live fuel moisture (fractions of dry weight).
+    #[serde(default)]
+    pub moisture: FuelMoisture,
+    /// Embers carried downwind start spot fires (seeded).
+    #[serde(default)]
+    pub spotting: bool,
+    /// t² growth class of building fires (NFPA 72 / SFPE).
+    #[serde(default)]
+    pub building_growth: Growth,
+}
+
+/// Fuel moisture as BehavePlus takes it (fractions, e.g. 0.06 = 6%).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FuelMoisture {
+    pub one_h: f64,
+    pub ten_h: f64,
+    pub hundred_h: f64,
+    pub live_herb: f64,
+    pub live_woody: f64,
+}
+
+impl Default for FuelMoisture {
+    /// A dry spring afternoon (fire danger high).
+    fn default() -> Self {
+        FuelMoisture { one_h: 0.06, ten_h: 0.07, hundred_h: 0.08, live_herb: 0.60, live_woody: 0.90 }
+    }
+}
+
+/// Growth class of a t² fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Growth {
+    Slow,
+    #[default]
+    Medium,
+    Fast,
+    UltraFast,
 }

@@ -90,11 +90,13 @@ pub enum Metric {
     FirstReport,
     /// Share of at-risk residents out before the hazard reached their home.
     EvacuatedBeforeArrival,
-    /// Seconds until half of the at-risk residents are safe.
+    /// Seconds until half of the at-risk residents are safe, counted from
+    /// the first evacuation order (without one: from the first warning that
+    /// reached a household; without that: from the first official warning).
     TimeTo50,
-    /// Seconds until 90% of at-risk residents are safe.
+    /// Seconds until 90% of at-risk residents are safe (clock as `TimeTo50`).
     TimeTo90,
-    /// Seconds until all at-risk residents are safe.
+    /// Seconds until all at-risk residents are safe (clock as `TimeTo50`).
     TimeTo100,
     /// Residents dead or injured.
     Casualties,

@@ -207,7 +207,12 @@ pub enum Task {
     Pump,
     Sandbag,
     ClearRoad,
+    /// Fetch the vulnerable (households with someone who cannot leave
+    /// alone) of the village, two by two, with the evacuation order.
     EscortVulnerable,
+    /// Knock on every door of the village, two by two, with the evacuation
+    /// order (and help the vulnerable out where they find them).
+    DoorToDoor,
     Standby,
 }
 

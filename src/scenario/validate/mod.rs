@@ -264,6 +264,15 @@ fn check_map(m: &MapSpec, out: &mut Findings) -> bool {
                 "typical values: 0.015 concrete, 0.035 farmland, 0.1 forest",
             );
         }
+        if let Some(code) = &c.fuel
+            && crate::sim::fire::fuel::by_code(code).is_none()
+        {
+            out.err(
+                lc.f("classes").i(k).f("fuel"),
+                format!("unknown fuel model `{code}`"),
+                format!("known: {}", crate::sim::fire::fuel::codes().join(", ")),
+            );
+        }
     }
     if m.land_cover.classes.is_empty() {
         out.err(lc.f("classes"), "no land cover classes", "define at least the default class");

@@ -414,5 +414,15 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
             out.err(fp.f("ignition_s"), "ignition after the drill ends", "");
         }
         series(out, fp.f("wind_speed"), &f.wind_speed, "wind series", dur);
+        let m = &f.moisture;
+        let dead_ok = [m.one_h, m.ten_h, m.hundred_h].iter().all(|x| (0.01..=0.6).contains(x));
+        let live_ok = [m.live_herb, m.live_woody].iter().all(|x| (0.3..=3.0).contains(x));
+        if !(dead_ok && live_ok) {
+            out.err(
+                fp.f("moisture"),
+                "fuel moisture out of range",
+                "fractions of dry weight: dead 0.01–0.6 (e.g. one_h: 0.06), live 0.3–3.0 (e.g. live_herb: 0.6)",
+            );
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! Residents: who lives where, how warnings reach them (`warnings`), whether
-//! and when they leave, how they walk to a shelter (`movement`), and harm
+//! and when they leave, how they walk to a shelter (the movement kernel: `kernel` over
+//! `navgrid`, `flowfield`, `spatial`, `density` and `walker`; free speeds
+//! from `demographics`), and harm
 //! from the flood where they stand. The Bevy systems run in the People phase
 //! and log `household_at_risk`, `household_warned`, `household_departed`,
 //! `resident_safe`, `resident_harmed` and `shelter_full`.
@@ -10,13 +12,26 @@
 //! traps the household (it can no longer leave), and at 2.0 m (a flooded
 //! single storey) or HR ≥ 2.0 those still inside die.
 //!
+//! Door-to-door with an evacuation order (the village team's round on
+//! `OrderEvacuation`, escorts) is not taken as final when the household
+//! refuses: the team comes back `REVISIT_S` later, up to `ORDER_VISITS`
+//! visits (the village head "checks every household"; hesitant, incomplete
+//! evacuation is the failure the seed reports name). Each refusal is logged
+//! `household_refused`. Plain warnings at the door get one visit.
+//!
 //! Rescue (`rescue`): a force on scene with the task `Rescue` brings trapped
 //! residents out, nearest to its place first (ties by resident index), at
 //! `RESCUE_S_PER_PERSON` seconds of work per person for a crew of four
 //! (faster with more members: a boat or rope crew of four per casualty);
 //! each rescued resident is logged `resident_rescued` and is then safe.
 
-pub mod movement;
+pub mod demographics;
+pub mod density;
+pub mod flowfield;
+pub mod kernel;
+pub mod navgrid;
+pub mod spatial;
+pub mod walker;
 pub mod warnings;
 
 use crate::geom::{centroid, in_polygon};
@@ -29,13 +44,17 @@ use crate::sim::response::ActiveTasks;
 use crate::sim::rng::RngStreams;
 use crate::sim::{Drill, SimClock, SimSet};
 use bevy::prelude::*;
+use demographics::AgeGroup;
+use kernel::{AgentSpec, AgentState, Crowd, CrowdParams};
+use navgrid::NavGrid;
 use serde_json::json;
 use warnings::{Cue, House, channel_cues, visit_round};
 
-/// Free walking speed bands (m/s) by age group, after Weidmann (1993) as
-/// tabulated for RiMEA test 7 (approximate bands for children, adults 18–64
-/// and people over 65).
-pub const SPEED_BANDS: [(f64, f64); 3] = [(0.72, 1.25), (1.15, 1.60), (0.70, 1.10)];
+/// Seconds after which a team that met a refusal at the door with an
+/// evacuation order comes back to press it again (劝离: the round goes on
+/// and returns), and the most visits a household gets for one order.
+pub const REVISIT_S: u64 = 600;
+pub const ORDER_VISITS: u8 = 3;
 
 /// Seconds of work a crew of four needs to bring one trapped resident out
 /// (boat or rope rescue, including the carry to safety).
@@ -92,8 +111,9 @@ pub struct Residents {
     houses: Vec<House>,
     households: Vec<HouseholdRt>,
     pub shelters: Vec<ShelterRt>,
-    fields: Vec<Vec<f32>>,
-    blocked: Vec<bool>,
+    /// The movement kernel: one walker per resident (same index), one goal
+    /// (flow field) per shelter (same index).
+    pub crowd: Crowd,
     cues: Vec<Cue>,
     orders_seen: usize,
     tasks_seen: usize,
@@ -125,16 +145,19 @@ impl Plugin for CrowdPlugin {
             let first = people.len();
             let village_shelter =
                 shelters.iter().position(|x| s.villages[*vk].shelters.iter().any(|y| y.id == x.id)).unwrap_or(0);
-            let groups = [(h.members.children, 0), (h.members.adults, 1), (h.members.elderly, 2)];
+            let groups = [
+                (h.members.children, AgeGroup::Child),
+                (h.members.adults, AgeGroup::Adult),
+                (h.members.elderly, AgeGroup::Elderly),
+            ];
             let mut vulnerable_left = h.vulnerable;
             for (n, g) in groups.into_iter().rev() {
                 for _ in 0..n {
-                    let (lo, hi) = SPEED_BANDS[g];
                     let vulnerable = vulnerable_left > 0;
                     vulnerable_left = vulnerable_left.saturating_sub(1);
                     people.push(Resident {
                         household: k,
-                        v0: lo + (hi - lo) * open01(&mut rng),
+                        v0: g.sample_speed(vulnerable, &mut rng),
                         vulnerable,
                         state: State::Home,
                         pos: h.at,
@@ -155,16 +178,23 @@ impl Plugin for CrowdPlugin {
             });
             houses.push(House { at: h.at, village: *vk, phone: h.phone });
         }
-        let blocked = vec![false; t.nx * t.ny];
-        let fields =
-            shelters.iter().map(|sh| movement::flow_field(t.nx, t.ny, t.cell_m, &blocked, &[sh.cell])).collect();
+        let mut crowd = Crowd::new(
+            NavGrid::new(t.nx, t.ny, t.cell_m).expect("the terrain grid is validated non-empty"),
+            CrowdParams::default(),
+        );
+        for sh in &shelters {
+            crowd.add_goal(&[sh.cell]);
+        }
+        for p in &people {
+            let spec = AgentSpec { state: AgentState::Waiting, ..AgentSpec::new(p.pos.0, p.pos.1, p.v0, p.shelter) };
+            crowd.add_agent(spec).expect("finite positions and speeds; the shelter goal exists");
+        }
         app.insert_resource(Residents {
             people,
             houses,
             households,
             shelters,
-            fields,
-            blocked,
+            crowd,
             cues: Vec::new(),
             orders_seen: 0,
             tasks_seen: 0,
@@ -272,11 +302,12 @@ fn hear(
     }
     r.orders_seen = book.orders.len();
     for &(_, force, task, at, village) in &tasks.started[r.tasks_seen..] {
-        if task == Task::EscortVulnerable
+        if matches!(task, Task::EscortVulnerable | Task::DoorToDoor)
             && let Some(vk) = village
         {
             let members: Vec<usize> = (0..r.houses.len())
-                .filter(|&h| r.houses[h].village == vk && drill.households[h].1.vulnerable > 0)
+                .filter(|&h| r.houses[h].village == vk)
+                .filter(|&h| task == Task::DoorToDoor || drill.households[h].1.vulnerable > 0)
                 .collect();
             let visitors = (s.forces[force].members as usize / 2).max(1);
             visit_round(now, &members, &r.houses, at, visitors, s.residents.visit_s as u64, true, &mut r.cues);
@@ -330,6 +361,19 @@ fn receive(
             h.decided = true;
             let pre = drill.scenario.residents.premovement.sample(rng).max(0.0);
             h.departs = Some(clock.tick + (pre / clock.tick_s as f64).ceil() as u64);
+        } else if q.in_person
+            && q.order
+            && q.visit < ORDER_VISITS
+            && r.people[h.first..h.first + h.count].iter().any(|p| p.state == State::Home)
+        {
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                "household_refused",
+                format!("household:{}", drill.households[q.household].1.id),
+                json!({ "visit": q.visit, "back_in_s": REVISIT_S }),
+            );
+            r.cues.push(Cue { due_s: now + REVISIT_S, visit: q.visit + 1, ..q });
         }
     }
 }
@@ -366,81 +410,94 @@ fn depart(clock: Res<SimClock>, drill: Res<Drill>, mut r: ResMut<Residents>, mut
     }
 }
 
-/// Walkers move towards their shelter; arrivals are safe or turned away.
+/// Walkers move towards their shelter on the movement kernel (`kernel`):
+/// deep water blocks cells (flow fields repaired once a minute), smoke slows
+/// walking without re-routing; arrivals are safe or turned away to the
+/// nearest shelter with room that they can reach.
 fn walk(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     flood: Option<Res<Flood>>,
+    fire: Option<Res<crate::sim::fire::Fire>>,
     mut r: ResMut<Residents>,
     mut log: ResMut<EventLog>,
 ) {
-    let t = &drill.terrain;
     let r = &mut *r;
-    // Deep water blocks walking; re-plan every minute if it changed.
     if let Some(f) = &flood
         && clock.tick.is_multiple_of(60)
     {
-        let blocked: Vec<bool> = f.water.h.iter().map(|&d| d > f.foot_limit_m).collect();
-        if blocked != r.blocked {
-            r.blocked = blocked;
-            r.fields = r
-                .shelters
-                .iter()
-                .map(|sh| movement::flow_field(t.nx, t.ny, t.cell_m, &r.blocked, &[sh.cell]))
-                .collect();
+        for (k, &d) in f.water.h.iter().enumerate() {
+            r.crowd.set_blocked(k, d > f.foot_limit_m);
         }
     }
-    let mut count = vec![0u32; t.nx * t.ny];
-    for p in r.people.iter().filter(|p| p.state == State::Walking) {
-        if let Some(k) = t.cell_of(p.pos) {
-            count[k] += 1;
+    if let Some(f) = &fire {
+        for k in 0..r.crowd.grid().len() {
+            r.crowd.grid_mut().set_walk_factor(k, f.smoke.walk_factor(k) as f32);
         }
     }
-    let area = t.cell_m * t.cell_m;
-    for i in 0..r.people.len() {
-        if r.people[i].state != State::Walking {
-            continue;
-        }
-        let Some(k) = t.cell_of(r.people[i].pos) else { continue };
-        let sh = r.people[i].shelter;
-        if r.fields[sh][k] == 0.0 {
-            // Arrived.
-            let hh = &drill.households[r.people[i].household].1;
-            if r.shelters[sh].occupants < r.shelters[sh].capacity {
-                r.shelters[sh].occupants += 1;
-                r.people[i].state = State::Safe;
-                log.push(
-                    clock.tick,
-                    clock.tick_s,
-                    "resident_safe",
-                    format!("resident:{i}"),
-                    json!({ "household": hh.id, "shelter": r.shelters[sh].id, "vulnerable": r.people[i].vulnerable }),
-                );
-            } else {
-                log.push(
-                    clock.tick,
-                    clock.tick_s,
-                    "shelter_full",
-                    format!("shelter:{}", r.shelters[sh].id),
-                    json!({ "turned_away": 1 }),
-                );
-                let next = (0..r.shelters.len())
-                    .filter(|&o| r.shelters[o].occupants < r.shelters[o].capacity && r.fields[o][k] < f32::MAX)
-                    .min_by(|&a, &b| r.fields[a][k].total_cmp(&r.fields[b][k]));
-                match next {
-                    Some(o) => r.people[i].shelter = o,
-                    None => r.people[i].state = State::Safe,
-                }
+    // Residents set walking (or stopped) by other systems join (leave) the crowd.
+    let mut walkers = 0;
+    for (i, p) in r.people.iter().enumerate() {
+        let a = &mut r.crowd.agents;
+        match (p.state == State::Walking, a.state[i]) {
+            (true, AgentState::Waiting) => {
+                (a.x[i], a.y[i]) = p.pos;
+                a.state[i] = AgentState::Moving;
             }
+            (false, AgentState::Moving | AgentState::NoRoute) => a.state[i] = AgentState::Waiting,
+            _ => {}
+        }
+        walkers += usize::from(p.state == State::Walking);
+    }
+    if walkers == 0 {
+        return;
+    }
+    r.crowd.step(clock.tick_s as f64);
+    for (i, p) in r.people.iter_mut().enumerate() {
+        if p.state == State::Walking {
+            p.pos = (r.crowd.agents.x[i], r.crowd.agents.y[i]);
+        }
+    }
+    let t = &drill.terrain;
+    for i in r.crowd.arrivals().iter().map(|&i| i as usize).collect::<Vec<_>>() {
+        let sh = r.people[i].shelter;
+        let hh = &drill.households[r.people[i].household].1;
+        if r.shelters[sh].occupants < r.shelters[sh].capacity {
+            r.shelters[sh].occupants += 1;
+            r.people[i].state = State::Safe;
+            r.crowd.agents.state[i] = AgentState::Waiting;
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                "resident_safe",
+                format!("resident:{i}"),
+                json!({ "household": hh.id, "shelter": r.shelters[sh].id, "vulnerable": r.people[i].vulnerable }),
+            );
             continue;
         }
-        let Some(wp) = movement::next_waypoint(t.nx, t.ny, t.cell_m, &r.fields[sh], &r.blocked, k) else { continue };
-        let p = &mut r.people[i];
-        let rho = count[k] as f64 / area;
-        let v = movement::weidmann(p.v0, rho) * clock.tick_s as f64;
-        let (dx, dy) = (wp.0 - p.pos.0, wp.1 - p.pos.1);
-        let d = (dx * dx + dy * dy).sqrt();
-        p.pos = if d <= v { wp } else { (p.pos.0 + dx / d * v, p.pos.1 + dy / d * v) };
+        log.push(
+            clock.tick,
+            clock.tick_s,
+            "shelter_full",
+            format!("shelter:{}", r.shelters[sh].id),
+            json!({ "turned_away": 1 }),
+        );
+        let Some(k) = t.cell_of(r.people[i].pos) else { continue };
+        let time = |o: usize| r.crowd.field(o).map_or(f32::INFINITY, |f| f.time(k));
+        let next = (0..r.shelters.len())
+            .filter(|&o| r.shelters[o].occupants < r.shelters[o].capacity && time(o).is_finite())
+            .min_by(|&a, &b| time(a).total_cmp(&time(b)).then(a.cmp(&b)));
+        match next {
+            Some(o) => {
+                r.people[i].shelter = o;
+                r.crowd.set_goal(i, o);
+            }
+            None => {
+                // Every shelter is full: the resident stays at the last one, outside the count.
+                r.people[i].state = State::Safe;
+                r.crowd.agents.state[i] = AgentState::Waiting;
+            }
+        }
     }
 }
 

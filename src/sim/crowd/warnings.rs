@@ -21,6 +21,9 @@ pub struct Cue {
     pub order: bool,
     /// Someone came to the door (and can help the vulnerable).
     pub in_person: bool,
+    /// Which visit to the door this is for an evacuation order (1 = the
+    /// first; 0 for remote warnings).
+    pub visit: u8,
 }
 
 /// What the warning logic needs to know of a house.
@@ -70,7 +73,7 @@ pub fn channel_cues(
         // One draw per household in a fixed order, whether eligible or not.
         let heard = open01(rng) < reach;
         if eligible && heard {
-            out.push(Cue { due_s: now_s + delay + extra, household: h, channel, order, in_person: false });
+            out.push(Cue { due_s: now_s + delay + extra, household: h, channel, order, in_person: false, visit: 0 });
         }
     }
 }
@@ -104,7 +107,14 @@ pub fn visit_round(
         let h = left.swap_remove(k);
         clock[v] += dist(pos[v], houses[h].at) / ROUND_SPEED_MS;
         pos[v] = houses[h].at;
-        out.push(Cue { due_s: clock[v] as u64, household: h, channel: Channel::DoorToDoor, order, in_person: true });
+        out.push(Cue {
+            due_s: clock[v] as u64,
+            household: h,
+            channel: Channel::DoorToDoor,
+            order,
+            in_person: true,
+            visit: 1,
+        });
         clock[v] += visit_s as f64;
     }
 }

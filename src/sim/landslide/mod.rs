@@ -309,7 +309,7 @@ fn patrols(
 }
 
 /// Debris reaching houses and people; blocked roads.
-fn detect(
+pub fn detect(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     mut ls: ResMut<Landslide>,

@@ -1,0 +1,89 @@
+//! `crowd_step`: one step of the pedestrian kernel with 50 000 walkers on a
+//! 3 km × 3 km township (600 × 600 cells of 5 m): twelve villages of houses
+//! and lanes, a river with four bridges, four shelters. The crowd is first
+//! walked for 30 s so that queues form on the way to the shelters; every
+//! measured iteration steps a copy of that state by 0.5 s. Throughput is in
+//! walker-steps.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use firstline::sim::crowd::kernel::{AgentSpec, AgentState, Crowd, CrowdParams};
+use firstline::sim::crowd::navgrid::NavGrid;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const N: usize = 600;
+const DX: f64 = 5.0;
+const WALKERS: usize = 50_000;
+
+fn unit(rng: &mut ChaCha8Rng) -> f64 {
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Route time from cell `k` to goal `g`.
+fn time(c: &Crowd, g: usize, k: usize) -> f32 {
+    c.field(g).map_or(f32::INFINITY, |f| f.time(k))
+}
+
+fn township() -> Crowd {
+    let mut rng = ChaCha8Rng::seed_from_u64(2024);
+    let mut g = NavGrid::new(N, N, DX).expect("grid");
+    let villages: Vec<(f64, f64)> =
+        (0..12).map(|_| (300.0 + 2400.0 * unit(&mut rng), 300.0 + 2400.0 * unit(&mut rng))).collect();
+    for k in 0..g.len() {
+        let (x, y) = g.cell_centre(k);
+        let (i, j) = g.coords(k);
+        // A river meandering south to north, bridged every 750 m.
+        let river = 1500.0 + 200.0 * libm::sin(y / 300.0);
+        let bridge = (y % 750.0) < 10.0;
+        let in_river = (x - river).abs() < 8.0 && !bridge;
+        // Houses on blocks between lanes (every fourth row and column open).
+        let near_village = villages.iter().any(|&(vx, vy)| (x - vx).powi(2) + (y - vy).powi(2) < 250.0f64.powi(2));
+        let house = near_village && i % 4 != 0 && j % 4 != 0 && unit(&mut rng) < 0.45;
+        if in_river || house {
+            g.block(k);
+        }
+    }
+    g.take_changes();
+    let mut c = Crowd::new(g, CrowdParams::default());
+    let shelters = [(700.0, 700.0), (2300.0, 800.0), (800.0, 2300.0), (2200.0, 2200.0)];
+    for &(sx, sy) in &shelters {
+        let cells: Vec<usize> = (0..c.grid().len())
+            .filter(|&k| {
+                let (x, y) = c.grid().cell_centre(k);
+                (x - sx).abs() < 10.0 && (y - sy).abs() < 10.0
+            })
+            .collect();
+        for &k in &cells {
+            c.grid_mut().set_speed_factor(k, 1.0);
+        }
+        c.add_goal(&cells);
+    }
+    while c.agents.len() < WALKERS {
+        let (vx, vy) = villages[c.agents.len() % villages.len()];
+        let (r, a) = (250.0 * unit(&mut rng).sqrt(), std::f64::consts::TAU * unit(&mut rng));
+        let (x, y) = (vx + r * libm::cos(a), vy + r * libm::sin(a));
+        let Some(k) = c.grid().cell_at(x, y).filter(|&k| c.grid().is_walkable(k)) else { continue };
+        let goal = (0..c.goal_count())
+            .filter(|&s| c.field(s).is_some_and(|f| f.reachable(k)))
+            .min_by(|&a, &b| time(&c, a, k).total_cmp(&time(&c, b, k)));
+        if let Some(goal) = goal {
+            c.add_agent(AgentSpec::new(x, y, 0.9 + 0.6 * unit(&mut rng), goal)).expect("walker");
+        }
+    }
+    for _ in 0..60 {
+        c.step(0.5);
+    }
+    c
+}
+
+fn bench(cr: &mut Criterion) {
+    let c = township();
+    assert!(c.count(AgentState::Moving) > WALKERS * 9 / 10, "still walking: {}", c.count(AgentState::Moving));
+    let mut g = cr.benchmark_group("crowd_step");
+    g.throughput(Throughput::Elements(WALKERS as u64));
+    g.bench_function("township_50k", |b| b.iter_batched_ref(|| c.clone(), |c| c.step(0.5), BatchSize::LargeInput));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

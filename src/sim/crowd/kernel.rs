@@ -1,0 +1,432 @@
+//! The pedestrian movement kernel: walkers (structure of arrays) on the
+//! navigation grid, one flow field per goal, and `Crowd::step(dt)`. Each
+//! moving walker takes its desired direction from its goal's flow field, its
+//! speed from the Weidmann (1993) fundamental diagram at the density sensed
+//! just ahead of it (kernel estimate over the spatial index, corrected for
+//! walls), times its own and its cell's speed and walk factors, capped so
+//! that it keeps a time gap to the person in front (headway, with turns of
+//! up to 60° to pass); overlapping walkers are pushed half the overlap
+//! apart, and the move slides along walls and never enters a blocked cell.
+//! A walker that reaches a goal cell has arrived (listed in
+//! `Crowd::arrivals`, ascending index); one with no route (or standing on a blocked cell) stops with
+//! `NoRoute` and walks on by itself once a route opens. Every walker reads
+//! only the previous step's snapshot, so the rayon-parallel step gives the
+//! same bits for any number of threads. Plain Rust, no Bevy types, no
+//! randomness.
+
+use super::density::{DensityKernel, WeidmannTable, clearance_map};
+use super::flowfield::FlowField;
+use super::navgrid::NavGrid;
+use super::spatial::Entry;
+use super::spatial::SpatialIndex;
+use super::walker::{Ctx, Me, Walked};
+use rayon::prelude::*;
+
+/// What a walker is doing.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AgentState {
+    /// Not yet walking (at home, pre-movement); not moved, not in the crowd.
+    Waiting,
+    /// Walking to its goal.
+    Moving,
+    /// Reached a goal cell; no longer moved nor counted in the crowd.
+    Arrived,
+    /// No route to its goal from where it stands (or standing on a blocked
+    /// cell): stays put, still takes up room, resumes when a route opens.
+    NoRoute,
+}
+
+/// Walkers as parallel arrays, one entry per walker (index = walker id).
+/// Change entries freely between steps (state, speed factor…; a goal
+/// index that does not exist makes the walker stop with `NoRoute`), but
+/// add walkers only with [`Crowd::add_agent`] so the arrays stay aligned.
+#[derive(Debug, Clone, Default)]
+pub struct Agents {
+    /// Position (m, east).
+    pub x: Vec<f64>,
+    /// Position (m, north).
+    pub y: Vec<f64>,
+    /// Velocity over the last step (m/s).
+    pub vx: Vec<f64>,
+    pub vy: Vec<f64>,
+    /// Free walking speed (m/s).
+    pub v0: Vec<f64>,
+    /// Body radius (m); also the distance kept from walls (at most 0.9 of
+    /// a cell).
+    pub radius: Vec<f64>,
+    /// Multiplies the free speed (injury, carrying, escorting; 1 = none).
+    pub speed_factor: Vec<f64>,
+    /// Flow-field index from [`Crowd::add_goal`].
+    pub goal: Vec<u32>,
+    pub state: Vec<AgentState>,
+    /// Seconds without progress (see [`CrowdParams::patience`]).
+    pub stalled: Vec<f32>,
+}
+
+impl Agents {
+    pub fn len(&self) -> usize {
+        self.x.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty()
+    }
+}
+
+/// A walker to add.
+#[derive(Debug, Clone, Copy)]
+pub struct AgentSpec {
+    pub x: f64,
+    pub y: f64,
+    pub v0: f64,
+    pub radius: f64,
+    pub goal: usize,
+    pub state: AgentState,
+    pub speed_factor: f64,
+}
+
+impl AgentSpec {
+    /// A walker of radius 0.25 m (shoulder width 0.5 m), moving, speed
+    /// factor 1.
+    pub fn new(x: f64, y: f64, v0: f64, goal: usize) -> Self {
+        AgentSpec { x, y, v0, radius: 0.25, goal, state: AgentState::Moving, speed_factor: 1.0 }
+    }
+}
+
+/// Model constants.
+#[derive(Debug, Clone, Copy)]
+pub struct CrowdParams {
+    /// Half-width R of the density kernel (m).
+    pub sense_radius: f64,
+    /// How far ahead of the walker the density kernel is centred (m).
+    pub sense_ahead: f64,
+    /// Largest push apart per step, as a fraction of the walker's radius.
+    pub max_push: f64,
+    /// Fraction of the sum of two radii down to which a walker will close
+    /// in on someone in its path (people turn their shoulders and squeeze;
+    /// 1 = hard discs, which lock in arches at narrow doors).
+    pub squeeze: f64,
+    /// Further factor on that distance for a walker that cannot move at
+    /// all otherwise (pressed people edge past each other; hard discs would
+    /// lock for good in an arch at a door).
+    pub squeeze_stuck: f64,
+    /// Seconds without progress after which a walker starts to squeeze
+    /// past others: its `squeeze` shrinks by 0.2 per further second, down
+    /// to `squeeze_min` (a lock of several walkers, e.g. counterflow in a
+    /// 1 m gap, always comes loose).
+    pub patience: f64,
+    /// Smallest factor on `squeeze` for a stalled walker.
+    pub squeeze_min: f64,
+    /// Time gap (s) a walker keeps to the person in its path: its speed is
+    /// at most the free distance to them over this time (never less than
+    /// the step).
+    pub time_gap: f64,
+    /// Speed (m/s) people still edge forward at where the crowd is at or
+    /// beyond Weidmann's jam density, if they have room in front (a crowd
+    /// never freezes for good).
+    pub creep_speed: f64,
+}
+
+impl Default for CrowdParams {
+    /// Calibrated against the verification tests (RiMEA 4 fundamental
+    /// diagram within ±6 %, RiMEA 12 door flow 1.8 /(m·s)).
+    fn default() -> Self {
+        CrowdParams {
+            sense_radius: 1.2,
+            sense_ahead: 0.6,
+            max_push: 0.5,
+            squeeze: 0.9,
+            squeeze_stuck: 0.8,
+            patience: 3.0,
+            squeeze_min: 0.4,
+            time_gap: 0.5,
+            creep_speed: 0.1,
+        }
+    }
+}
+
+/// The crowd on its grid.
+#[derive(Debug, Clone)]
+pub struct Crowd {
+    grid: NavGrid,
+    fields: Vec<FlowField>,
+    /// The walkers (see [`Agents`]).
+    pub agents: Agents,
+    params: CrowdParams,
+    kernel: DensityKernel,
+    weidmann: WeidmannTable,
+    index: SpatialIndex,
+    clear: Vec<u8>,
+    clear_cap: u8,
+    out: Vec<Walked>,
+    mine: Vec<Me>,
+    /// Per walker: arrived in the last step.
+    fresh: Vec<bool>,
+    arrivals: Vec<u32>,
+}
+
+/// Walkers per rayon task.
+const CHUNK: usize = 512;
+
+/// Bucket side of the spatial index as a fraction of the neighbourhood's
+/// half-side.
+const BUCKET_FRACTION: f64 = 1.0;
+
+/// `v` if finite and within [lo, hi], else `fallback` (clamped).
+fn sane(v: f64, lo: f64, hi: f64, fallback: f64) -> f64 {
+    if v.is_finite() { v.clamp(lo, hi) } else { fallback }
+}
+
+impl CrowdParams {
+    /// The parameters with every value brought into a workable range
+    /// (non-finite values replaced by the defaults).
+    pub fn sanitized(&self) -> Self {
+        let d = CrowdParams::default();
+        CrowdParams {
+            sense_radius: sane(self.sense_radius, 0.3, 5.0, d.sense_radius),
+            sense_ahead: sane(self.sense_ahead, 0.0, 5.0, d.sense_ahead),
+            max_push: sane(self.max_push, 0.0, 1.0, d.max_push),
+            squeeze: sane(self.squeeze, 0.3, 1.0, d.squeeze),
+            squeeze_stuck: sane(self.squeeze_stuck, 0.3, 1.0, d.squeeze_stuck),
+            patience: sane(self.patience, 0.0, 1e6, d.patience),
+            squeeze_min: sane(self.squeeze_min, 0.1, 1.0, d.squeeze_min),
+            time_gap: sane(self.time_gap, 0.0, 10.0, d.time_gap),
+            creep_speed: sane(self.creep_speed, 0.0, 1.0, d.creep_speed),
+        }
+    }
+}
+
+impl Crowd {
+    /// An empty crowd on `grid` (out-of-range parameters are brought into
+    /// range, see [`CrowdParams::sanitized`]).
+    pub fn new(mut grid: NavGrid, params: CrowdParams) -> Self {
+        let params = params.sanitized();
+        // Changes made before the crowd exists need no repair.
+        grid.take_changes();
+        let kernel = DensityKernel::new(params.sense_radius);
+        let reach = params.sense_radius + params.sense_ahead.abs();
+        let clear_cap = (reach / grid.dx()).ceil().min(250.0) as u8;
+        let mut clear = Vec::new();
+        clearance_map(&grid, clear_cap as usize, &mut clear);
+        // Buckets as wide as half the neighbourhood a walker reads (R + a/2 round the
+        // midpoint of walker and kernel centre): 3 buckets a side (measured:
+        // smaller buckets cost more in lookups than they save in entries).
+        let index = SpatialIndex::new(&grid, BUCKET_FRACTION * (params.sense_radius + 0.5 * params.sense_ahead));
+        Crowd {
+            grid,
+            index,
+            fields: Vec::new(),
+            agents: Agents::default(),
+            params,
+            kernel,
+            weidmann: WeidmannTable::default(),
+            clear,
+            clear_cap,
+            out: Vec::new(),
+            mine: Vec::new(),
+            fresh: Vec::new(),
+            arrivals: Vec::new(),
+        }
+    }
+
+    pub fn grid(&self) -> &NavGrid {
+        &self.grid
+    }
+
+    /// The grid, to block or open cells and change speed factors (hazards,
+    /// see [`NavGrid::set_speed_factor`] and [`NavGrid::set_walk_factor`]);
+    /// flow fields follow at the next [`Crowd::refresh_fields`] or
+    /// [`Crowd::step`].
+    pub fn grid_mut(&mut self) -> &mut NavGrid {
+        &mut self.grid
+    }
+
+    /// Blocks (`true`) or opens (`false`, speed factor 1) cell `k`; cells
+    /// outside the grid are ignored. Fields follow at the next refresh or step.
+    pub fn set_blocked(&mut self, k: usize, blocked: bool) {
+        self.grid.set_speed_factor(k, if blocked { 0.0 } else { 1.0 });
+    }
+
+    pub fn params(&self) -> &CrowdParams {
+        &self.params
+    }
+
+    /// Adds a goal (e.g. a shelter's cells; cells outside the grid are
+    /// ignored) and its flow field; returns its index.
+    pub fn add_goal(&mut self, cells: &[usize]) -> usize {
+        self.refresh_fields();
+        self.fields.push(FlowField::new(&self.grid, cells));
+        self.fields.len() - 1
+    }
+
+    /// The flow field of goal `g`, if it exists.
+    pub fn field(&self, g: usize) -> Option<&FlowField> {
+        self.fields.get(g)
+    }
+
+    pub fn goal_count(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Adds a walker; returns its index, or `None` (nothing added) if its
+    /// goal does not exist or its position, speed or radius is not a
+    /// finite number (negative speeds and factors count as 0, the radius
+    /// is clamped to 0.05–1 m).
+    pub fn add_agent(&mut self, s: AgentSpec) -> Option<usize> {
+        let finite = [s.x, s.y, s.v0, s.radius, s.speed_factor].iter().all(|v| v.is_finite());
+        if s.goal >= self.fields.len() || !finite || self.agents.len() >= u32::MAX as usize - 1 {
+            return None;
+        }
+        let a = &mut self.agents;
+        a.x.push(s.x);
+        a.y.push(s.y);
+        a.vx.push(0.0);
+        a.vy.push(0.0);
+        a.v0.push(s.v0.max(0.0));
+        a.radius.push(s.radius.clamp(0.05, 1.0));
+        a.speed_factor.push(s.speed_factor.max(0.0));
+        a.goal.push(s.goal as u32);
+        a.state.push(s.state);
+        a.stalled.push(0.0);
+        self.fresh.push(false);
+        Some(a.x.len() - 1)
+    }
+
+    /// Sends walker `i` to goal `g` (an arrived walker walks on); returns
+    /// false (nothing changed) if either does not exist.
+    pub fn set_goal(&mut self, i: usize, g: usize) -> bool {
+        if i >= self.agents.len() || g >= self.fields.len() {
+            return false;
+        }
+        self.agents.goal[i] = g as u32;
+        self.agents.stalled[i] = 0.0;
+        if matches!(self.agents.state[i], AgentState::Arrived | AgentState::NoRoute) {
+            self.agents.state[i] = AgentState::Moving;
+        }
+        true
+    }
+
+    /// Sets walker `i`'s state (e.g. `Waiting` → `Moving` when it sets
+    /// off); returns false if it does not exist.
+    pub fn set_state(&mut self, i: usize, state: AgentState) -> bool {
+        let Some(s) = self.agents.state.get_mut(i) else { return false };
+        *s = state;
+        true
+    }
+
+    /// Position of walker `i` (m).
+    pub fn position(&self, i: usize) -> Option<(f64, f64)> {
+        Some((*self.agents.x.get(i)?, self.agents.y[i]))
+    }
+
+    /// State of walker `i`.
+    pub fn state(&self, i: usize) -> Option<AgentState> {
+        self.agents.state.get(i).copied()
+    }
+
+    /// Walkers that reached their goal in the last [`Crowd::step`], by
+    /// ascending index.
+    pub fn arrivals(&self) -> &[u32] {
+        &self.arrivals
+    }
+
+    /// Number of walkers in `state`.
+    pub fn count(&self, state: AgentState) -> usize {
+        self.agents.state.iter().filter(|&&s| s == state).count()
+    }
+
+    /// Applies pending grid changes to every flow field (repairing only what
+    /// the changed cells affect) and to the wall map of the density estimate.
+    pub fn refresh_fields(&mut self) {
+        if self.grid.pending_changes().is_empty() {
+            return;
+        }
+        let changed = self.grid.take_changes();
+        let grid = &self.grid;
+        self.fields.par_iter_mut().for_each(|f| f.repair(grid, &changed));
+        clearance_map(&self.grid, self.clear_cap as usize, &mut self.clear);
+    }
+
+    /// Advances every moving walker by `dt` seconds (nothing happens unless
+    /// `dt` is a positive finite number). Pending grid changes are applied
+    /// first; the walkers that arrive are listed in [`Crowd::arrivals`].
+    pub fn step(&mut self, dt: f64) {
+        self.arrivals.clear();
+        if !(dt > 0.0 && dt.is_finite()) {
+            return;
+        }
+        self.refresh_fields();
+        let Crowd {
+            grid,
+            fields,
+            agents,
+            params,
+            kernel,
+            weidmann,
+            index,
+            clear,
+            clear_cap,
+            out,
+            mine,
+            fresh,
+            arrivals,
+        } = self;
+        let Agents { x, y, vx, vy, v0, radius, speed_factor, goal, state, stalled } = agents;
+        // Walkers and those waiting for a route take up room; not those the
+        // water (a blocked cell) has caught where they stand.
+        let at = |i: usize| match state[i] {
+            AgentState::Moving | AgentState::NoRoute => {
+                grid.cell_at(x[i], y[i]).filter(|&k| grid.is_walkable(k)).map(|_| (x[i], y[i]))
+            }
+            _ => None,
+        };
+        let me = |i: usize, stalled: f32| Me {
+            free: v0[i] * speed_factor[i],
+            r: radius[i] as f32 as f64,
+            goal: goal[i],
+            stalled,
+        };
+        let make = |i: usize| {
+            let e = Entry { x: x[i], y: y[i], r: radius[i] as f32, id: i as u32, vx: vx[i] as f32, vy: vy[i] as f32 };
+            (e, me(i, stalled[i]))
+        };
+        index.rebuild(x.len(), at, make, mine);
+        let ctx =
+            Ctx { grid, fields, index, kernel, weidmann, params, clear, clear_cap: *clear_cap, dt, inv_dt: 1.0 / dt };
+        // Walk everyone in the crowd in snapshot (street) order …
+        out.resize(index.len(), Walked::default());
+        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
+            for (k, w) in o.iter_mut().enumerate() {
+                let p = c * CHUNK + k;
+                let e = index.entries()[p];
+                *w = ctx.walk(e.id as usize, e.x, e.y, mine[p]);
+            }
+        });
+        // … then copy the results back by walker index; walkers left out of
+        // the crowd (caught by water, or off the grid) are walked here.
+        let out = &*out;
+        (x.par_chunks_mut(CHUNK), y.par_chunks_mut(CHUNK), vx.par_chunks_mut(CHUNK), vy.par_chunks_mut(CHUNK))
+            .into_par_iter()
+            .zip((state.par_chunks_mut(CHUNK), stalled.par_chunks_mut(CHUNK), fresh.par_chunks_mut(CHUNK)))
+            .enumerate()
+            .for_each(|(c, ((xs, ys, vxs, vys), (sts, sls, frs)))| {
+                for o in 0..xs.len() {
+                    let i = c * CHUNK + o;
+                    let w = match index.position(i) {
+                        Some(p) => out[p],
+                        None if matches!(sts[o], AgentState::Moving | AgentState::NoRoute) => {
+                            ctx.walk(i, xs[o], ys[o], me(i, sls[o]))
+                        }
+                        None => {
+                            frs[o] = false;
+                            continue;
+                        }
+                    };
+                    frs[o] = w.state == AgentState::Arrived;
+                    (xs[o], ys[o], vxs[o], vys[o], sts[o], sls[o]) = (w.x, w.y, w.vx, w.vy, w.state, w.stalled);
+                }
+            });
+        arrivals.extend(fresh.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i as u32));
+    }
+}

@@ -1,0 +1,248 @@
+//! Spatial index of walkers in flat arrays, rebuilt every step by a
+//! counting sort. The grid's extent is cut into square buckets of side `h`,
+//! grouped into tiles of 8 × 8 buckets; only tiles holding someone get a
+//! block of 64 keys, so the key space stays a small multiple of the crowd
+//! (no per-bucket table over a whole township, no hash collisions). Walkers
+//! are counted per key, the counts turned into offsets, and a snapshot of
+//! each walker (position, velocity, radius, index) written into its
+//! bucket's run: tiles row by row, buckets row by row within a tile,
+//! walkers by index within a bucket. The step walks the crowd in this
+//! order, which keeps flow-field, grid and neighbour reads in cache, and
+//! neighbour queries read only the snapshot, so a parallel step sees
+//! everyone's previous position whatever order it runs in. Everything
+//! except the counting and the offsets runs in parallel; after the first
+//! steps no memory is allocated (buffers only grow).
+
+use super::navgrid::{NavGrid, ifloor};
+use rayon::prelude::*;
+
+/// Snapshot of one walker in the index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Entry {
+    pub x: f64,
+    pub y: f64,
+    /// Radius (m).
+    pub r: f32,
+    /// Walker index.
+    pub id: u32,
+    /// Velocity over the previous step (m/s).
+    pub vx: f32,
+    pub vy: f32,
+}
+
+/// Walkers bucketed by position.
+#[derive(Debug, Clone)]
+pub struct SpatialIndex {
+    h: f64,
+    inv_h: f64,
+    /// Buckets across and along the grid.
+    bnx: i64,
+    bny: i64,
+    /// Tiles across.
+    tnx: usize,
+    /// Per tile: its block of 64 keys, or NONE.
+    block: Vec<u32>,
+    /// Per key: offset of its run in `entries` (one more at the end).
+    start: Vec<u32>,
+    entries: Vec<Entry>,
+    /// Per walker: key, then position in `entries` (NONE if not included).
+    pos: Vec<u32>,
+    /// Walker index at each snapshot position.
+    order: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+/// Tiles are TILE × TILE buckets.
+const TILE: i64 = 8;
+/// Walkers per rayon task.
+const CHUNK: usize = 1024;
+
+impl SpatialIndex {
+    /// An empty index over `grid` with buckets of side `h` (m; at least
+    /// 0.1 m, and the cell size if `h` is not a positive number).
+    pub fn new(grid: &NavGrid, h: f64) -> Self {
+        let h = if h > 0.0 && h.is_finite() { h.max(0.1) } else { grid.dx() };
+        let (w, l) = (grid.nx() as f64 * grid.dx(), grid.ny() as f64 * grid.dx());
+        let (bnx, bny) = ((w / h).ceil().max(1.0) as i64, (l / h).ceil().max(1.0) as i64);
+        let (tnx, tny) = ((bnx + TILE - 1) / TILE, (bny + TILE - 1) / TILE);
+        SpatialIndex {
+            h,
+            inv_h: 1.0 / h,
+            bnx,
+            bny,
+            tnx: tnx as usize,
+            block: vec![NONE; (tnx * tny) as usize],
+            start: vec![0],
+            entries: Vec::new(),
+            pos: Vec::new(),
+            order: Vec::new(),
+        }
+    }
+
+    /// Bucket side (m).
+    pub fn bucket_size(&self) -> f64 {
+        self.h
+    }
+
+    /// 1 / bucket side (1/m).
+    #[inline]
+    pub fn inv_bucket_size(&self) -> f64 {
+        self.inv_h
+    }
+
+    /// Bucket coordinates of a point.
+    #[inline]
+    pub fn bucket(&self, x: f64, y: f64) -> (i64, i64) {
+        (ifloor(x * self.inv_h), ifloor(y * self.inv_h))
+    }
+
+    /// Tile and key-within-tile of bucket (bx, by) inside the grid.
+    #[inline]
+    fn tile_local(&self, bx: i64, by: i64) -> (usize, u32) {
+        let t = (by / TILE) as usize * self.tnx + (bx / TILE) as usize;
+        (t, ((by % TILE) * TILE + bx % TILE) as u32)
+    }
+
+    /// Snapshot entries in bucket (bx, by); empty outside the grid.
+    #[inline]
+    pub fn bucket_entries(&self, bx: i64, by: i64) -> &[Entry] {
+        if bx < 0 || by < 0 || bx >= self.bnx || by >= self.bny {
+            return &[];
+        }
+        let (t, l) = self.tile_local(bx, by);
+        let b = self.block[t];
+        if b == NONE {
+            return &[];
+        }
+        let k = (b as usize) * 64 + l as usize;
+        &self.entries[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+
+    /// All snapshot entries, in walking order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Where walker `i` stands in [`SpatialIndex::entries`], if included.
+    #[inline]
+    pub fn position(&self, i: usize) -> Option<usize> {
+        let p = self.pos[i];
+        (p != NONE).then_some(p as usize)
+    }
+
+    /// Number of walkers in the index.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Rebuilds from `n` walkers: walker `i` is in the crowd at
+    /// `at(i) = Some((x, y))` (ignored outside the grid), and `make(i)`
+    /// gives its snapshot entry and a payload stored alongside, in the same
+    /// order, in `payload`.
+    pub fn rebuild<M: Copy + Default + Send + Sync>(
+        &mut self,
+        n: usize,
+        at: impl Fn(usize) -> Option<(f64, f64)> + Sync,
+        make: impl Fn(usize) -> (Entry, M) + Sync,
+        payload: &mut Vec<M>,
+    ) {
+        // Tile and local key of everyone (in parallel).
+        let mut pos = std::mem::take(&mut self.pos);
+        pos.resize(n, NONE);
+        let this = &*self;
+        pos.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
+            for (k, p) in o.iter_mut().enumerate() {
+                *p = match at(c * CHUNK + k).map(|(x, y)| this.bucket(x, y)) {
+                    Some((bx, by)) if bx >= 0 && by >= 0 && bx < this.bnx && by < this.bny => {
+                        let (t, l) = this.tile_local(bx, by);
+                        (t as u32) << 6 | l
+                    }
+                    _ => NONE,
+                };
+            }
+        });
+        // Blocks for the occupied tiles, in tile order.
+        self.block.fill(NONE);
+        for &p in &pos {
+            if p != NONE {
+                self.block[(p >> 6) as usize] = 0;
+            }
+        }
+        let mut blocks = 0u32;
+        for b in self.block.iter_mut().filter(|b| **b == 0) {
+            *b = blocks;
+            blocks += 1;
+        }
+        // Counting sort by key = block · 64 + local.
+        let keys = blocks as usize * 64;
+        self.start.clear();
+        self.start.resize(keys + 1, 0);
+        for p in pos.iter_mut().filter(|p| **p != NONE) {
+            *p = self.block[(*p >> 6) as usize] * 64 + (*p & 63);
+            self.start[*p as usize + 1] += 1;
+        }
+        for k in 0..keys {
+            self.start[k + 1] += self.start[k];
+        }
+        let count = self.start[keys] as usize;
+        self.order.resize(count, 0);
+        for (i, p) in pos.iter_mut().enumerate() {
+            if *p != NONE {
+                let w = &mut self.start[*p as usize];
+                self.order[*w as usize] = i as u32;
+                *p = *w;
+                *w += 1;
+            }
+        }
+        for k in (1..=keys).rev() {
+            self.start[k] = self.start[k - 1];
+        }
+        self.start[0] = 0;
+        self.pos = pos;
+        // Snapshot (in parallel).
+        self.entries.resize(count, Entry::default());
+        payload.resize(count, M::default());
+        let order = &self.order;
+        self.entries.par_chunks_mut(CHUNK).zip(payload.par_chunks_mut(CHUNK)).enumerate().for_each(|(c, (es, ms))| {
+            for k in 0..es.len() {
+                (es[k], ms[k]) = make(order[c * CHUNK + k] as usize);
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_included_walker_is_in_its_bucket_in_order() {
+        let g = NavGrid::new(60, 60, 1.0).unwrap();
+        let x = [0.5, 3.2, 0.7, 10.0, 44.0, 70.0];
+        let y = [0.5, 0.1, 0.9, 10.0, 52.0, 2.0];
+        let mut h = SpatialIndex::new(&g, 2.0);
+        let mut payload = Vec::new();
+        let make = |i: usize| (Entry { x: x[i], y: y[i], r: 0.2, id: i as u32, vx: 0.0, vy: 0.0 }, i);
+        h.rebuild(6, |i| (i != 3).then_some((x[i], y[i])), make, &mut payload);
+        // Walker 5 is off the grid, 3 left out.
+        assert_eq!(payload.len(), 4);
+        let (bx, by) = h.bucket(0.6, 0.6);
+        let ids: Vec<u32> = h.bucket_entries(bx, by).iter().map(|e| e.id).collect();
+        assert_eq!(ids, vec![0, 2]);
+        let (bx, by) = h.bucket(44.9, 53.9);
+        assert_eq!(h.bucket_entries(bx, by)[0].id, 4);
+        assert!(h.bucket_entries(-1, 0).is_empty() && h.bucket_entries(5, 5).is_empty());
+        assert_eq!(h.position(3), None);
+        assert_eq!(h.position(5), None);
+        for i in [0, 1, 2, 4] {
+            assert_eq!(h.entries()[h.position(i).unwrap()].id, i as u32);
+            assert_eq!(payload[h.position(i).unwrap()], i);
+        }
+        assert_eq!(ifloor(-0.5), -1);
+        assert_eq!(ifloor(2.0), 2);
+    }
+}

@@ -1,0 +1,245 @@
+//! The rule one walker follows in one step of `Crowd::step`, reading only
+//! the previous step's snapshot (spatial index) and the fields:
+//! 1. no walkable cell under it, or no route from its cell → `NoRoute`;
+//!    on a goal cell → `Arrived`;
+//! 2. desired direction e₀ from its goal's flow field;
+//! 3. density ρ from the kernel estimate centred `sense_ahead` metres
+//!    ahead (walls taken out of the kernel mass), speed
+//!    v = Weidmann(v₀·f_walker·f_cell·w_cell, ρ) (f_cell the routed speed
+//!    factor, w_cell the walk factor routes ignore), at least `creep_speed`;
+//! 4. headway: if someone stands within one step of its path, it tries the
+//!    desired direction and turns of 30° and 60° (right first: keep right),
+//!    each with its speed capped to stop at body contact with the nearest
+//!    person on that line (as they stood at the start of the step), and
+//!    takes the one with most progress along e₀ — so people queue behind
+//!    others, pass slower ones, and head-on or side-by-side pairs do not
+//!    lock; turns into a blocked cell are not tried;
+//! 5. overlapping bodies are pushed half their overlap apart (capped);
+//!    contact distances are the sum of radii times `squeeze`, shrinking
+//!    for a walker stalled longer than `patience` (pressed people edge
+//!    past each other, so no lock lasts for ever);
+//! 6. the move slides along walls and never enters a blocked cell; ending
+//!    on a goal cell means `Arrived`.
+
+use super::density::{DensityKernel, WeidmannTable};
+use super::flowfield::FlowField;
+use super::kernel::{AgentState, CrowdParams};
+use super::navgrid::NavGrid;
+use super::spatial::SpatialIndex;
+
+/// Read-only view of everything one walker's update needs.
+pub(super) struct Ctx<'a> {
+    pub grid: &'a NavGrid,
+    pub fields: &'a [FlowField],
+    pub index: &'a SpatialIndex,
+    pub kernel: &'a DensityKernel,
+    pub weidmann: &'a WeidmannTable,
+    pub params: &'a CrowdParams,
+    pub clear: &'a [u8],
+    pub clear_cap: u8,
+    pub dt: f64,
+    pub inv_dt: f64,
+}
+
+/// What a walker brings to its own step.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Me {
+    /// Free speed times its own speed factor (m/s).
+    pub free: f64,
+    /// Radius (m).
+    pub r: f64,
+    /// Goal index.
+    pub goal: u32,
+    /// Seconds it has been stalled (see [`CrowdParams::patience`]).
+    pub stalled: f32,
+}
+
+/// One walker after the step.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Walked {
+    pub x: f64,
+    pub y: f64,
+    pub vx: f64,
+    pub vy: f64,
+    pub stalled: f32,
+    pub state: AgentState,
+}
+
+/// Push directions for walkers standing on the same spot.
+const SPREAD: [(f64, f64); 8] =
+    [(1.0, 0.0), (0.0, 1.0), (0.6, 0.8), (-0.6, 0.8), (0.8, 0.6), (0.8, -0.6), (0.28, 0.96), (0.96, 0.28)];
+
+/// Most neighbours remembered for the headway check.
+const MAX_CLOSE: usize = 16;
+
+/// (cos, sin) of the turns tried when someone is in the way: straight, then
+/// 30° and 60° to the right and to the left (keep right).
+const TURNS: [(f64, f64); 5] = [
+    (1.0, 0.0),
+    (0.866_025_403_784_438_6, -0.5),
+    (0.866_025_403_784_438_6, 0.5),
+    (0.5, -0.866_025_403_784_438_6),
+    (0.5, 0.866_025_403_784_438_6),
+];
+
+/// Free distance (m, ≥ 0) along unit direction (ex, ey) before body contact
+/// with one of `close` (offsets and contact distances, the latter scaled by
+/// `core`).
+#[inline]
+fn headway(close: &[(f32, f32, f32)], ex: f64, ey: f64, core: f64) -> f64 {
+    let mut gap = f64::INFINITY;
+    for &(rx, ry, rsum) in close {
+        let (rx, ry, rsum) = (rx as f64, ry as f64, rsum as f64 * core);
+        let along = rx * ex + ry * ey;
+        let lat2 = rx * rx + ry * ry - along * along;
+        if along > 0.0 && lat2 < rsum * rsum {
+            gap = gap.min(along - (rsum * rsum - lat2).sqrt());
+        }
+    }
+    gap.max(0.0)
+}
+
+impl Default for Walked {
+    fn default() -> Self {
+        Walked { x: 0.0, y: 0.0, vx: 0.0, vy: 0.0, stalled: 0.0, state: AgentState::Waiting }
+    }
+}
+
+impl Ctx<'_> {
+    /// The step of walker `i` standing at (x, y).
+    #[inline]
+    pub(super) fn walk(&self, i: usize, x: f64, y: f64, me: Me) -> Walked {
+        let stop = |state| Walked { x, y, vx: 0.0, vy: 0.0, stalled: 0.0, state };
+        let grid = self.grid;
+        let Some(c) = grid.cell_at(x, y).filter(|&c| grid.is_walkable(c)) else {
+            return stop(AgentState::NoRoute);
+        };
+        let Some(field) = self.fields.get(me.goal as usize) else {
+            return stop(AgentState::NoRoute);
+        };
+        if field.is_goal(c) {
+            return stop(AgentState::Arrived);
+        }
+        let Some((e0x, e0y)) = field.direction(grid, x, y, c) else {
+            return stop(AgentState::NoRoute);
+        };
+        let p = self.params;
+        let (ri, dt) = (me.r, self.dt);
+        let free = me.free * grid.speed_factor(c) as f64 * grid.walk_factor(c) as f64;
+        // Pressed people edge past each other: after `patience` seconds
+        // without progress a walker keeps less and less distance (down to
+        // `squeeze_min` of the sum of radii), so no lock lasts for ever.
+        let over = me.stalled as f64 - p.patience;
+        let give = if over > 0.0 { (p.squeeze_stuck - 0.2 * over).max(p.squeeze_min) } else { 1.0 };
+        let own = p.squeeze * give.min(1.0);
+        let t_gap = p.time_gap.max(dt);
+        let reach = free * t_gap;
+        let (qx, qy) = (x + e0x * p.sense_ahead, y + e0y * p.sense_ahead);
+        let r = self.kernel.radius();
+        // The buckets overlapping the square of half-side R + a/2 round the
+        // midpoint of walker and kernel centre cover the kernel's support
+        // and the walker's surroundings (see `Crowd::new`).
+        let h = self.index;
+        let (mx, my) = (0.5 * (x + qx), 0.5 * (y + qy));
+        let half = r + 0.5 * p.sense_ahead;
+        let (bx0, by0) = h.bucket(mx - half, my - half);
+        let (bx1, by1) = h.bucket(mx + half, my + half);
+        let (mut w, mut px, mut py) = (0.0, 0.0, 0.0);
+        let mut close = [(0.0f32, 0.0f32, 0.0f32); MAX_CLOSE];
+        let mut n_close = 0;
+        for (bx, by) in (by0..=by1).flat_map(|by| (bx0..=bx1).map(move |bx| (bx, by))) {
+            for e in h.bucket_entries(bx, by) {
+                let (ux, uy) = (e.x - qx, e.y - qy);
+                if ux.abs() < r && uy.abs() < r {
+                    w += self.kernel.k(ux) * self.kernel.k(uy);
+                }
+                if e.id as usize == i {
+                    continue;
+                }
+                let (rx, ry) = (e.x - x, e.y - y);
+                let rsum = (ri + e.r as f64) * own;
+                let d2 = rx * rx + ry * ry;
+                let lim = rsum + reach;
+                if d2 >= lim * lim {
+                    continue;
+                }
+                if d2 < rsum * rsum {
+                    // Overlap: push half of it apart.
+                    if d2 > 0.0 {
+                        let d = d2.sqrt();
+                        let k = 0.5 * (rsum - d) / d;
+                        px -= rx * k;
+                        py -= ry * k;
+                    } else {
+                        let (sx, sy) = SPREAD[(i ^ e.id as usize) & 7];
+                        let k = if i < e.id as usize { 0.5 * rsum } else { -0.5 * rsum };
+                        px += sx * k;
+                        py += sy * k;
+                    }
+                }
+                if n_close < MAX_CLOSE && rx * e0x + ry * e0y > -rsum {
+                    close[n_close] = (rx as f32, ry as f32, rsum as f32);
+                    n_close += 1;
+                }
+            }
+        }
+        let open = if self.clear[c] > self.clear_cap { 1.0 } else { self.kernel.open_mass(grid, qx, qy).max(0.25) };
+        let v_rho = (free * self.weidmann.factor(w / open)).max(p.creep_speed.min(free));
+        // Headway: of the desired direction and a few turned ones (right
+        // before left, small turns first), take the one making most progress
+        // towards the goal without walking into anyone; if every one is
+        // blocked, try again squeezing closer (breaks arches at doors).
+        let (mut ex, mut ey, mut v) = (e0x, e0y, v_rho);
+        if n_close > 0 {
+            let mut turns = [(0.0, 0.0, 0.0); TURNS.len()];
+            let mut n_turns = 0;
+            for (k, &(ca, sa)) in TURNS.iter().enumerate() {
+                let (tx, ty) = (e0x * ca - e0y * sa, e0x * sa + e0y * ca);
+                let ahead = v_rho * dt + ri;
+                if k == 0 || grid.cell_at(x + tx * ahead, y + ty * ahead).is_some_and(|k| grid.is_walkable(k)) {
+                    turns[n_turns] = (tx, ty, ca);
+                    n_turns += 1;
+                }
+            }
+            let close = &close[..n_close];
+            let mut best = 0.0;
+            for core in [1.0, p.squeeze_stuck] {
+                for &(tx, ty, ca) in &turns[..n_turns] {
+                    let vk = v_rho.min(headway(close, tx, ty, core) / t_gap);
+                    if vk * ca > best + 1e-9 {
+                        (best, ex, ey, v) = (vk * ca, tx, ty, vk);
+                    }
+                }
+                if best > 0.0 {
+                    break;
+                }
+            }
+            if best == 0.0 {
+                v = 0.0;
+            }
+        }
+        let p2 = px * px + py * py;
+        let pmax = p.max_push * ri;
+        if p2 > pmax * pmax {
+            let k = pmax / p2.sqrt();
+            px *= k;
+            py *= k;
+        }
+        let (nx, ny) = grid.slide(x, y, ex * v * dt + px, ey * v * dt + py, ri);
+        let arrived = grid.cell_at(nx, ny).is_some_and(|k| field.is_goal(k));
+        // Stalled time: grows by dt, less the progress towards the goal
+        // counted at 5 % of the free speed (so creeping in a queue is not
+        // stalling, but rocking back and forth on the spot is).
+        let gained = (nx - x) * e0x + (ny - y) * e0y;
+        let credit = if free > 0.0 { gained / (0.05 * free) } else { dt };
+        let stalled = (me.stalled as f64 + dt - credit).clamp(0.0, 60.0) as f32;
+        Walked {
+            x: nx,
+            y: ny,
+            vx: (nx - x) * self.inv_dt,
+            vy: (ny - y) * self.inv_dt,
+            stalled,
+            state: if arrived { AgentState::Arrived } else { AgentState::Moving },
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! Fire: fuel models (`fuel`), Rothermel surface fire behaviour (`surface`),
+//! spread on the grid (`front`), building fires (`structures`), smoke
+//! (`smoke`), and this thin Bevy adapter. It lights the scripted ignition
+//! (and the instructor's), steps the front each tick under the scenario's
+//! wind, lets the suppression teams on scene hold it, carries the smoke, and
+//! in the Detect phase logs the fire reaching houses and gauges and harm to
+//! the people it catches.
+//!
+//! Rules (documented for certificates):
+//! - A house ignites when a cell within 30 m of it burns with flames of
+//!   0.5 m or more (flame and ember contact); houses then spread to each
+//!   other by radiation (`structures`).
+//! - When its house ignites a household flees at once if it can; the
+//!   vulnerable left without help (and anyone trapped) die there. People
+//!   walking through a cell as the front arrives are killed by flames of
+//!   1.2 m or more, injured by smaller ones.
+//! - Suppression: a force on scene with the task `SuppressFire` works at
+//!   `LINE_M_PER_MIN` metres of fireline per member per minute (three times
+//!   that with a fire engine). Each cell width of work puts out the burning
+//!   cell, or wets the unburnt cell next to the front, nearest its place
+//!   (within `SUPPRESS_RADIUS_M`), where the flames are short enough to
+//!   attack: 1.2 m by hand, 2.4 m with an engine (NWCG fireline handbook
+//!   guidance on flame length and direct attack).
+//! - Rivers do not burn. Roads narrower than a cell are not firebreaks here.
+//! - Smoke (`smoke`) slows walkers by its extinction coefficient.
+
+pub mod front;
+pub mod fuel;
+pub mod smoke;
+pub mod structures;
+pub mod surface;
+
+use crate::roles::commands::Township;
+use crate::scenario::schema::{FireSpec, Point, Series, Task, VehicleKind};
+use crate::sim::crowd::{Residents, State};
+use crate::sim::events::EventLog;
+use crate::sim::response::{Phase, Responders};
+use crate::sim::rng::RngStreams;
+use crate::sim::{Drill, SimClock, SimSet};
+use bevy::prelude::*;
+use front::{Cell, FireEvent, FireGrid, Weather};
+use serde_json::json;
+use structures::Buildings;
+use surface::Moisture;
+
+/// Fireline a crew member builds per minute (m).
+pub const LINE_M_PER_MIN: f64 = 1.0;
+/// How far from its place a suppression force works (m).
+pub const SUPPRESS_RADIUS_M: f64 = 400.0;
+/// Flames a crew can attack directly: by hand, with an engine (m).
+pub const HAND_FLAME_M: f64 = 1.2;
+pub const ENGINE_FLAME_M: f64 = 2.4;
+/// Flames that ignite a house within `HOUSE_REACH_M` (m).
+pub const HOUSE_FLAME_M: f64 = 0.5;
+pub const HOUSE_REACH_M: f64 = 30.0;
+
+/// The fire model of a drill.
+#[derive(Resource)]
+pub struct Fire {
+    pub grid: FireGrid,
+    pub spec: FireSpec,
+    pub buildings: Buildings,
+    pub smoke: smoke::Smoke,
+    houses: Vec<usize>,
+    started: bool,
+    ignitions_seen: usize,
+    gauges: Vec<bool>,
+    work: Vec<f64>,
+    /// Cells that ignited during the current tick.
+    fresh: Vec<usize>,
+    last_status: u64,
+}
+
+/// Value of a piecewise-linear series at `t` (held at the ends).
+pub fn series_at(s: &Series, t: f64) -> f64 {
+    let (Some(first), Some(last)) = (s.first(), s.last()) else { return 0.0 };
+    if t <= first.0 as f64 {
+        return first.1;
+    }
+    for w in s.windows(2) {
+        if t <= w[1].0 as f64 && w[1].0 > w[0].0 {
+            return w[0].1 + (w[1].1 - w[0].1) * (t - w[0].0 as f64) / (w[1].0 - w[0].0) as f64;
+        }
+    }
+    last.1
+}
+
+impl Fire {
+    pub fn new(spec: &FireSpec, drill: &Drill) -> Self {
+        let t = &drill.terrain;
+        let classes = &drill.scenario.map.land_cover.classes;
+        let fuel: Vec<Option<&'static fuel::FuelModel>> = (0..t.nx * t.ny)
+            .map(|k| {
+                if t.river[k] {
+                    return None;
+                }
+                classes.get(t.cover[k] as usize).and_then(|c| c.fuel.as_deref()).and_then(fuel::by_code)
+            })
+            .collect();
+        let mut grid = FireGrid::new(t.nx, t.ny, t.cell_m, t.elevation.clone(), &fuel);
+        grid.spotting = spec.spotting;
+        let at: Vec<Point> = drill.households.iter().map(|(_, h)| h.at).collect();
+        Fire {
+            grid,
+            spec: spec.clone(),
+            houses: at.iter().map(|&p| t.cell_of(p).unwrap_or(0)).collect(),
+            buildings: Buildings::new(at, spec.building_growth),
+            smoke: smoke::Smoke::new(t.nx, t.ny, t.cell_m),
+            started: false,
+            ignitions_seen: 0,
+            gauges: vec![false; drill.scenario.gauges.len()],
+            work: vec![0.0; drill.scenario.forces.len()],
+            fresh: Vec::new(),
+            last_status: 0,
+        }
+    }
+
+    /// The weather at drill second `t`.
+    pub fn weather(&self, t: f64) -> Weather {
+        let m = &self.spec.moisture;
+        // Blowing from `wind_from_deg` (clockwise from north) ⇒ towards the
+        // opposite compass direction, as a counter-clockwise angle from east.
+        let toward = (90.0 - (self.spec.wind_from_deg + 180.0)).to_radians();
+        Weather {
+            wind_10m: series_at(&self.spec.wind_speed, t).max(0.0),
+            wind_toward: toward,
+            moisture: Moisture {
+                one_h: m.one_h,
+                ten_h: m.ten_h,
+                hundred_h: m.hundred_h,
+                live_herb: m.live_herb,
+                live_woody: m.live_woody,
+            },
+        }
+    }
+
+    /// Whether fire has reached the cell containing a point (burning or burnt).
+    pub fn reached(&self, drill: &Drill, p: Point) -> bool {
+        drill.terrain.cell_of(p).is_some_and(|k| self.grid.arrival[k].is_finite() && self.grid.state[k] != Cell::Held)
+    }
+}
+
+pub struct FirePlugin;
+
+impl Plugin for FirePlugin {
+    fn build(&self, app: &mut App) {
+        let drill = app.world().resource::<Drill>().clone();
+        if let Some(spec) = &drill.scenario.hazards.fire {
+            app.insert_resource(Fire::new(spec, &drill))
+                .add_systems(FixedUpdate, step.in_set(SimSet::Hazards).after(crate::sim::landslide::step))
+                .add_systems(
+                    FixedUpdate,
+                    detect
+                        .in_set(SimSet::Detect)
+                        .after(crate::sim::flood::detect)
+                        .after(crate::sim::landslide::detect)
+                        .before(crate::sim::gauges::sample),
+                );
+        }
+    }
+}
+
+/// Lights ignitions, moves the front one tick, lets crews hold it, carries smoke.
+pub fn step(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    town: Res<Township>,
+    responders: Res<Responders>,
+    mut fire: ResMut<Fire>,
+    mut rng: ResMut<RngStreams>,
+    mut log: ResMut<EventLog>,
+) {
+    let f = &mut *fire;
+    let t = &drill.terrain;
+    let now = clock.now_s();
+    let (tick, tick_s) = (clock.tick, clock.tick_s);
+    if !f.started && now >= f.spec.ignition_s as u64 {
+        f.started = true;
+        if let Some(k) = t.cell_of(f.spec.ignition) {
+            f.grid.ignite(k, now as f64);
+        }
+        log.push(
+            tick,
+            tick_s,
+            "fire_ignited",
+            "hazard:fire".to_owned(),
+            json!({ "at": f.spec.ignition, "cause": "scripted" }),
+        );
+    }
+    for &(_, at) in &town.ignitions[f.ignitions_seen.min(town.ignitions.len())..] {
+        f.started = true;
+        if let Some(k) = t.cell_of(at) {
+            f.grid.ignite(k, now as f64);
+        }
+        log.push(tick, tick_s, "fire_ignited", "hazard:fire".to_owned(), json!({ "at": at, "cause": "instructor" }));
+    }
+    f.ignitions_seen = town.ignitions.len();
+    // The grid's clock runs from the drill start.
+    f.grid.now = f.grid.now.max(now as f64);
+    let w = f.weather(now as f64);
+    f.fresh.clear();
+    for e in f.grid.step(tick_s as f64, &w, rng.get("fire")) {
+        match e {
+            FireEvent::Ignited { cell, .. } => f.fresh.push(cell),
+            FireEvent::Spotted { from, to, .. } => log.push(
+                tick,
+                tick_s,
+                "spot_fire",
+                "hazard:fire".to_owned(),
+                json!({ "from": t.center(from), "to": t.center(to) }),
+            ),
+            FireEvent::BurntOut { .. } => {}
+        }
+    }
+    suppress(f, &drill, &responders, tick, tick_s, &mut log);
+    // Smoke every 10 s from the cells burning now.
+    if f.started && now.is_multiple_of(10) {
+        let area = t.cell_m * t.cell_m;
+        let sources: Vec<(usize, f64)> = f
+            .grid
+            .burning()
+            .map(|k| {
+                let b = &f.grid.behaviour[k];
+                let burn_s = b.residence_s.max(front::MIN_BURN_S);
+                // kJ/m² ÷ kJ/kg × g/kg ÷ s = g/m²/s over the burning part of the cell.
+                let rate = b.heat_per_area / 18_600.0 * smoke::YIELD_G_PER_KG / burn_s;
+                (k, rate * (b.ros * burn_s * t.cell_m).min(area) / area)
+            })
+            .collect();
+        let (u, v) = (w.wind_10m * w.wind_toward.cos(), w.wind_10m * w.wind_toward.sin());
+        f.smoke.step(10.0, u, v, &sources);
+    }
+    if f.started && now >= f.last_status + 600 {
+        f.last_status = now;
+        let burning = f.grid.burning().count();
+        let burnt = f.grid.arrival.iter().filter(|a| a.is_finite()).count();
+        let head = f.grid.burning().map(|k| f.grid.behaviour[k].ros).fold(0.0, f64::max);
+        let flame = f.grid.burning().map(|k| f.grid.behaviour[k].flame_length).fold(0.0, f64::max);
+        let burning_at: Vec<Point> = f.grid.burning().map(|k| t.center(k)).collect();
+        let extent = burning_at.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |e, p| {
+            [e[0].min(p.0), e[1].min(p.1), e[2].max(p.0), e[3].max(p.1)]
+        });
+        let thickest = f.smoke.mass.iter().copied().fold(0.0, f64::max) * smoke::K_M / smoke::MIX_M;
+        log.push(
+            tick,
+            tick_s,
+            "fire_status",
+            "hazard:fire".to_owned(),
+            json!({
+                "burning_cells": burning,
+                "burnt_area_ha": (burnt as f64 * t.cell_m * t.cell_m / 1e4 * 100.0).round() / 100.0,
+                "head_ros_m_min": (head * 60.0 * 100.0).round() / 100.0,
+                "max_flame_m": (flame * 100.0).round() / 100.0,
+                "wind_m_s": w.wind_10m,
+                "thickest_smoke_visibility_m": if thickest > 0.0 { (3.0 / thickest).round() } else { -1.0 },
+                "front_box_m": if burning_at.is_empty() { serde_json::Value::Null } else { json!(extent) },
+            }),
+        );
+    }
+}
+
+fn suppress(f: &mut Fire, drill: &Drill, responders: &Responders, tick: u64, tick_s: u32, log: &mut EventLog) {
+    let t = &drill.terrain;
+    for (k, force) in responders.forces.iter().enumerate() {
+        let Some((Task::SuppressFire, at, _)) = force.task else { continue };
+        if !matches!(force.phase, Phase::OnScene { .. }) {
+            continue;
+        }
+        let spec = &drill.scenario.forces[k];
+        let engine = spec.vehicles.iter().any(|v| v.kind == VehicleKind::FireEngine);
+        let rate = LINE_M_PER_MIN * spec.members as f64 * if engine { 3.0 } else { 1.0 };
+        let limit = if engine { ENGINE_FLAME_M } else { HAND_FLAME_M };
+        f.work[k] += rate * tick_s as f64 / 60.0;
+        let mut done = 0;
+        while f.work[k] >= t.cell_m {
+            let d2 = |c: usize| {
+                let p = t.center(c);
+                (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2)
+            };
+            let r2 = SUPPRESS_RADIUS_M * SUPPRESS_RADIUS_M;
+            let burning = f
+                .grid
+                .burning()
+                .filter(|&c| d2(c) <= r2 && f.grid.behaviour[c].flame_length <= limit)
+                .min_by(|&a, &b| d2(a).total_cmp(&d2(b)).then(a.cmp(&b)));
+            let target = burning.or_else(|| {
+                let front: Vec<usize> = f.grid.burning().collect();
+                let mut best: Option<usize> = None;
+                for c in front {
+                    if f.grid.behaviour[c].flame_length > limit {
+                        continue;
+                    }
+                    let (i, j) = ((c % t.nx) as i64, (c / t.nx) as i64);
+                    for (di, dj) in [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1)] {
+                        let (ni, nj) = (i + di, j + dj);
+                        if ni < 0 || nj < 0 || ni >= t.nx as i64 || nj >= t.ny as i64 {
+                            continue;
+                        }
+                        let n = nj as usize * t.nx + ni as usize;
+                        if f.grid.state[n] == Cell::Unburnt
+                            && f.grid.burnable(n)
+                            && d2(n) <= r2
+                            && best.is_none_or(|b| (d2(n), n) < (d2(b), b))
+                        {
+                            best = Some(n);
+                        }
+                    }
+                }
+                best
+            });
+            let Some(c) = target else {
+                f.work[k] = f.work[k].min(t.cell_m);
+                break;
+            };
+            f.work[k] -= t.cell_m;
+            if f.grid.state[c] == Cell::Burning {
+                f.grid.extinguish(c);
+            } else {
+                f.grid.wet(c);
+            }
+            done += 1;
+        }
+        if done > 0 {
+            log.push(
+                tick,
+                tick_s,
+                "fire_suppressed",
+                format!("force:{}", force.id),
+                json!({ "cells": done, "engine": engine }),
+            );
+        }
+    }
+}
+
+/// Fire reaching houses, people and gauges.
+fn detect(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    mut fire: ResMut<Fire>,
+    residents: Option<ResMut<Residents>>,
+    mut log: ResMut<EventLog>,
+) {
+    let f = &mut *fire;
+    if !f.started {
+        return;
+    }
+    let t = &drill.terrain;
+    let (tick, tick_s) = (clock.tick, clock.tick_s);
+    let now = clock.now_s() as f64;
+    // Wildland fire igniting houses.
+    let reach = (HOUSE_REACH_M / t.cell_m).ceil() as i64;
+    let mut lit: Vec<usize> = Vec::new();
+    for b in 0..f.houses.len() {
+        if f.buildings.ignited[b].is_some() {
+            continue;
+        }
+        let c = f.houses[b];
+        let h = drill.households[b].1.at;
+        let (i, j) = ((c % t.nx) as i64, (c / t.nx) as i64);
+        let mut hot = false;
+        'near: for dj in -reach..=reach {
+            for di in -reach..=reach {
+                let (ni, nj) = (i + di, j + dj);
+                if ni < 0 || nj < 0 || ni >= t.nx as i64 || nj >= t.ny as i64 {
+                    continue;
+                }
+                let n = nj as usize * t.nx + ni as usize;
+                let p = t.center(n);
+                if f.grid.state[n] == Cell::Burning
+                    && f.grid.behaviour[n].flame_length >= HOUSE_FLAME_M
+                    && ((p.0 - h.0).powi(2) + (p.1 - h.1).powi(2)).sqrt() <= HOUSE_REACH_M + t.cell_m * 0.5
+                {
+                    hot = true;
+                    break 'near;
+                }
+            }
+        }
+        if hot && f.buildings.ignite(b, now) {
+            lit.push(b);
+        }
+    }
+    lit.extend(f.buildings.step(now));
+    lit.sort_unstable();
+    lit.dedup();
+    for &b in &lit {
+        let hh = &drill.households[b].1;
+        log.push(
+            tick,
+            tick_s,
+            "hazard_reached_home",
+            format!("household:{}", hh.id),
+            json!({ "hazard": "Fire", "residents": hh.members.total(), "vulnerable": hh.vulnerable }),
+        );
+        log.push(
+            tick,
+            tick_s,
+            "house_burning",
+            format!("household:{}", hh.id),
+            json!({ "growth": f.spec.building_growth }),
+        );
+    }
+    if let Some(mut r) = residents {
+        for (i, p) in r.people.iter_mut().enumerate() {
+            let hh = &drill.households[p.household].1;
+            let at_home = matches!(p.state, State::Home | State::WaitingHelp | State::Trapped);
+            let outcome = if at_home && lit.contains(&p.household) {
+                if p.state == State::Home && !p.vulnerable {
+                    p.state = State::Walking;
+                    None
+                } else {
+                    p.state = State::Dead;
+                    Some("dead")
+                }
+            } else if p.state == State::Walking {
+                let Some(k) = t.cell_of(p.pos) else { continue };
+                if !f.fresh.contains(&k) {
+                    continue;
+                }
+                if f.grid.behaviour[k].flame_length >= HAND_FLAME_M {
+                    p.state = State::Dead;
+                    Some("dead")
+                } else {
+                    Some("injured")
+                }
+            } else {
+                None
+            };
+            if let Some(outcome) = outcome {
+                log.push(
+                    tick,
+                    tick_s,
+                    "resident_harmed",
+                    format!("resident:{i}"),
+                    json!({ "household": hh.id, "outcome": outcome, "cause": "fire", "vulnerable": p.vulnerable }),
+                );
+            }
+        }
+    }
+    for (g, spec) in drill.scenario.gauges.iter().enumerate() {
+        if let crate::scenario::schema::GaugeKind::FireArrival { at } = spec.kind
+            && !f.gauges[g]
+            && f.reached(&drill, at)
+        {
+            f.gauges[g] = true;
+            log.push(tick, tick_s, "fire_reached", format!("gauge:{}", spec.id), json!({}));
+        }
+    }
+}

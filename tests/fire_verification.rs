@@ -1,0 +1,238 @@
+//! Fire models against published cases: Rothermel/BehavePlus reference runs,
+//! the Anderson (1983) ellipse on the grid, firebreaks and spotting, building
+//! fire growth and separation, determinism, and the Qingshi fire drill.
+
+use firstline::scenario::schema::Growth;
+use firstline::sim::fire::front::{Cell, FireGrid, Weather};
+use firstline::sim::fire::fuel::{FuelModel, by_code};
+use firstline::sim::fire::structures::{self, Buildings};
+use firstline::sim::fire::surface::{Conditions, Moisture, fuelbed, wind_adjustment};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// BehavePlus' "low moisture" test inputs (firelab/behave, testBehave.cpp).
+const LOW: Moisture = Moisture { one_h: 0.06, ten_h: 0.07, hundred_h: 0.08, live_herb: 0.60, live_woody: 0.90 };
+const MPH: f64 = 0.44704;
+
+fn ch_per_h(ros_m_s: f64) -> f64 {
+    ros_m_s * 3600.0 / 20.1168
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    ((a - b) / b).abs() < tol
+}
+
+/// firelab/behave testBehave.cpp, GS4 under the low-moisture scenario: a
+/// 5 mph 20-ft wind reduced to midflame under a 30 ft canopy of 50% cover
+/// and crown ratio 0.5, 30% slope: upslope wind 8.876216 ch/h, cross-slope
+/// wind 7.091665 ch/h; intermediates σ 1631.128734 1/ft, dead and live
+/// moisture 6.005463% and 85.874007%, live extinction 137.968551%; with a
+/// direct 5 mph midflame wind on flat ground the length-to-width ratio is
+/// 1.590064. The issue asks for 1%; these hold to 1e-4.
+#[test]
+fn gs4_reference_case_matches_behaveplus() {
+    let gs4 = by_code("GS4").unwrap();
+    let fb = fuelbed(gs4, &LOW);
+    assert!(close(fb.sigma, 1631.128734, 1e-6), "σ {}", fb.sigma);
+    assert!(close(fb.dead_moisture * 100.0, 6.005463, 1e-5), "{}", fb.dead_moisture);
+    assert!(close(fb.live_moisture * 100.0, 85.874007, 1e-5), "{}", fb.live_moisture);
+    assert!(close(fb.mx_live * 100.0, 137.968551, 1e-5), "{}", fb.mx_live);
+    let u = 5.0 * MPH * wind_adjustment(gs4.depth_ft, 0.5, 30.0, 0.5);
+    let up = fb.behaviour(&Conditions { midflame_wind: u, wind_toward: 0.0, slope: 0.30, upslope: 0.0 });
+    assert!(close(ch_per_h(up.ros), 8.876216, 1e-4), "{} ch/h", ch_per_h(up.ros));
+    let cross = fb.behaviour(&Conditions {
+        midflame_wind: u,
+        wind_toward: std::f64::consts::FRAC_PI_2,
+        slope: 0.30,
+        upslope: 0.0,
+    });
+    assert!(close(ch_per_h(cross.ros), 7.091665, 1e-4), "{} ch/h", ch_per_h(cross.ros));
+    let flat = fb.behaviour(&Conditions { midflame_wind: 5.0 * MPH, wind_toward: 0.0, slope: 0.0, upslope: 0.0 });
+    assert!(close(flat.length_to_breadth, 1.590064, 1e-4), "L/W {}", flat.length_to_breadth);
+}
+
+/// Fuel models 1 and 4 against BehavePlus (firelab/behave testBehave.cpp,
+/// low moisture): FM1 alone ("first fuel model coverage 100" of the
+/// two-fuel-model test: 5 mph 20-ft wind under the same canopy, upslope,
+/// 30% slope) 21.971217 ch/h; FM4 with a 5 mph 20-ft wind from 90° on a
+/// 30° slope of aspect 0 under 40% canopy cover, 46.631688 ch/h. Within 1%.
+#[test]
+fn fuel_models_1_and_4_match_behaveplus() {
+    let fm1 = by_code("FM1").unwrap();
+    let u1 = 5.0 * MPH * wind_adjustment(fm1.depth_ft, 0.5, 30.0, 0.5);
+    let b1 =
+        fuelbed(fm1, &LOW).behaviour(&Conditions { midflame_wind: u1, wind_toward: 0.0, slope: 0.30, upslope: 0.0 });
+    assert!(close(ch_per_h(b1.ros), 21.971217, 0.01), "FM1 {} ch/h", ch_per_h(b1.ros));
+    let fm4 = by_code("FM4").unwrap();
+    let u4 = 5.0 * MPH * wind_adjustment(fm4.depth_ft, 0.4, 30.0, 0.5);
+    let tan30 = 30f64.to_radians().tan();
+    let b4 = fuelbed(fm4, &LOW).behaviour(&Conditions {
+        midflame_wind: u4,
+        wind_toward: std::f64::consts::FRAC_PI_2,
+        slope: tan30,
+        upslope: 0.0,
+    });
+    assert!(close(ch_per_h(b4.ros), 46.631688, 0.01), "FM4 {} ch/h", ch_per_h(b4.ros));
+}
+
+fn uniform(n: usize, dx: f64, code: &str) -> FireGrid {
+    let m: &'static FuelModel = by_code(code).unwrap();
+    FireGrid::new(n, n, dx, vec![0.0; n * n], &vec![Some(m); n * n])
+}
+
+fn weather(wind: f64) -> Weather {
+    Weather { wind_10m: wind, wind_toward: 0.0, moisture: LOW }
+}
+
+/// Shape of the burnt area after an hour from a point in uniform grass,
+/// constant wind towards +x on flat ground: length/breadth within 15% of
+/// Anderson's (1983) formula for the effective wind, and the head's run
+/// within 10% of R_head·t (the 16-neighbour stencil's distance error is
+/// below 4%; the head rate is the cell's Rothermel rate).
+#[test]
+fn an_hour_of_spread_draws_andersons_ellipse() {
+    for wind in [3.0, 8.0] {
+        let (n, dx) = (400usize, 5.0);
+        let mut g = uniform(n, dx, "GR2");
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let start = 200 * n + 40;
+        g.ignite(start, 0.0);
+        for _ in 0..3600 {
+            g.step(1.0, &weather(wind), &mut rng);
+        }
+        let burnt: Vec<usize> = (0..n * n).filter(|&k| g.arrival[k] <= 3600.0).collect();
+        let xs: Vec<usize> = burnt.iter().map(|k| k % n).collect();
+        let ys: Vec<usize> = burnt.iter().map(|k| k / n).collect();
+        let len = (xs.iter().max().unwrap() - xs.iter().min().unwrap() + 1) as f64 * dx;
+        let width = (ys.iter().max().unwrap() - ys.iter().min().unwrap() + 1) as f64 * dx;
+        let b = g.behaviour[start];
+        let lb = len / width;
+        eprintln!("wind {wind}: L/B {lb:.3} vs Anderson {:.3}", b.length_to_breadth);
+        assert!(
+            (lb - b.length_to_breadth).abs() / b.length_to_breadth < 0.15,
+            "wind {wind}: L/B {lb:.2} vs {:.2}",
+            b.length_to_breadth
+        );
+        let head = (xs.iter().max().unwrap() - 40) as f64 * dx;
+        let expect = b.ros * 3600.0;
+        eprintln!("wind {wind}: head run {head:.0} m vs R·t {expect:.0} m");
+        assert!((head - expect).abs() / expect < 0.10, "wind {wind}: head run {head:.0} m vs {expect:.0} m");
+        assert!(*xs.iter().max().unwrap() < n - 1, "stayed on the grid");
+    }
+}
+
+/// A 10 m strip of bare ground (two 5 m cells) across the path stops a
+/// low-intensity grass fire with spotting on; in a strong wind with
+/// spotting on, embers carry a chaparral fire across (seeded).
+#[test]
+fn a_firebreak_holds_low_intensity_fire_but_embers_cross_it_in_strong_wind() {
+    let run = |wind: f64, spotting: bool, code: &str| {
+        let (n, dx) = (200usize, 5.0);
+        let m: &'static FuelModel = by_code(code).unwrap();
+        let fuel: Vec<Option<&'static FuelModel>> =
+            (0..n * n).map(|k| if (100..102).contains(&(k % n)) { None } else { Some(m) }).collect();
+        let mut g = FireGrid::new(n, n, dx, vec![0.0; n * n], &fuel);
+        g.spotting = spotting;
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for j in 80..120 {
+            g.ignite(j * n + 80, 0.0);
+        }
+        for _ in 0..3600 {
+            g.step(1.0, &weather(wind), &mut rng);
+        }
+        let reached = (0..n * n).filter(|&k| k % n == 99 && g.arrival[k].is_finite()).count();
+        assert!(reached > 0, "the fire reached the break");
+        (0..n * n).filter(|&k| k % n > 101 && g.arrival[k].is_finite()).count()
+    };
+    assert_eq!(run(2.0, false, "GR2"), 0, "no spotting: held");
+    assert_eq!(run(2.0, true, "GR2"), 0, "low wind and intensity: no embers");
+    assert!(run(12.0, true, "FM4") > 0, "strong wind in chaparral: embers cross");
+    assert_eq!(run(12.0, false, "FM4"), 0, "without spotting even a strong fire stops at bare ground");
+}
+
+/// Same inputs and seed ⇒ identical arrival times, bit for bit.
+#[test]
+fn spread_is_bit_repeatable() {
+    let run = || {
+        let mut g = uniform(120, 10.0, "FM4");
+        g.spotting = true;
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        g.ignite(60 * 120 + 20, 0.0);
+        for _ in 0..1200 {
+            g.step(1.0, &weather(10.0), &mut rng);
+        }
+        g.arrival.iter().map(|a| a.to_bits()).collect::<Vec<u64>>()
+    };
+    assert_eq!(run(), run());
+}
+
+/// Suppression: a wetted line across the path holds the fire there.
+#[test]
+fn a_wet_line_holds_the_head() {
+    let (n, dx) = (100usize, 10.0);
+    let mut g = uniform(n, dx, "GR2");
+    for j in 0..n {
+        g.wet(j * n + 60);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    g.ignite(50 * n + 20, 0.0);
+    for _ in 0..3600 {
+        g.step(1.0, &weather(4.0), &mut rng);
+    }
+    assert!(g.arrival[50 * n + 59].is_finite(), "the fire reached the line");
+    assert!((0..n * n).all(|k| k % n < 60 || !g.arrival[k].is_finite()));
+    assert_eq!(g.state[50 * n + 60], Cell::Held);
+}
+
+/// t² growth (NFPA 72): Q = α·t²; at 300 s a medium fire is 0.01172·300² =
+/// 1,054.8 kW. A neighbour ignites by radiation inside the critical
+/// separation R = √(χ·Q/(4π·q_crit)) of a fire at its peak and not beyond.
+#[test]
+fn building_fires_grow_as_t_squared_and_spread_by_separation() {
+    assert!((structures::hrr(Growth::Medium, 300.0) - 1054.8).abs() < 1e-6);
+    assert!((structures::hrr(Growth::Fast, 100.0) - 469.0).abs() < 1e-6);
+    let r = structures::critical_distance(structures::PEAK_KW);
+    let mut b = Buildings::new(vec![(0.0, 0.0), (r * 0.9, 0.0), (r * 1.1 + 5.0, 0.0)], Growth::UltraFast);
+    b.ignite(0, 0.0);
+    let mut lit = Vec::new();
+    for t in 0..600 {
+        lit.extend(b.step(t as f64));
+    }
+    assert_eq!(lit, vec![1], "the near neighbour only (R = {r:.2} m)");
+}
+
+fn fire_drill() -> firstline::scenario::Loaded {
+    firstline::scenario::load(std::path::Path::new("scenarios/qingshi_fire.ron")).unwrap()
+}
+
+/// The Qingshi hill fire: with nobody acting it runs through the plantation
+/// into Linchang, burns houses and kills residents who cannot leave alone;
+/// perfect plan followers get everyone out and certify 优秀; poor ones land
+/// in between. Repeatable byte for byte.
+#[test]
+fn qingshi_fire_drill_separates_good_and_bad_responses() {
+    use firstline::headless::{self, RunOptions};
+    use firstline::roles::plans::{Competence, NpcRoles};
+    use firstline::scenario::schema::Level;
+    let run = |npc: NpcRoles, competence| {
+        headless::run(&fire_drill(), &RunOptions { npc, competence, ..Default::default() }, &mut |_, _| {}).unwrap()
+    };
+    let none = run(NpcRoles::None, Competence::Perfect);
+    assert!(none.events.iter().filter(|e| e.kind == "house_burning").count() > 50);
+    let dead = none.events.iter().filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead").count();
+    assert!(dead > 0, "{dead} dead");
+    assert!(none.events.iter().any(|e| e.kind == "fire_reached" && e.subject == "gauge:linchang_fire"));
+    assert_eq!(none.report.scoring.level, Level::Fail);
+    let perfect = run(NpcRoles::All, Competence::Perfect);
+    let metric = |o: &headless::Outcome, id: &str| {
+        o.report.scoring.metrics.iter().find(|m| m.id == id).and_then(|m| m.value).unwrap_or(f64::NAN)
+    };
+    assert_eq!(metric(&perfect, "casualties"), 0.0);
+    assert!(perfect.events.iter().any(|e| e.kind == "fire_suppressed"));
+    assert!(perfect.report.scoring.score >= 90.0, "{}", perfect.report.scoring.score);
+    assert_eq!(perfect.report.scoring.level, Level::Excellent);
+    let poor = run(NpcRoles::All, Competence::Poor);
+    assert!(poor.report.scoring.level > Level::Fail && poor.report.scoring.level < Level::Excellent);
+    let again = run(NpcRoles::All, Competence::Poor);
+    assert_eq!(poor.report.event_log_sha256, again.report.event_log_sha256);
+}
