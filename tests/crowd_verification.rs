@@ -545,3 +545,52 @@ fn rimea_7_on_the_qingshi_residents() {
     assert!(r.people.iter().any(|p| p.vulnerable));
     assert!(r.people.iter().any(|p| p.v0 < 0.7) && r.people.iter().any(|p| p.v0 > 1.5));
 }
+
+/// Driving (`crowd::driving`) in a drill: in the Qingshi fire drill some
+/// households leave by car; every car household living more than 300 s'
+/// walk from its shelter gets there sooner after leaving than the fastest
+/// walker could cover the straight line (1.61 m/s, the top of the RiMEA
+/// bands); households without a car walk (none beats that bound).
+#[test]
+fn households_with_a_car_drive_and_get_there_sooner_than_anyone_walks() {
+    use firstline::headless::{self, RunOptions};
+    use std::collections::BTreeMap;
+    let loaded = firstline::scenario::load(std::path::Path::new("scenarios/qingshi_fire.ron")).expect("scenario");
+    let drill = firstline::sim::Drill::new(&loaded, loaded.scenario.meta.seed);
+    let homes: BTreeMap<&str, ((f64, f64), bool)> =
+        drill.households.iter().map(|(_, h)| (h.id.as_str(), (h.at, h.vehicle))).collect();
+    let shelters: BTreeMap<&str, (f64, f64)> =
+        loaded.scenario.villages.iter().flat_map(|v| v.shelters.iter()).map(|s| (s.id.as_str(), s.at)).collect();
+    let out = headless::run(&loaded, &RunOptions::default(), &mut |_, _| {}).expect("run");
+    // Households that left in one go (escorted members leaving later are left out).
+    let mut departures: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
+    for e in out.events.iter().filter(|e| e.kind == "household_departed") {
+        let id = e.subject.trim_start_matches("household:").to_owned();
+        departures.entry(id).or_default().push((e.t, e.data["by"].as_str().unwrap_or("").to_owned()));
+    }
+    let left: BTreeMap<String, (u64, String)> =
+        departures.into_iter().filter(|(_, d)| d.len() == 1).map(|(h, mut d)| (h, d.remove(0))).collect();
+    let cars = left.values().filter(|(_, by)| by == "car").count();
+    assert!(cars > 10, "{cars} households drove");
+    let (mut checked_car, mut checked_foot) = (0, 0);
+    for e in out.events.iter().filter(|e| e.kind == "resident_safe") {
+        let hh = e.data["household"].as_str().expect("household");
+        let Some((t0, by)) = left.get(hh) else { continue };
+        let (home, vehicle) = homes[hh];
+        let shelter = shelters[e.data["shelter"].as_str().expect("shelter")];
+        let walk_bound = ((home.0 - shelter.0).hypot(home.1 - shelter.1)) / 1.61;
+        let took = (e.t - t0) as f64;
+        if by == "car" {
+            assert!(vehicle, "{hh} drove without a car");
+            if walk_bound < 300.0 {
+                continue;
+            }
+            assert!(took < walk_bound, "{hh}: {took} s by car, walking takes at least {walk_bound} s");
+            checked_car += 1;
+        } else if !vehicle && walk_bound > 300.0 {
+            assert!(took >= walk_bound - 1.0, "{hh}: {took} s on foot, faster than {walk_bound} s");
+            checked_foot += 1;
+        }
+    }
+    assert!(checked_car > 10 && checked_foot > 10, "{checked_car} by car, {checked_foot} on foot checked");
+}

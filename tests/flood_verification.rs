@@ -215,3 +215,74 @@ fn hazard_rating_matches_fd2321() {
     assert_eq!(class(1.25), HazardClass::Significant);
     assert_eq!(class(2.0), HazardClass::Extreme);
 }
+
+/// Pumping (`works::pump`): four pumps of 300 m³/h working an hour on a
+/// closed pond take exactly 1,200 m³ (the rate × time; tolerance 1e-9
+/// relative), the pond loses exactly that (kernel mass conservation, 1e-9),
+/// and the water balance books it. On a shallow puddle the pumps take what
+/// is there and no more.
+#[test]
+fn pumps_take_their_rate_and_the_balance_closes() {
+    use firstline::sim::flood::works::{PUMP_M3_PER_H, pump};
+    let mut m = grid(40, 40, 10.0, |_, _| 0.0, 0.03);
+    m.h.fill(1.0);
+    let v0 = m.volume();
+    let mut taken = 0.0;
+    for _ in 0..3600 {
+        taken += pump(&mut m, (200.0, 200.0), 4, 1.0);
+        m.advance(1.0);
+    }
+    let want = 4.0 * PUMP_M3_PER_H;
+    assert!((taken - want).abs() < 1e-9 * want, "{taken} m³");
+    assert!((v0 - m.volume() - want).abs() < 1e-9 * v0, "volume {} → {}", v0, m.volume());
+    assert!((v0 + m.balance.sources - m.balance.boundary_out - m.volume()).abs() < 1e-9 * v0);
+    // A 1 mm film: a minute of pumping empties the cells in reach and stops.
+    let mut m = grid(40, 40, 10.0, |_, _| 0.0, 0.03);
+    m.h.fill(0.001);
+    let there: f64 = (0..m.h.len())
+        .filter(|&k| ((((k % 40) as f64 + 0.5) * 10.0 - 200.0).hypot(((k / 40) as f64 + 0.5) * 10.0 - 200.0)) <= 100.0)
+        .count() as f64
+        * 0.1;
+    let got = pump(&mut m, (200.0, 200.0), 4, 3600.0);
+    assert!((got - there).abs() < 1e-9, "{got} of {there} m³");
+    assert_eq!(pump(&mut m, (200.0, 200.0), 4, 60.0), 0.0);
+}
+
+/// Sandbagging (`works::build_wall`): a river 0.3 m above a 1.0 m dike
+/// crest spills over it; the same dike with a finished 0.5 m wall holds it
+/// exactly (no face carries water when both sides' levels are below the
+/// higher bed). Half the bags raise half the dike, nearest cells first.
+#[test]
+fn a_sandbag_wall_keeps_the_river_off_the_land_behind() {
+    use firstline::sim::flood::script::Dike;
+    use firstline::sim::flood::works::{BAGS_PER_M, SANDBAG_RAISE_M, Wall, build_wall};
+    let (nx, ny, dx) = (30, 10, 10.0);
+    let run = |bags: f64| {
+        let mut m = grid(nx, ny, dx, |x, _| if (150.0..160.0).contains(&x) { 1.0 } else { 0.0 }, 0.03);
+        let cells: Vec<usize> = (0..ny).map(|j| j * nx + 15).collect();
+        let dike = Dike { id: "d".into(), cells, crest: 1.0, breach: None };
+        let mut wall = Wall::default();
+        let done = build_wall(&mut m, &dike, &mut wall, 5, bags);
+        for k in 0..nx * ny {
+            if k % nx < 15 {
+                m.h[k] = 1.3;
+            }
+        }
+        m.advance(600.0);
+        let behind: f64 = (0..nx * ny).filter(|k| k % nx > 15).map(|k| m.h[k]).sum::<f64>() * dx * dx;
+        (done, wall, behind)
+    };
+    let per_cell = BAGS_PER_M * dx;
+    let (done, _, spilled) = run(0.0);
+    assert_eq!(done, 0);
+    assert!(spilled > 100.0, "{spilled} m³ over the bare crest");
+    let (done, wall, held) = run(10.0 * per_cell);
+    assert_eq!(done, 10);
+    assert!(wall.raised.iter().all(|&h| h == SANDBAG_RAISE_M));
+    assert_eq!(held, 0.0, "{held} m³ over the wall");
+    let (done, wall, _) = run(5.0 * per_cell);
+    assert_eq!(done, 5);
+    // Nearest the centre (index 5) first, ties to the lower index: 3..=7.
+    let full: Vec<usize> = (0..10).filter(|&i| wall.raised[i] == SANDBAG_RAISE_M).collect();
+    assert_eq!(full, vec![3, 4, 5, 6, 7]);
+}

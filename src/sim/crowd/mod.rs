@@ -27,6 +27,7 @@
 
 pub mod demographics;
 pub mod density;
+pub mod driving;
 pub mod flowfield;
 pub mod kernel;
 pub mod navgrid;
@@ -45,6 +46,7 @@ use crate::sim::rng::RngStreams;
 use crate::sim::{Drill, SimClock, SimSet};
 use bevy::prelude::*;
 use demographics::AgeGroup;
+use driving::Trip;
 use kernel::{AgentSpec, AgentState, Crowd, CrowdParams};
 use navgrid::NavGrid;
 use serde_json::json;
@@ -83,6 +85,8 @@ pub struct Resident {
     pub pos: (f64, f64),
     pub shelter: usize,
     injured: bool,
+    /// The car trip (index into `Residents::trips`) while driving.
+    trip: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +103,7 @@ struct HouseholdRt {
 #[derive(Debug, Clone)]
 pub struct ShelterRt {
     pub id: String,
+    pub at: (f64, f64),
     pub cell: usize,
     pub capacity: u32,
     pub occupants: u32,
@@ -114,6 +119,8 @@ pub struct Residents {
     /// The movement kernel: one walker per resident (same index), one goal
     /// (flow field) per shelter (same index).
     pub crowd: Crowd,
+    /// Car trips: the trip, its household, whether the car is still going.
+    trips: Vec<(Trip, usize, bool)>,
     cues: Vec<Cue>,
     orders_seen: usize,
     tasks_seen: usize,
@@ -133,6 +140,7 @@ impl Plugin for CrowdPlugin {
             .flat_map(|v| v.shelters.iter())
             .map(|sh| ShelterRt {
                 id: sh.id.clone(),
+                at: sh.at,
                 cell: t.cell_of(sh.at).unwrap_or(0),
                 capacity: sh.capacity,
                 occupants: 0,
@@ -163,6 +171,7 @@ impl Plugin for CrowdPlugin {
                         pos: h.at,
                         shelter: village_shelter,
                         injured: false,
+                        trip: None,
                     });
                 }
             }
@@ -195,6 +204,7 @@ impl Plugin for CrowdPlugin {
             households,
             shelters,
             crowd,
+            trips: Vec::new(),
             cues: Vec::new(),
             orders_seen: 0,
             tasks_seen: 0,
@@ -378,34 +388,154 @@ fn receive(
     }
 }
 
-/// Households whose pre-movement is over walk out; the vulnerable wait for help.
-fn depart(clock: Res<SimClock>, drill: Res<Drill>, mut r: ResMut<Residents>, mut log: ResMut<EventLog>) {
+/// Households whose pre-movement is over leave, by car (`driving`) when
+/// they have one and an open road leads to their shelter, else on foot; the
+/// vulnerable wait for help.
+fn depart(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    responders: Res<crate::sim::response::Responders>,
+    mut r: ResMut<Residents>,
+    mut log: ResMut<EventLog>,
+) {
     let r = &mut *r;
     for k in 0..r.households.len() {
         let h = &r.households[k];
-        let leaving = h.departs.is_some_and(|t| t <= clock.tick);
+        if h.departs.is_none_or(|t| t > clock.tick) {
+            continue;
+        }
         let helped = h.assisted;
         let range = h.first..h.first + h.count;
-        let mut walked = 0;
-        for p in &mut r.people[range] {
-            let can = p.state == State::Home || (p.state == State::WaitingHelp && helped);
-            if leaving && can {
-                if p.vulnerable && !helped {
-                    p.state = State::WaitingHelp;
-                } else {
-                    p.state = State::Walking;
-                    walked += 1;
-                }
+        let going: Vec<usize> = range
+            .filter(|&i| {
+                let p = &r.people[i];
+                (p.state == State::Home || (p.state == State::WaitingHelp && helped)) && (!p.vulnerable || helped)
+            })
+            .collect();
+        for i in h.first..h.first + h.count {
+            let p = &mut r.people[i];
+            if p.state == State::Home && p.vulnerable && !helped {
+                p.state = State::WaitingHelp;
             }
         }
-        if walked > 0 {
+        if going.is_empty() {
+            continue;
+        }
+        let hh = &drill.households[k].1;
+        let shelter = r.people[going[0]].shelter;
+        // Drive when a road leads there and the drive beats walking the
+        // straight line at the slowest member's pace with a 30 % detour.
+        let to = r.shelters[shelter].at;
+        let slowest = going.iter().map(|&i| r.people[i].v0).fold(f64::INFINITY, f64::min).max(0.1);
+        let walk_s = 1.3 * ((hh.at.0 - to.0).hypot(hh.at.1 - to.1)) / slowest;
+        let now = clock.now_s() as f64;
+        let trip = hh
+            .vehicle
+            .then(|| Trip::plan(&responders.roads, hh.at, to, now))
+            .flatten()
+            .filter(|t| t.arrival_s() - now < walk_s);
+        let by = if trip.is_some() { "car" } else { "foot" };
+        if let Some(trip) = trip {
+            r.trips.push((trip, k, true));
+        }
+        let ti = (by == "car").then(|| r.trips.len() as u32 - 1);
+        for &i in &going {
+            r.people[i].state = State::Walking;
+            r.people[i].trip = ti;
+        }
+        log.push(
+            clock.tick,
+            clock.tick_s,
+            "household_departed",
+            format!("household:{}", hh.id),
+            json!({ "walking": going.len(), "by": by }),
+        );
+    }
+}
+
+/// A resident reaches shelter `sh`: safe if it has room, else sent on to
+/// the nearest shelter with room that a route leads to (on foot, through
+/// the kernel), or, with every shelter full, counted safe where they are.
+fn arrive(r: &mut Residents, i: usize, drill: &Drill, clock: &SimClock, log: &mut EventLog) {
+    let sh = r.people[i].shelter;
+    let hh = &drill.households[r.people[i].household].1;
+    if r.shelters[sh].occupants < r.shelters[sh].capacity {
+        r.shelters[sh].occupants += 1;
+        r.people[i].state = State::Safe;
+        r.crowd.agents.state[i] = AgentState::Waiting;
+        log.push(
+            clock.tick,
+            clock.tick_s,
+            "resident_safe",
+            format!("resident:{i}"),
+            json!({ "household": hh.id, "shelter": r.shelters[sh].id, "vulnerable": r.people[i].vulnerable }),
+        );
+        return;
+    }
+    log.push(
+        clock.tick,
+        clock.tick_s,
+        "shelter_full",
+        format!("shelter:{}", r.shelters[sh].id),
+        json!({ "turned_away": 1 }),
+    );
+    let Some(k) = drill.terrain.cell_of(r.people[i].pos) else { return };
+    let time = |o: usize| r.crowd.field(o).map_or(f32::INFINITY, |f| f.time(k));
+    let next = (0..r.shelters.len())
+        .filter(|&o| r.shelters[o].occupants < r.shelters[o].capacity && time(o).is_finite())
+        .min_by(|&a, &b| time(a).total_cmp(&time(b)).then(a.cmp(&b)));
+    match next {
+        Some(o) => {
+            r.people[i].shelter = o;
+            r.crowd.set_goal(i, o);
+        }
+        None => {
+            // Every shelter is full: the resident stays at the last one, outside the count.
+            r.people[i].state = State::Safe;
+            r.crowd.agents.state[i] = AgentState::Waiting;
+        }
+    }
+}
+
+/// Cars move along their trips: a car in water deeper than the vehicle
+/// limit stalls and its occupants walk on; cars that get there unload.
+fn drive(r: &mut Residents, drill: &Drill, clock: &SimClock, flood: Option<&Flood>, log: &mut EventLog) {
+    let now = clock.now_s() as f64;
+    for ti in 0..r.trips.len() {
+        let (trip, household, going) = &mut r.trips[ti];
+        if !*going {
+            continue;
+        }
+        let at = trip.position(now);
+        let stalled =
+            flood.is_some_and(|f| drill.terrain.cell_of(at).is_some_and(|k| f.water.h[k] > f.vehicle_limit_m));
+        let arrived = now >= trip.arrival_s();
+        if !stalled && !arrived {
+            for p in r.people.iter_mut().filter(|p| p.trip == Some(ti as u32)) {
+                p.pos = at;
+            }
+            continue;
+        }
+        *going = false;
+        let household = *household;
+        if stalled {
+            let hh = &drill.households[household].1;
             log.push(
                 clock.tick,
                 clock.tick_s,
-                "household_departed",
-                format!("household:{}", drill.households[k].1.id),
-                json!({ "walking": walked }),
+                "car_stalled",
+                format!("household:{}", hh.id),
+                json!({ "at": [at.0.round(), at.1.round()] }),
             );
+        }
+        let aboard: Vec<usize> = (0..r.people.len()).filter(|&i| r.people[i].trip == Some(ti as u32)).collect();
+        for i in aboard {
+            r.people[i].trip = None;
+            r.people[i].pos = at;
+            if arrived && !stalled && r.people[i].state == State::Walking {
+                (r.crowd.agents.x[i], r.crowd.agents.y[i]) = at;
+                arrive(r, i, drill, clock, log);
+            }
         }
     }
 }
@@ -435,11 +565,13 @@ fn walk(
             r.crowd.grid_mut().set_walk_factor(k, f.smoke.walk_factor(k) as f32);
         }
     }
+    drive(r, &drill, &clock, flood.as_deref(), &mut log);
     // Residents set walking (or stopped) by other systems join (leave) the crowd.
     let mut walkers = 0;
     for (i, p) in r.people.iter().enumerate() {
         let a = &mut r.crowd.agents;
-        match (p.state == State::Walking, a.state[i]) {
+        let on_foot = p.state == State::Walking && p.trip.is_none();
+        match (on_foot, a.state[i]) {
             (true, AgentState::Waiting) => {
                 (a.x[i], a.y[i]) = p.pos;
                 a.state[i] = AgentState::Moving;
@@ -447,57 +579,19 @@ fn walk(
             (false, AgentState::Moving | AgentState::NoRoute) => a.state[i] = AgentState::Waiting,
             _ => {}
         }
-        walkers += usize::from(p.state == State::Walking);
+        walkers += usize::from(on_foot);
     }
     if walkers == 0 {
         return;
     }
     r.crowd.step(clock.tick_s as f64);
     for (i, p) in r.people.iter_mut().enumerate() {
-        if p.state == State::Walking {
+        if p.state == State::Walking && p.trip.is_none() {
             p.pos = (r.crowd.agents.x[i], r.crowd.agents.y[i]);
         }
     }
-    let t = &drill.terrain;
     for i in r.crowd.arrivals().iter().map(|&i| i as usize).collect::<Vec<_>>() {
-        let sh = r.people[i].shelter;
-        let hh = &drill.households[r.people[i].household].1;
-        if r.shelters[sh].occupants < r.shelters[sh].capacity {
-            r.shelters[sh].occupants += 1;
-            r.people[i].state = State::Safe;
-            r.crowd.agents.state[i] = AgentState::Waiting;
-            log.push(
-                clock.tick,
-                clock.tick_s,
-                "resident_safe",
-                format!("resident:{i}"),
-                json!({ "household": hh.id, "shelter": r.shelters[sh].id, "vulnerable": r.people[i].vulnerable }),
-            );
-            continue;
-        }
-        log.push(
-            clock.tick,
-            clock.tick_s,
-            "shelter_full",
-            format!("shelter:{}", r.shelters[sh].id),
-            json!({ "turned_away": 1 }),
-        );
-        let Some(k) = t.cell_of(r.people[i].pos) else { continue };
-        let time = |o: usize| r.crowd.field(o).map_or(f32::INFINITY, |f| f.time(k));
-        let next = (0..r.shelters.len())
-            .filter(|&o| r.shelters[o].occupants < r.shelters[o].capacity && time(o).is_finite())
-            .min_by(|&a, &b| time(a).total_cmp(&time(b)).then(a.cmp(&b)));
-        match next {
-            Some(o) => {
-                r.people[i].shelter = o;
-                r.crowd.set_goal(i, o);
-            }
-            None => {
-                // Every shelter is full: the resident stays at the last one, outside the count.
-                r.people[i].state = State::Safe;
-                r.crowd.agents.state[i] = AgentState::Waiting;
-            }
-        }
+        arrive(r, i, &drill, &clock, &mut log);
     }
 }
 

@@ -2,11 +2,13 @@
 //! rain, inflows and dike breaches (`script`), the hazard rating for people
 //! (`hazard`), and this thin Bevy adapter, which steps the water one tick in
 //! the Hazards phase and, in the Detect phase, logs water reaching houses,
-//! roads and gauges and marks flooded roads for the responders.
+//! roads and gauges and marks flooded roads for the responders. Forces on
+//! scene with the task `Pump` or `Sandbag` work on the water (`works`).
 
 pub mod hazard;
 pub mod kernel;
 pub mod script;
+pub mod works;
 
 use crate::scenario::schema::{Boundary, FloodSpec};
 use crate::sim::events::EventLog;
@@ -42,6 +44,10 @@ pub struct Flood {
     houses: Vec<(usize, bool, bool)>,
     roads: Vec<(Vec<usize>, u8)>,
     gauges: Vec<bool>,
+    /// Sandbag walls, one per dike (same order as the script's dikes).
+    pub walls: Vec<works::Wall>,
+    /// Water pumped out so far (m³).
+    pub pumped_m3: f64,
 }
 
 impl Flood {
@@ -98,6 +104,8 @@ impl Flood {
             houses: drill.households.iter().map(|(_, h)| (t.cell_of(h.at).unwrap_or(0), false, false)).collect(),
             roads,
             gauges: vec![false; s.gauges.len()],
+            walls: vec![works::Wall::default(); spec.dikes.len()],
+            pumped_m3: 0.0,
         }
     }
 
@@ -126,7 +134,15 @@ impl Plugin for FloodPlugin {
     }
 }
 
-pub fn step(clock: Res<SimClock>, mut flood: ResMut<Flood>, mut log: ResMut<EventLog>) {
+pub fn step(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    responders: Option<Res<Responders>>,
+    mut flood: ResMut<Flood>,
+    mut log: ResMut<EventLog>,
+    mut bags_used: Local<Vec<f64>>,
+    mut pumping: Local<Vec<bool>>,
+) {
     let flood = &mut *flood;
     for e in flood.script.update(clock.now_s() as f64, &mut flood.water) {
         match e {
@@ -139,7 +155,70 @@ pub fn step(clock: Res<SimClock>, mut flood: ResMut<Flood>, mut log: ResMut<Even
             ),
         }
     }
-    flood.water.advance(clock.tick_s as f64);
+    let dt = clock.tick_s as f64;
+    if let Some(resp) = &responders {
+        work(&drill, resp, flood, dt, &mut log, clock.tick, clock.tick_s, &mut bags_used, &mut pumping);
+    }
+    flood.water.advance(dt);
+}
+
+/// Pumping and sandbagging by forces on scene (rates in `works`).
+#[allow(clippy::too_many_arguments)]
+fn work(
+    drill: &Drill,
+    resp: &Responders,
+    flood: &mut Flood,
+    dt: f64,
+    log: &mut EventLog,
+    tick: u64,
+    tick_s: u32,
+    bags_used: &mut Vec<f64>,
+    pumping: &mut Vec<bool>,
+) {
+    use crate::scenario::schema::{EquipmentKind, Task};
+    if bags_used.len() != resp.forces.len() {
+        *bags_used = vec![0.0; resp.forces.len()];
+        *pumping = vec![false; resp.forces.len()];
+    }
+    for (fk, f) in resp.forces.iter().enumerate() {
+        let Some((task, at, _)) = f.task else { continue };
+        if !matches!(f.phase, crate::sim::response::Phase::OnScene { .. }) {
+            continue;
+        }
+        let Some(spec) = drill.scenario.forces.get(fk) else { continue };
+        let stock =
+            |kind: EquipmentKind| spec.equipment.iter().filter(|e| e.kind == kind).map(|e| e.count).sum::<u32>();
+        match task {
+            Task::Pump => {
+                let pumps = stock(EquipmentKind::DrainagePump);
+                let taken = works::pump(&mut flood.water, at, pumps, dt);
+                flood.pumped_m3 += taken;
+                if taken > 0.0 && !pumping[fk] {
+                    pumping[fk] = true;
+                    log.push(tick, tick_s, "pumping_started", format!("force:{}", f.id), json!({ "pumps": pumps }));
+                }
+            }
+            Task::Sandbag => {
+                let Some((d, centre)) = works::nearest_dike(&flood.water, &flood.script.dikes, at) else { continue };
+                let left = stock(EquipmentKind::Sandbags) as f64 - bags_used[fk];
+                let bags = (spec.members as f64 * works::BAGS_PER_PERSON_H * dt / 3600.0).min(left.max(0.0));
+                bags_used[fk] += bags;
+                let dike = &flood.script.dikes[d];
+                let done = works::build_wall(&mut flood.water, dike, &mut flood.walls[d], centre, bags);
+                if done > 0 {
+                    let raised = flood.walls[d].raised.iter().filter(|&&h| h >= works::SANDBAG_RAISE_M).count();
+                    log.push(
+                        tick,
+                        tick_s,
+                        "dike_raised",
+                        format!("dike:{}", dike.id),
+                        json!({ "by": f.id, "length_m": raised as f64 * flood.water.dx, "height_m": works::SANDBAG_RAISE_M }),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 pub fn detect(

@@ -157,7 +157,7 @@ impl FloodScript {
                                 level = level.max(m.z[n] + m.h[n]);
                             }
                         }
-                        (level >= d.crest + above, true)
+                        (level >= m.z[k].max(d.crest) + above, true)
                     }
                 };
                 if go {

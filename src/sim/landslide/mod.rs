@@ -16,6 +16,13 @@
 //! road nearest its place (within 300 m) at `CLEAR_M3_PER_H` (four times
 //! that with an excavator); the road opens when the debris on it — depth ×
 //! road width × cell length summed over its cells — is gone (`road_cleared`).
+//!
+//! Damming: when the drill also runs the flood model, the settled deposit
+//! is laid on the flood model's bed (`dam`): the debris raises the ground
+//! by its depth and the water in those cells is lifted with it (displaced,
+//! not lost), so a deposit across a river backs the water up behind it
+//! until it overtops (`river_dammed`, with the deepest debris on a river
+//! cell). Clearing a road does not lower the flood bed.
 
 pub mod runout;
 pub mod threshold;
@@ -149,6 +156,7 @@ pub fn step(
     drill: Res<Drill>,
     town: Res<Township>,
     mut ls: ResMut<Landslide>,
+    flood: Option<ResMut<crate::sim::flood::Flood>>,
     mut log: ResMut<EventLog>,
 ) {
     let ls = &mut *ls;
@@ -208,7 +216,37 @@ pub fn step(
                 "max_depth_m": round3(ls.depth.iter().copied().fold(0.0, f64::max)),
             }),
         );
+        if let Some(mut f) = flood {
+            dam(&mut f.water, &ls.depth);
+            let t = &drill.terrain;
+            let on_river = (0..ls.depth.len()).filter(|&k| t.river[k] && ls.depth[k] > 0.0);
+            let (cells, deepest) = on_river.fold((0usize, 0.0f64), |(n, d), k| (n + 1, d.max(ls.depth[k])));
+            if cells > 0 {
+                log.push(
+                    clock.tick,
+                    clock.tick_s,
+                    "river_dammed",
+                    "hazard:landslide".to_owned(),
+                    json!({ "river_cells": cells, "max_depth_m": round3(deepest) }),
+                );
+            }
+        }
     }
+}
+
+/// Lays a debris deposit (`depth` per cell, m) on the flood model's bed:
+/// the bed rises by the depth and the water there rises with it, so the
+/// water volume is unchanged. Returns the debris volume laid (m³).
+pub fn dam(water: &mut crate::sim::flood::kernel::Shallow, depth: &[f64]) -> f64 {
+    let area = water.dx * water.dx;
+    let mut laid = 0.0;
+    for (k, &d) in depth.iter().enumerate().take(water.z.len()) {
+        if d > 0.0 && d.is_finite() {
+            water.z[k] += d;
+            laid += d * area;
+        }
+    }
+    laid
 }
 
 /// Distance from a point to a polygon (0 inside).
