@@ -22,7 +22,9 @@
 //!   attack: 1.2 m by hand, 2.4 m with an engine (NWCG fireline handbook
 //!   guidance on flame length and direct attack).
 //! - Rivers do not burn. Roads narrower than a cell are not firebreaks here.
-//! - Smoke (`smoke`) slows walkers by its extinction coefficient.
+//! - Smoke (`smoke`) slows walkers by its extinction coefficient, and its
+//!   carbon monoxide injures people walking in it once their dose reaches
+//!   the ISO 13571 incapacitation dose (FED 1).
 
 pub mod front;
 pub mod fuel;
@@ -69,6 +71,8 @@ pub struct Fire {
     /// Cells that ignited during the current tick.
     fresh: Vec<usize>,
     last_status: u64,
+    /// Smoke dose (FED) each resident has taken outdoors.
+    dose: Vec<f64>,
 }
 
 /// Value of a piecewise-linear series at `t` (held at the ends).
@@ -112,6 +116,7 @@ impl Fire {
             work: vec![0.0; drill.scenario.forces.len()],
             fresh: Vec::new(),
             last_status: 0,
+            dose: Vec::new(),
         }
     }
 
@@ -400,6 +405,24 @@ fn detect(
         );
     }
     if let Some(mut r) = residents {
+        if f.dose.len() != r.people.len() {
+            f.dose = vec![0.0; r.people.len()];
+        }
+        for (i, p) in r.people.iter().enumerate() {
+            let Some(k) = t.cell_of(p.pos).filter(|_| p.state == State::Walking) else { continue };
+            let before = f.dose[i];
+            f.dose[i] += f.smoke.fed_per_s(k) * tick_s as f64;
+            if before < 1.0 && f.dose[i] >= 1.0 {
+                let hh = &drill.households[p.household].1;
+                log.push(
+                    tick,
+                    tick_s,
+                    "resident_harmed",
+                    format!("resident:{i}"),
+                    json!({ "household": hh.id, "outcome": "injured", "cause": "smoke", "co_ppm": f.smoke.co_ppm(k).round(), "vulnerable": p.vulnerable }),
+                );
+            }
+        }
         for (i, p) in r.people.iter_mut().enumerate() {
             let hh = &drill.households[p.household].1;
             let at_home = matches!(p.state, State::Home | State::WaitingHelp | State::Trapped);

@@ -8,6 +8,13 @@
 //! 3/C_s m (Jin 1978, reflecting signs), and walking speed falls by
 //! 0.34 (m/s)/(1/m) of extinction from 1.11 m/s (Frantzich & Nilsson 2003),
 //! i.e. a factor 1 − 0.306·C_s, floored at 0.2.
+//!
+//! Harm: carbon monoxide travels with the smoke at `CO_YIELD_G_PER_KG`
+//! (Andreae 2019, extratropical forest ≈ 113 g/kg against ~20 g/kg of
+//! smoke), so CO (ppm) = smoke concentration × 110/20 × 1000 / 1.145 mg/m³
+//! per ppm. People outdoors take a fractional effective dose (ISO 13571,
+//! Purser): FED = Σ ppm·minutes / 35,000; at FED 1 they are incapacitated
+//! (counted injured: smoke inhalation).
 
 /// Depth of air the smoke mixes into near the ground (m).
 pub const MIX_M: f64 = 100.0;
@@ -17,6 +24,10 @@ pub const YIELD_G_PER_KG: f64 = 20.0;
 pub const K_M: f64 = 7.6;
 /// Eddy diffusivity (m²/s).
 pub const DIFFUSIVITY: f64 = 20.0;
+/// CO yield of burning vegetation (g per kg of fuel).
+pub const CO_YIELD_G_PER_KG: f64 = 110.0;
+/// Incapacitating CO dose (ppm·min), ISO 13571.
+pub const CO_DOSE_PPM_MIN: f64 = 35_000.0;
 /// Loss aloft (1/s).
 pub const DECAY: f64 = 1.0 / 1800.0;
 
@@ -82,6 +93,17 @@ impl Smoke {
         (1.0 - 0.306 * self.extinction(k)).clamp(0.2, 1.0)
     }
 
+    /// Carbon monoxide near the ground in cell `k` (ppm).
+    pub fn co_ppm(&self, k: usize) -> f64 {
+        let smoke_g_m3 = self.mass.get(k).copied().unwrap_or(0.0) / MIX_M;
+        smoke_g_m3 * CO_YIELD_G_PER_KG / YIELD_G_PER_KG * 1000.0 / 1.145
+    }
+
+    /// Fractional effective dose taken per second outdoors in cell `k`.
+    pub fn fed_per_s(&self, k: usize) -> f64 {
+        self.co_ppm(k) / CO_DOSE_PPM_MIN / 60.0
+    }
+
     /// Total smoke on the map (g).
     pub fn total(&self) -> f64 {
         self.mass.iter().sum::<f64>() * self.dx * self.dx
@@ -117,5 +139,18 @@ mod tests {
         assert!(s.walk_factor(10 * 60 + 12) < 1.0);
         assert!(s.walk_factor(10 * 60 + 12) <= s.walk_factor(10 * 60 + 40));
         assert!(s.walk_factor(0) > 0.999, "clean air upwind");
+    }
+
+    /// The CO dose rule by hand: 10 g/m² of smoke over 100 m is 0.1 g/m³,
+    /// 0.55 g/m³ of CO = 480.3 ppm; 35,000 ppm·min take 72.9 min (to 1e-9).
+    #[test]
+    fn co_dose_reaches_incapacitation_at_iso_13571_ppm_minutes() {
+        let mut s = Smoke::new(1, 1, 10.0);
+        s.mass[0] = 10.0;
+        let ppm = 0.1 * 5.5 * 1000.0 / 1.145;
+        assert!((s.co_ppm(0) - ppm).abs() < 1e-9);
+        let minutes = 1.0 / s.fed_per_s(0) / 60.0;
+        assert!((minutes - 35_000.0 / ppm).abs() < 1e-9, "{minutes} min");
+        assert!((minutes - 72.87).abs() < 0.01);
     }
 }
