@@ -510,14 +510,15 @@ fn drive(r: &mut Residents, drill: &Drill, clock: &SimClock, flood: Option<&Floo
         let stalled =
             flood.is_some_and(|f| drill.terrain.cell_of(at).is_some_and(|k| f.water.h[k] > f.vehicle_limit_m));
         let arrived = now >= trip.arrival_s();
+        let household = *household;
+        let members = r.households[household].first..r.households[household].first + r.households[household].count;
         if !stalled && !arrived {
-            for p in r.people.iter_mut().filter(|p| p.trip == Some(ti as u32)) {
+            for p in r.people[members].iter_mut().filter(|p| p.trip == Some(ti as u32)) {
                 p.pos = at;
             }
             continue;
         }
         *going = false;
-        let household = *household;
         if stalled {
             let hh = &drill.households[household].1;
             log.push(
@@ -528,7 +529,7 @@ fn drive(r: &mut Residents, drill: &Drill, clock: &SimClock, flood: Option<&Floo
                 json!({ "at": [at.0.round(), at.1.round()] }),
             );
         }
-        let aboard: Vec<usize> = (0..r.people.len()).filter(|&i| r.people[i].trip == Some(ti as u32)).collect();
+        let aboard: Vec<usize> = members.filter(|&i| r.people[i].trip == Some(ti as u32)).collect();
         for i in aboard {
             r.people[i].trip = None;
             r.people[i].pos = at;
