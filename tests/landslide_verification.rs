@@ -251,3 +251,38 @@ fn a_debris_dam_backs_the_river_up_until_it_overtops() {
     let spill = out_rate(&mut m, 600.0);
     assert!(spill > 0.5 * q, "overtopping: {spill} m³/s out after {t} s");
 }
+
+/// Re-routing: the Houshan team walks from the village centre to the
+/// square (531 m on foot at 1.4 m/s after a 300 s turn-out). Undisturbed it
+/// gets there; when the instructor sets the slide off while it is on the
+/// lane, the debris cuts the lane under way: the team turns back to the
+/// last junction it passed (the centre) and, with the other lane out of
+/// the village buried too, waits there cut off instead of walking through.
+#[test]
+fn a_force_whose_road_is_cut_on_the_way_turns_back() {
+    use firstline::roles::commands::{Command, Source};
+    use firstline::scenario::schema::{Action, Place, Task};
+    let dispatch = Command {
+        tick: 10,
+        role: "head_houshan".into(),
+        source: Source::Trainee,
+        action: Action::Dispatch { force: "hs_team".into(), to: Place::Node("hs_square".into()), task: Task::Standby },
+    };
+    let run = |commands: Vec<Command>| {
+        let opts = RunOptions { npc: NpcRoles::None, until_s: Some(1500), commands, ..Default::default() };
+        headless::run(&landslide(), &opts, &mut |_, _| {}).unwrap()
+    };
+    let calm = run(vec![dispatch.clone()]);
+    let on_scene = calm.events.iter().find(|e| e.kind == "force_on_scene").expect("the team gets there");
+    assert!(on_scene.t > 310 + 379, "{} s", on_scene.t);
+    assert!(calm.events.iter().all(|e| e.kind != "force_rerouted"));
+    let slide =
+        Command { tick: 400, role: "instructor".into(), source: Source::Instructor, action: Action::TriggerLandslide };
+    let cut = run(vec![dispatch, slide]);
+    let blocked =
+        cut.events.iter().find(|e| e.subject == "road:hs_sq_rd" && e.kind == "road_blocked").expect("blocked");
+    let back = cut.events.iter().find(|e| e.kind == "force_rerouted").expect("the team turns back");
+    assert!(back.t >= blocked.t && back.t <= blocked.t + 1, "blocked at {}, turned at {}", blocked.t, back.t);
+    assert_eq!((back.data["at"].as_str(), back.data["cut"].as_str()), (Some("hs_center"), Some("hs_sq_rd")));
+    assert!(cut.events.iter().all(|e| e.kind != "force_on_scene"), "nobody walks through the debris");
+}

@@ -4,8 +4,8 @@
 //! it walks; it also walks when the drive would take longer than walking
 //! the straight line at its slowest member's pace with a 30 % detour (a
 //! shelter round the corner). The trip is planned once, at departure, on the responders'
-//! road graph (roads closed, blocked by debris or fire, or flooded beyond
-//! the vehicle limit are not used): off-road legs to and from the road at
+//! road graph (roads closed to the public by order, cut by debris or fire,
+//! or flooded beyond the vehicle limit are not used): off-road legs to and from the road at
 //! `OFFROAD_MS`, road edges at their speed but no faster than `CAR_MS`.
 //! The car's position is interpolated along the trip each tick. Rule for
 //! water met on the way (documented for certificates): a car in water
@@ -39,7 +39,8 @@ impl Trip {
             return None;
         }
         let (a, b) = (roads.nearest(from), roads.nearest(to));
-        let (_, path) = roads.fastest_by(a, b, Mobility { max_speed: CAR_MS, boat: false })?;
+        let car = Mobility { max_speed: CAR_MS, boat: false, public: true };
+        let (_, path) = roads.fastest_by(a, b, car)?;
         let mut points = vec![(from, 0.0)];
         let mut t = dist(from, roads.nodes[a].1) / OFFROAD_MS;
         points.push((roads.nodes[a].1, t));
@@ -47,7 +48,7 @@ impl Trip {
         for k in path {
             let e = &roads.edges[k];
             at = if e.a == at { e.b } else { e.a };
-            t += e.length_m / e.speed_ms.min(CAR_MS);
+            t += roads.edge_time(k, car);
             points.push((roads.nodes[at].1, t));
         }
         t += dist(roads.nodes[b].1, to) / OFFROAD_MS;

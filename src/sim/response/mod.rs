@@ -1,8 +1,11 @@
 //! Responders: rescue teams and their vehicles. A `Dispatch` order sends a
 //! force from where it stands: it turns out (its `turnout_s` when it leaves
 //! base), drives or walks the fastest open road path (speeds by road class;
-//! closed or flooded edges excluded), walks the last stretch off-road, and
-//! starts its task on scene. The 135 timestamps — turned out, on scene — are
+//! edges cut by debris or fire, or flooded unless it carries a boat,
+//! excluded; roads closed to the public by order stay open to it), walks the
+//! last stretch off-road, and starts its task on scene. A force on the road
+//! whose path ahead is cut turns back to the last junction it passed and
+//! takes the next best path (`force_rerouted`), or waits there cut off. The 135 timestamps — turned out, on scene — are
 //! logged with their seconds since the order. Tasks that change the world
 //! (escorting the vulnerable, rescues) are published in `ActiveTasks` for
 //! the models that carry them out.
@@ -49,6 +52,21 @@ pub struct ForceState {
     offroad_s: f64,
     on_foot: bool,
     boat: bool,
+    /// While travelling: the node it left, and per edge of its path the
+    /// tick it reaches the far end.
+    route: (usize, Vec<(usize, u64)>),
+}
+
+impl ForceState {
+    /// How the force moves: on foot without vehicles, with a boat if it has
+    /// one; it is not public traffic.
+    fn mobility(&self) -> roads::Mobility {
+        roads::Mobility {
+            max_speed: if self.on_foot { FOOT_MS } else { f64::INFINITY },
+            boat: self.boat,
+            public: false,
+        }
+    }
 }
 
 /// Tasks under way on scene, for the models that carry them out: (tick
@@ -86,6 +104,7 @@ impl Plugin for ResponsePlugin {
                 offroad_s: 0.0,
                 on_foot: f.vehicles.is_empty(),
                 boat: f.vehicles.iter().any(|v| v.kind == crate::scenario::schema::VehicleKind::Boat),
+                route: (0, Vec::new()),
             })
             .collect();
         app.insert_resource(Responders { forces, roads, cursor: 0 })
@@ -121,6 +140,7 @@ fn respond(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     book: Res<OrderBook>,
+    town: Res<crate::roles::commands::Township>,
     mut resp: ResMut<Responders>,
     mut tasks: ResMut<ActiveTasks>,
     mut log: ResMut<EventLog>,
@@ -128,6 +148,10 @@ fn respond(
     let (tick, tick_s) = (clock.tick, clock.tick_s as u64);
     let ticks = |s: f64| (s / tick_s as f64).ceil() as u64;
     let resp = &mut *resp;
+    // Roads closed to the public by order (residents' cars keep off them).
+    for (k, e) in resp.roads.edges.iter().enumerate() {
+        resp.roads.blocked[k] = town.roads_closed.contains(&e.id);
+    }
     for order in &book.orders[resp.cursor..] {
         let Action::Dispatch { force, to, task } = &order.action else { continue };
         let Some(k) = resp.forces.iter().position(|f| &f.id == force) else { continue };
@@ -150,9 +174,17 @@ fn respond(
         match f.phase {
             Phase::TurningOut { until } | Phase::CutOff { retry: until } if tick >= until => {
                 let was_turnout = matches!(f.phase, Phase::TurningOut { .. });
-                let cap = if f.on_foot { FOOT_MS } else { f64::INFINITY };
-                let mobility = roads::Mobility { max_speed: cap, boat: f.boat };
+                let mobility = f.mobility();
                 let route = resp.roads.fastest_by(f.node, f.target_node, mobility);
+                let legs = route.as_ref().map(|(_, path)| {
+                    let mut at = tick as f64;
+                    path.iter()
+                        .map(|&e| {
+                            at += resp.roads.edge_time(e, mobility) / tick_s as f64;
+                            (e, at.ceil() as u64)
+                        })
+                        .collect::<Vec<_>>()
+                });
                 let f = &mut resp.forces[k];
                 if was_turnout {
                     log.push(
@@ -166,6 +198,7 @@ fn respond(
                 match route {
                     Some((secs, path)) => {
                         f.phase = Phase::Travelling { arrive: tick + ticks(secs + f.offroad_s).max(1) };
+                        f.route = (f.node, legs.unwrap_or_default());
                         log.push(
                             tick,
                             clock.tick_s,
@@ -186,6 +219,31 @@ fn respond(
                             );
                         }
                     }
+                }
+            }
+            Phase::Travelling { arrive } if tick < arrive => {
+                // The path ahead (the edge under way and the rest) cut?
+                let m = f.mobility();
+                let ahead = f.route.1.iter().position(|&(_, end)| end > tick);
+                let cut = ahead.and_then(|a| f.route.1[a..].iter().find(|&&(e, _)| !resp.roads.passable(e, m)));
+                if let (Some(a), Some(&(edge, _))) = (ahead, cut) {
+                    // Back to the last junction passed.
+                    let mut node = f.route.0;
+                    for &(e, _) in &f.route.1[..a] {
+                        let ed = &resp.roads.edges[e];
+                        node = if ed.a == node { ed.b } else { ed.a };
+                    }
+                    let (at, closed) = (resp.roads.nodes[node].0.clone(), resp.roads.edges[edge].id.clone());
+                    let f = &mut resp.forces[k];
+                    f.node = node;
+                    f.phase = Phase::CutOff { retry: tick + 1 };
+                    log.push(
+                        tick,
+                        clock.tick_s,
+                        "force_rerouted",
+                        format!("force:{}", f.id),
+                        json!({ "at": at, "cut": closed }),
+                    );
                 }
             }
             Phase::Travelling { arrive } if tick >= arrive => {

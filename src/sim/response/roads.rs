@@ -21,7 +21,8 @@ pub struct Edge {
 pub struct RoadGraph {
     pub nodes: Vec<(String, Point)>,
     pub edges: Vec<Edge>,
-    /// Per edge: closed by order.
+    /// Per edge: closed to the public by order (封路); residents' cars keep
+    /// off it, emergency forces pass.
     pub blocked: Vec<bool>,
     /// Per edge: cut by debris (or another hazard no vehicle passes).
     pub hazard: Vec<bool>,
@@ -43,6 +44,8 @@ pub struct Mobility {
     pub max_speed: f64,
     /// Carries a boat: flooded edges are passable at `BOAT_MS`.
     pub boat: bool,
+    /// Public traffic (residents' cars): keeps off roads closed by order.
+    pub public: bool,
 }
 
 impl RoadGraph {
@@ -89,7 +92,18 @@ impl RoadGraph {
     /// Fastest open path: `(travel seconds, edges in order)`, or `None` if cut
     /// off. `max_speed` caps speeds (a team on foot).
     pub fn fastest(&self, from: usize, to: usize, max_speed: f64) -> Option<(f64, Vec<usize>)> {
-        self.fastest_by(from, to, Mobility { max_speed, boat: false })
+        self.fastest_by(from, to, Mobility { max_speed, boat: false, public: true })
+    }
+
+    /// Whether edge `k` is open to a traveller of mobility `m`.
+    pub fn passable(&self, k: usize, m: Mobility) -> bool {
+        !((self.blocked[k] && m.public) || self.hazard[k] || (self.flooded[k] && !m.boat))
+    }
+
+    /// Seconds to travel edge `k` (by boat where it is flooded).
+    pub fn edge_time(&self, k: usize, m: Mobility) -> f64 {
+        let e = &self.edges[k];
+        e.length_m / if self.flooded[k] { BOAT_MS } else { e.speed_ms.min(m.max_speed) }
     }
 
     /// Fastest open path for a force that may carry a boat.
@@ -109,13 +123,12 @@ impl RoadGraph {
                 continue;
             }
             for &k in &self.adj[u] {
-                if self.blocked[k] || self.hazard[k] || (self.flooded[k] && !m.boat) {
+                if !self.passable(k, m) {
                     continue;
                 }
                 let e = &self.edges[k];
                 let v = if e.a == u { e.b } else { e.a };
-                let speed = if self.flooded[k] { BOAT_MS } else { e.speed_ms.min(m.max_speed) };
-                let t = best[u] + e.length_m / speed;
+                let t = best[u] + self.edge_time(k, m);
                 if t < best[v] {
                     best[v] = t;
                     via[v] = Some(k);
@@ -184,6 +197,9 @@ mod tests {
         assert!((t - 216.0).abs() < 1e-9);
         g.blocked[0] = true;
         assert!(g.fastest(0, 1, f64::INFINITY).is_none());
+        // Closed to the public only: an emergency force still drives through.
+        let force = Mobility { max_speed: f64::INFINITY, boat: false, public: false };
+        assert_eq!(g.fastest_by(0, 1, force).map(|(_, p)| p), Some(vec![1, 2]));
         // On foot the track and the detour both go at walking pace: the short one wins.
         g.blocked = vec![false; 3];
         let (t, path) = g.fastest(0, 1, FOOT_MS).unwrap();
@@ -196,7 +212,7 @@ mod tests {
         let mut g = RoadGraph::new(&map());
         g.flooded = vec![true; 3];
         assert!(g.fastest(0, 1, f64::INFINITY).is_none());
-        let boat = Mobility { max_speed: f64::INFINITY, boat: true };
+        let boat = Mobility { max_speed: f64::INFINITY, boat: true, public: false };
         let (t, path) = g.fastest_by(0, 1, boat).unwrap();
         // All at 2.5 m/s: the direct 900 m beats the 1,081.7 m detour.
         assert_eq!(path, vec![0]);
