@@ -5,6 +5,11 @@
 
 use crate::scenario::schema::Point;
 
+/// Distance between two points.
+pub fn dist(a: Point, b: Point) -> f64 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
 /// Distance from `p` to the segment `a`–`b`.
 pub fn dist_to_segment(p: Point, a: Point, b: Point) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);

@@ -18,6 +18,19 @@ pub struct Hazards {
 /// A piecewise-linear time series: `(drill seconds, value)` points.
 pub type Series = Vec<(u32, f64)>;
 
+/// Value of a series at `t` seconds: linear between points, held constant
+/// beyond its ends, 0 when empty.
+pub fn series_at(series: &[(u32, f64)], t: f64) -> f64 {
+    match series.iter().position(|(ts, _)| *ts as f64 > t) {
+        None => series.last().map_or(0.0, |p| p.1),
+        Some(0) => series[0].1,
+        Some(k) => {
+            let ((t0, v0), (t1, v1)) = (series[k - 1], series[k]);
+            v0 + (v1 - v0) * (t - t0 as f64) / (t1 as f64 - t0 as f64)
+        }
+    }
+}
+
 /// Flood script: rain, inflows, boundaries and dikes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -13,6 +13,7 @@
 //! on from there (people abandon cars; vehicles are swept at depths where
 //! walkers still stand, FD2321 / Shand et al. 2011 vehicle stability).
 
+use crate::geom::dist;
 use crate::scenario::schema::Point;
 use crate::sim::response::roads::{Mobility, RoadGraph};
 
@@ -75,10 +76,6 @@ impl Trip {
         let f = if t1 > t0 { (s - t0) / (t1 - t0) } else { 1.0 };
         (p.0 + (q.0 - p.0) * f, p.1 + (q.1 - p.1) * f)
     }
-}
-
-fn dist(a: Point, b: Point) -> f64 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
 #[cfg(test)]

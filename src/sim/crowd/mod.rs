@@ -427,7 +427,7 @@ fn depart(
         // straight line at the slowest member's pace with a 30 % detour.
         let to = r.shelters[shelter].at;
         let slowest = going.iter().map(|&i| r.people[i].v0).fold(f64::INFINITY, f64::min).max(0.1);
-        let walk_s = 1.3 * ((hh.at.0 - to.0).hypot(hh.at.1 - to.1)) / slowest;
+        let walk_s = 1.3 * crate::geom::dist(hh.at, to) / slowest;
         let now = clock.now_s() as f64;
         let trip = hh
             .vehicle

@@ -3,7 +3,7 @@
 //! households — who hears what, when. Plain Rust; randomness from the
 //! caller's stream, in a fixed order.
 
-use crate::geom::{dist_to_polyline, in_polygon};
+use crate::geom::{dist, dist_to_polyline, in_polygon};
 use crate::scenario::schema::{Channel, ResidentsSpec, Village};
 use crate::sim::dist::open01;
 use rand_chacha::ChaCha8Rng;
@@ -36,10 +36,6 @@ pub struct House {
 
 fn spec(r: &ResidentsSpec, c: Channel) -> Option<(u64, f64)> {
     r.channels.iter().find(|s| s.channel == c).map(|s| (s.delay_s as u64, s.reach))
-}
-
-fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
 /// Cues of one warning channel to one village, issued at `now_s`.

@@ -33,7 +33,7 @@ pub mod structures;
 pub mod surface;
 
 use crate::roles::commands::Township;
-use crate::scenario::schema::{FireSpec, Point, Series, Task, VehicleKind};
+use crate::scenario::schema::{FireSpec, Point, Task, VehicleKind, series_at};
 use crate::sim::crowd::{Residents, State};
 use crate::sim::events::EventLog;
 use crate::sim::response::{Phase, Responders};
@@ -73,20 +73,6 @@ pub struct Fire {
     last_status: u64,
     /// Smoke dose (FED) each resident has taken outdoors.
     dose: Vec<f64>,
-}
-
-/// Value of a piecewise-linear series at `t` (held at the ends).
-pub fn series_at(s: &Series, t: f64) -> f64 {
-    let (Some(first), Some(last)) = (s.first(), s.last()) else { return 0.0 };
-    if t <= first.0 as f64 {
-        return first.1;
-    }
-    for w in s.windows(2) {
-        if t <= w[1].0 as f64 && w[1].0 > w[0].0 {
-            return w[0].1 + (w[1].1 - w[0].1) * (t - w[0].0 as f64) / (w[1].0 - w[0].0) as f64;
-        }
-    }
-    last.1
 }
 
 impl Fire {

@@ -6,20 +6,8 @@
 
 use super::kernel::Shallow;
 use crate::geom::{in_polygon, sample_segment};
-use crate::scenario::schema::{BreachStart, FloodSpec, Series};
+use crate::scenario::schema::{BreachStart, FloodSpec, Series, series_at};
 use crate::sim::terrain::TerrainGrid;
-
-/// Piecewise-linear value of a series at `t` (held constant beyond its ends).
-pub fn at(series: &Series, t: f64) -> f64 {
-    match series.iter().position(|(ts, _)| *ts as f64 > t) {
-        None => series.last().map_or(0.0, |p| p.1),
-        Some(0) => series[0].1,
-        Some(k) => {
-            let ((t0, v0), (t1, v1)) = (series[k - 1], series[k]);
-            v0 + (v1 - v0) * (t - t0 as f64) / (t1 as f64 - t0 as f64)
-        }
-    }
-}
 
 /// Cells along a polyline, in order, each once.
 pub fn cells_along(t: &TerrainGrid, pts: &[(f64, f64)]) -> Vec<usize> {
@@ -126,7 +114,7 @@ impl FloodScript {
     pub fn update(&mut self, t: f64, m: &mut Shallow) -> Vec<ScriptEvent> {
         m.source.fill(0.0);
         for (zone, series) in &self.rain {
-            let rate = at(series, t) / 1000.0 / 3600.0;
+            let rate = series_at(series, t) / 1000.0 / 3600.0;
             match zone {
                 None => m.source.iter_mut().for_each(|s| *s += rate),
                 Some(cells) => cells.iter().for_each(|&k| m.source[k] += rate),
@@ -137,7 +125,7 @@ impl FloodScript {
             if cells.is_empty() {
                 continue;
             }
-            let rate = at(series, t) / (area * cells.len() as f64);
+            let rate = series_at(series, t) / (area * cells.len() as f64);
             cells.iter().for_each(|&k| m.source[k] += rate);
         }
         let mut events = Vec::new();

@@ -2,7 +2,7 @@
 //! scripted rain first passes I = α·D^(−β) (Caine 1980; Guzzetti et al. 2008),
 //! with I the mean intensity (mm/h) since the rain began and D its duration (h).
 
-use crate::scenario::schema::Series;
+use crate::scenario::schema::{Series, series_at};
 
 /// Rain intensity (mm/h) of a piecewise-linear hyetograph at `t` seconds;
 /// 0 outside it.
@@ -11,13 +11,7 @@ pub fn intensity(h: &Series, t: f64) -> f64 {
     if t < first.0 as f64 || t > last.0 as f64 {
         return 0.0;
     }
-    for w in h.windows(2) {
-        let ((t0, v0), (t1, v1)) = (w[0], w[1]);
-        if t <= t1 as f64 && t1 > t0 {
-            return v0 + (v1 - v0) * (t - t0 as f64) / (t1 - t0) as f64;
-        }
-    }
-    last.1
+    series_at(h, t)
 }
 
 /// First drill second (checked every `step_s`) at which the rain so far
