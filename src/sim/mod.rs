@@ -25,10 +25,12 @@ use serde_json::json;
 use std::sync::Arc;
 use terrain::TerrainGrid;
 
-/// Build identity recorded in logs and reports: a replay is checked with the
-/// same build (rapier is repeatable only for the same binary).
+/// Build identity recorded in logs and reports: the version and the target
+/// triple. A replay is checked with the same build: transcendentals come
+/// from libm everywhere, but rapier's contact solver is repeatable only for
+/// the same compiled code.
 pub fn build_id() -> String {
-    format!("firstline {} ({}-{})", env!("CARGO_PKG_VERSION"), std::env::consts::ARCH, std::env::consts::OS)
+    format!("firstline {} ({})", env!("CARGO_PKG_VERSION"), env!("FIRSTLINE_TARGET"))
 }
 
 /// The phases of one tick, run in this order (chained).

@@ -11,8 +11,8 @@
 //! `(x, y, z)` ↦ rapier `(x − cx, z − z₀, y − cy)` with `(cx, cy)` the map
 //! centre and `z₀` the lowest elevation (keeps f32 coordinates small).
 
-use rapier3d::parry::utils::Array2;
-use rapier3d::prelude::*;
+use bevy_rapier3d::rapier::parry::utils::Array2;
+use bevy_rapier3d::rapier::prelude::*;
 
 /// Parameters of a runout.
 #[derive(Debug, Clone, Copy, PartialEq)]
