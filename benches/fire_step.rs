@@ -5,8 +5,8 @@
 //! steps a fresh copy of the same state.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use firstline::scenario::fuel::{FuelModel, by_code};
 use firstline::sim::fire::front::{FireGrid, Weather};
-use firstline::sim::fire::fuel::{FuelModel, by_code};
 use firstline::sim::fire::smoke::Smoke;
 use firstline::sim::fire::surface::Moisture;
 use rand::SeedableRng;

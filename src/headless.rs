@@ -1,23 +1,26 @@
 //! The headless face: runs a drill to its end as fast as the CPU allows,
-//! driving the same `SimPlugin` the GUI uses through `FixedUpdate` with a
-//! fixed number of ticks per `App::update`, then builds the report.
+//! running the same `DrillPlugins` the window uses tick by tick (the
+//! `SimTick` schedule, called directly), then builds the report. It owns
+//! the seats of the commands it is given (trainees' orders, or a recorded
+//! run's), made by `Seat` before they reach it.
+//!
+//! May not touch: sim state (it reads the clock, gauges and log at the end).
 
-use crate::drill::InjectState;
+use crate::drill::DrillPlugins;
 use crate::record::atomic::PartialFile;
 use crate::record::report::{REPORT_VERSION, Report, ScenarioRef, Summary};
-use crate::roles::commands::{Command, CommandQueue};
 use crate::roles::plans::{Competence, NpcRoles};
+use crate::roles::triggers::Facts;
 use crate::scenario::Loaded;
-use crate::sim::events::{EVENT_LOG_VERSION, Event, EventLog, LogHeader};
+use crate::sim::events::{Event, EventLog, Sink};
 use crate::sim::gauges::Gauges;
-use crate::sim::{Drill, SimClock, SimPlugin, build_id};
+use crate::sim::orders::{Command, CommandQueue};
+use crate::sim::{Drill, SimClock, SimTick, build_id};
 use bevy::prelude::*;
-use bevy::time::TimeUpdateStrategy;
 use std::path::PathBuf;
-use std::time::Duration;
 
-/// Ticks simulated per `App::update`.
-const BATCH: u32 = 60;
+/// Ticks run between progress calls.
+const BATCH: u64 = 60;
 
 /// How to run a drill.
 #[derive(Debug, Clone, Default)]
@@ -44,22 +47,22 @@ pub struct Outcome {
 /// Runs a drill. `progress(done_ticks, total_ticks)` is called between batches.
 pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64)) -> std::io::Result<Outcome> {
     let seed = opts.seed.unwrap_or(loaded.scenario.meta.seed);
-    let header = LogHeader {
-        firstline_event_log: EVENT_LOG_VERSION,
-        build: build_id(),
-        scenario: loaded.scenario.meta.id.clone(),
-        scenario_sha256: loaded.sha256.clone(),
-        seed,
-    };
     let file = opts.log.as_deref().map(PartialFile::create).transpose()?;
-    let sink: Option<Box<dyn std::io::Write + Send + Sync>> = match &file {
+    let sink: Option<Sink> = match &file {
         Some(f) => Some(Box::new(std::io::BufWriter::new(f.writer()?))),
         None => None,
     };
     let drill = Drill::new(loaded, seed);
-    let mut app = build_app(drill, opts, EventLog::new(&header, sink));
+    let log = EventLog::new(&drill.log_header(), sink);
+    let mut app = build_app(drill, opts, log);
     loop {
-        app.update();
+        let world = app.world_mut();
+        for _ in 0..BATCH {
+            world.run_schedule(SimTick);
+            if world.resource::<SimClock>().finished {
+                break;
+            }
+        }
         let clock = app.world().resource::<SimClock>();
         progress(clock.tick, clock.end_tick);
         if clock.finished {
@@ -79,23 +82,30 @@ pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64
     Ok(Outcome { report, events: log.events().to_vec() })
 }
 
-/// A headless app with the simulation, ready for `update()`.
+/// A headless app with the whole drill, ready for `run_schedule(SimTick)`.
 pub fn build_app(drill: Drill, opts: &RunOptions, log: EventLog) -> App {
-    let tick_s = drill.scenario.meta.tick_s.max(1) as u64;
+    let mut app = drill_app(drill, opts, log);
+    app.finish();
+    app.cleanup();
+    app
+}
+
+/// The drill's app before it is finished, for a face to add its own
+/// plugins (a view, a window) before calling `finish` and `cleanup`.
+pub fn drill_app(drill: Drill, opts: &RunOptions, log: EventLog) -> App {
     let mut app = App::new();
-    app.add_plugins(MinimalPlugins)
-        .insert_resource(TimeUpdateStrategy::FixedTimesteps(BATCH))
-        .insert_resource(log)
-        .add_plugins(SimPlugin { drill, until_s: opts.until_s, npc: opts.npc.clone(), competence: opts.competence });
-    app.world_mut().resource_mut::<Time<Virtual>>().set_max_delta(Duration::from_secs(tick_s * BATCH as u64 + 1));
+    app.insert_resource(log).add_plugins(DrillPlugins {
+        drill,
+        until_s: opts.until_s,
+        npc: opts.npc.clone(),
+        competence: opts.competence,
+    });
     {
         let mut queue = app.world_mut().resource_mut::<CommandQueue>();
         for c in &opts.commands {
             queue.push(c.clone());
         }
     }
-    app.finish();
-    app.cleanup();
     app
 }
 
@@ -103,7 +113,7 @@ fn build_report(world: &World, loaded: &Loaded, seed: u64, log: &EventLog) -> Re
     let clock = world.resource::<SimClock>();
     let drill = world.resource::<Drill>();
     let s = &loaded.scenario;
-    let injects = world.resource::<InjectState>();
+    let facts = world.resource::<Facts>();
     Report {
         firstline_report: REPORT_VERSION,
         build: build_id(),
@@ -122,7 +132,7 @@ fn build_report(world: &World, loaded: &Loaded, seed: u64, log: &EventLog) -> Re
             households: drill.households.len(),
             residents: drill.households.iter().map(|(_, h)| h.members.total() as u64).sum(),
             events: log.events().len(),
-            injects_delivered: injects.delivered.iter().filter(|d| d.is_some()).count(),
+            injects_delivered: facts.delivered.iter().filter(|d| d.is_some()).count(),
         },
         gauges: world.resource::<Gauges>().series.clone(),
         scoring: crate::scoring::score(s, log.events()),

@@ -1,18 +1,22 @@
 //! Firstline (基层应急演练仿真系统): a township emergency drill and
 //! competency simulator.
 //!
-//! Module map:
+//! Layers, bottom to top (imports point down only; `tests/layers.rs`
+//! checks it):
+//! - math: `geom` (plane geometry), `dist` (seeded distributions, libm).
 //! - `scenario`: the RON scenario language — schema, loading with
-//!   file:line:column diagnostics, meaning checks.
-//! - `sim`: `SimPlugin` — clock, seeded streams, terrain, event log, gauges
-//!   and the ordered `FixedUpdate` schedule; hazard and people models plug
-//!   into its sets.
-//! - `drill`: injects and official warnings.
-//! - `roles`: roles and their rights.
-//! - `record`: reports and atomic files.
-//! - `headless`: the headless runner behind `firstline run`.
-//! - `geom`: plane geometry shared by the above.
+//!   file:line:column diagnostics, meaning checks, terrain, fuel catalogue,
+//!   permission table.
+//! - `sim`: the core (clock, `SimTick` schedule, typed events, seats and
+//!   orders, exposure, roads, tasks, gauges, views) and the models (flood,
+//!   landslide, fire, crowd, response), each importing the core only.
+//! - `roles`: the rights gate, inboxes, triggers, plan followers, role views.
+//! - `drill`: injects and warnings; `DrillPlugins` assembles a drill.
+//! - `scoring`: scenario + event log → scorecard; `record`: reports, atomic
+//!   files, replay.
+//! - faces: `headless` (behind `firstline run`) and the CLI in `main.rs`.
 
+pub mod dist;
 pub mod drill;
 pub mod geom;
 pub mod headless;

@@ -192,10 +192,7 @@ fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>) -
             firstline::sim::build_id()
         );
     }
-    let ended = text.lines().rev().find_map(|l| {
-        let v: serde_json::Value = serde_json::from_str(l).ok()?;
-        (v["kind"] == "drill_ended").then(|| v["t"].as_u64()).flatten()
-    });
+    let ended = recorded.ended_s;
     let opts = RunOptions {
         seed: Some(recorded.header.seed),
         until_s: ended.map(|t| t as u32),

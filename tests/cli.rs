@@ -69,8 +69,12 @@ fn run_writes_report_and_log() {
     assert!(!text.contains(dir.path().to_str().unwrap()), "no paths in the report");
     let log_text = std::fs::read_to_string(&log).unwrap();
     let first: serde_json::Value = serde_json::from_str(log_text.lines().next().unwrap()).unwrap();
-    assert_eq!(first["firstline_event_log"], 1);
-    assert!(log_text.lines().skip(1).all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+    assert_eq!(first["firstline_event_log"], firstline::sim::events::EVENT_LOG_VERSION);
+    // Every further line is a typed event, with its kind at the top level.
+    for l in log_text.lines().skip(1) {
+        let e: firstline::sim::events::Event = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+        assert!(l.contains(&format!("\"kind\":\"{}\"", e.event.kind())), "{l}");
+    }
 }
 
 #[test]
@@ -105,4 +109,15 @@ fn replay_reproduces_a_run_and_rejects_another_scenario() {
     std::fs::write(&log, text).unwrap();
     let (code, out, _) = firstline(&["replay", log.to_str().unwrap(), "--scenario", "scenarios/example_small.ron"]);
     assert_eq!(code, 3, "{out}");
+    // A log of the old format (version 1) is refused with a clear message, not half read.
+    let mut lines: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(str::to_owned).collect();
+    lines[0] = lines[0].replacen(
+        &format!("\"firstline_event_log\":{}", firstline::sim::events::EVENT_LOG_VERSION),
+        "\"firstline_event_log\":1",
+        1,
+    );
+    std::fs::write(&log, lines.join("\n") + "\n").unwrap();
+    let (code, _, err) = firstline(&["replay", log.to_str().unwrap(), "--scenario", "scenarios/example_small.ron"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("event log version 1"), "{err}");
 }

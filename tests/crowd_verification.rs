@@ -563,24 +563,27 @@ fn households_with_a_car_drive_and_get_there_sooner_than_anyone_walks() {
         loaded.scenario.villages.iter().flat_map(|v| v.shelters.iter()).map(|s| (s.id.as_str(), s.at)).collect();
     let out = headless::run(&loaded, &RunOptions::default(), &mut |_, _| {}).expect("run");
     // Households that left in one go (escorted members leaving later are left out).
-    let mut departures: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
-    for e in out.events.iter().filter(|e| e.kind == "household_departed") {
-        let id = e.subject.trim_start_matches("household:").to_owned();
-        departures.entry(id).or_default().push((e.t, e.data["by"].as_str().unwrap_or("").to_owned()));
+    use firstline::sim::events::{SimEvent, TravelMode};
+    let mut departures: BTreeMap<String, Vec<(u64, TravelMode)>> = BTreeMap::new();
+    for e in &out.events {
+        if let SimEvent::HouseholdDeparted { household, by, .. } = &e.event {
+            departures.entry(household.to_string()).or_default().push((e.t, *by));
+        }
     }
-    let left: BTreeMap<String, (u64, String)> =
+    let left: BTreeMap<String, (u64, TravelMode)> =
         departures.into_iter().filter(|(_, d)| d.len() == 1).map(|(h, mut d)| (h, d.remove(0))).collect();
-    let cars = left.values().filter(|(_, by)| by == "car").count();
+    let cars = left.values().filter(|(_, by)| *by == TravelMode::Car).count();
     assert!(cars > 10, "{cars} households drove");
     let (mut checked_car, mut checked_foot) = (0, 0);
-    for e in out.events.iter().filter(|e| e.kind == "resident_safe") {
-        let hh = e.data["household"].as_str().expect("household");
+    for e in &out.events {
+        let SimEvent::ResidentSafe { household, shelter, .. } = &e.event else { continue };
+        let hh = household.as_str();
         let Some((t0, by)) = left.get(hh) else { continue };
         let (home, vehicle) = homes[hh];
-        let shelter = shelters[e.data["shelter"].as_str().expect("shelter")];
+        let shelter = shelters[shelter.as_str()];
         let walk_bound = ((home.0 - shelter.0).hypot(home.1 - shelter.1)) / 1.61;
         let took = (e.t - t0) as f64;
-        if by == "car" {
+        if *by == TravelMode::Car {
             assert!(vehicle, "{hh} drove without a car");
             if walk_bound < 300.0 {
                 continue;

@@ -1,9 +1,11 @@
 //! Determinism: the same scenario, seed (and, later, command log) give
 //! byte-identical event logs and reports; a different seed changes a
-//! seed-dependent outcome; the tick's system order admits no ambiguity.
+//! seed-dependent outcome; one thread or two give the same bytes; the
+//! tick's system order admits no ambiguity.
 
 use firstline::headless::{self, RunOptions};
 use firstline::scenario::{self, load::sha256_hex};
+use firstline::sim::events::SimEvent;
 use std::path::Path;
 
 fn run_to_files(file: &str, seed: Option<u64>, until_s: Option<u32>, dir: &Path, tag: &str) -> (Vec<u8>, Vec<u8>) {
@@ -33,8 +35,30 @@ fn same_seed_gives_identical_bytes() {
     }
 }
 
-fn delivery_tick(events: &[firstline::sim::events::Event], subject: &str) -> u64 {
-    events.iter().find(|e| e.kind == "inject_delivered" && e.subject == subject).map(|e| e.tick).unwrap()
+fn delivery_tick(events: &[firstline::sim::events::Event], id: &str) -> u64 {
+    events
+        .iter()
+        .find(|e| matches!(&e.event, SimEvent::InjectDelivered { inject, .. } if inject == id))
+        .map(|e| e.tick)
+        .unwrap()
+}
+
+/// The flood kernel and the crowd step in parallel inside a tick (rayon):
+/// the drill's bytes must not depend on how many threads do it.
+#[test]
+fn one_thread_or_two_give_the_same_log() {
+    let loaded = scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
+    let run = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let opts = RunOptions { until_s: Some(5400), ..Default::default() };
+            headless::run(&loaded, &opts, &mut |_, _| {}).unwrap()
+        })
+    };
+    let (one, two) = (run(1), run(2));
+    assert!(one.events.iter().any(|e| matches!(e.event, SimEvent::ResidentSafe { .. })), "people walked");
+    assert_eq!(one.report.event_log_sha256, two.report.event_log_sha256);
+    assert_eq!(one.report.to_json(), two.report.to_json());
 }
 
 #[test]
@@ -50,13 +74,13 @@ fn a_different_seed_changes_a_jittered_inject() {
     };
     let (a, b) = (run(1), run(2));
     // The resident's call is scripted at 5400 s with up to 900 s of seeded delay.
-    let (ta, tb) = (delivery_tick(&a.events, "inject:resident_call"), delivery_tick(&b.events, "inject:resident_call"));
+    let (ta, tb) = (delivery_tick(&a.events, "resident_call"), delivery_tick(&b.events, "resident_call"));
     assert!((5400..=6300).contains(&ta) && (5400..=6300).contains(&tb));
     assert_ne!(ta, tb);
     assert_ne!(a.report.event_log_sha256, b.report.event_log_sha256);
     // The county warning has no jitter: it lands at 300 s whatever the seed.
-    assert_eq!(delivery_tick(&a.events, "inject:county_red_rain"), 300);
-    assert_eq!(delivery_tick(&b.events, "inject:county_red_rain"), 300);
+    assert_eq!(delivery_tick(&a.events, "county_red_rain"), 300);
+    assert_eq!(delivery_tick(&b.events, "county_red_rain"), 300);
     assert_eq!(a.report.seed, 1);
 }
 
@@ -66,7 +90,7 @@ fn until_stops_early_and_says_so() {
     let out = headless::run(&loaded, &RunOptions { until_s: Some(600), ..Default::default() }, &mut |_, _| {}).unwrap();
     assert_eq!(out.report.drill_seconds, 600);
     assert!(!out.report.complete);
-    assert_eq!(out.events.last().unwrap().kind, "drill_ended");
+    assert_eq!(out.events.last().unwrap().event, SimEvent::DrillEnded { ticks: 600 });
     // Gauges sample at t = 0, every 60 s, and at the end.
     let s = &out.report.gauges[0].samples;
     assert_eq!(s.first().unwrap().0, 0);
@@ -74,32 +98,26 @@ fn until_stops_early_and_says_so() {
     assert_eq!(s.len(), 11);
 }
 
+/// The tick schedule is built with ambiguity detection as an error: the
+/// real schedule builds; adding two unordered systems that write the same
+/// resource makes the build fail with an ambiguity (not any panic).
 #[test]
 fn the_tick_schedule_rejects_ambiguous_systems() {
+    use bevy::ecs::schedule::{ScheduleBuildError, ScheduleBuildWarning};
     use bevy::prelude::*;
-    use firstline::sim::events::{EventLog, LogHeader};
-    use firstline::sim::{Drill, SimSet};
+    use firstline::sim::events::EventLog;
+    use firstline::sim::{Drill, SimSet, SimTick};
     let loaded = scenario::load(Path::new("scenarios/example_small.ron")).unwrap();
-    let header = LogHeader {
-        firstline_event_log: 1,
-        build: String::new(),
-        scenario: String::new(),
-        scenario_sha256: String::new(),
-        seed: 0,
-    };
     let opts = RunOptions { until_s: Some(10), ..Default::default() };
-    // The real schedule builds and runs.
-    let mut app = headless::build_app(Drill::new(&loaded, 1), &opts, EventLog::new(&header, None));
-    app.update();
-    app.update();
-    // Two unordered systems writing the same resource are refused.
-    let mut bad = headless::build_app(Drill::new(&loaded, 1), &opts, EventLog::new(&header, None));
+    let build = |app: &mut App| app.world_mut().schedule_scope(SimTick, |world, s| s.initialize(world).map(|_| ()));
+    let drill = Drill::new(&loaded, 1);
+    let mut app = headless::build_app(drill.clone(), &opts, EventLog::new(&drill.log_header(), None));
+    assert!(build(&mut app).is_ok(), "the real tick schedule builds");
+    app.world_mut().run_schedule(SimTick);
+    let mut bad = headless::build_app(drill.clone(), &opts, EventLog::new(&drill.log_header(), None));
     fn a(_l: ResMut<EventLog>) {}
     fn b(_l: ResMut<EventLog>) {}
-    bad.add_systems(FixedUpdate, (a, b).in_set(SimSet::Detect));
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        bad.update();
-        bad.update();
-    }));
-    assert!(r.is_err(), "an ambiguous pair of systems was accepted");
+    bad.add_systems(SimTick, (a, b).in_set(SimSet::Detect));
+    let err = build(&mut bad).expect_err("an ambiguous pair of systems was accepted");
+    assert!(matches!(err, ScheduleBuildError::Elevated(ScheduleBuildWarning::Ambiguity(_))), "{err:?}");
 }

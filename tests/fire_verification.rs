@@ -2,9 +2,9 @@
 //! the Anderson (1983) ellipse on the grid, firebreaks and spotting, building
 //! fire growth and separation, determinism, and the Qingshi fire drill.
 
+use firstline::scenario::fuel::{FuelModel, by_code};
 use firstline::scenario::schema::Growth;
 use firstline::sim::fire::front::{Cell, FireGrid, Weather};
-use firstline::sim::fire::fuel::{FuelModel, by_code};
 use firstline::sim::fire::structures::{self, Buildings};
 use firstline::sim::fire::surface::{Conditions, Moisture, fuelbed, wind_adjustment};
 use rand::SeedableRng;
@@ -214,21 +214,28 @@ fn qingshi_fire_drill_separates_good_and_bad_responses() {
     use firstline::headless::{self, RunOptions};
     use firstline::roles::plans::{Competence, NpcRoles};
     use firstline::scenario::schema::Level;
+    use firstline::sim::events::{HarmOutcome, SimEvent};
     let run = |npc: NpcRoles, competence| {
         headless::run(&fire_drill(), &RunOptions { npc, competence, ..Default::default() }, &mut |_, _| {}).unwrap()
     };
     let none = run(NpcRoles::None, Competence::Perfect);
-    assert!(none.events.iter().filter(|e| e.kind == "house_burning").count() > 50);
-    let dead = none.events.iter().filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead").count();
+    assert!(none.events.iter().filter(|e| matches!(e.event, SimEvent::HouseBurning { .. })).count() > 50);
+    let dead = none
+        .events
+        .iter()
+        .filter(|e| matches!(e.event, SimEvent::ResidentHarmed { outcome: HarmOutcome::Dead, .. }))
+        .count();
     assert!(dead > 0, "{dead} dead");
-    assert!(none.events.iter().any(|e| e.kind == "fire_reached" && e.subject == "gauge:linchang_fire"));
+    assert!(
+        none.events.iter().any(|e| matches!(&e.event, SimEvent::FireReached { gauge } if gauge == "linchang_fire"))
+    );
     assert_eq!(none.report.scoring.level, Level::Fail);
     let perfect = run(NpcRoles::All, Competence::Perfect);
     let metric = |o: &headless::Outcome, id: &str| {
         o.report.scoring.metrics.iter().find(|m| m.id == id).and_then(|m| m.value).unwrap_or(f64::NAN)
     };
     assert_eq!(metric(&perfect, "casualties"), 0.0);
-    assert!(perfect.events.iter().any(|e| e.kind == "fire_suppressed"));
+    assert!(perfect.events.iter().any(|e| matches!(e.event, SimEvent::FireSuppressed { .. })));
     assert!(perfect.report.scoring.score >= 90.0, "{}", perfect.report.scoring.score);
     assert_eq!(perfect.report.scoring.level, Level::Excellent);
     let poor = run(NpcRoles::All, Competence::Poor);

@@ -4,6 +4,7 @@
 
 use firstline::headless::{self, RunOptions};
 use firstline::roles::plans::NpcRoles;
+use firstline::sim::events::{BreachCause, HarmOutcome, RoadWater, SimEvent};
 use std::path::Path;
 
 #[test]
@@ -11,8 +12,15 @@ fn nobody_acting_lets_dongwan_flood_after_the_breach() {
     let loaded = firstline::scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
     let opts = RunOptions { until_s: Some(14_400), npc: NpcRoles::None, ..Default::default() };
     let out = headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
-    let breach = out.events.iter().find(|e| e.kind == "dike_breached").expect("the dike breaches");
-    assert_eq!((breach.t, breach.subject.as_str()), (10_800, "dike:dongwan_dike"));
+    let breach = out
+        .events
+        .iter()
+        .find_map(|e| match &e.event {
+            SimEvent::DikeBreached { dike, cause } => Some((e.t, dike.to_string(), *cause)),
+            _ => None,
+        })
+        .expect("the dike breaches");
+    assert_eq!(breach, (10_800, "dongwan_dike".to_owned(), BreachCause::Scripted));
     let depth = &out.report.gauges.iter().find(|g| g.id == "dongwan_depth").unwrap().samples;
     let at = |t: u64| depth.iter().find(|(s, _)| *s == t).unwrap().1;
     assert!(at(10_800) < 0.2, "ponding only before the breach: {}", at(10_800));
@@ -20,14 +28,24 @@ fn nobody_acting_lets_dongwan_flood_after_the_breach() {
     let reached: Vec<_> = out
         .events
         .iter()
-        .filter(|e| e.kind == "hazard_reached_home" && e.subject.starts_with("household:dw"))
+        .filter(|e| matches!(&e.event, SimEvent::HazardReachedHome { household, .. } if household.as_str().starts_with("dw")))
         .collect();
     assert!(reached.len() > 50, "{} Dongwan households in danger", reached.len());
-    assert!(out.events.iter().any(|e| e.kind == "road_flooded" && e.data["state"] == "closed on foot"));
-    assert!(out.events.iter().any(|e| e.kind == "water_reached" && e.subject == "gauge:dongwan_depth"));
+    assert!(out.events.iter().any(|e| matches!(e.event, SimEvent::RoadFlooded { state: RoadWater::ClosedOnFoot, .. })));
+    assert!(
+        out.events
+            .iter()
+            .any(|e| matches!(&e.event, SimEvent::GaugeWaterReached { gauge, .. } if gauge == "dongwan_depth"))
+    );
     // Nobody warned, nobody left: people are trapped and die at home.
-    assert!(out.events.iter().all(|e| e.kind != "resident_safe" && e.kind != "household_warned"));
-    let dead = out.events.iter().filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead").count();
+    assert!(
+        out.events.iter().all(|e| !matches!(e.event, SimEvent::ResidentSafe { .. } | SimEvent::HouseholdWarned { .. }))
+    );
+    let dead = out
+        .events
+        .iter()
+        .filter(|e| matches!(e.event, SimEvent::ResidentHarmed { outcome: HarmOutcome::Dead, .. }))
+        .count();
     assert!(dead > 20, "{dead} dead");
     let s = &out.report.scoring;
     assert_eq!(s.level, firstline::scenario::schema::Level::Fail);
@@ -43,10 +61,16 @@ fn perfect_plan_followers_get_everyone_out_and_certify_excellent() {
     let s = &out.report.scoring;
     assert!(s.score >= 90.0, "score {}", s.score);
     assert_eq!(s.level, firstline::scenario::schema::Level::Excellent);
-    assert!(out.events.iter().filter(|e| e.kind == "resident_safe").count() > 900);
+    assert!(out.events.iter().filter(|e| matches!(e.event, SimEvent::ResidentSafe { .. })).count() > 900);
     // Warnings reached households by several channels, door-to-door among them.
-    let channels: std::collections::BTreeSet<String> =
-        out.events.iter().filter(|e| e.kind == "household_warned").map(|e| e.data["channel"].to_string()).collect();
+    let channels: std::collections::BTreeSet<_> = out
+        .events
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::HouseholdWarned { channel, .. } => Some(channel),
+            _ => None,
+        })
+        .collect();
     assert!(channels.len() >= 2, "{channels:?}");
 }
 
@@ -55,26 +79,24 @@ fn perfect_plan_followers_get_everyone_out_and_certify_excellent() {
 /// trapped at home are rescued and fewer die than when nobody comes.
 #[test]
 fn a_rescue_team_on_scene_brings_trapped_residents_out() {
-    use firstline::roles::commands::{Command, Source};
     use firstline::scenario::schema::{Action, Place, Task};
+    use firstline::sim::orders::{Command, Seat};
     let loaded = firstline::scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
     let dead = |commands: Vec<Command>| {
         let opts = RunOptions { until_s: Some(16_200), npc: NpcRoles::None, commands, ..Default::default() };
         let out = headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
-        let dead = out.events.iter().filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead").count();
-        let rescued = out.events.iter().filter(|e| e.kind == "resident_rescued").count();
+        let dead = out
+            .events
+            .iter()
+            .filter(|e| matches!(e.event, SimEvent::ResidentHarmed { outcome: HarmOutcome::Dead, .. }))
+            .count();
+        let rescued = out.events.iter().filter(|e| matches!(e.event, SimEvent::ResidentRescued { .. })).count();
         (dead, rescued)
     };
-    let send = Command {
-        tick: 9000,
-        role: "rescue_leader".into(),
-        source: Source::Trainee,
-        action: Action::Dispatch {
-            force: "town_team".into(),
-            to: Place::Village("dongwan".into()),
-            task: Task::Rescue,
-        },
-    };
+    let send = Seat::trainee("rescue_leader").order(
+        9000,
+        Action::Dispatch { force: "town_team".into(), to: Place::Village("dongwan".into()), task: Task::Rescue },
+    );
     let (dead_alone, rescued_alone) = dead(vec![]);
     let (dead_helped, rescued) = dead(vec![send]);
     assert_eq!(rescued_alone, 0);

@@ -4,7 +4,9 @@
 use firstline::headless::{self, RunOptions};
 use firstline::roles::plans::{Competence, NpcRoles};
 use firstline::scenario::schema::Level;
+use firstline::sim::events::{Event, HarmOutcome, HazardCause, SimEvent};
 use firstline::sim::landslide::runout::{Runout, RunoutParams};
+use firstline::sim::orders::Seat;
 use std::path::Path;
 
 /// A profile extruded across y: a plane of angle `slope_deg` down to x = 300 m,
@@ -115,6 +117,11 @@ fn runout_is_bit_repeatable() {
     assert_eq!(run(), run());
 }
 
+/// The first event `want` picks (panics naming nothing found).
+fn find(events: &[Event], want: impl Fn(&SimEvent) -> bool) -> &Event {
+    events.iter().find(|e| want(&e.event)).expect("the event was logged")
+}
+
 fn landslide() -> firstline::scenario::Loaded {
     firstline::scenario::load(Path::new("scenarios/qingshi_landslide.ron")).unwrap()
 }
@@ -125,16 +132,21 @@ fn landslide() -> firstline::scenario::Loaded {
 fn nobody_acting_leaves_houshan_under_the_slide() {
     let out =
         headless::run(&landslide(), &RunOptions { npc: NpcRoles::None, ..Default::default() }, &mut |_, _| {}).unwrap();
-    let released = out.events.iter().find(|e| e.kind == "landslide_released").expect("released");
+    let released = out.events.iter().find(|e| matches!(e.event, SimEvent::LandslideReleased { .. })).expect("released");
     assert_eq!(released.t, 7200);
-    assert!(out.events.iter().any(|e| e.kind == "landslide_settled"));
-    assert!(out.events.iter().any(|e| e.kind == "precursor_visible"));
-    assert!(out.events.iter().all(|e| e.kind != "precursor_observed"));
-    let destroyed = out.events.iter().filter(|e| e.kind == "house_destroyed").count();
+    assert!(matches!(released.event, SimEvent::LandslideReleased { cause: HazardCause::Scripted, .. }));
+    assert!(out.events.iter().any(|e| matches!(e.event, SimEvent::LandslideSettled { .. })));
+    assert!(out.events.iter().any(|e| matches!(e.event, SimEvent::PrecursorVisible { .. })));
+    assert!(out.events.iter().all(|e| !matches!(e.event, SimEvent::PrecursorObserved { .. })));
+    let destroyed = out.events.iter().filter(|e| matches!(e.event, SimEvent::HouseDestroyed { .. })).count();
     assert!(destroyed > 30, "{destroyed} houses destroyed");
-    let dead = out.events.iter().filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead").count();
+    let dead = out
+        .events
+        .iter()
+        .filter(|e| matches!(e.event, SimEvent::ResidentHarmed { outcome: HarmOutcome::Dead, .. }))
+        .count();
     assert!(dead > 50, "{dead} dead");
-    assert!(out.events.iter().any(|e| e.kind == "road_blocked"));
+    assert!(out.events.iter().any(|e| matches!(e.event, SimEvent::RoadBlocked { .. })));
     let debris = &out.report.gauges.iter().find(|g| g.id == "hs_road_debris").unwrap().samples;
     assert!(debris.iter().all(|(t, d)| *t >= 7200 || *d == 0.0), "debris before the release");
     assert_eq!(out.report.scoring.level, Level::Fail);
@@ -148,7 +160,11 @@ fn a_patrol_that_reports_the_cracks_saves_the_village() {
         headless::run(&landslide(), &RunOptions { competence, ..Default::default() }, &mut |_, _| {}).unwrap()
     };
     let perfect = run(Competence::Perfect);
-    let seen = perfect.events.iter().find(|e| e.kind == "precursor_observed").expect("the patrol sees the cracks");
+    let seen = perfect
+        .events
+        .iter()
+        .find(|e| matches!(e.event, SimEvent::PrecursorObserved { .. }))
+        .expect("the patrol sees the cracks");
     assert!(seen.t < 7200 - 3000, "seen at {} s", seen.t);
     let metric = |o: &headless::Outcome, id: &str| {
         o.report.scoring.metrics.iter().find(|m| m.id == id).and_then(|m| m.value).unwrap_or(f64::NAN)
@@ -180,29 +196,26 @@ fn landslide_drill_is_repeatable() {
 /// it again once it has moved the debris on it (rate × time ≥ volume).
 #[test]
 fn a_clearing_team_reopens_the_blocked_road() {
-    use firstline::roles::commands::{Command, Source};
     use firstline::scenario::schema::{Action, Place, Task};
     let commands = vec![
-        Command { tick: 60, role: "instructor".into(), source: Source::Instructor, action: Action::TriggerLandslide },
-        Command {
-            tick: 300,
-            role: "rescue_leader".into(),
-            source: Source::Trainee,
-            action: Action::Dispatch { force: "town_team".into(), to: Place::Node("e3".into()), task: Task::ClearRoad },
-        },
+        Seat::instructor().order(60, Action::TriggerLandslide),
+        Seat::trainee("rescue_leader").order(
+            300,
+            Action::Dispatch { force: "town_team".into(), to: Place::Node("e3".into()), task: Task::ClearRoad },
+        ),
     ];
     let opts = RunOptions { npc: NpcRoles::None, commands, ..Default::default() };
     let out = headless::run(&landslide(), &opts, &mut |_, _| {}).unwrap();
-    let blocked = out.events.iter().find(|e| e.kind == "road_blocked" && e.subject == "road:hs_lane").expect("blocked");
-    let cleared = out.events.iter().find(|e| e.kind == "road_cleared" && e.subject == "road:hs_lane").expect("cleared");
-    let on_scene = out.events.iter().find(|e| e.kind == "force_on_scene").expect("on scene");
+    let blocked = find(&out.events, |e| matches!(e, SimEvent::RoadBlocked { road, .. } if road == "hs_lane"));
+    let cleared = find(&out.events, |e| matches!(e, SimEvent::RoadCleared { road, .. } if road == "hs_lane"));
+    let on_scene = find(&out.events, |e| matches!(e, SimEvent::ForceOnScene { .. }));
     // 60 m³/h × 4 with the excavator: the work takes volume / 240 h after arrival.
-    let volume = cleared.data["volume_m3"].as_f64().unwrap();
+    let SimEvent::RoadCleared { volume_m3: volume, .. } = cleared.event else { unreachable!() };
     let hours = (cleared.t - on_scene.t.max(blocked.t)) as f64 / 3600.0;
     assert!((hours - volume / 240.0).abs() < 0.05 + 2.0 / 3600.0, "{hours} h for {volume} m³");
 }
 
-/// Damming (`landslide::dam`): a river of 2 m³/s in a 200 m channel runs
+/// Damming (a deposit queued in `BedChanges`, laid by `flood::lay_bed`): a river of 2 m³/s in a 200 m channel runs
 /// out freely; a 3 m debris dam across it (laid on the flood bed) stops the
 /// outflow, and while the lake behind fills, the water stored grows at the
 /// inflow rate (mass balance of the flood kernel; tolerance 1 % of the
@@ -210,8 +223,9 @@ fn a_clearing_team_reopens_the_blocked_road() {
 /// flows out again. The water present when the dam was laid is kept.
 #[test]
 fn a_debris_dam_backs_the_river_up_until_it_overtops() {
+    use firstline::sim::bed::BedChanges;
     use firstline::sim::flood::kernel::{Edge, Shallow};
-    use firstline::sim::landslide::dam;
+    use firstline::sim::flood::lay_bed;
     let (nx, ny, dx) = (40, 3, 5.0);
     let bed: Vec<f64> = (0..nx * ny).map(|k| 0.002 * (nx - k % nx) as f64 * dx).collect();
     let mut m = Shallow::new(nx, ny, dx, bed, &vec![0.035; nx * ny]);
@@ -230,7 +244,10 @@ fn a_debris_dam_backs_the_river_up_until_it_overtops() {
     assert!((free - q).abs() < 0.02 * q, "steady river: {free} m³/s out");
     let v0 = m.volume();
     let depth: Vec<f64> = (0..nx * ny).map(|k| if (24..28).contains(&(k % nx)) { 3.0 } else { 0.0 }).collect();
-    let laid = dam(&mut m, &depth);
+    let mut bed = BedChanges::default();
+    bed.lay(&depth);
+    let laid = lay_bed(&mut m, &bed.take());
+    assert!(bed.pending.is_empty());
     assert_eq!(laid, 3.0 * 4.0 * 3.0 * dx * dx);
     assert!((m.volume() - v0).abs() < 1e-9 * v0, "the water is kept when the dam is laid");
     // The water beyond the dam drains away in the first minutes; then the dam holds.
@@ -260,29 +277,29 @@ fn a_debris_dam_backs_the_river_up_until_it_overtops() {
 /// the village buried too, waits there cut off instead of walking through.
 #[test]
 fn a_force_whose_road_is_cut_on_the_way_turns_back() {
-    use firstline::roles::commands::{Command, Source};
     use firstline::scenario::schema::{Action, Place, Task};
-    let dispatch = Command {
-        tick: 10,
-        role: "head_houshan".into(),
-        source: Source::Trainee,
-        action: Action::Dispatch { force: "hs_team".into(), to: Place::Node("hs_square".into()), task: Task::Standby },
-    };
+    use firstline::sim::orders::Command;
+    let dispatch = Seat::trainee("head_houshan").order(
+        10,
+        Action::Dispatch { force: "hs_team".into(), to: Place::Node("hs_square".into()), task: Task::Standby },
+    );
     let run = |commands: Vec<Command>| {
         let opts = RunOptions { npc: NpcRoles::None, until_s: Some(1500), commands, ..Default::default() };
         headless::run(&landslide(), &opts, &mut |_, _| {}).unwrap()
     };
     let calm = run(vec![dispatch.clone()]);
-    let on_scene = calm.events.iter().find(|e| e.kind == "force_on_scene").expect("the team gets there");
+    let on_scene = find(&calm.events, |e| matches!(e, SimEvent::ForceOnScene { .. }));
     assert!(on_scene.t > 310 + 379, "{} s", on_scene.t);
-    assert!(calm.events.iter().all(|e| e.kind != "force_rerouted"));
-    let slide =
-        Command { tick: 400, role: "instructor".into(), source: Source::Instructor, action: Action::TriggerLandslide };
+    assert!(calm.events.iter().all(|e| !matches!(e.event, SimEvent::ForceRerouted { .. })));
+    let slide = Seat::instructor().order(400, Action::TriggerLandslide);
     let cut = run(vec![dispatch, slide]);
-    let blocked =
-        cut.events.iter().find(|e| e.subject == "road:hs_sq_rd" && e.kind == "road_blocked").expect("blocked");
-    let back = cut.events.iter().find(|e| e.kind == "force_rerouted").expect("the team turns back");
+    let blocked = find(&cut.events, |e| matches!(e, SimEvent::RoadBlocked { road, .. } if road == "hs_sq_rd"));
+    let back = find(&cut.events, |e| matches!(e, SimEvent::ForceRerouted { .. }));
     assert!(back.t >= blocked.t && back.t <= blocked.t + 1, "blocked at {}, turned at {}", blocked.t, back.t);
-    assert_eq!((back.data["at"].as_str(), back.data["cut"].as_str()), (Some("hs_center"), Some("hs_sq_rd")));
-    assert!(cut.events.iter().all(|e| e.kind != "force_on_scene"), "nobody walks through the debris");
+    let SimEvent::ForceRerouted { at, cut: road, .. } = &back.event else { unreachable!() };
+    assert_eq!((at.as_str(), road.as_str()), ("hs_center", "hs_sq_rd"));
+    assert!(
+        cut.events.iter().all(|e| !matches!(e.event, SimEvent::ForceOnScene { .. })),
+        "nobody walks through the debris"
+    );
 }

@@ -2,14 +2,39 @@
 //! rule, per-role scores, levels and gates. Expected values are worked out by
 //! hand in the comments.
 
-use firstline::scenario::schema::{Gate, Level, Metric, RubricMetric, Scenario};
+use firstline::scenario::schema::{
+    Action, Channel, Gate, HazardKind, Level, Metric, RubricMetric, Scenario, WarningLevel,
+};
 use firstline::scoring::score;
-use firstline::sim::events::Event;
-use serde_json::{Value, json};
+use firstline::sim::events::{Event, HarmCause, HarmOutcome, SimEvent};
+use firstline::sim::ids::ResidentId;
+use firstline::sim::orders::Source;
 use std::path::Path;
 
-fn ev(t: u64, kind: &str, subject: &str, data: Value) -> Event {
-    Event { tick: t, t, kind: kind.into(), subject: subject.into(), data }
+fn ev(t: u64, event: SimEvent) -> Event {
+    Event { tick: t, t, event }
+}
+
+fn triggered(t: u64, step: &str, role: &str, deadline_s: u32) -> Event {
+    ev(t, SimEvent::PlanStepTriggered { step: step.into(), role: role.into(), deadline_s })
+}
+
+fn ack(t: u64, role: &str, message: &str) -> Event {
+    ev(t, SimEvent::MessageAcknowledged { role: role.into(), message: message.into(), after_s: 0, within_s: None })
+}
+
+fn harmed(t: u64, resident: u32, outcome: HarmOutcome) -> Event {
+    let event = SimEvent::ResidentHarmed {
+        resident: ResidentId(resident),
+        household: "h1".into(),
+        outcome,
+        cause: HarmCause::Flood,
+        vulnerable: false,
+        depth_m: None,
+        speed_m_s: None,
+        co_ppm: None,
+    };
+    ev(t, event)
 }
 
 fn scenario_with(metrics: &[(&str, Metric, Option<&str>, f64, f64)]) -> Scenario {
@@ -28,15 +53,19 @@ fn scenario_with(metrics: &[(&str, Metric, Option<&str>, f64, f64)]) -> Scenario
 }
 
 fn warn_log(done_at: Option<u64>) -> Vec<Event> {
-    let mut e =
-        vec![ev(120, "plan_step_triggered", "step:warn", json!({"role": "office_director", "deadline_s": 600}))];
+    let mut e = vec![triggered(120, "warn", "office_director", 600)];
     if let Some(t) = done_at {
         let after = t - 120;
+        let role = "office_director".into();
         e.push(ev(
             t,
-            "plan_step_done",
-            "step:warn",
-            json!({"role": "office_director", "after_s": after, "deadline_s": 600, "on_time": after <= 600}),
+            SimEvent::PlanStepDone {
+                step: "warn".into(),
+                role,
+                after_s: after,
+                deadline_s: 600,
+                on_time: after <= 600,
+            },
         ));
     }
     e
@@ -66,13 +95,15 @@ fn warning_delay_passes_fails_and_earns_partial_credit() {
 fn call_and_response_time() {
     let s = scenario_with(&[("c", Metric::CallResponseTime, Some("office_director"), 300.0, 1.0)]);
     let log = vec![
-        ev(100, "call_made", "call:office_director:100", json!({"from": "office_director", "to": "head_xiaohe"})),
         ev(
-            160,
-            "message_acknowledged",
-            "role:head_xiaohe",
-            json!({"message": "call:office_director:100", "after_s": 60}),
+            100,
+            SimEvent::CallMade {
+                call: "call:office_director:100".into(),
+                from: "office_director".into(),
+                to: "head_xiaohe".into(),
+            },
         ),
+        ack(160, "head_xiaohe", "call:office_director:100"),
     ];
     assert_eq!(score(&s, &log).metrics[0].value, Some(60.0));
     // Unanswered call: never confirmed.
@@ -85,34 +116,55 @@ fn alarm_taken_counts_every_recipient() {
     let mut log = vec![
         ev(
             120,
-            "inject_delivered",
-            "inject:red_rain",
-            json!({"to": ["office_director", "commander"], "ack_within_s": 60}),
+            SimEvent::InjectDelivered {
+                inject: "red_rain".into(),
+                to: vec!["office_director".into(), "commander".into()],
+                from: String::new(),
+                message: String::new(),
+                ack_within_s: Some(60),
+                warning: None,
+            },
         ),
-        ev(150, "message_acknowledged", "role:office_director", json!({"message": "red_rain"})),
+        ack(150, "office_director", "red_rain"),
     ];
     // The commander never took the alarm.
     assert_eq!(score(&s, &log).metrics[0].value, Some(f64::INFINITY));
-    log.push(ev(200, "message_acknowledged", "role:commander", json!({"message": "red_rain"})));
+    log.push(ack(200, "commander", "red_rain"));
     let m = &score(&s, &log).metrics[0];
     assert_eq!((m.value, m.passed), (Some(80.0), false), "the slower of 30 s and 80 s");
 }
 
 fn evacuation_log() -> Vec<Event> {
-    let safe = |t, r: &str, h: &str, v: bool| {
-        ev(t, "resident_safe", &format!("resident:{r}"), json!({"household": h, "vulnerable": v}))
+    let safe = |t, r: u32, h: &str, vulnerable: bool| {
+        ev(t, SimEvent::ResidentSafe { resident: ResidentId(r), household: h.into(), shelter: "s1".into(), vulnerable })
+    };
+    let at_risk = |h: &str, residents, vulnerable| SimEvent::HouseholdAtRisk {
+        household: h.into(),
+        zone: "z".into(),
+        hazard: HazardKind::Flood,
+        residents,
+        vulnerable,
+    };
+    let reached = SimEvent::HazardReachedHome {
+        household: "h2".into(),
+        hazard: HazardKind::Flood,
+        residents: 2,
+        vulnerable: 0,
+        hazard_rating: None,
+        depth_m: None,
+        speed_m_s: None,
     };
     vec![
-        ev(0, "household_at_risk", "household:h1", json!({"residents": 3, "vulnerable": 1})),
-        ev(0, "household_at_risk", "household:h2", json!({"residents": 2, "vulnerable": 0})),
-        ev(120, "warning_received", "inject:red_rain", json!({"level": "Red"})),
-        safe(500, "r1", "h1", false),
-        safe(600, "r2", "h1", false),
-        safe(700, "r3", "h1", true),
-        safe(900, "r4", "h2", false),
-        ev(1000, "hazard_reached_home", "household:h2", json!({"residents": 2, "vulnerable": 0})),
-        safe(1100, "r5", "h2", false),
-        ev(1200, "shelter_full", "shelter:s1", json!({"turned_away": 7})),
+        ev(0, at_risk("h1", 3, 1)),
+        ev(0, at_risk("h2", 2, 0)),
+        ev(120, SimEvent::WarningReceived { inject: "red_rain".into(), level: WarningLevel::Red }),
+        safe(500, 1, "h1", false),
+        safe(600, 2, "h1", false),
+        safe(700, 3, "h1", true),
+        safe(900, 4, "h2", false),
+        ev(1000, reached),
+        safe(1100, 5, "h2", false),
+        ev(1200, SimEvent::ShelterFull { shelter: "s1".into(), turned_away: 7 }),
     ]
 }
 
@@ -144,15 +196,17 @@ fn evacuation_metrics_from_residents_events() {
     // The clock starts at the first evacuation order when there is one: an
     // order at 300 s → 90% at 1100 − 300 = 800 s, 50% at 700 − 300 = 400 s.
     let mut log = evacuation_log();
-    log.insert(
-        3,
-        ev(300, "order_given", "role:commander", json!({"action": {"OrderEvacuation": {"village": "xiaohe"}}})),
-    );
+    let order = SimEvent::OrderGiven {
+        role: "commander".into(),
+        source: Source::Trainee,
+        action: Action::OrderEvacuation { village: "xiaohe".into() },
+    };
+    log.insert(3, ev(300, order));
     let c = score(&s, &log);
     assert_eq!((c.metrics[2].value, c.metrics[5].value), (Some(800.0), Some(400.0)));
     assert!(c.metrics[2].note.contains("after the first evacuation order"), "{}", c.metrics[2].note);
     // Without an order, the first warning that reached a household (450 s).
-    log[3] = ev(450, "household_warned", "household:h1", json!({"channel": "Broadcast", "order": false}));
+    log[3] = ev(450, SimEvent::HouseholdWarned { household: "h1".into(), channel: Channel::Broadcast, order: false });
     assert_eq!(score(&s, &log).metrics[2].value, Some(650.0));
 }
 
@@ -162,8 +216,8 @@ fn casualties_count_people_once_and_the_death_gate_caps_the_level() {
         scenario_with(&[("cas", Metric::Casualties, None, 0.0, 1.0), ("w", Metric::WarningDelay, None, 600.0, 9.0)]);
     s.rubric.gates = vec![Gate::PreventableDeath { cap: Level::Pass }];
     let mut log = warn_log(Some(200));
-    log.push(ev(900, "resident_harmed", "resident:r7", json!({"outcome": "injured"})));
-    log.push(ev(950, "resident_harmed", "resident:r7", json!({"outcome": "dead"})));
+    log.push(harmed(900, 7, HarmOutcome::Injured));
+    log.push(harmed(950, 7, HarmOutcome::Dead));
     let c = score(&s, &log);
     assert_eq!(c.metrics[0].value, Some(1.0), "one person, counted once");
     // Score: weights 1 (credit 0) and 9 (credit 1) → 90 → 优秀 by score ...
@@ -181,8 +235,11 @@ fn plan_adherence_and_role_scores() {
         ("w", Metric::WarningDelay, Some("office_director"), 600.0, 1.0),
     ]);
     let mut log = warn_log(Some(500));
-    log.push(ev(130, "plan_step_triggered", "step:evacuate", json!({"role": "head_xiaohe", "deadline_s": 900})));
-    log.push(ev(1500, "plan_step_overdue", "step:evacuate", json!({"role": "head_xiaohe"})));
+    log.push(triggered(130, "evacuate", "head_xiaohe", 900));
+    log.push(ev(
+        1500,
+        SimEvent::PlanStepOverdue { step: "evacuate".into(), role: "head_xiaohe".into(), deadline_s: 900 },
+    ));
     let c = score(&s, &log);
     assert_eq!(c.metrics[0].value, Some(0.5), "1 of 2 triggered steps on time");
     // Overall: (0.5/0.9 = 0.56 credit) + 1 → 78.0; office director alone: 100.

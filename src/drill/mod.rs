@@ -1,72 +1,80 @@
 //! Drill control: injects (timed and conditional messages to roles) and the
-//! official warnings they carry. Live instructor injects and seats come with
-//! the roles issue, as commands.
+//! official warnings they carry, live injects the instructor sends, and the
+//! assembly of a whole drill (`DrillPlugins`: the simulation, the roles and
+//! the injects) that every face adds.
+//!
+//! Owns: `InjectState`. Writes the roles' inboxes and trigger facts. May
+//! not touch: models' state.
 
+use crate::roles::RolesPlugin;
 use crate::roles::inbox::Inboxes;
-use crate::roles::plans::PlanTracker;
-use crate::scenario::schema::{Trigger, WarningLevel};
-use crate::sim::events::EventLog;
+use crate::roles::plans::{Competence, NpcRoles, PlanTracker};
+use crate::roles::triggers::{Facts, trigger_holds};
+use crate::scenario::schema::Trigger;
+use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::gauges::Gauges;
+use crate::sim::ids::{InjectId, RoleId};
+use crate::sim::landslide::Landslide;
+use crate::sim::orders::Township;
 use crate::sim::rng::RngStreams;
-use crate::sim::{Drill, SimClock, SimSet};
+use crate::sim::{Drill, Observe, SimClock, SimPlugin, SimTick};
+use bevy::app::{PluginGroup, PluginGroupBuilder};
 use bevy::prelude::*;
 use rand::RngExt;
-use serde_json::json;
 
 /// Where each inject stands.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct InjectState {
     /// Trigger met, per inject (scenario order).
     pub fired: Vec<bool>,
-    /// Tick at which it reached its roles.
-    pub delivered: Vec<Option<u64>>,
     /// `(delivery tick, inject index)` waiting to be delivered.
     pending: Vec<(u64, usize)>,
-    /// Highest official warning the township has received.
-    pub warning: Option<WarningLevel>,
-    /// Landslide precursors a patrol has seen.
-    pub observed: std::collections::BTreeSet<String>,
 }
 
 pub struct InjectPlugin;
 
 impl Plugin for InjectPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<InjectState>()
-            .add_systems(FixedUpdate, injects.in_set(SimSet::Detect).after(crate::sim::gauges::sample));
+        app.init_resource::<InjectState>().add_systems(SimTick, injects.in_set(Observe::Drill));
     }
 }
 
-/// Whether a trigger holds now. `Step` triggers are answered by the caller,
-/// which knows the plan tracker; here they never hold.
-pub fn trigger_holds(t: &Trigger, now_s: u64, gauges: &Gauges, st: &InjectState, drill: &Drill) -> bool {
-    match t {
-        Trigger::At(s) => now_s >= *s as u64,
-        Trigger::GaugeAbove { gauge, value } => gauges.reading(gauge).is_some_and(|r| r > *value),
-        Trigger::Inject(id) => {
-            drill.scenario.injects.iter().position(|i| &i.id == id).is_some_and(|k| st.delivered[k].is_some())
-        }
-        Trigger::Warning(level) => st.warning.is_some_and(|w| w >= *level),
-        Trigger::Precursor(id) => st.observed.contains(id),
-        Trigger::Step(_) => false,
+/// A whole drill: the simulation, the roles (rights gate, inboxes, plan
+/// followers for the roles `npc` names, at `competence`) and the injects.
+pub struct DrillPlugins {
+    pub drill: Drill,
+    pub until_s: Option<u32>,
+    pub npc: NpcRoles,
+    pub competence: Competence,
+}
+
+impl PluginGroup for DrillPlugins {
+    fn build(self) -> PluginGroupBuilder {
+        PluginGroupBuilder::start::<Self>()
+            .add(SimPlugin { drill: self.drill, until_s: self.until_s })
+            .add(RolesPlugin { npc: self.npc, competence: self.competence })
+            .add(InjectPlugin)
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn injects(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     gauges: Res<Gauges>,
+    landslide: Option<Res<Landslide>>,
     mut st: ResMut<InjectState>,
+    mut facts: ResMut<Facts>,
     mut rng: ResMut<RngStreams>,
     mut log: ResMut<EventLog>,
     tracker: Res<PlanTracker>,
     mut inbox: ResMut<Inboxes>,
-    town: Res<crate::roles::commands::Township>,
+    town: Res<Township>,
 ) {
     let list = &drill.scenario.injects;
     if st.fired.len() != list.len() {
         st.fired = vec![false; list.len()];
-        st.delivered = vec![None; list.len()];
+        facts.delivered = vec![None; list.len()];
     }
     let now = clock.now_s();
     let tick_s = clock.tick_s as u64;
@@ -74,7 +82,7 @@ fn injects(
         let holds = town.instructor_injects.contains(&inj.id)
             || match &inj.when {
                 Trigger::Step(id) => tracker.done(&drill, id),
-                t => trigger_holds(t, now, &gauges, &st, &drill),
+                t => trigger_holds(t, now, &gauges, &facts, landslide.as_deref(), &drill),
             };
         if st.fired[k] || !holds {
             continue;
@@ -89,28 +97,31 @@ fn injects(
     st.pending.retain(|(t, _)| *t > clock.tick);
     for k in due {
         let inj = &list[k];
-        st.delivered[k] = Some(clock.tick);
+        facts.delivered[k] = Some(clock.tick);
         for role in &inj.to {
             inbox.deliver(inj.id.clone(), role.clone(), clock.tick, inj.from.zh.clone(), inj.ack_within_s);
         }
         log.push(
             clock.tick,
             clock.tick_s,
-            "inject_delivered",
-            format!("inject:{}", inj.id),
-            json!({
-                "to": inj.to,
-                "from": inj.from.zh,
-                "message": inj.message.zh,
-                "ack_within_s": inj.ack_within_s,
-                "warning": inj.warning,
-            }),
+            SimEvent::InjectDelivered {
+                inject: InjectId(inj.id.clone()),
+                to: inj.to.iter().map(RoleId::from).collect(),
+                from: inj.from.zh.clone(),
+                message: inj.message.zh.clone(),
+                ack_within_s: inj.ack_within_s,
+                warning: inj.warning,
+            },
         );
         if let Some(w) = inj.warning
-            && st.warning.is_none_or(|cur| w > cur)
+            && facts.warning.is_none_or(|cur| w > cur)
         {
-            st.warning = Some(w);
-            log.push(clock.tick, clock.tick_s, "warning_received", format!("inject:{}", inj.id), json!({ "level": w }));
+            facts.warning = Some(w);
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                SimEvent::WarningReceived { inject: InjectId(inj.id.clone()), level: w },
+            );
         }
     }
 }

@@ -1,17 +1,20 @@
 //! Replay: the commands of a recorded run are read back from its event log
 //! (every `order_given` and `order_refused`, in order) and fed to a fresh run
-//! in which the software plays no role. Same scenario, seed, build and
-//! commands must give the same event log, byte for byte.
+//! in which the software plays no role; each comes back from the seat that
+//! gave it (trainee, plan follower or instructor). Same scenario, seed,
+//! build and commands must give the same event log, byte for byte. A log of
+//! another version is refused with a clear error, never half read.
 
-use crate::roles::commands::{Command, Source};
-use crate::scenario::schema::Action;
-use crate::sim::events::{Event, LogHeader};
+use crate::sim::events::{EVENT_LOG_VERSION, Event, LogHeader, SimEvent};
+use crate::sim::orders::{Command, Seat};
 
 /// What a replay needs from an event log.
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub header: LogHeader,
     pub commands: Vec<Command>,
+    /// Drill second at which the recorded run ended (`drill_ended`), if it did.
+    pub ended_s: Option<u64>,
 }
 
 /// Reads a log's header and commands; the error names the line.
@@ -23,18 +26,23 @@ pub fn read_log(text: &str) -> Result<Recorded, String> {
         }
         None => return Err("the event log is empty".into()),
     };
+    if header.firstline_event_log != EVENT_LOG_VERSION {
+        return Err(format!(
+            "line 1: event log version {} — this build reads version {EVENT_LOG_VERSION} only; replay it with the build that wrote it ({})",
+            header.firstline_event_log, header.build
+        ));
+    }
     let mut commands = Vec::new();
+    let mut ended_s = None;
     for (k, line) in lines {
         let ev: Event = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", k + 1))?;
-        if ev.kind != "order_given" && ev.kind != "order_refused" {
-            continue;
+        match ev.event {
+            SimEvent::OrderGiven { role, source, action } | SimEvent::OrderRefused { role, source, action, .. } => {
+                commands.push(Seat::recorded(role, source).order(ev.tick, action));
+            }
+            SimEvent::DrillEnded { .. } => ended_s = Some(ev.t),
+            _ => {}
         }
-        let role = ev.subject.strip_prefix("role:").ok_or(format!("line {}: order without a role", k + 1))?;
-        let source: Source =
-            serde_json::from_value(ev.data["source"].clone()).map_err(|e| format!("line {}: {e}", k + 1))?;
-        let action: Action =
-            serde_json::from_value(ev.data["action"].clone()).map_err(|e| format!("line {}: {e}", k + 1))?;
-        commands.push(Command { tick: ev.tick, role: role.to_owned(), source, action });
     }
-    Ok(Recorded { header, commands })
+    Ok(Recorded { header, commands, ended_s })
 }

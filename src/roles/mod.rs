@@ -1,14 +1,16 @@
-//! Roles and their rights, inboxes, commands and one-page plans: which
-//! orders each township role may give, how orders enter the drill, and how
-//! the software plays a role by its plan.
+//! Roles at run time: the rights gate every command passes (`gate`), the
+//! roles' inboxes (`inbox`), plan and inject triggers (`triggers`), one-page
+//! plans and the software that plays a role by its plan (`plans`), and what
+//! one role may see (`view`). Sits above the models: reads their state,
+//! never writes it.
 
-pub mod commands;
+pub mod gate;
 pub mod inbox;
 pub mod plans;
+pub mod triggers;
+pub mod view;
 
-use crate::scenario::schema::{ActionKind, Role, RoleKind};
-use crate::sim::SimSet;
-use ActionKind::*;
+use crate::sim::{SimSet, SimTick};
 use bevy::prelude::*;
 
 /// Commands, inboxes and plan followers in the Commands phase.
@@ -20,74 +22,12 @@ pub struct RolesPlugin {
 impl Plugin for RolesPlugin {
     fn build(&self, app: &mut App) {
         let drill = app.world().resource::<crate::sim::Drill>().clone();
-        app.init_resource::<commands::CommandQueue>()
-            .init_resource::<commands::OrderBook>()
-            .init_resource::<commands::Township>()
-            .init_resource::<inbox::Inboxes>()
+        app.init_resource::<inbox::Inboxes>()
+            .init_resource::<triggers::Facts>()
             .insert_resource(plans::PlanTracker::new(&drill, self.npc.clone(), self.competence))
             .add_systems(
-                FixedUpdate,
-                (plans::follow_plans, commands::apply_commands, plans::track_steps).chain().in_set(SimSet::Commands),
+                SimTick,
+                (plans::follow_plans, gate::apply_commands, plans::track_steps).chain().in_set(SimSet::Commands),
             );
-    }
-}
-
-/// The orders a role kind may give unless the scenario says otherwise,
-/// following the duties in DOMAIN.md.
-pub fn default_permissions(kind: RoleKind) -> &'static [ActionKind] {
-    match kind {
-        RoleKind::Commander => &[
-            DeclareResponse,
-            IssueWarning,
-            CallAndResponse,
-            OrderEvacuation,
-            OpenShelter,
-            CloseShelter,
-            Dispatch,
-            CloseRoad,
-            RequestSupport,
-            SendReport,
-            Acknowledge,
-        ],
-        RoleKind::OfficeDirector => {
-            &[IssueWarning, CallAndResponse, SendReport, RequestSupport, Dispatch, CloseRoad, Acknowledge]
-        }
-        RoleKind::VillageHead => {
-            &[OrderEvacuation, OpenShelter, CloseShelter, IssueWarning, DoorToDoor, Dispatch, SendReport, Acknowledge]
-        }
-        RoleKind::GridWorker => &[Patrol, DoorToDoor, SendReport, Acknowledge],
-        RoleKind::RescueLeader => &[Dispatch, SendReport, Acknowledge],
-        RoleKind::InfoOfficer => &[SendReport, Acknowledge],
-    }
-}
-
-/// Whether `role` may give an order of `kind`.
-pub fn permitted(role: &Role, kind: ActionKind) -> bool {
-    match &role.permissions {
-        Some(list) => list.contains(&kind),
-        None => default_permissions(role.kind).contains(&kind),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::schema::Text;
-
-    #[test]
-    fn explicit_permissions_override_defaults() {
-        let mut r = Role {
-            id: "g".into(),
-            kind: RoleKind::GridWorker,
-            name: Text { zh: "网格员".into(), en: "Grid worker".into() },
-            village: None,
-            force: None,
-            permissions: None,
-        };
-        assert!(permitted(&r, Patrol));
-        assert!(!permitted(&r, OrderEvacuation));
-        r.permissions = Some(vec![OrderEvacuation]);
-        assert!(permitted(&r, OrderEvacuation));
-        assert!(!permitted(&r, Patrol));
     }
 }

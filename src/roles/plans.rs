@@ -2,19 +2,23 @@
 //! role does it (by whoever's hand), whether on time — and, for roles played
 //! by the software, the plan follower that gives the step's order after a
 //! delay drawn for its competence. Followers also acknowledge messages.
+//! A follower submits through its own plan-follower seat.
+//!
+//! Owns: `PlanTracker`. May not touch: models' state.
 
-use super::commands::{Command, CommandQueue, OrderBook, Source};
 use super::inbox::Inboxes;
-use crate::drill::{InjectState, trigger_holds};
+use super::triggers::{Facts, trigger_holds};
+use crate::dist::{Distribution, open01};
 use crate::scenario::schema::{Action, Trigger};
-use crate::sim::dist::{Distribution, open01};
-use crate::sim::events::EventLog;
+use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::gauges::Gauges;
+use crate::sim::ids::{RoleId, StepId};
+use crate::sim::landslide::Landslide;
+use crate::sim::orders::{CommandQueue, OrderBook, Seat};
 use crate::sim::rng::RngStreams;
 use crate::sim::{Drill, SimClock};
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 /// How well the software plays a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
@@ -137,7 +141,8 @@ pub fn follow_plans(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     gauges: Res<Gauges>,
-    injects: Res<InjectState>,
+    facts: Res<Facts>,
+    landslide: Option<Res<Landslide>>,
     inbox: Res<Inboxes>,
     mut tracker: ResMut<PlanTracker>,
     mut rng: ResMut<RngStreams>,
@@ -154,7 +159,7 @@ pub fn follow_plans(
         if st.triggered.is_none() {
             let holds = match &step.trigger {
                 Trigger::Step(id) => tracker.done(&drill, id),
-                t => trigger_holds(t, now, &gauges, &injects, &drill),
+                t => trigger_holds(t, now, &gauges, &facts, landslide.as_deref(), &drill),
             };
             if !holds {
                 continue;
@@ -163,9 +168,11 @@ pub fn follow_plans(
             log.push(
                 tick,
                 tick_s,
-                "plan_step_triggered",
-                format!("step:{}", step.id),
-                json!({ "role": plan.role, "deadline_s": step.deadline_s }),
+                SimEvent::PlanStepTriggered {
+                    step: StepId(step.id.clone()),
+                    role: RoleId(plan.role.clone()),
+                    deadline_s: step.deadline_s,
+                },
             );
             if tracker.npc.plays(&plan.role) {
                 let r = rng.get("plan_followers");
@@ -179,7 +186,7 @@ pub fn follow_plans(
         let st = &mut tracker.steps[k];
         if st.done.is_none() && st.scheduled.is_some_and(|t| t <= tick) {
             st.scheduled = None;
-            queue.push(Command { tick, role: plan.role.clone(), source: Source::Npc, action: step.action.clone() });
+            queue.submit(&Seat::plan_follower(&plan.role), tick, step.action.clone());
         }
     }
     // Followers acknowledge what reaches their roles.
@@ -196,12 +203,7 @@ pub fn follow_plans(
             tracker.acks[k] = Some(if ignored { u64::MAX } else { m.tick + d.max(1) });
         }
         if tracker.acks[k] == Some(tick) {
-            queue.push(Command {
-                tick,
-                role: m.to.clone(),
-                source: Source::Npc,
-                action: Action::Acknowledge { message: m.id.clone() },
-            });
+            queue.submit(&Seat::plan_follower(&m.to), tick, Action::Acknowledge { message: m.id.clone() });
         }
     }
 }
@@ -221,7 +223,7 @@ pub fn track_steps(
             let plan = &drill.scenario.plans[st.plan];
             st.triggered.is_some()
                 && st.done.is_none()
-                && plan.role == order.role
+                && order.role == plan.role.as_str()
                 && fulfils(&order.action, &plan.steps[st.step].action)
         });
         if let Some(st) = found {
@@ -231,9 +233,13 @@ pub fn track_steps(
             log.push(
                 tick,
                 tick_s,
-                "plan_step_done",
-                format!("step:{}", step.id),
-                json!({ "role": order.role, "after_s": taken, "deadline_s": step.deadline_s, "on_time": taken <= step.deadline_s as u64 }),
+                SimEvent::PlanStepDone {
+                    step: StepId(step.id.clone()),
+                    role: order.role.clone(),
+                    after_s: taken,
+                    deadline_s: step.deadline_s,
+                    on_time: taken <= step.deadline_s as u64,
+                },
             );
         }
     }
@@ -249,9 +255,11 @@ pub fn track_steps(
             log.push(
                 tick,
                 tick_s,
-                "plan_step_overdue",
-                format!("step:{}", step.id),
-                json!({ "role": drill.scenario.plans[st.plan].role, "deadline_s": step.deadline_s }),
+                SimEvent::PlanStepOverdue {
+                    step: StepId(step.id.clone()),
+                    role: RoleId(drill.scenario.plans[st.plan].role.clone()),
+                    deadline_s: step.deadline_s,
+                },
             );
         }
     }

@@ -366,10 +366,19 @@ mod tests {
     }
 
     #[test]
-    fn never_panics_on_garbage() {
+    fn garbage_locates_nothing_or_inside_the_text_and_offsets_clamp() {
         for src in ["", "(", "((((", "Scenario(a: r#\"x", "[1, {2: ", "\u{1F600}(x: 1)", "(a:"] {
-            let _ = locate(src, &Path::root().f("a").i(3));
-            let _ = line_col(src, 1000);
+            // No field `a` with a fourth item exists in any of these.
+            assert_eq!(locate(src, &Path::root().f("a").i(3)), None, "{src:?}");
+            if let Some((s, e)) = locate(src, &Path::root()) {
+                assert!(s <= e && e <= src.len(), "{src:?}: span {s}..{e}");
+            }
+            // An offset past the end is the end of the text: last line, one past its last character.
+            let lines = src.split('\n').count();
+            let last = src.rsplit('\n').next().map_or(0, |l| l.chars().count());
+            assert_eq!(line_col(src, 1000), (lines, last + 1), "{src:?}");
         }
+        // Inside a multi-byte character, the position is that character's.
+        assert_eq!(line_col("\u{1F600}x", 2), (1, 1));
     }
 }

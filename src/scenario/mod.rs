@@ -4,16 +4,19 @@
 
 pub mod diagnostic;
 pub mod expand;
+pub mod fuel;
 pub mod load;
 pub mod locate;
+pub mod permissions;
 pub mod schema;
+pub mod terrain;
 pub mod validate;
 
 use diagnostic::{Diagnostic, Severity};
 use schema::Scenario;
 use std::path::{Path as FsPath, PathBuf};
 
-use crate::sim::terrain::TerrainGrid;
+use terrain::TerrainGrid;
 
 /// A scenario that passed every check, with what a run needs besides it.
 #[derive(Debug, Clone)]

@@ -1,17 +1,29 @@
 //! Measuring each metric family from the event log. Every function returns
 //! the value, the events it rests on, and a one-line note in plain words.
+//! Events are matched by variant, never by a string key.
 
-use super::Measured;
 use crate::scenario::schema::{Action, ActionKind, Metric, ReportKind, Scenario};
-use crate::sim::events::Event;
+use crate::sim::events::{Event, HarmOutcome, SimEvent};
+use crate::sim::ids::HouseholdId;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// A measured value before judging: `None` = not applicable.
+pub struct Measured {
+    pub value: Option<f64>,
+    pub evidence: Vec<usize>,
+    pub note: String,
+}
 
 fn na(note: &str) -> Measured {
     Measured { value: None, evidence: Vec::new(), note: note.to_owned() }
 }
 
-fn of_kind<'a>(events: &'a [Event], kind: &'a str) -> impl Iterator<Item = (usize, &'a Event)> + 'a {
-    events.iter().enumerate().filter(move |(_, e)| e.kind == kind)
+/// The events that `pick` maps to something, with their index.
+fn pick<'a, T: 'a>(
+    events: &'a [Event],
+    f: impl Fn(&'a SimEvent) -> Option<T> + 'a,
+) -> impl Iterator<Item = (usize, &'a Event, T)> + 'a {
+    events.iter().enumerate().filter_map(move |(k, e)| f(&e.event).map(|x| (k, e, x)))
 }
 
 /// Plan steps whose action matches, for the role if given.
@@ -30,15 +42,23 @@ fn step_delays(events: &[Event], steps: &BTreeSet<String>, what: &str) -> Measur
     let mut worst: Option<f64> = None;
     let mut evidence = Vec::new();
     let mut missing = 0;
-    for (k, e) in of_kind(events, "plan_step_triggered") {
-        let id = e.subject.trim_start_matches("step:");
-        if !steps.contains(id) {
+    let done_of = |id: &'_ str| {
+        pick(events, |e| match e {
+            SimEvent::PlanStepDone { step, .. } => Some(step),
+            _ => None,
+        })
+        .find(move |(_, _, s)| s.as_str() == id)
+    };
+    for (k, e, id) in pick(events, |e| match e {
+        SimEvent::PlanStepTriggered { step, .. } => Some(step),
+        _ => None,
+    }) {
+        if !steps.contains(id.as_str()) {
             continue;
         }
         evidence.push(k);
-        let done = of_kind(events, "plan_step_done").find(|(_, d)| d.subject == e.subject);
-        let delay = match done {
-            Some((j, d)) => {
+        let delay = match done_of(id.as_str()) {
+            Some((j, d, _)) => {
                 evidence.push(j);
                 d.t.saturating_sub(e.t) as f64
             }
@@ -77,12 +97,20 @@ fn until_ack(e: &Event, ack: Option<(usize, &Event)>, evidence: &mut Vec<usize>)
 fn calls(s: &Scenario, events: &[Event], role: Option<&str>) -> Measured {
     let mut worst: Option<f64> = None;
     let mut evidence = Vec::new();
-    for (k, e) in of_kind(events, "call_made") {
-        if role.is_some_and(|r| e.data["from"] != r) {
+    for (k, e, (call, from)) in pick(events, |e| match e {
+        SimEvent::CallMade { call, from, .. } => Some((call, from)),
+        _ => None,
+    }) {
+        if role.is_some_and(|r| from != r) {
             continue;
         }
         evidence.push(k);
-        let ack = of_kind(events, "message_acknowledged").find(|(_, a)| a.data["message"] == e.subject.as_str());
+        let ack = pick(events, |e| match e {
+            SimEvent::MessageAcknowledged { message, .. } => Some(message),
+            _ => None,
+        })
+        .find(|(_, _, m)| *m == call)
+        .map(|(j, a, _)| (j, a));
         worst = Some(worst.map_or(f64::NEG_INFINITY, |w: f64| w).max(until_ack(e, ack, &mut evidence)));
     }
     match worst {
@@ -103,17 +131,18 @@ fn calls(s: &Scenario, events: &[Event], role: Option<&str>) -> Measured {
 fn alarms(events: &[Event], role: Option<&str>) -> Measured {
     let mut worst: Option<f64> = None;
     let mut evidence = Vec::new();
-    for (k, e) in of_kind(events, "inject_delivered") {
-        if e.data["ack_within_s"].is_null() {
-            continue;
-        }
-        let id = e.subject.trim_start_matches("inject:");
-        let to: Vec<String> =
-            e.data["to"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect();
-        for r in to.iter().filter(|r| role.is_none_or(|want| want == r.as_str())) {
+    for (k, e, (id, to)) in pick(events, |e| match e {
+        SimEvent::InjectDelivered { inject, to, ack_within_s: Some(_), .. } => Some((inject, to)),
+        _ => None,
+    }) {
+        for r in to.iter().filter(|r| role.is_none_or(|want| *r == want)) {
             evidence.push(k);
-            let ack = of_kind(events, "message_acknowledged")
-                .find(|(_, a)| a.data["message"] == id && a.subject == format!("role:{r}"));
+            let ack = pick(events, |e| match e {
+                SimEvent::MessageAcknowledged { message, role, .. } => Some((message, role)),
+                _ => None,
+            })
+            .find(|(_, _, (m, by))| m.as_str() == id.as_str() && *by == r)
+            .map(|(j, a, _)| (j, a));
             worst = Some(worst.map_or(f64::NEG_INFINITY, |w: f64| w).max(until_ack(e, ack, &mut evidence)));
         }
     }
@@ -123,12 +152,20 @@ fn alarms(events: &[Event], role: Option<&str>) -> Measured {
     }
 }
 
-fn responders(events: &[Event], kind: &str) -> Measured {
-    let list: Vec<(usize, &Event)> = of_kind(events, kind).collect();
+/// Seconds after the order of each turn-out (`on_scene` false) or arrival on scene.
+fn responders(events: &[Event], on_scene: bool) -> Measured {
+    let list: Vec<(usize, u64)> = pick(events, |e| match (e, on_scene) {
+        (SimEvent::ForceTurnedOut { after_s, .. }, false) | (SimEvent::ForceOnScene { after_s, .. }, true) => {
+            Some(*after_s)
+        }
+        _ => None,
+    })
+    .map(|(k, _, a)| (k, a))
+    .collect();
     if list.is_empty() {
         return na("no force was dispatched, or responders are not modelled in this drill");
     }
-    let worst = list.iter().filter_map(|(_, e)| e.data["after_s"].as_f64()).fold(0.0, f64::max);
+    let worst = list.iter().map(|(_, a)| *a as f64).fold(0.0, f64::max);
     Measured {
         value: Some(worst),
         evidence: list.iter().map(|(k, _)| *k).collect(),
@@ -139,48 +176,52 @@ fn responders(events: &[Event], kind: &str) -> Measured {
 /// People at risk and when each got out, from the residents' events.
 struct Evacuation {
     /// household → (residents, vulnerable, hazard arrival t)
-    households: BTreeMap<String, (u64, u64, Option<u64>)>,
+    households: BTreeMap<HouseholdId, (u64, u64, Option<u64>)>,
     /// (t, household, vulnerable, event index) of residents reaching safety
-    safe: Vec<(u64, String, bool, usize)>,
+    safe: Vec<(u64, HouseholdId, bool, usize)>,
     alarm_t: u64,
     /// What started the evacuation clock (for the note).
     alarm_what: &'static str,
 }
 
 fn evacuation(events: &[Event]) -> Option<Evacuation> {
-    let mut households: BTreeMap<String, (u64, u64, Option<u64>)> = BTreeMap::new();
-    for (_, e) in of_kind(events, "household_at_risk") {
-        let h = households.entry(e.subject.clone()).or_default();
-        h.0 = e.data["residents"].as_u64().unwrap_or(0);
-        h.1 = e.data["vulnerable"].as_u64().unwrap_or(0);
-    }
-    for (_, e) in of_kind(events, "hazard_reached_home") {
-        let h = households.entry(e.subject.clone()).or_default();
-        if h.0 == 0 {
-            h.0 = e.data["residents"].as_u64().unwrap_or(0);
-            h.1 = e.data["vulnerable"].as_u64().unwrap_or(0);
+    let mut households: BTreeMap<HouseholdId, (u64, u64, Option<u64>)> = BTreeMap::new();
+    for e in events {
+        match &e.event {
+            SimEvent::HouseholdAtRisk { household, residents, vulnerable, .. } => {
+                let h = households.entry(household.clone()).or_default();
+                (h.0, h.1) = (*residents as u64, *vulnerable as u64);
+            }
+            SimEvent::HazardReachedHome { household, residents, vulnerable, .. } => {
+                let h = households.entry(household.clone()).or_default();
+                if h.0 == 0 {
+                    (h.0, h.1) = (*residents as u64, *vulnerable as u64);
+                }
+                h.2.get_or_insert(e.t);
+            }
+            _ => {}
         }
-        h.2.get_or_insert(e.t);
     }
     if households.is_empty() {
         return None;
     }
-    let safe = of_kind(events, "resident_safe")
-        .filter_map(|(k, e)| {
-            let hh = e.data["household"].as_str()?.to_owned();
-            Some((e.t, format!("household:{hh}"), e.data["vulnerable"].as_bool().unwrap_or(false), k))
-        })
-        .collect();
+    let safe = pick(events, |e| match e {
+        SimEvent::ResidentSafe { household, vulnerable, .. } => Some((household, *vulnerable)),
+        _ => None,
+    })
+    .map(|(k, e, (hh, v))| (e.t, hh.clone(), v, k))
+    .collect();
     // The evacuation clock starts with the first evacuation order; without
     // one, with the first warning that reached a household; without that,
     // with the first official warning the township received.
-    let order = of_kind(events, "order_given").find(|(_, e)| e.data["action"].get("OrderEvacuation").is_some());
-    let (alarm_t, alarm_what) = if let Some((_, e)) = order {
-        (e.t, "the first evacuation order")
-    } else if let Some((_, e)) = of_kind(events, "household_warned").next() {
-        (e.t, "the first warning reached a household")
+    let first = |want: &dyn Fn(&SimEvent) -> bool| events.iter().find(|e| want(&e.event)).map(|e| e.t);
+    let order = first(&|e| matches!(e, SimEvent::OrderGiven { action: Action::OrderEvacuation { .. }, .. }));
+    let (alarm_t, alarm_what) = if let Some(t) = order {
+        (t, "the first evacuation order")
+    } else if let Some(t) = first(&|e| matches!(e, SimEvent::HouseholdWarned { .. })) {
+        (t, "the first warning reached a household")
     } else {
-        (of_kind(events, "warning_received").map(|(_, e)| e.t).next().unwrap_or(0), "the first warning")
+        (first(&|e| matches!(e, SimEvent::WarningReceived { .. })).unwrap_or(0), "the first warning")
     };
     Some(Evacuation { households, safe, alarm_t, alarm_what })
 }
@@ -250,8 +291,8 @@ pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event
         ),
         Metric::CallResponseTime => calls(s, events, role),
         Metric::AlarmTaken => alarms(events, role),
-        Metric::TurnOut => responders(events, "force_turned_out"),
-        Metric::OnScene => responders(events, "force_on_scene"),
+        Metric::TurnOut => responders(events, false),
+        Metric::OnScene => responders(events, true),
         Metric::EvacuatedBeforeArrival => evacuation(events)
             .map_or_else(|| na("residents are not modelled in this drill"), |ev| share_out(&ev, false)),
         Metric::VulnerableEvacuated => {
@@ -267,14 +308,19 @@ pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event
             evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| time_to(&ev, 1.0))
         }
         Metric::Casualties => {
-            if evacuation(events).is_none() && of_kind(events, "resident_harmed").next().is_none() {
+            let harmed = || {
+                pick(events, |e| match e {
+                    SimEvent::ResidentHarmed { resident, outcome, .. } => Some((*resident, *outcome)),
+                    _ => None,
+                })
+            };
+            if evacuation(events).is_none() && harmed().next().is_none() {
                 return na("residents are not modelled in this drill");
             }
-            let mut worst: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
-            for (k, e) in of_kind(events, "resident_harmed") {
-                let outcome = e.data["outcome"].as_str().unwrap_or("");
-                if outcome == "dead" || outcome == "injured" {
-                    worst.entry(e.subject.as_str()).or_insert((k, outcome == "dead"));
+            let mut worst = BTreeMap::new();
+            for (k, _, (resident, outcome)) in harmed() {
+                if matches!(outcome, HarmOutcome::Dead | HarmOutcome::Injured) {
+                    worst.entry(resident).or_insert((k, outcome == HarmOutcome::Dead));
                 }
             }
             let dead = worst.values().filter(|(_, d)| *d).count();
@@ -285,8 +331,13 @@ pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event
             }
         }
         Metric::ShelterOverflow => {
-            let list: Vec<(usize, &Event)> = of_kind(events, "shelter_full").collect();
-            let n: u64 = list.iter().map(|(_, e)| e.data["turned_away"].as_u64().unwrap_or(0)).sum();
+            let list: Vec<(usize, u32)> = pick(events, |e| match e {
+                SimEvent::ShelterFull { turned_away, .. } => Some(*turned_away),
+                _ => None,
+            })
+            .map(|(k, _, n)| (k, n))
+            .collect();
+            let n: u64 = list.iter().map(|(_, n)| *n as u64).sum();
             Measured {
                 value: Some(n as f64),
                 evidence: list.iter().map(|(k, _)| *k).collect(),
@@ -294,16 +345,22 @@ pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event
             }
         }
         Metric::PlanAdherence => {
-            let mine = |e: &Event| role.is_none_or(|r| e.data["role"] == r);
-            let triggered: Vec<usize> =
-                of_kind(events, "plan_step_triggered").filter(|(_, e)| mine(e)).map(|(k, _)| k).collect();
+            let mine = |r: &crate::sim::ids::RoleId| role.is_none_or(|want| *r == want);
+            let triggered: Vec<usize> = pick(events, |e| match e {
+                SimEvent::PlanStepTriggered { role, .. } if mine(role) => Some(()),
+                _ => None,
+            })
+            .map(|(k, _, _)| k)
+            .collect();
             if triggered.is_empty() {
                 return na("no plan step was triggered");
             }
-            let on_time: Vec<usize> = of_kind(events, "plan_step_done")
-                .filter(|(_, e)| mine(e) && e.data["on_time"] == true)
-                .map(|(k, _)| k)
-                .collect();
+            let on_time: Vec<usize> = pick(events, |e| match e {
+                SimEvent::PlanStepDone { role, on_time: true, .. } if mine(role) => Some(()),
+                _ => None,
+            })
+            .map(|(k, _, _)| k)
+            .collect();
             let v = on_time.len() as f64 / triggered.len() as f64;
             Measured {
                 value: Some(v),

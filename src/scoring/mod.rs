@@ -15,10 +15,10 @@
 mod metrics;
 
 use crate::scenario::schema::{Gate, Level, Metric, Scenario};
-use crate::sim::events::Event;
+use crate::sim::events::{Event, HarmOutcome, SimEvent};
 use serde::{Deserialize, Serialize};
 
-pub use metrics::measure;
+pub use metrics::{Measured, measure};
 
 /// One metric's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,13 +60,6 @@ pub struct Scorecard {
     pub level_zh: String,
     /// Gates that capped the level, with why.
     pub gates_applied: Vec<String>,
-}
-
-/// A measured value before judging: `None` = not applicable.
-pub struct Measured {
-    pub value: Option<f64>,
-    pub evidence: Vec<usize>,
-    pub note: String,
 }
 
 fn credit(metric: Metric, value: f64, threshold: f64) -> (bool, f64) {
@@ -154,8 +147,10 @@ pub fn score(s: &Scenario, events: &[Event]) -> Scorecard {
     for g in &s.rubric.gates {
         match g {
             Gate::PreventableDeath { cap } => {
-                let deaths =
-                    events.iter().filter(|e| e.kind == "resident_harmed" && e.data["outcome"] == "dead").count();
+                let deaths = events
+                    .iter()
+                    .filter(|e| matches!(e.event, SimEvent::ResidentHarmed { outcome: HarmOutcome::Dead, .. }))
+                    .count();
                 if deaths > 0 && level > *cap {
                     level = *cap;
                     gates_applied.push(format!("{deaths} preventable death(s): level capped at {}", cap.zh()));

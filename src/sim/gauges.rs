@@ -1,11 +1,12 @@
 //! Gauges: named observation points and lines sampled at their interval
 //! (and at t = 0) into time series for the report. Each tick every gauge's
-//! current reading is also kept for triggers (`GaugeAbove`).
+//! current reading is also kept for triggers (`GaugeAbove`). Readings come
+//! from the exposure fields, never from a model's own state.
+//!
+//! Owns: `Gauges`. May not touch: any model's state.
 
-use super::fire::Fire;
-use super::flood::Flood;
-use super::landslide::Landslide;
-use super::{Drill, SimClock, SimSet};
+use super::exposure::Exposure;
+use super::tick::{Drill, Observe, SimClock, SimTick};
 use crate::scenario::schema::GaugeKind;
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -38,39 +39,25 @@ pub struct GaugePlugin;
 
 impl Plugin for GaugePlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Gauges>().add_systems(FixedUpdate, sample.in_set(SimSet::Detect));
+        app.init_resource::<Gauges>().add_systems(SimTick, sample.in_set(Observe::Gauges));
     }
 }
 
-/// The hazard models a gauge can read; absent models read 0.
-pub struct Models<'a> {
-    pub flood: Option<&'a Flood>,
-    pub landslide: Option<&'a Landslide>,
-    pub fire: Option<&'a Fire>,
-}
-
-/// What the hazard and people models expose to gauges.
-fn read(kind: &GaugeKind, drill: &Drill, m: &Models) -> f64 {
+/// A gauge's reading from the exposure fields; absent hazards read 0 (a
+/// water level without a flood reads the ground).
+fn read(kind: &GaugeKind, drill: &Drill, x: &Exposure) -> f64 {
     let t = &drill.terrain;
-    match (kind, m.flood) {
-        (GaugeKind::WaterDepth { at }, Some(f)) => f.depth_at(t, *at),
-        (GaugeKind::WaterLevel { at }, Some(f)) => t.cell_of(*at).map_or(0.0, |k| f.water.z[k] + f.water.h[k]),
-        (GaugeKind::WaterLevel { at }, None) => t.cell_of(*at).map_or(0.0, |k| t.elevation[k]),
-        (GaugeKind::DebrisDepth { at }, _) => m.landslide.map_or(0.0, |l| l.depth_at(drill, *at)),
-        (GaugeKind::FireArrival { at }, _) => m.fire.map_or(0.0, |f| if f.reached(drill, *at) { 1.0 } else { 0.0 }),
-        (GaugeKind::WaterDepth { .. }, None) | (GaugeKind::PeopleCrossing { .. }, _) => 0.0,
+    let Some(k) = kind.at().and_then(|at| t.cell_of(at)) else { return 0.0 };
+    match kind {
+        GaugeKind::WaterDepth { .. } => x.depth(k),
+        GaugeKind::WaterLevel { .. } => x.water.as_ref().map_or(t.elevation[k], |w| w.level[k]),
+        GaugeKind::DebrisDepth { .. } => x.debris.as_ref().map_or(0.0, |d| d.depth[k]),
+        GaugeKind::FireArrival { .. } => x.fire.as_ref().map_or(0.0, |f| if f.reached[k] { 1.0 } else { 0.0 }),
+        GaugeKind::PeopleCrossing { .. } => 0.0,
     }
 }
 
-pub fn sample(
-    clock: Res<SimClock>,
-    drill: Res<Drill>,
-    flood: Option<Res<Flood>>,
-    landslide: Option<Res<Landslide>>,
-    fire: Option<Res<Fire>>,
-    mut gauges: ResMut<Gauges>,
-) {
-    let models = Models { flood: flood.as_deref(), landslide: landslide.as_deref(), fire: fire.as_deref() };
+pub fn sample(clock: Res<SimClock>, drill: Res<Drill>, exposure: Res<Exposure>, mut gauges: ResMut<Gauges>) {
     let gauges = &mut *gauges;
     if gauges.series.is_empty() && !drill.scenario.gauges.is_empty() {
         gauges.series = drill
@@ -88,7 +75,7 @@ pub fn sample(
     }
     let now = clock.now_s();
     for (k, g) in drill.scenario.gauges.iter().enumerate() {
-        let v = read(&g.kind, &drill, &models);
+        let v = read(&g.kind, &drill, &exposure);
         gauges.current[k] = v;
         if now.is_multiple_of(g.every_s.max(1) as u64) || clock.tick == clock.end_tick {
             let s = &mut gauges.series[k].samples;

@@ -1,6 +1,6 @@
 //! Hazard slots. Each hazard model fills in the details of its own slot.
 
-use super::Point;
+use super::common::Point;
 use serde::{Deserialize, Serialize};
 
 /// One optional slot per hazard kind.

@@ -1,6 +1,6 @@
 //! Map schema: grid, terrain, land cover, rivers and the road graph.
 
-use super::{Point, Text};
+use super::common::{Point, Text};
 use serde::{Deserialize, Serialize};
 
 /// The terrain grid and everything drawn on it.

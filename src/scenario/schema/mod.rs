@@ -6,6 +6,7 @@
 //! south-west corner of the map. Times are drill seconds from the start.
 //! Every struct denies unknown fields so a typo is reported, not ignored.
 
+mod common;
 mod hazards;
 mod map;
 mod observe;
@@ -13,6 +14,7 @@ mod people;
 mod plans;
 mod residents;
 
+pub use common::*;
 pub use hazards::*;
 pub use map::*;
 pub use observe::*;
@@ -24,17 +26,6 @@ use serde::{Deserialize, Serialize};
 
 /// The only schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// A point in map metres, written `(x, y)`.
-pub type Point = (f64, f64);
-
-/// A text in both interface languages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    pub zh: String,
-    pub en: String,
-}
 
 /// A whole drill: township, people, plans, hazard script, observation and rubric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,12 +77,4 @@ pub struct Meta {
 
 fn one() -> u32 {
     1
-}
-
-/// Hazard kinds Firstline drills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum HazardKind {
-    Flood,
-    Landslide,
-    Fire,
 }

@@ -1,6 +1,6 @@
 //! Observation and judgement schema: gauges and the scoring rubric.
 
-use super::{Point, Text};
+use super::common::{Point, Text};
 use serde::{Deserialize, Serialize};
 
 /// A named observation point or line whose time series goes into the report.
@@ -37,6 +37,17 @@ pub enum GaugeKind {
 }
 
 impl GaugeKind {
+    /// The point a point gauge reads (`None` for a crossing line).
+    pub fn at(&self) -> Option<Point> {
+        match self {
+            GaugeKind::WaterDepth { at }
+            | GaugeKind::WaterLevel { at }
+            | GaugeKind::DebrisDepth { at }
+            | GaugeKind::FireArrival { at } => Some(*at),
+            GaugeKind::PeopleCrossing { .. } => None,
+        }
+    }
+
     /// Unit of the gauge's readings, for reports.
     pub fn unit(&self) -> &'static str {
         match self {

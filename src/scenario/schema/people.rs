@@ -1,7 +1,7 @@
 //! People schema: villages, households, shelters, village equipment and the
 //! township's rescue forces.
 
-use super::{Point, Text};
+use super::common::{Point, Text};
 use serde::{Deserialize, Serialize};
 
 /// A village or community (村/社区).

@@ -1,6 +1,6 @@
 //! Roles, the action catalogue, one-page plans, triggers and injects.
 
-use super::{Point, Text};
+use super::common::{Point, Text};
 use serde::{Deserialize, Serialize};
 
 /// A township role a trainee (or the software) plays.

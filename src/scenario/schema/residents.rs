@@ -2,8 +2,9 @@
 //! time, compliance, door-to-door pace and the declared danger zones. Every
 //! field has a documented default, so a scenario may leave the section out.
 
-use super::{Channel, HazardKind, Point};
-use crate::sim::dist::Distribution;
+use super::common::{HazardKind, Point};
+use super::plans::Channel;
+use crate::dist::Distribution;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,103 +6,22 @@
 // `!(x > 0.0)` is deliberate throughout: NaN must fail every range check.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+mod findings;
 mod people;
 mod plans;
 mod reach;
 
 use super::locate::Path;
 use super::schema::*;
-use crate::sim::terrain::TerrainGrid;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::scenario::terrain::TerrainGrid;
+pub use findings::Finding;
+use findings::{Catalog, Findings, Ids, polygon};
+use std::collections::BTreeSet;
 
 /// Largest grid side accepted (cells).
 pub const MAX_GRID: u32 = 4096;
 /// Longest drill accepted (s): seven days.
 pub const MAX_DURATION_S: u32 = 7 * 24 * 3600;
-
-/// One problem found in a scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    pub error: bool,
-    pub path: Path,
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-/// Collects findings while checking.
-#[derive(Default)]
-pub(crate) struct Findings(pub Vec<Finding>);
-
-impl Findings {
-    pub fn err(&mut self, path: Path, message: impl Into<String>, hint: impl Into<String>) {
-        let hint: String = hint.into();
-        self.0.push(Finding { error: true, path, message: message.into(), hint: (!hint.is_empty()).then_some(hint) });
-    }
-    pub fn warn(&mut self, path: Path, message: impl Into<String>, hint: impl Into<String>) {
-        let hint: String = hint.into();
-        self.0.push(Finding { error: false, path, message: message.into(), hint: (!hint.is_empty()).then_some(hint) });
-    }
-    fn has_errors(&self) -> bool {
-        self.0.iter().any(|f| f.error)
-    }
-}
-
-/// Ids of one kind with where each was declared; reports duplicates.
-#[derive(Default)]
-pub(crate) struct Ids(pub BTreeMap<String, Path>);
-
-impl Ids {
-    pub fn add(&mut self, out: &mut Findings, kind: &str, id: &str, path: Path) {
-        if id.trim().is_empty() {
-            out.err(path, format!("{kind} id is empty"), "give it a short unique name");
-        } else if let Some(first) = self.0.get(id) {
-            out.err(
-                path,
-                format!("duplicate {kind} id `{id}`"),
-                format!("ids must be unique; `{id}` is first used at {first}"),
-            );
-        } else {
-            self.0.insert(id.to_owned(), path);
-        }
-    }
-    pub fn has(&self, id: &str) -> bool {
-        self.0.contains_key(id)
-    }
-    /// Checks a reference; the hint suggests the closest id.
-    pub fn check(&self, out: &mut Findings, kind: &str, id: &str, path: Path) -> bool {
-        if self.has(id) {
-            return true;
-        }
-        let hint = match super::load::closest(id, self.0.keys().map(String::as_str)) {
-            Some(c) => format!("did you mean `{c}`?"),
-            None if self.0.is_empty() => format!("the scenario defines no {kind}"),
-            None => {
-                let list: Vec<&str> = self.0.keys().map(String::as_str).take(8).collect();
-                format!("known {kind} ids: {}", list.join(", "))
-            }
-        };
-        out.err(path, format!("unknown {kind} `{id}`"), hint);
-        false
-    }
-}
-
-/// Every id namespace of a scenario.
-#[derive(Default)]
-pub(crate) struct Catalog<'a> {
-    pub villages: Ids,
-    pub households: Ids,
-    pub shelters: Ids,
-    pub nodes: Ids,
-    pub edges: Ids,
-    pub forces: Ids,
-    pub roles: Ids,
-    pub grid_areas: Ids,
-    pub injects: Ids,
-    pub steps: Ids,
-    pub gauges: Ids,
-    pub metrics: Ids,
-    pub role_kind: BTreeMap<&'a str, RoleKind>,
-}
 
 /// Checks a scenario. Returns the findings and, when the map is sound, the
 /// terrain grid built for the checks (so a run need not build it twice).
@@ -265,12 +184,12 @@ fn check_map(m: &MapSpec, out: &mut Findings) -> bool {
             );
         }
         if let Some(code) = &c.fuel
-            && crate::sim::fire::fuel::by_code(code).is_none()
+            && crate::scenario::fuel::by_code(code).is_none()
         {
             out.err(
                 lc.f("classes").i(k).f("fuel"),
                 format!("unknown fuel model `{code}`"),
-                format!("known: {}", crate::sim::fire::fuel::codes().join(", ")),
+                format!("known: {}", crate::scenario::fuel::codes().join(", ")),
             );
         }
     }
@@ -295,21 +214,4 @@ fn check_map(m: &MapSpec, out: &mut Findings) -> bool {
         }
     }
     ok && !out.has_errors()
-}
-
-/// A polygon needs three corners and a non-zero area.
-pub(crate) fn polygon(out: &mut Findings, path: Path, pts: &[Point]) -> bool {
-    if pts.len() < 3 {
-        out.err(
-            path,
-            format!("a polygon needs at least 3 points, this one has {}", pts.len()),
-            "list the corners in order; the polygon closes itself",
-        );
-        false
-    } else if crate::geom::polygon_area(pts).abs() < 1e-9 {
-        out.err(path, "the polygon has no area", "its corners lie on one line");
-        false
-    } else {
-        true
-    }
 }

@@ -1,11 +1,11 @@
 //! Checks of villages, households, shelters, equipment and forces, and that
 //! every placed thing lies on the map.
 
-use super::{Catalog, Findings, polygon};
+use super::findings::{Catalog, Findings, polygon};
 use crate::scenario::expand::block_households;
 use crate::scenario::locate::Path;
 use crate::scenario::schema::*;
-use crate::sim::terrain::TerrainGrid;
+use crate::scenario::terrain::TerrainGrid;
 
 /// A household with the path of what declared it (itself or its block).
 pub(crate) struct Placed {
@@ -205,7 +205,7 @@ pub(crate) fn check_forces<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut
                 "the 135 standard turns out in 180 s",
             );
         }
-        let mut vehicles = super::Ids::default();
+        let mut vehicles = super::findings::Ids::default();
         for (j, v) in f.vehicles.iter().enumerate() {
             vehicles.add(out, "vehicle", &v.id, fp.f("vehicles").i(j).f("id"));
         }
@@ -340,7 +340,7 @@ pub(crate) fn check_residents(s: &Scenario, out: &mut Findings) {
             "a visit takes 30–300 s",
         );
     }
-    let mut ids = super::Ids::default();
+    let mut ids = super::findings::Ids::default();
     for (k, z) in r.danger_zones.iter().enumerate() {
         ids.add(out, "danger zone", &z.id, rp.f("danger_zones").i(k).f("id"));
         polygon(out, rp.f("danger_zones").i(k).f("zone"), &z.zone);

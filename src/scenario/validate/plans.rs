@@ -1,9 +1,9 @@
 //! Checks of roles, plans, triggers, injects, gauges, the rubric and the
 //! hazard scripts: references resolve, times and deadlines are sane.
 
-use super::{Catalog, Findings, Ids, polygon};
-use crate::roles::permitted;
+use super::findings::{Catalog, Findings, Ids, polygon};
 use crate::scenario::locate::Path;
+use crate::scenario::permissions::permitted;
 use crate::scenario::schema::*;
 
 pub(crate) fn check_roles<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {

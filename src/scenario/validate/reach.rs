@@ -3,12 +3,12 @@
 //! walkable areas of the grid and asks whether each household's area holds
 //! a shelter.
 
-use super::Findings;
+use super::findings::Findings;
 use super::people::Placed;
 use crate::geom::sample_segment;
 use crate::scenario::locate::Path;
 use crate::scenario::schema::Scenario;
-use crate::sim::terrain::TerrainGrid;
+use crate::scenario::terrain::TerrainGrid;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Walkable cells for the reachability check: not river, or on a bridge.

@@ -15,7 +15,7 @@
 
 use crate::geom::dist;
 use crate::scenario::schema::Point;
-use crate::sim::response::roads::{Mobility, RoadGraph};
+use crate::sim::roads::{Mobility, RoadGraph};
 
 /// Top speed of evacuating cars on township roads (m/s): 30 km/h in
 /// mixed traffic with walkers and tricycles.

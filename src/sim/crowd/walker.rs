@@ -23,8 +23,8 @@
 
 use super::density::{DensityKernel, WeidmannTable};
 use super::flowfield::FlowField;
-use super::kernel::{AgentState, CrowdParams};
 use super::navgrid::NavGrid;
+use super::params::{AgentState, CrowdParams};
 use super::spatial::SpatialIndex;
 
 /// Read-only view of everything one walker's update needs.

@@ -3,9 +3,9 @@
 //! households — who hears what, when. Plain Rust; randomness from the
 //! caller's stream, in a fixed order.
 
+use crate::dist::open01;
 use crate::geom::{dist, dist_to_polyline, in_polygon};
 use crate::scenario::schema::{Channel, ResidentsSpec, Village};
-use crate::sim::dist::open01;
 use rand_chacha::ChaCha8Rng;
 
 /// Walking pace of cadres on a megaphone/gong round or a door-to-door round (m/s).

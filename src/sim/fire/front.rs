@@ -22,8 +22,8 @@
 //! Suppression: `wet` makes an unburnt cell unable to ignite (a fireline or
 //! water), `extinguish` puts a burning cell out. Plain Rust, no Bevy.
 
-use super::fuel::FuelModel;
 use super::surface::{Behaviour, Conditions, Fuelbed, Moisture, fuelbed};
+use crate::scenario::fuel::FuelModel;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use std::cmp::Reverse;

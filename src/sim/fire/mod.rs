@@ -1,19 +1,18 @@
-//! Fire: fuel models (`fuel`), Rothermel surface fire behaviour (`surface`),
-//! spread on the grid (`front`), building fires (`structures`), smoke
-//! (`smoke`), and this thin Bevy adapter. It lights the scripted ignition
-//! (and the instructor's), steps the front each tick under the scenario's
-//! wind, lets the suppression teams on scene hold it, carries the smoke, and
-//! in the Detect phase logs the fire reaching houses and gauges and harm to
-//! the people it catches.
+//! Fire: Rothermel surface fire behaviour (`surface`, over the fuel models
+//! of `scenario::fuel`), spread on the grid (`front`), building fires
+//! (`structures`), smoke (`smoke`), and this thin Bevy adapter. It lights
+//! the scripted ignition (and the instructor's), steps the front each tick
+//! under the scenario's wind, lets the suppression teams on scene hold it,
+//! carries the smoke, sets houses alight, and publishes flames, burning
+//! houses and smoke to the exposure fields; harm to people is the crowd's
+//! rule (`crowd::harm`). In the Detect phase it logs fire reaching gauges.
+//!
+//! Owns: `Fire`. May not touch: other models, residents' state.
 //!
 //! Rules (documented for certificates):
 //! - A house ignites when a cell within 30 m of it burns with flames of
 //!   0.5 m or more (flame and ember contact); houses then spread to each
 //!   other by radiation (`structures`).
-//! - When its house ignites a household flees at once if it can; the
-//!   vulnerable left without help (and anyone trapped) die there. People
-//!   walking through a cell as the front arrives are killed by flames of
-//!   1.2 m or more, injured by smaller ones.
 //! - Suppression: a force on scene with the task `SuppressFire` works at
 //!   `LINE_M_PER_MIN` metres of fireline per member per minute (three times
 //!   that with a fire engine). Each cell width of work puts out the burning
@@ -22,26 +21,24 @@
 //!   attack: 1.2 m by hand, 2.4 m with an engine (NWCG fireline handbook
 //!   guidance on flame length and direct attack).
 //! - Rivers do not burn. Roads narrower than a cell are not firebreaks here.
-//! - Smoke (`smoke`) slows walkers by its extinction coefficient, and its
-//!   carbon monoxide injures people walking in it once their dose reaches
-//!   the ISO 13571 incapacitation dose (FED 1).
+//! - Smoke (`smoke`) gives the walking factor of its extinction coefficient
+//!   and the ISO 13571 CO dose rate, published for the crowd.
 
 pub mod front;
-pub mod fuel;
 pub mod smoke;
 pub mod structures;
 pub mod surface;
 
-use crate::roles::commands::Township;
-use crate::scenario::schema::{FireSpec, Point, Task, VehicleKind, series_at};
-use crate::sim::crowd::{Residents, State};
-use crate::sim::events::EventLog;
-use crate::sim::response::{Phase, Responders};
+use crate::scenario::schema::{FireSpec, HazardKind, Point, Task, VehicleKind, series_at};
+use crate::sim::events::{EventLog, HazardCause, SimEvent};
+use crate::sim::exposure::{Exposure, Flames};
+use crate::sim::ids::{ForceId, GaugeId, HouseholdId};
+use crate::sim::orders::Township;
 use crate::sim::rng::RngStreams;
-use crate::sim::{Drill, SimClock, SimSet};
+use crate::sim::tasks::Tasks;
+use crate::sim::tick::{Drill, Observe, SimClock, SimTick, Step};
 use bevy::prelude::*;
 use front::{Cell, FireEvent, FireGrid, Weather};
-use serde_json::json;
 use structures::Buildings;
 use surface::Moisture;
 
@@ -70,21 +67,24 @@ pub struct Fire {
     work: Vec<f64>,
     /// Cells that ignited during the current tick.
     fresh: Vec<usize>,
+    /// Households whose house caught fire during the current tick.
+    lit: Vec<usize>,
     last_status: u64,
-    /// Smoke dose (FED) each resident has taken outdoors.
-    dose: Vec<f64>,
 }
 
 impl Fire {
     pub fn new(spec: &FireSpec, drill: &Drill) -> Self {
         let t = &drill.terrain;
         let classes = &drill.scenario.map.land_cover.classes;
-        let fuel: Vec<Option<&'static fuel::FuelModel>> = (0..t.nx * t.ny)
+        let fuel: Vec<Option<&'static crate::scenario::fuel::FuelModel>> = (0..t.nx * t.ny)
             .map(|k| {
                 if t.river[k] {
                     return None;
                 }
-                classes.get(t.cover[k] as usize).and_then(|c| c.fuel.as_deref()).and_then(fuel::by_code)
+                classes
+                    .get(t.cover[k] as usize)
+                    .and_then(|c| c.fuel.as_deref())
+                    .and_then(crate::scenario::fuel::by_code)
             })
             .collect();
         let mut grid = FireGrid::new(t.nx, t.ny, t.cell_m, t.elevation.clone(), &fuel);
@@ -101,8 +101,8 @@ impl Fire {
             gauges: vec![false; drill.scenario.gauges.len()],
             work: vec![0.0; drill.scenario.forces.len()],
             fresh: Vec::new(),
+            lit: Vec::new(),
             last_status: 0,
-            dose: Vec::new(),
         }
     }
 
@@ -127,7 +127,30 @@ impl Fire {
 
     /// Whether fire has reached the cell containing a point (burning or burnt).
     pub fn reached(&self, drill: &Drill, p: Point) -> bool {
-        drill.terrain.cell_of(p).is_some_and(|k| self.grid.arrival[k].is_finite() && self.grid.state[k] != Cell::Held)
+        drill.terrain.cell_of(p).is_some_and(|k| self.reached_cell(k))
+    }
+
+    fn reached_cell(&self, k: usize) -> bool {
+        self.grid.arrival[k].is_finite() && self.grid.state[k] != Cell::Held
+    }
+
+    /// Fire and smoke as the exposure fields show them (the smoke fields
+    /// only when `smoke` is set: they change every 10 s).
+    pub fn publish(&self, out: &mut Flames, smoke: bool) {
+        let n = self.grid.arrival.len();
+        out.reached.clear();
+        out.reached.extend((0..n).map(|k| self.reached_cell(k)));
+        out.fresh.clear();
+        out.fresh.extend(self.fresh.iter().map(|&k| (k, self.grid.behaviour[k].flame_length)));
+        out.houses_lit.clone_from(&self.lit);
+        if smoke || out.smoke_walk.len() != n {
+            out.smoke_walk.clear();
+            out.smoke_walk.extend((0..n).map(|k| self.smoke.walk_factor(k) as f32));
+            out.smoke_fed_per_s.clear();
+            out.smoke_fed_per_s.extend((0..n).map(|k| self.smoke.fed_per_s(k)));
+            out.co_ppm.clear();
+            out.co_ppm.extend((0..n).map(|k| self.smoke.co_ppm(k)));
+        }
     }
 }
 
@@ -137,28 +160,27 @@ impl Plugin for FirePlugin {
     fn build(&self, app: &mut App) {
         let drill = app.world().resource::<Drill>().clone();
         if let Some(spec) = &drill.scenario.hazards.fire {
-            app.insert_resource(Fire::new(spec, &drill))
-                .add_systems(FixedUpdate, step.in_set(SimSet::Hazards).after(crate::sim::landslide::step))
-                .add_systems(
-                    FixedUpdate,
-                    detect
-                        .in_set(SimSet::Detect)
-                        .after(crate::sim::flood::detect)
-                        .after(crate::sim::landslide::detect)
-                        .before(crate::sim::gauges::sample),
-                );
+            let fire = Fire::new(spec, &drill);
+            let mut flames = Flames::default();
+            fire.publish(&mut flames, true);
+            app.world_mut().resource_mut::<Exposure>().fire = Some(flames);
+            app.insert_resource(fire)
+                .add_systems(SimTick, step.in_set(Step::Fire))
+                .add_systems(SimTick, detect.in_set(Observe::Fire));
         }
     }
 }
 
-/// Lights ignitions, moves the front one tick, lets crews hold it, carries smoke.
+/// Lights ignitions, moves the front one tick, lets crews hold it, carries
+/// smoke, sets houses alight; publishes the exposure.
 pub fn step(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     town: Res<Township>,
-    responders: Res<Responders>,
+    tasks: Res<Tasks>,
     mut fire: ResMut<Fire>,
     mut rng: ResMut<RngStreams>,
+    mut exposure: ResMut<Exposure>,
     mut log: ResMut<EventLog>,
 ) {
     let f = &mut *fire;
@@ -170,20 +192,14 @@ pub fn step(
         if let Some(k) = t.cell_of(f.spec.ignition) {
             f.grid.ignite(k, now as f64);
         }
-        log.push(
-            tick,
-            tick_s,
-            "fire_ignited",
-            "hazard:fire".to_owned(),
-            json!({ "at": f.spec.ignition, "cause": "scripted" }),
-        );
+        log.push(tick, tick_s, SimEvent::FireIgnited { at: f.spec.ignition, cause: HazardCause::Scripted });
     }
     for &(_, at) in &town.ignitions[f.ignitions_seen.min(town.ignitions.len())..] {
         f.started = true;
         if let Some(k) = t.cell_of(at) {
             f.grid.ignite(k, now as f64);
         }
-        log.push(tick, tick_s, "fire_ignited", "hazard:fire".to_owned(), json!({ "at": at, "cause": "instructor" }));
+        log.push(tick, tick_s, SimEvent::FireIgnited { at, cause: HazardCause::Instructor });
     }
     f.ignitions_seen = town.ignitions.len();
     // The grid's clock runs from the drill start.
@@ -193,19 +209,16 @@ pub fn step(
     for e in f.grid.step(tick_s as f64, &w, rng.get("fire")) {
         match e {
             FireEvent::Ignited { cell, .. } => f.fresh.push(cell),
-            FireEvent::Spotted { from, to, .. } => log.push(
-                tick,
-                tick_s,
-                "spot_fire",
-                "hazard:fire".to_owned(),
-                json!({ "from": t.center(from), "to": t.center(to) }),
-            ),
+            FireEvent::Spotted { from, to, .. } => {
+                log.push(tick, tick_s, SimEvent::SpotFire { from: t.center(from), to: t.center(to) })
+            }
             FireEvent::BurntOut { .. } => {}
         }
     }
-    suppress(f, &drill, &responders, tick, tick_s, &mut log);
+    suppress(f, &drill, &tasks, tick, tick_s, &mut log);
     // Smoke every 10 s from the cells burning now.
-    if f.started && now.is_multiple_of(10) {
+    let smoke_step = f.started && now.is_multiple_of(10);
+    if smoke_step {
         let area = t.cell_m * t.cell_m;
         let sources: Vec<(usize, f64)> = f
             .grid
@@ -235,29 +248,27 @@ pub fn step(
         log.push(
             tick,
             tick_s,
-            "fire_status",
-            "hazard:fire".to_owned(),
-            json!({
-                "burning_cells": burning,
-                "burnt_area_ha": (burnt as f64 * t.cell_m * t.cell_m / 1e4 * 100.0).round() / 100.0,
-                "head_ros_m_min": (head * 60.0 * 100.0).round() / 100.0,
-                "max_flame_m": (flame * 100.0).round() / 100.0,
-                "wind_m_s": w.wind_10m,
-                "thickest_smoke_visibility_m": if thickest > 0.0 { (3.0 / thickest).round() } else { -1.0 },
-                "front_box_m": if burning_at.is_empty() { serde_json::Value::Null } else { json!(extent) },
-            }),
+            SimEvent::FireStatus {
+                burning_cells: burning,
+                burnt_area_ha: (burnt as f64 * t.cell_m * t.cell_m / 1e4 * 100.0).round() / 100.0,
+                head_ros_m_min: (head * 60.0 * 100.0).round() / 100.0,
+                max_flame_m: (flame * 100.0).round() / 100.0,
+                wind_m_s: w.wind_10m,
+                thickest_smoke_visibility_m: (thickest > 0.0).then(|| (3.0 / thickest).round()),
+                front_box_m: (!burning_at.is_empty()).then_some(extent),
+            },
         );
+    }
+    ignite_houses(f, &drill, now as f64, tick, tick_s, &mut log);
+    if let Some(out) = &mut exposure.fire {
+        f.publish(out, smoke_step);
     }
 }
 
-fn suppress(f: &mut Fire, drill: &Drill, responders: &Responders, tick: u64, tick_s: u32, log: &mut EventLog) {
+fn suppress(f: &mut Fire, drill: &Drill, tasks: &Tasks, tick: u64, tick_s: u32, log: &mut EventLog) {
     let t = &drill.terrain;
-    for (k, force) in responders.forces.iter().enumerate() {
-        let Some((Task::SuppressFire, at, _)) = force.task else { continue };
-        if !matches!(force.phase, Phase::OnScene { .. }) {
-            continue;
-        }
-        let spec = &drill.scenario.forces[k];
+    for (k, spec) in drill.scenario.forces.iter().enumerate() {
+        let Some(&crate::sim::tasks::OnScene { at, .. }) = tasks.doing(k, Task::SuppressFire) else { continue };
         let engine = spec.vehicles.iter().any(|v| v.kind == VehicleKind::FireEngine);
         let rate = LINE_M_PER_MIN * spec.members as f64 * if engine { 3.0 } else { 1.0 };
         let limit = if engine { ENGINE_FLAME_M } else { HAND_FLAME_M };
@@ -312,32 +323,19 @@ fn suppress(f: &mut Fire, drill: &Drill, responders: &Responders, tick: u64, tic
             done += 1;
         }
         if done > 0 {
-            log.push(
-                tick,
-                tick_s,
-                "fire_suppressed",
-                format!("force:{}", force.id),
-                json!({ "cells": done, "engine": engine }),
-            );
+            log.push(tick, tick_s, SimEvent::FireSuppressed { force: ForceId(spec.id.clone()), cells: done, engine });
         }
     }
 }
 
-/// Fire reaching houses, people and gauges.
-fn detect(
-    clock: Res<SimClock>,
-    drill: Res<Drill>,
-    mut fire: ResMut<Fire>,
-    residents: Option<ResMut<Residents>>,
-    mut log: ResMut<EventLog>,
-) {
-    let f = &mut *fire;
+/// Wildland fire igniting houses, and houses igniting each other; the
+/// households whose house caught fire this tick are kept in `lit`.
+fn ignite_houses(f: &mut Fire, drill: &Drill, now: f64, tick: u64, tick_s: u32, log: &mut EventLog) {
+    f.lit.clear();
     if !f.started {
         return;
     }
     let t = &drill.terrain;
-    let (tick, tick_s) = (clock.tick, clock.tick_s);
-    let now = clock.now_s() as f64;
     // Wildland fire igniting houses.
     let reach = (HOUSE_REACH_M / t.cell_m).ceil() as i64;
     let mut lit: Vec<usize> = Vec::new();
@@ -375,83 +373,39 @@ fn detect(
     lit.dedup();
     for &b in &lit {
         let hh = &drill.households[b].1;
+        let household = HouseholdId(hh.id.clone());
         log.push(
             tick,
             tick_s,
-            "hazard_reached_home",
-            format!("household:{}", hh.id),
-            json!({ "hazard": "Fire", "residents": hh.members.total(), "vulnerable": hh.vulnerable }),
+            SimEvent::HazardReachedHome {
+                household: household.clone(),
+                hazard: HazardKind::Fire,
+                residents: hh.members.total(),
+                vulnerable: hh.vulnerable,
+                hazard_rating: None,
+                depth_m: None,
+                speed_m_s: None,
+            },
         );
-        log.push(
-            tick,
-            tick_s,
-            "house_burning",
-            format!("household:{}", hh.id),
-            json!({ "growth": f.spec.building_growth }),
-        );
+        log.push(tick, tick_s, SimEvent::HouseBurning { household, growth: f.spec.building_growth });
     }
-    if let Some(mut r) = residents {
-        if f.dose.len() != r.people.len() {
-            f.dose = vec![0.0; r.people.len()];
-        }
-        for (i, p) in r.people.iter().enumerate() {
-            let Some(k) = t.cell_of(p.pos).filter(|_| p.state == State::Walking) else { continue };
-            let before = f.dose[i];
-            f.dose[i] += f.smoke.fed_per_s(k) * tick_s as f64;
-            if before < 1.0 && f.dose[i] >= 1.0 {
-                let hh = &drill.households[p.household].1;
-                log.push(
-                    tick,
-                    tick_s,
-                    "resident_harmed",
-                    format!("resident:{i}"),
-                    json!({ "household": hh.id, "outcome": "injured", "cause": "smoke", "co_ppm": f.smoke.co_ppm(k).round(), "vulnerable": p.vulnerable }),
-                );
-            }
-        }
-        for (i, p) in r.people.iter_mut().enumerate() {
-            let hh = &drill.households[p.household].1;
-            let at_home = matches!(p.state, State::Home | State::WaitingHelp | State::Trapped);
-            let outcome = if at_home && lit.contains(&p.household) {
-                if p.state == State::Home && !p.vulnerable {
-                    p.state = State::Walking;
-                    None
-                } else {
-                    p.state = State::Dead;
-                    Some("dead")
-                }
-            } else if p.state == State::Walking {
-                let Some(k) = t.cell_of(p.pos) else { continue };
-                if !f.fresh.contains(&k) {
-                    continue;
-                }
-                if f.grid.behaviour[k].flame_length >= HAND_FLAME_M {
-                    p.state = State::Dead;
-                    Some("dead")
-                } else {
-                    Some("injured")
-                }
-            } else {
-                None
-            };
-            if let Some(outcome) = outcome {
-                log.push(
-                    tick,
-                    tick_s,
-                    "resident_harmed",
-                    format!("resident:{i}"),
-                    json!({ "household": hh.id, "outcome": outcome, "cause": "fire", "vulnerable": p.vulnerable }),
-                );
-            }
-        }
+    f.lit = lit;
+}
+
+/// Fire reaching gauges.
+fn detect(clock: Res<SimClock>, drill: Res<Drill>, mut fire: ResMut<Fire>, mut log: ResMut<EventLog>) {
+    let f = &mut *fire;
+    if !f.started {
+        return;
     }
+    let (tick, tick_s) = (clock.tick, clock.tick_s);
     for (g, spec) in drill.scenario.gauges.iter().enumerate() {
         if let crate::scenario::schema::GaugeKind::FireArrival { at } = spec.kind
             && !f.gauges[g]
             && f.reached(&drill, at)
         {
             f.gauges[g] = true;
-            log.push(tick, tick_s, "fire_reached", format!("gauge:{}", spec.id), json!({}));
+            log.push(tick, tick_s, SimEvent::FireReached { gauge: GaugeId(spec.id.clone()) });
         }
     }
 }

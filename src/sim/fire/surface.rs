@@ -6,7 +6,7 @@
 //! intensity and flame length. Works in BehavePlus' units (ft, lb, BTU, min)
 //! inside and answers in SI.
 
-use super::fuel::FuelModel;
+use crate::scenario::fuel::FuelModel;
 
 /// Dead and live fuel moisture (fractions).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -2,8 +2,13 @@
 //! rain, inflows and dike breaches (`script`), the hazard rating for people
 //! (`hazard`), and this thin Bevy adapter, which steps the water one tick in
 //! the Hazards phase and, in the Detect phase, logs water reaching houses,
-//! roads and gauges and marks flooded roads for the responders. Forces on
+//! roads and gauges and marks flooded roads in the road graph. Forces on
 //! scene with the task `Pump` or `Sandbag` work on the water (`works`).
+//! After each step it publishes water depth, level and hazard rating to the
+//! exposure fields; before each step it lays queued bed changes (landslide
+//! deposits) on its bed (`lay_bed`).
+//!
+//! Owns: `Flood`. May not touch: other models, residents' state.
 
 pub mod hazard;
 pub mod kernel;
@@ -11,18 +16,20 @@ pub mod script;
 pub mod works;
 
 use crate::scenario::schema::{Boundary, FloodSpec};
-use crate::sim::events::EventLog;
-use crate::sim::response::Responders;
-use crate::sim::terrain::TerrainGrid;
-use crate::sim::{Drill, SimClock, SimSet};
+use crate::scenario::terrain::{TerrainGrid, cells_along};
+use crate::sim::bed::BedChanges;
+use crate::sim::events::{BreachCause, EventLog, RoadWater, SimEvent};
+use crate::sim::exposure::{Exposure, Water};
+use crate::sim::ids::{DikeId, ForceId, GaugeId, HouseholdId, RoadId};
+use crate::sim::roads::RoadGraph;
+use crate::sim::tasks::Tasks;
+use crate::sim::tick::{Drill, Observe, SimClock, SimTick, Step};
 use bevy::prelude::*;
 use kernel::{Edge, Shallow};
-use script::{FloodScript, ScriptEvent, cells_along};
-use serde_json::json;
+use script::{FloodScript, ScriptEvent};
 
-/// Depth at which water counts as having reached a house or gauge (m): a
-/// doorstep; shallower ponding of rain does not enter a rural house.
-pub const REACHED_M: f64 = 0.3;
+/// Depth at which water counts as having reached a house or gauge (m).
+pub const REACHED_M: f64 = crate::sim::exposure::DOORSTEP_M;
 /// FD2321 hazard rating from which flooding is a danger to people at a
 /// house ("danger for some"); slow ponding of rain stays below it.
 pub const DANGER_HR: f64 = 0.75;
@@ -119,6 +126,34 @@ impl Flood {
         let (u, v) = self.water.velocity(k);
         hazard::hazard_rating(self.water.h[k], (u * u + v * v).sqrt(), self.built[k])
     }
+
+    /// The water as the exposure fields show it.
+    pub fn publish(&self, out: &mut Water) {
+        let n = self.water.h.len();
+        out.depth.clear();
+        out.depth.extend_from_slice(&self.water.h);
+        out.level.clear();
+        out.level.extend((0..n).map(|k| self.water.z[k] + self.water.h[k]));
+        out.hazard_rating.clear();
+        out.hazard_rating.extend((0..n).map(|k| if self.water.h[k] > 0.0 { self.hazard_rating(k) } else { 0.0 }));
+        out.foot_limit_m = self.foot_limit_m;
+        out.vehicle_limit_m = self.vehicle_limit_m;
+    }
+}
+
+/// Lays material on the bed (`(cell, m)`): the bed rises and the water
+/// standing there rises with it, so the water volume is unchanged. Returns
+/// the volume laid (m³).
+pub fn lay_bed(water: &mut Shallow, changes: &[(usize, f64)]) -> f64 {
+    let area = water.dx * water.dx;
+    let mut laid = 0.0;
+    for &(k, d) in changes {
+        if k < water.z.len() && d > 0.0 && d.is_finite() {
+            water.z[k] += d;
+            laid += d * area;
+        }
+    }
+    laid
 }
 
 pub struct FloodPlugin;
@@ -127,9 +162,13 @@ impl Plugin for FloodPlugin {
     fn build(&self, app: &mut App) {
         let drill = app.world().resource::<Drill>().clone();
         if let Some(spec) = &drill.scenario.hazards.flood {
-            app.insert_resource(Flood::new(spec, &drill))
-                .add_systems(FixedUpdate, step.in_set(SimSet::Hazards))
-                .add_systems(FixedUpdate, detect.in_set(SimSet::Detect).before(crate::sim::gauges::sample));
+            let flood = Flood::new(spec, &drill);
+            let mut water = Water::default();
+            flood.publish(&mut water);
+            app.world_mut().resource_mut::<Exposure>().water = Some(water);
+            app.insert_resource(flood)
+                .add_systems(SimTick, step.in_set(Step::Flood))
+                .add_systems(SimTick, detect.in_set(Observe::Flood));
         }
     }
 }
@@ -137,36 +176,41 @@ impl Plugin for FloodPlugin {
 pub fn step(
     clock: Res<SimClock>,
     drill: Res<Drill>,
-    responders: Option<Res<Responders>>,
+    tasks: Res<Tasks>,
+    mut bed: ResMut<BedChanges>,
     mut flood: ResMut<Flood>,
+    mut exposure: ResMut<Exposure>,
     mut log: ResMut<EventLog>,
     mut bags_used: Local<Vec<f64>>,
     mut pumping: Local<Vec<bool>>,
 ) {
     let flood = &mut *flood;
+    lay_bed(&mut flood.water, &bed.take());
     for e in flood.script.update(clock.now_s() as f64, &mut flood.water) {
         match e {
             ScriptEvent::BreachStarted { dike, overtopping } => log.push(
                 clock.tick,
                 clock.tick_s,
-                "dike_breached",
-                format!("dike:{dike}"),
-                json!({ "cause": if overtopping { "overtopping" } else { "scripted" } }),
+                SimEvent::DikeBreached {
+                    dike: DikeId(dike),
+                    cause: if overtopping { BreachCause::Overtopping } else { BreachCause::Scripted },
+                },
             ),
         }
     }
     let dt = clock.tick_s as f64;
-    if let Some(resp) = &responders {
-        work(&drill, resp, flood, dt, &mut log, clock.tick, clock.tick_s, &mut bags_used, &mut pumping);
-    }
+    work(&drill, &tasks, flood, dt, &mut log, clock.tick, clock.tick_s, &mut bags_used, &mut pumping);
     flood.water.advance(dt);
+    if let Some(w) = &mut exposure.water {
+        flood.publish(w);
+    }
 }
 
 /// Pumping and sandbagging by forces on scene (rates in `works`).
 #[allow(clippy::too_many_arguments)]
 fn work(
     drill: &Drill,
-    resp: &Responders,
+    tasks: &Tasks,
     flood: &mut Flood,
     dt: f64,
     log: &mut EventLog,
@@ -176,16 +220,13 @@ fn work(
     pumping: &mut Vec<bool>,
 ) {
     use crate::scenario::schema::{EquipmentKind, Task};
-    if bags_used.len() != resp.forces.len() {
-        *bags_used = vec![0.0; resp.forces.len()];
-        *pumping = vec![false; resp.forces.len()];
+    let forces = &drill.scenario.forces;
+    if bags_used.len() != forces.len() {
+        *bags_used = vec![0.0; forces.len()];
+        *pumping = vec![false; forces.len()];
     }
-    for (fk, f) in resp.forces.iter().enumerate() {
-        let Some((task, at, _)) = f.task else { continue };
-        if !matches!(f.phase, crate::sim::response::Phase::OnScene { .. }) {
-            continue;
-        }
-        let Some(spec) = drill.scenario.forces.get(fk) else { continue };
+    for (fk, spec) in forces.iter().enumerate() {
+        let Some(&Some(crate::sim::tasks::OnScene { task, at, .. })) = tasks.on_scene.get(fk) else { continue };
         let stock =
             |kind: EquipmentKind| spec.equipment.iter().filter(|e| e.kind == kind).map(|e| e.count).sum::<u32>();
         match task {
@@ -195,7 +236,7 @@ fn work(
                 flood.pumped_m3 += taken;
                 if taken > 0.0 && !pumping[fk] {
                     pumping[fk] = true;
-                    log.push(tick, tick_s, "pumping_started", format!("force:{}", f.id), json!({ "pumps": pumps }));
+                    log.push(tick, tick_s, SimEvent::PumpingStarted { force: ForceId(spec.id.clone()), pumps });
                 }
             }
             Task::Sandbag => {
@@ -210,9 +251,12 @@ fn work(
                     log.push(
                         tick,
                         tick_s,
-                        "dike_raised",
-                        format!("dike:{}", dike.id),
-                        json!({ "by": f.id, "length_m": raised as f64 * flood.water.dx, "height_m": works::SANDBAG_RAISE_M }),
+                        SimEvent::DikeRaised {
+                            dike: DikeId(dike.id.clone()),
+                            by: ForceId(spec.id.clone()),
+                            length_m: raised as f64 * flood.water.dx,
+                            height_m: works::SANDBAG_RAISE_M,
+                        },
                     );
                 }
             }
@@ -225,7 +269,7 @@ pub fn detect(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     mut flood: ResMut<Flood>,
-    mut responders: ResMut<Responders>,
+    mut roads: ResMut<RoadGraph>,
     mut log: ResMut<EventLog>,
 ) {
     let (tick, tick_s) = (clock.tick, clock.tick_s);
@@ -239,9 +283,12 @@ pub fn detect(
             log.push(
                 tick,
                 tick_s,
-                "water_reached",
-                format!("household:{}", hh.id),
-                json!({ "depth_m": round3(d), "residents": hh.members.total(), "vulnerable": hh.vulnerable }),
+                SimEvent::WaterReached {
+                    household: HouseholdId(hh.id.clone()),
+                    depth_m: round3(d),
+                    residents: hh.members.total(),
+                    vulnerable: hh.vulnerable,
+                },
             );
         }
         let hr = flood.hazard_rating(cell);
@@ -250,9 +297,15 @@ pub fn detect(
             log.push(
                 tick,
                 tick_s,
-                "hazard_reached_home",
-                format!("household:{}", hh.id),
-                json!({ "hazard": "Flood", "hazard_rating": round3(hr), "depth_m": round3(d), "residents": hh.members.total(), "vulnerable": hh.vulnerable }),
+                SimEvent::HazardReachedHome {
+                    household: HouseholdId(hh.id.clone()),
+                    hazard: crate::scenario::schema::HazardKind::Flood,
+                    residents: hh.members.total(),
+                    vulnerable: hh.vulnerable,
+                    hazard_rating: Some(round3(hr)),
+                    depth_m: Some(round3(d)),
+                    speed_m_s: None,
+                },
             );
         }
     }
@@ -269,15 +322,9 @@ pub fn detect(
         if now != *state {
             *state = now;
             let id = &drill.scenario.map.roads.edges[k].id;
-            let mode = ["open", "closed to vehicles", "closed on foot"][now as usize];
-            log.push(
-                tick,
-                tick_s,
-                "road_flooded",
-                format!("road:{id}"),
-                json!({ "state": mode, "depth_m": round3(deepest) }),
-            );
-            responders.roads.flooded[k] = now > 0;
+            let state = [RoadWater::Open, RoadWater::ClosedToVehicles, RoadWater::ClosedOnFoot][now as usize];
+            log.push(tick, tick_s, SimEvent::RoadFlooded { road: RoadId(id.clone()), state, depth_m: round3(deepest) });
+            roads.flooded[k] = now > 0;
         }
     }
     for (k, g) in drill.scenario.gauges.iter().enumerate() {
@@ -289,7 +336,7 @@ pub fn detect(
         let d = flood.depth_at(&drill.terrain, at);
         if !flood.gauges[k] && d > REACHED_M {
             flood.gauges[k] = true;
-            log.push(tick, tick_s, "water_reached", format!("gauge:{}", g.id), json!({ "depth_m": round3(d) }));
+            log.push(tick, tick_s, SimEvent::GaugeWaterReached { gauge: GaugeId(g.id.clone()), depth_m: round3(d) });
         }
     }
 }

@@ -5,24 +5,9 @@
 //! are held constant through the tick's sub-steps).
 
 use super::kernel::Shallow;
-use crate::geom::{in_polygon, sample_segment};
+use crate::geom::in_polygon;
 use crate::scenario::schema::{BreachStart, FloodSpec, Series, series_at};
-use crate::sim::terrain::TerrainGrid;
-
-/// Cells along a polyline, in order, each once.
-pub fn cells_along(t: &TerrainGrid, pts: &[(f64, f64)]) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
-    for w in pts.windows(2) {
-        for p in sample_segment(w[0], w[1], t.cell_m * 0.25) {
-            if let Some(k) = t.cell_of(p)
-                && !out.contains(&k)
-            {
-                out.push(k);
-            }
-        }
-    }
-    out
-}
+use crate::scenario::terrain::{TerrainGrid, cells_along};
 
 /// A breach in progress or waiting.
 #[derive(Debug, Clone, PartialEq)]

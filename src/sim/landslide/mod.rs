@@ -2,15 +2,13 @@
 //! (`threshold`), and this thin Bevy adapter. It decides the release time
 //! (scripted, or when the rain passes its intensity–duration threshold),
 //! shows precursors to patrols near the zone, releases the debris, steps it
-//! each tick, and in the Detect phase logs debris reaching houses, harm to
-//! the people it catches, destroyed houses and blocked roads.
+//! each tick and publishes debris depth and swept speeds to the exposure
+//! fields (harm to people is the crowd's rule, `crowd::harm`); in the Detect
+//! phase it logs debris reaching houses, destroyed houses and blocked roads,
+//! which it marks in the road graph.
 //!
-//! Harm rule (documented, simple): a resident whose cell a debris body
-//! crosses at ≥ 2 m/s is killed (vulnerability of people to debris impact
-//! is near 1 at such speeds; Jakob et al. 2012); a slower body injures
-//! people walking and traps people at home. A house whose final debris depth
-//! reaches `destroy_depth_m`, or that a body crossed at ≥ 2 m/s, is
-//! destroyed. Trapped residents wait for a rescue force (see `crowd`).
+//! Houses: a house whose final debris depth reaches `destroy_depth_m`, or
+//! that a body crossed at ≥ 2 m/s, is destroyed.
 //!
 //! Clearing: a force on scene with the task `ClearRoad` works on the blocked
 //! road nearest its place (within 300 m) at `CLEAR_M3_PER_H` (four times
@@ -18,30 +16,36 @@
 //! road width × cell length summed over its cells — is gone (`road_cleared`).
 //!
 //! Damming: when the drill also runs the flood model, the settled deposit
-//! is laid on the flood model's bed (`dam`): the debris raises the ground
-//! by its depth and the water in those cells is lifted with it (displaced,
-//! not lost), so a deposit across a river backs the water up behind it
-//! until it overtops (`river_dammed`, with the deepest debris on a river
-//! cell). Clearing a road does not lower the flood bed.
+//! is queued as a bed change (`BedChanges`), which the flood lays on its bed
+//! at its next step: the debris raises the ground by its depth and the
+//! water in those cells is lifted with it (displaced, not lost), so a
+//! deposit across a river backs the water up behind it until it overtops
+//! (`river_dammed`, with the deepest debris on a river cell). Clearing a
+//! road does not lower the flood bed.
+//!
+//! Owns: `Landslide` (with the precursors patrols have seen). May not
+//! touch: other models, residents' state.
 
 pub mod runout;
 pub mod threshold;
 
-use crate::drill::InjectState;
 use crate::geom::{dist_to_polyline, in_polygon};
-use crate::roles::commands::{OrderBook, Township};
-use crate::scenario::schema::Task;
-use crate::scenario::schema::{Action, LandslideSpec, Point, Release};
-use crate::sim::crowd::{Residents, State};
-use crate::sim::events::EventLog;
-use crate::sim::flood::script::cells_along;
-use crate::sim::response::{Phase, Responders};
-use crate::sim::{Drill, SimClock, SimSet};
+use crate::scenario::schema::{Action, HazardKind, LandslideSpec, Point, Release, Task};
+use crate::scenario::terrain::cells_along;
+use crate::sim::bed::BedChanges;
+use crate::sim::events::{EventLog, HazardCause, SimEvent};
+use crate::sim::exposure::{Debris, Exposure};
+use crate::sim::ids::{ForceId, HouseholdId, PrecursorId, RoadId, RoleId};
+use crate::sim::orders::{OrderBook, Township};
+use crate::sim::roads::RoadGraph;
+use crate::sim::tasks::Tasks;
+use crate::sim::tick::{Drill, Observe, SimClock, SimTick, Step};
+use crate::sim::view::{FillView, SimView};
 use bevy::prelude::*;
 use runout::{Runout, RunoutParams};
-use serde_json::json;
+use std::collections::BTreeSet;
 
-/// Body speed (m/s) from which debris kills the people and destroys the houses it crosses.
+/// Body speed (m/s) from which debris destroys the houses it crosses.
 pub const DEADLY_SPEED: f64 = 2.0;
 /// Walking speed of a patrolling grid worker (m/s).
 pub const PATROL_SPEED: f64 = 1.2;
@@ -72,7 +76,9 @@ pub struct Landslide {
     /// Per road edge: cells, blocked, width (m), debris cleared so far (m³).
     roads: Vec<(Vec<usize>, bool, f64, f64)>,
     precursors: Vec<(bool, bool)>,
-    patrols: Vec<(String, u64, Vec<Point>)>,
+    /// Precursors a patrol has seen (ids), for plan and inject triggers.
+    pub observed: BTreeSet<String>,
+    patrols: Vec<(RoleId, u64, Vec<Point>)>,
     orders_seen: usize,
 }
 
@@ -119,6 +125,7 @@ impl Landslide {
             houses: drill.households.iter().map(|(_, h)| (t.cell_of(h.at).unwrap_or(0), false, false)).collect(),
             roads,
             precursors: vec![(false, false); spec.precursors.len()],
+            observed: BTreeSet::new(),
             patrols: Vec::new(),
             orders_seen: 0,
         }
@@ -128,6 +135,13 @@ impl Landslide {
     pub fn depth_at(&self, drill: &Drill, p: Point) -> f64 {
         drill.terrain.cell_of(p).map_or(0.0, |k| self.depth[k])
     }
+
+    /// The debris as the exposure fields show it.
+    pub fn publish(&self, out: &mut Debris) {
+        out.depth.clone_from(&self.depth);
+        out.swept.clone_from(&self.swept);
+        out.fresh.clone_from(&self.fresh);
+    }
 }
 
 pub struct LandslidePlugin;
@@ -136,48 +150,60 @@ impl Plugin for LandslidePlugin {
     fn build(&self, app: &mut App) {
         let drill = app.world().resource::<Drill>().clone();
         if let Some(spec) = &drill.scenario.hazards.landslide {
-            app.insert_resource(Landslide::new(spec, &drill))
-                .add_systems(FixedUpdate, step.in_set(SimSet::Hazards).after(crate::sim::flood::step))
-                .add_systems(
-                    FixedUpdate,
-                    (patrols, detect)
-                        .chain()
-                        .in_set(SimSet::Detect)
-                        .after(crate::sim::flood::detect)
-                        .before(crate::sim::gauges::sample),
-                );
+            let ls = Landslide::new(spec, &drill);
+            let mut debris = Debris::default();
+            ls.publish(&mut debris);
+            app.world_mut().resource_mut::<Exposure>().debris = Some(debris);
+            app.insert_resource(ls)
+                .add_systems(SimTick, step.in_set(Step::Landslide))
+                .add_systems(SimTick, (patrols, detect).chain().in_set(Observe::Landslide))
+                .add_systems(SimTick, publish_view.in_set(FillView::Hazards));
         }
     }
 }
 
-/// Releases the slope on time and moves the debris one tick.
+/// Moves the landslide one tick and publishes its debris.
 pub fn step(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     town: Res<Township>,
     mut ls: ResMut<Landslide>,
-    flood: Option<ResMut<crate::sim::flood::Flood>>,
+    mut bed: ResMut<BedChanges>,
+    mut exposure: ResMut<Exposure>,
     mut log: ResMut<EventLog>,
 ) {
     let ls = &mut *ls;
     ls.fresh.clear();
+    advance(&clock, &drill, &town, ls, &mut bed, &mut log);
+    if let Some(d) = &mut exposure.debris {
+        ls.publish(d);
+    }
+}
+
+/// Releases the slope when due and moves the debris one tick.
+fn advance(
+    clock: &SimClock,
+    drill: &Drill,
+    town: &Township,
+    ls: &mut Landslide,
+    bed: &mut BedChanges,
+    log: &mut EventLog,
+) {
     let now = clock.now_s();
     let live = town.landslide_triggered.is_some();
     if !ls.released && (live || ls.release_at.is_some_and(|r| now >= r)) {
         ls.released = true;
         ls.runout.release(&ls.source, &drill.terrain.elevation, ls.spec.volume_m3, ls.spec.bodies as usize);
         let cause = match ls.spec.release {
-            _ if live => "instructor",
-            Release::At(_) => "scripted",
-            Release::Rainfall { .. } => "rainfall threshold",
-            Release::Instructor => "instructor",
+            _ if live => HazardCause::Instructor,
+            Release::At(_) => HazardCause::Scripted,
+            Release::Rainfall { .. } => HazardCause::RainfallThreshold,
+            Release::Instructor => HazardCause::Instructor,
         };
         log.push(
             clock.tick,
             clock.tick_s,
-            "landslide_released",
-            "hazard:landslide".to_owned(),
-            json!({ "cause": cause, "volume_m3": ls.spec.volume_m3, "bodies": ls.runout.len() }),
+            SimEvent::LandslideReleased { cause, volume_m3: ls.spec.volume_m3, bodies: ls.runout.len() },
         );
     }
     if !ls.released || ls.settled {
@@ -206,18 +232,16 @@ pub fn step(
         log.push(
             clock.tick,
             clock.tick_s,
-            "landslide_settled",
-            "hazard:landslide".to_owned(),
-            json!({
-                "after_s": round3(ls.runout.time_s),
-                "travel_m": round3(travel),
-                "drop_m": round3(sz - cz),
-                "deposit_area_m2": area,
-                "max_depth_m": round3(ls.depth.iter().copied().fold(0.0, f64::max)),
-            }),
+            SimEvent::LandslideSettled {
+                after_s: round3(ls.runout.time_s),
+                travel_m: round3(travel),
+                drop_m: round3(sz - cz),
+                deposit_area_m2: area,
+                max_depth_m: round3(ls.depth.iter().copied().fold(0.0, f64::max)),
+            },
         );
-        if let Some(mut f) = flood {
-            dam(&mut f.water, &ls.depth);
+        if drill.scenario.hazards.flood.is_some() {
+            bed.lay(&ls.depth);
             let t = &drill.terrain;
             let on_river = (0..ls.depth.len()).filter(|&k| t.river[k] && ls.depth[k] > 0.0);
             let (cells, deepest) = on_river.fold((0usize, 0.0f64), |(n, d), k| (n + 1, d.max(ls.depth[k])));
@@ -225,28 +249,11 @@ pub fn step(
                 log.push(
                     clock.tick,
                     clock.tick_s,
-                    "river_dammed",
-                    "hazard:landslide".to_owned(),
-                    json!({ "river_cells": cells, "max_depth_m": round3(deepest) }),
+                    SimEvent::RiverDammed { river_cells: cells, max_depth_m: round3(deepest) },
                 );
             }
         }
     }
-}
-
-/// Lays a debris deposit (`depth` per cell, m) on the flood model's bed:
-/// the bed rises by the depth and the water there rises with it, so the
-/// water volume is unchanged. Returns the debris volume laid (m³).
-pub fn dam(water: &mut crate::sim::flood::kernel::Shallow, depth: &[f64]) -> f64 {
-    let area = water.dx * water.dx;
-    let mut laid = 0.0;
-    for (k, &d) in depth.iter().enumerate().take(water.z.len()) {
-        if d > 0.0 && d.is_finite() {
-            water.z[k] += d;
-            laid += d * area;
-        }
-    }
-    laid
 }
 
 /// Distance from a point to a polygon (0 inside).
@@ -290,7 +297,6 @@ fn patrols(
     drill: Res<Drill>,
     book: Res<OrderBook>,
     mut ls: ResMut<Landslide>,
-    mut st: ResMut<InjectState>,
     mut log: ResMut<EventLog>,
 ) {
     let ls = &mut *ls;
@@ -322,9 +328,11 @@ fn patrols(
             log.push(
                 clock.tick,
                 clock.tick_s,
-                "precursor_visible",
-                format!("precursor:{}", q.id),
-                json!({ "kind": q.kind, "release_in_s": (release != u64::MAX).then(|| release.saturating_sub(now)) }),
+                SimEvent::PrecursorVisible {
+                    precursor: PrecursorId(q.id.clone()),
+                    precursor_kind: q.kind,
+                    release_in_s: (release != u64::MAX).then(|| release.saturating_sub(now)),
+                },
             );
         }
         for (role, tick, route) in &ls.patrols {
@@ -332,13 +340,16 @@ fn patrols(
             let at = patrol_position(route, walked);
             if dist_to_zone(at, &ls.spec.zone) <= q.radius_m {
                 ls.precursors[k].1 = true;
-                st.observed.insert(q.id.clone());
+                ls.observed.insert(q.id.clone());
                 log.push(
                     clock.tick,
                     clock.tick_s,
-                    "precursor_observed",
-                    format!("precursor:{}", q.id),
-                    json!({ "by": role, "kind": q.kind, "release_in_s": (release != u64::MAX).then(|| release.saturating_sub(now)) }),
+                    SimEvent::PrecursorObserved {
+                        precursor: PrecursorId(q.id.clone()),
+                        by: role.clone(),
+                        precursor_kind: q.kind,
+                        release_in_s: (release != u64::MAX).then(|| release.saturating_sub(now)),
+                    },
                 );
                 break;
             }
@@ -346,13 +357,14 @@ fn patrols(
     }
 }
 
-/// Debris reaching houses and people; blocked roads.
+/// Debris reaching houses; clearing; blocked roads.
 pub fn detect(
     clock: Res<SimClock>,
     drill: Res<Drill>,
+    tasks: Res<Tasks>,
     mut ls: ResMut<Landslide>,
-    residents: Option<ResMut<Residents>>,
-    mut responders: ResMut<Responders>,
+    mut roads: ResMut<RoadGraph>,
+    mut exposure: ResMut<Exposure>,
     mut log: ResMut<EventLog>,
 ) {
     let ls = &mut *ls;
@@ -368,9 +380,15 @@ pub fn detect(
             log.push(
                 tick,
                 tick_s,
-                "hazard_reached_home",
-                format!("household:{}", hh.id),
-                json!({ "hazard": "Landslide", "speed_m_s": round3(ls.swept[cell] as f64), "residents": hh.members.total(), "vulnerable": hh.vulnerable }),
+                SimEvent::HazardReachedHome {
+                    household: HouseholdId(hh.id.clone()),
+                    hazard: HazardKind::Landslide,
+                    residents: hh.members.total(),
+                    vulnerable: hh.vulnerable,
+                    hazard_rating: None,
+                    depth_m: None,
+                    speed_m_s: Some(round3(ls.swept[cell] as f64)),
+                },
             );
         }
         let buried = ls.settled && ls.depth[cell] >= ls.spec.destroy_depth_m;
@@ -379,51 +397,20 @@ pub fn detect(
             log.push(
                 tick,
                 tick_s,
-                "house_destroyed",
-                format!("household:{}", hh.id),
-                json!({ "hazard": "Landslide", "depth_m": round3(ls.depth[cell]), "speed_m_s": round3(ls.swept[cell] as f64) }),
-            );
-        }
-    }
-    if let Some(mut r) = residents {
-        let t = &drill.terrain;
-        for (i, p) in r.people.iter_mut().enumerate() {
-            if matches!(p.state, State::Safe | State::Dead) {
-                continue;
-            }
-            let Some(k) = t.cell_of(p.pos) else { continue };
-            if !ls.fresh.contains(&k) {
-                continue;
-            }
-            let v = ls.swept[k] as f64;
-            let walking = matches!(p.state, State::Walking);
-            let outcome = if v >= DEADLY_SPEED {
-                p.state = State::Dead;
-                "dead"
-            } else if walking {
-                "injured"
-            } else {
-                p.state = State::Trapped;
-                "trapped"
-            };
-            let hh = &drill.households[p.household].1;
-            log.push(
-                tick,
-                tick_s,
-                "resident_harmed",
-                format!("resident:{i}"),
-                json!({ "household": hh.id, "outcome": outcome, "cause": "landslide", "speed_m_s": round3(v), "vulnerable": p.vulnerable }),
+                SimEvent::HouseDestroyed {
+                    household: HouseholdId(hh.id.clone()),
+                    hazard: HazardKind::Landslide,
+                    depth_m: round3(ls.depth[cell]),
+                    speed_m_s: round3(ls.swept[cell] as f64),
+                },
             );
         }
     }
     // Clearing teams at work.
     let cell_m = drill.terrain.cell_m;
     let mut opened = Vec::new();
-    for (fk, f) in responders.forces.iter().enumerate() {
-        let Some((Task::ClearRoad, at, _)) = f.task else { continue };
-        if !matches!(f.phase, Phase::OnScene { .. }) {
-            continue;
-        }
+    for (fk, f) in drill.scenario.forces.iter().enumerate() {
+        let Some(&crate::sim::tasks::OnScene { at, .. }) = tasks.doing(fk, Task::ClearRoad) else { continue };
         let near = |cells: &[usize]| {
             cells.iter().map(|&c| dist_to_polyline(at, &[drill.terrain.center(c)])).fold(f64::INFINITY, f64::min)
         };
@@ -431,11 +418,7 @@ pub fn detect(
             .filter(|&k| ls.roads[k].1 && near(&ls.roads[k].0) <= 300.0)
             .min_by(|&a, &b| near(&ls.roads[a].0).total_cmp(&near(&ls.roads[b].0)).then(a.cmp(&b)));
         let Some(k) = target else { continue };
-        let excavator = drill
-            .scenario
-            .forces
-            .get(fk)
-            .is_some_and(|x| x.vehicles.iter().any(|v| v.kind == crate::scenario::schema::VehicleKind::Excavator));
+        let excavator = f.vehicles.iter().any(|v| v.kind == crate::scenario::schema::VehicleKind::Excavator);
         let rate = CLEAR_M3_PER_H * if excavator { 4.0 } else { 1.0 };
         ls.roads[k].3 += rate * tick_s as f64 / 3600.0;
         let (cells, _, width, cleared) = &ls.roads[k];
@@ -449,17 +432,24 @@ pub fn detect(
             log.push(
                 tick,
                 tick_s,
-                "road_cleared",
-                format!("road:{id}"),
-                json!({ "by": f.id, "volume_m3": round3(volume) }),
+                SimEvent::RoadCleared {
+                    road: RoadId(id.clone()),
+                    by: ForceId(f.id.clone()),
+                    volume_m3: round3(volume),
+                },
             );
             opened.push(k);
         }
     }
-    for k in opened {
-        if let Some(h) = responders.roads.hazard.get_mut(k) {
+    for &k in &opened {
+        if let Some(h) = roads.hazard.get_mut(k) {
             *h = false;
         }
+    }
+    if !opened.is_empty()
+        && let Some(d) = &mut exposure.debris
+    {
+        d.depth.clone_from(&ls.depth);
     }
     for (k, (cells, blocked, _, cleared)) in ls.roads.iter_mut().enumerate() {
         let deepest = cells.iter().map(|&c| ls.depth[c]).fold(0.0, f64::max);
@@ -469,14 +459,25 @@ pub fn detect(
             log.push(
                 tick,
                 tick_s,
-                "road_blocked",
-                format!("road:{id}"),
-                json!({ "hazard": "Landslide", "depth_m": round3(deepest) }),
+                SimEvent::RoadBlocked {
+                    road: RoadId(id.clone()),
+                    hazard: HazardKind::Landslide,
+                    depth_m: round3(deepest),
+                },
             );
-            if let Some(h) = responders.roads.hazard.get_mut(k) {
+            if let Some(h) = roads.hazard.get_mut(k) {
                 *h = true;
             }
         }
+    }
+}
+
+/// The debris bodies for the faces' view (none before the release).
+fn publish_view(ls: Res<Landslide>, mut view: ResMut<SimView>) {
+    view.debris_bodies.clear();
+    if ls.released {
+        view.debris_bodies
+            .extend(ls.runout.bodies().into_iter().map(|(p, v)| ([p.0 as f32, p.1 as f32, p.2 as f32], v as f32)));
     }
 }
 

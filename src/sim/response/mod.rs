@@ -6,19 +6,21 @@
 //! last stretch off-road, and starts its task on scene. A force on the road
 //! whose path ahead is cut turns back to the last junction it passed and
 //! takes the next best path (`force_rerouted`), or waits there cut off. The 135 timestamps — turned out, on scene — are
-//! logged with their seconds since the order. Tasks that change the world
-//! (escorting the vulnerable, rescues) are published in `ActiveTasks` for
-//! the models that carry them out.
+//! logged with their seconds since the order. Work on scene is published
+//! in the core's `Tasks` for the models that carry it out.
+//!
+//! Owns: `Responders`. Writes the road graph's closures by order and the
+//! tasks under way. May not touch: other models.
 
-pub mod roads;
-
-use crate::roles::commands::OrderBook;
 use crate::scenario::schema::{Action, Place, Point, Task};
-use crate::sim::events::EventLog;
-use crate::sim::{Drill, SimClock, SimSet};
+use crate::sim::events::{EventLog, SimEvent};
+use crate::sim::ids::{ForceId, NodeId, RoadId};
+use crate::sim::orders::{OrderBook, Township};
+use crate::sim::roads::{self, FOOT_MS, RoadGraph};
+use crate::sim::tasks::{OnScene, Tasks};
+use crate::sim::tick::{Drill, SimClock, SimSet, SimTick};
+use crate::sim::view::{FillView, ForceView, SimView};
 use bevy::prelude::*;
-use roads::{FOOT_MS, RoadGraph};
-use serde_json::json;
 
 /// Where a force is in its work.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,18 +71,10 @@ impl ForceState {
     }
 }
 
-/// Tasks under way on scene, for the models that carry them out: (tick
-/// started, force index, task, place, village index if the place is one).
-#[derive(Resource, Debug, Clone, Default)]
-pub struct ActiveTasks {
-    pub started: Vec<(u64, usize, Task, Point, Option<usize>)>,
-}
-
-/// Forces and the road graph.
+/// The forces.
 #[derive(Resource, Debug, Clone)]
 pub struct Responders {
     pub forces: Vec<ForceState>,
-    pub roads: RoadGraph,
     cursor: usize,
 }
 
@@ -89,8 +83,8 @@ pub struct ResponsePlugin;
 impl Plugin for ResponsePlugin {
     fn build(&self, app: &mut App) {
         let drill = app.world().resource::<Drill>().clone();
-        let roads = RoadGraph::new(&drill.scenario.map);
-        let forces = drill
+        let roads = app.world().resource::<RoadGraph>().clone();
+        let forces: Vec<ForceState> = drill
             .scenario
             .forces
             .iter()
@@ -107,9 +101,10 @@ impl Plugin for ResponsePlugin {
                 route: (0, Vec::new()),
             })
             .collect();
-        app.insert_resource(Responders { forces, roads, cursor: 0 })
-            .init_resource::<ActiveTasks>()
-            .add_systems(FixedUpdate, respond.in_set(SimSet::Response));
+        app.world_mut().resource_mut::<Tasks>().on_scene = vec![None; forces.len()];
+        app.insert_resource(Responders { forces, cursor: 0 })
+            .add_systems(SimTick, respond.in_set(SimSet::Response))
+            .add_systems(SimTick, publish_view.in_set(FillView::Forces));
     }
 }
 
@@ -140,24 +135,26 @@ fn respond(
     clock: Res<SimClock>,
     drill: Res<Drill>,
     book: Res<OrderBook>,
-    town: Res<crate::roles::commands::Township>,
+    town: Res<Township>,
+    mut roads: ResMut<RoadGraph>,
     mut resp: ResMut<Responders>,
-    mut tasks: ResMut<ActiveTasks>,
+    mut tasks: ResMut<Tasks>,
     mut log: ResMut<EventLog>,
 ) {
     let (tick, tick_s) = (clock.tick, clock.tick_s as u64);
     let ticks = |s: f64| (s / tick_s as f64).ceil() as u64;
     let resp = &mut *resp;
     // Roads closed to the public by order (residents' cars keep off them).
-    for (k, e) in resp.roads.edges.iter().enumerate() {
-        resp.roads.blocked[k] = town.roads_closed.contains(&e.id);
+    let roads = &mut *roads;
+    for (k, e) in roads.edges.iter().enumerate() {
+        roads.blocked[k] = town.roads_closed.contains(&e.id);
     }
     for order in &book.orders[resp.cursor..] {
         let Action::Dispatch { force, to, task } = &order.action else { continue };
         let Some(k) = resp.forces.iter().position(|f| &f.id == force) else { continue };
-        let (point, village) = resolve(&drill, &resp.roads, to);
-        let target_node = resp.roads.nearest(point);
-        let np = resp.roads.nodes[target_node].1;
+        let (point, village) = resolve(&drill, roads, to);
+        let target_node = roads.nearest(point);
+        let np = roads.nodes[target_node].1;
         let f = &mut resp.forces[k];
         f.task = Some((*task, point, village));
         f.dispatched = order.tick;
@@ -165,7 +162,12 @@ fn respond(
         f.offroad_s = ((np.0 - point.0).powi(2) + (np.1 - point.1).powi(2)).sqrt() / FOOT_MS;
         let turnout = if f.phase == Phase::AtBase { drill.scenario.forces[k].turnout_s as f64 } else { 0.0 };
         f.phase = Phase::TurningOut { until: order.tick + ticks(turnout) };
-        log.push(tick, clock.tick_s, "force_dispatched", format!("force:{force}"), json!({ "task": task, "to": to }));
+        tasks.on_scene[k] = None;
+        log.push(
+            tick,
+            clock.tick_s,
+            SimEvent::ForceDispatched { force: ForceId(force.clone()), task: *task, to: to.clone() },
+        );
     }
     resp.cursor = book.orders.len();
     for k in 0..resp.forces.len() {
@@ -175,12 +177,12 @@ fn respond(
             Phase::TurningOut { until } | Phase::CutOff { retry: until } if tick >= until => {
                 let was_turnout = matches!(f.phase, Phase::TurningOut { .. });
                 let mobility = f.mobility();
-                let route = resp.roads.fastest_by(f.node, f.target_node, mobility);
+                let route = roads.fastest_by(f.node, f.target_node, mobility);
                 let legs = route.as_ref().map(|(_, path)| {
                     let mut at = tick as f64;
                     path.iter()
                         .map(|&e| {
-                            at += resp.roads.edge_time(e, mobility) / tick_s as f64;
+                            at += roads.edge_time(e, mobility) / tick_s as f64;
                             (e, at.ceil() as u64)
                         })
                         .collect::<Vec<_>>()
@@ -190,9 +192,7 @@ fn respond(
                     log.push(
                         tick,
                         clock.tick_s,
-                        "force_turned_out",
-                        format!("force:{}", f.id),
-                        json!({ "after_s": since }),
+                        SimEvent::ForceTurnedOut { force: ForceId(f.id.clone()), after_s: since },
                     );
                 }
                 match route {
@@ -202,21 +202,17 @@ fn respond(
                         log.push(
                             tick,
                             clock.tick_s,
-                            "force_en_route",
-                            format!("force:{}", f.id),
-                            json!({ "travel_s": (secs + f.offroad_s).round(), "edges": path.len() }),
+                            SimEvent::ForceEnRoute {
+                                force: ForceId(f.id.clone()),
+                                travel_s: (secs + f.offroad_s).round(),
+                                edges: path.len(),
+                            },
                         );
                     }
                     None => {
                         f.phase = Phase::CutOff { retry: tick + ticks(60.0) };
                         if was_turnout {
-                            log.push(
-                                tick,
-                                clock.tick_s,
-                                "force_cut_off",
-                                format!("force:{}", f.id),
-                                json!({ "reason": "no open road" }),
-                            );
+                            log.push(tick, clock.tick_s, SimEvent::ForceCutOff { force: ForceId(f.id.clone()) });
                         }
                     }
                 }
@@ -225,24 +221,22 @@ fn respond(
                 // The path ahead (the edge under way and the rest) cut?
                 let m = f.mobility();
                 let ahead = f.route.1.iter().position(|&(_, end)| end > tick);
-                let cut = ahead.and_then(|a| f.route.1[a..].iter().find(|&&(e, _)| !resp.roads.passable(e, m)));
+                let cut = ahead.and_then(|a| f.route.1[a..].iter().find(|&&(e, _)| !roads.passable(e, m)));
                 if let (Some(a), Some(&(edge, _))) = (ahead, cut) {
                     // Back to the last junction passed.
                     let mut node = f.route.0;
                     for &(e, _) in &f.route.1[..a] {
-                        let ed = &resp.roads.edges[e];
+                        let ed = &roads.edges[e];
                         node = if ed.a == node { ed.b } else { ed.a };
                     }
-                    let (at, closed) = (resp.roads.nodes[node].0.clone(), resp.roads.edges[edge].id.clone());
+                    let (at, closed) = (roads.nodes[node].0.clone(), roads.edges[edge].id.clone());
                     let f = &mut resp.forces[k];
                     f.node = node;
                     f.phase = Phase::CutOff { retry: tick + 1 };
                     log.push(
                         tick,
                         clock.tick_s,
-                        "force_rerouted",
-                        format!("force:{}", f.id),
-                        json!({ "at": at, "cut": closed }),
+                        SimEvent::ForceRerouted { force: ForceId(f.id.clone()), at: NodeId(at), cut: RoadId(closed) },
                     );
                 }
             }
@@ -254,13 +248,31 @@ fn respond(
                 log.push(
                     tick,
                     clock.tick_s,
-                    "force_on_scene",
-                    format!("force:{}", f.id),
-                    json!({ "after_s": since, "task": task }),
+                    SimEvent::ForceOnScene { force: ForceId(f.id.clone()), after_s: since, task },
                 );
-                tasks.started.push((tick, k, task, point, village));
+                let work = OnScene { task, at: point, village, since: tick };
+                tasks.on_scene[k] = Some(work);
+                tasks.started.push((k, work));
             }
             _ => {}
         }
     }
+}
+
+/// Forces for the faces' view.
+fn publish_view(resp: Res<Responders>, roads: Res<RoadGraph>, tasks: Res<Tasks>, mut view: ResMut<SimView>) {
+    view.forces = resp
+        .forces
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let work = tasks.on_scene.get(k).copied().flatten();
+            ForceView {
+                force: ForceId(f.id.clone()),
+                at: work.map_or(roads.nodes.get(f.node).map_or((0.0, 0.0), |n| n.1), |w| w.at),
+                task: f.task.map(|t| t.0),
+                on_scene: work.is_some(),
+            }
+        })
+        .collect();
 }

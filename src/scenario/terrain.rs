@@ -1,7 +1,7 @@
 //! The terrain grid: elevation, land cover and river cells built from a
 //! scenario's `map`. Plain data, no Bevy types; hazards and people read it.
 
-use crate::geom::{dist_to_polyline, in_polygon};
+use crate::geom::{dist_to_polyline, in_polygon, sample_segment};
 use crate::scenario::schema::{Feature, MapSpec, Point, Terrain};
 use std::path::Path;
 
@@ -160,4 +160,19 @@ fn read_heightmap(path: &Path, nx: usize, ny: usize) -> Result<Vec<u16>, Terrain
         .next_frame(&mut buf)
         .map_err(|e| err(format!("heightmap cannot be decoded: {e}"), "re-export the PNG"))?;
     Ok(buf[..frame.buffer_size()].chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect())
+}
+
+/// Cells along a polyline, in order, each once.
+pub fn cells_along(t: &TerrainGrid, pts: &[(f64, f64)]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for w in pts.windows(2) {
+        for p in sample_segment(w[0], w[1], t.cell_m * 0.25) {
+            if let Some(k) = t.cell_of(p)
+                && !out.contains(&k)
+            {
+                out.push(k);
+            }
+        }
+    }
+    out
 }

@@ -1,6 +1,8 @@
 //! The road graph for vehicles and teams: edge lengths and free speeds from
 //! the scenario, closures and hazard blocks, fastest paths by Dijkstra with
 //! a deterministic tie-break (lower node index first).
+//!
+//! Owns: `RoadGraph` and its road state. May not touch: any model's state.
 
 use crate::scenario::schema::{MapSpec, Point};
 use std::cmp::Reverse;
@@ -16,8 +18,11 @@ pub struct Edge {
     pub speed_ms: f64,
 }
 
-/// The graph with per-edge blocks (closures, water, debris).
-#[derive(Debug, Clone, PartialEq)]
+/// The graph with per-edge blocks (closures, water, debris). A resource of
+/// the sim core: the responders set closures by order, the flood marks
+/// flooded edges, the landslide cut and cleared ones; forces and residents'
+/// cars read it.
+#[derive(bevy::prelude::Resource, Debug, Clone, PartialEq)]
 pub struct RoadGraph {
     pub nodes: Vec<(String, Point)>,
     pub edges: Vec<Edge>,

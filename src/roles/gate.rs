@@ -1,0 +1,107 @@
+//! The rights gate: takes the commands due this tick from the core's queue,
+//! refuses those the seat may not give (and logs why), and applies the rest
+//! — to the township's state, to the inboxes (calls, acknowledgements) and
+//! to the order book the models read.
+//!
+//! Rules: instructor actions (live injects, setting hazards off) need the
+//! instructor seat. Every other order needs a role of the drill with the
+//! right to give it (`scenario::permissions`); the instructor seat is the
+//! only one exempt from the table. An acknowledgement needs an open message
+//! of that id in the role's inbox.
+//!
+//! Owns: the gate system. May not touch: models' state.
+
+use super::inbox::Inboxes;
+use crate::scenario::permissions::permitted;
+use crate::scenario::schema::Action;
+use crate::sim::events::{EventLog, SimEvent};
+use crate::sim::ids::{MessageId, RoleId};
+use crate::sim::orders::{Command, CommandQueue, Order, OrderBook, Source, Township};
+use crate::sim::{Drill, SimClock};
+use bevy::prelude::*;
+
+/// Why an order is refused, if it is.
+pub fn refusal(drill: &Drill, c: &Command, inbox: &Inboxes) -> Option<String> {
+    let action = c.action();
+    if action.kind().instructor_only() {
+        if c.source() != Source::Instructor {
+            return Some(format!("only the instructor may order {:?}", action.kind()));
+        }
+        return match action {
+            Action::SendInject { id } if !drill.scenario.injects.iter().any(|i| &i.id == id) => {
+                Some(format!("no inject `{id}` in this drill"))
+            }
+            Action::TriggerLandslide if drill.scenario.hazards.landslide.is_none() => {
+                Some("this drill has no landslide".to_owned())
+            }
+            Action::Ignite { at } if drill.terrain.cell_of(*at).is_none() => {
+                Some(format!("({:.0}, {:.0}) is off the map", at.0, at.1))
+            }
+            _ => None,
+        };
+    }
+    let Some(role) = drill.scenario.roles.iter().find(|r| c.role() == r.id.as_str()) else {
+        return Some(format!("no role `{}` in this drill", c.role()));
+    };
+    if c.source() != Source::Instructor && !permitted(role, action.kind()) {
+        return Some(format!("{:?} may not order {:?}", role.kind, action.kind()));
+    }
+    if let Action::Acknowledge { message } = action
+        && !inbox.of(c.role().as_str()).any(|m| &m.id == message && m.acked.is_none())
+    {
+        return Some(format!("no unacknowledged message `{message}` in the inbox"));
+    }
+    None
+}
+
+/// Applies the commands due this tick.
+pub fn apply_commands(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    mut queue: ResMut<CommandQueue>,
+    mut book: ResMut<OrderBook>,
+    mut town: ResMut<Township>,
+    mut inbox: ResMut<Inboxes>,
+    mut log: ResMut<EventLog>,
+) {
+    let (tick, tick_s) = (clock.tick, clock.tick_s);
+    for c in queue.take_due(tick) {
+        let (role, source, action) = (c.role().clone(), c.source(), c.action().clone());
+        if let Some(reason) = refusal(&drill, &c, &inbox) {
+            log.push(tick, tick_s, SimEvent::OrderRefused { role, source, action, reason });
+            continue;
+        }
+        log.push(tick, tick_s, SimEvent::OrderGiven { role: role.clone(), source, action: action.clone() });
+        town.apply(tick, &action);
+        match &action {
+            Action::CallAndResponse { role: to } => {
+                let id = format!("call:{role}:{tick}");
+                inbox.deliver(id.clone(), to.clone(), tick, role.to_string(), None);
+                log.push(
+                    tick,
+                    tick_s,
+                    SimEvent::CallMade { call: MessageId(id), from: role.clone(), to: RoleId(to.clone()) },
+                );
+            }
+            Action::Acknowledge { message } => {
+                if let Some(m) = inbox.open_mut(role.as_str(), message) {
+                    m.acked = Some(tick);
+                    let after = (tick - m.tick) * tick_s as u64;
+                    let within_s = m.ack_within_s;
+                    log.push(
+                        tick,
+                        tick_s,
+                        SimEvent::MessageAcknowledged {
+                            role: role.clone(),
+                            message: MessageId(message.clone()),
+                            after_s: after,
+                            within_s,
+                        },
+                    );
+                }
+            }
+            _ => {}
+        }
+        book.orders.push(Order { tick, role, action });
+    }
+}

@@ -1,0 +1,258 @@
+//! Every harm rule for people, in one place, applied from the hazards'
+//! exposure fields after the residents have moved (documented for
+//! certificates), and rescue of the trapped.
+//!
+//! Flood (FD2321 classes): walking in water with hazard rating HR ≥ 2.0
+//! ("danger for all") kills; HR ≥ 1.25 ("danger for most") injures once. At
+//! home, water deeper than the walking limit traps the household (it can no
+//! longer leave), and at 2.0 m (a flooded single storey) or HR ≥ 2.0 those
+//! still inside die.
+//!
+//! Landslide: a resident whose cell a debris body crosses at ≥ 2 m/s is
+//! killed (vulnerability of people to debris impact is near 1 at such
+//! speeds; Jakob et al. 2012); a slower body injures people walking and
+//! traps people at home. Trapped residents wait for a rescue force.
+//!
+//! Fire: when its house ignites, a household flees at once if it can (it
+//! leaves at the next tick, by the ordinary departure); the vulnerable left
+//! without help, and anyone trapped, die there. People walking through a
+//! cell as the front arrives are killed by flames of 1.2 m or more, injured
+//! by smaller ones.
+//!
+//! Smoke: the CO carried with the smoke gives people outdoors an ISO 13571
+//! dose, FED = Σ ppm·min / 35,000; at FED 1 they are injured (once).
+
+use super::residents::{Residents, State};
+use crate::scenario::schema::Task;
+use crate::sim::events::{EventLog, HarmCause, HarmOutcome, SimEvent};
+use crate::sim::exposure::Exposure;
+use crate::sim::ids::{ForceId, HouseholdId, ResidentId};
+use crate::sim::tasks::Tasks;
+use crate::sim::tick::{Drill, SimClock};
+use bevy::prelude::*;
+
+/// Depth at home beyond which a house is a death trap (m).
+pub const DEADLY_HOME_DEPTH_M: f64 = 2.0;
+/// Debris speed from which a body kills the people it crosses (m/s).
+pub const DEADLY_DEBRIS_M_S: f64 = 2.0;
+/// Flames that kill people walking through the front (m).
+pub const DEADLY_FLAME_M: f64 = 1.2;
+/// Seconds of work a crew of four needs to bring one trapped resident out
+/// (boat or rope rescue, including the carry to safety).
+pub const RESCUE_S_PER_PERSON: f64 = 600.0;
+
+/// One harm to log: resident, outcome, cause and what measured it.
+struct Harm {
+    outcome: HarmOutcome,
+    cause: HarmCause,
+    depth_m: Option<f64>,
+    speed_m_s: Option<f64>,
+    co_ppm: Option<f64>,
+}
+
+impl Harm {
+    fn new(outcome: HarmOutcome, cause: HarmCause) -> Self {
+        Harm { outcome, cause, depth_m: None, speed_m_s: None, co_ppm: None }
+    }
+}
+
+fn log_harm(log: &mut EventLog, clock: &SimClock, drill: &Drill, r: &Residents, i: usize, h: Harm) {
+    let p = &r.people[i];
+    log.push(
+        clock.tick,
+        clock.tick_s,
+        SimEvent::ResidentHarmed {
+            resident: ResidentId(i as u32),
+            household: HouseholdId(drill.households[p.household].1.id.clone()),
+            outcome: h.outcome,
+            cause: h.cause,
+            vulnerable: p.vulnerable,
+            depth_m: h.depth_m,
+            speed_m_s: h.speed_m_s,
+            co_ppm: h.co_ppm,
+        },
+    );
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Applies the rules above, flood first, then debris, fire and smoke.
+pub(super) fn harm(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    exposure: Res<Exposure>,
+    mut r: ResMut<Residents>,
+    mut log: ResMut<EventLog>,
+) {
+    let r = &mut *r;
+    flood(&clock, &drill, &exposure, r, &mut log);
+    debris(&clock, &drill, &exposure, r, &mut log);
+    fire(&clock, &drill, &exposure, r, &mut log);
+}
+
+fn flood(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: &mut EventLog) {
+    let Some(w) = &x.water else { return };
+    let t = &drill.terrain;
+    for i in 0..r.people.len() {
+        let p = &mut r.people[i];
+        let Some(k) = t.cell_of(p.pos) else { continue };
+        let (hr, d) = (w.hazard_rating[k], w.depth[k]);
+        let (outcome, new_state) = match p.state {
+            State::Walking if hr >= 2.0 => (HarmOutcome::Dead, State::Dead),
+            State::Walking if hr >= 1.25 && !p.injured => {
+                p.injured = true;
+                (HarmOutcome::Injured, State::Walking)
+            }
+            State::Home | State::WaitingHelp | State::Trapped if d >= DEADLY_HOME_DEPTH_M || hr >= 2.0 => {
+                (HarmOutcome::Dead, State::Dead)
+            }
+            State::Home | State::WaitingHelp if d > w.foot_limit_m => (HarmOutcome::Trapped, State::Trapped),
+            _ => continue,
+        };
+        p.state = new_state;
+        log_harm(log, clock, drill, r, i, Harm { depth_m: Some(round3(d)), ..Harm::new(outcome, HarmCause::Flood) });
+    }
+}
+
+fn debris(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: &mut EventLog) {
+    let Some(d) = &x.debris else { return };
+    if d.fresh.is_empty() {
+        return;
+    }
+    let t = &drill.terrain;
+    for i in 0..r.people.len() {
+        let p = &mut r.people[i];
+        if matches!(p.state, State::Safe | State::Dead) {
+            continue;
+        }
+        let Some(k) = t.cell_of(p.pos) else { continue };
+        if !d.fresh.contains(&k) {
+            continue;
+        }
+        let v = d.swept[k] as f64;
+        let outcome = if v >= DEADLY_DEBRIS_M_S {
+            p.state = State::Dead;
+            HarmOutcome::Dead
+        } else if p.state == State::Walking {
+            HarmOutcome::Injured
+        } else {
+            p.state = State::Trapped;
+            HarmOutcome::Trapped
+        };
+        log_harm(
+            log,
+            clock,
+            drill,
+            r,
+            i,
+            Harm { speed_m_s: Some(round3(v)), ..Harm::new(outcome, HarmCause::Landslide) },
+        );
+    }
+}
+
+fn fire(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: &mut EventLog) {
+    let Some(f) = &x.fire else { return };
+    let t = &drill.terrain;
+    let dt = clock.tick_s as f64;
+    // Smoke dose outdoors.
+    for i in 0..r.people.len() {
+        let p = &mut r.people[i];
+        let Some(k) = t.cell_of(p.pos).filter(|_| p.state == State::Walking) else { continue };
+        let before = p.dose;
+        p.dose += f.smoke_fed_per_s[k] * dt;
+        if before < 1.0 && p.dose >= 1.0 {
+            let co = Some(f.co_ppm[k].round());
+            log_harm(log, clock, drill, r, i, Harm { co_ppm: co, ..Harm::new(HarmOutcome::Injured, HarmCause::Smoke) });
+        }
+    }
+    // Burning houses and the front.
+    for i in 0..r.people.len() {
+        let (state, vulnerable, household, pos) = {
+            let p = &r.people[i];
+            (p.state, p.vulnerable, p.household, p.pos)
+        };
+        let at_home = matches!(state, State::Home | State::WaitingHelp | State::Trapped);
+        let outcome = if at_home && f.houses_lit.contains(&household) {
+            if state == State::Home && !vulnerable {
+                flee(r, household, clock.tick);
+                None
+            } else {
+                Some(HarmOutcome::Dead)
+            }
+        } else if state == State::Walking {
+            let Some(k) = t.cell_of(pos) else { continue };
+            match f.fresh.iter().find(|(c, _)| *c == k) {
+                Some(&(_, flame)) if flame >= DEADLY_FLAME_M => Some(HarmOutcome::Dead),
+                Some(_) => Some(HarmOutcome::Injured),
+                None => None,
+            }
+        } else {
+            None
+        };
+        if let Some(outcome) = outcome {
+            if outcome == HarmOutcome::Dead {
+                r.people[i].state = State::Dead;
+            }
+            log_harm(log, clock, drill, r, i, Harm::new(outcome, HarmCause::Fire));
+        }
+    }
+}
+
+/// A household whose house is burning leaves at the next tick, whether or
+/// not it had been warned (its members at home and able to walk go).
+fn flee(r: &mut Residents, household: usize, tick: u64) {
+    let h = &mut r.households[household];
+    h.decided = true;
+    if h.departs.is_none_or(|t| t > tick + 1) {
+        h.departs = Some(tick + 1);
+    }
+}
+
+/// Forces on scene with the task `Rescue` bring trapped residents out.
+pub(super) fn rescue(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    tasks: Res<Tasks>,
+    mut r: ResMut<Residents>,
+    mut log: ResMut<EventLog>,
+    mut work: Local<Vec<f64>>,
+) {
+    let forces = &drill.scenario.forces;
+    if work.len() != forces.len() {
+        *work = vec![0.0; forces.len()];
+    }
+    for (k, spec) in forces.iter().enumerate() {
+        let Some(&crate::sim::tasks::OnScene { at, village, .. }) = tasks.doing(k, Task::Rescue) else { continue };
+        let members = spec.members.max(1);
+        work[k] += clock.tick_s as f64 * members as f64 / 4.0;
+        while work[k] >= RESCUE_S_PER_PERSON {
+            let d2 = |p: (f64, f64)| (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);
+            let next = (0..r.people.len())
+                .filter(|&i| r.people[i].state == State::Trapped)
+                .filter(|&i| {
+                    village.is_none_or(|v| r.houses[r.people[i].household].village == v)
+                        || d2(r.people[i].pos) < 250_000.0
+                })
+                .min_by(|&a, &b| d2(r.people[a].pos).total_cmp(&d2(r.people[b].pos)).then(a.cmp(&b)));
+            let Some(i) = next else {
+                work[k] = 0.0;
+                break;
+            };
+            work[k] -= RESCUE_S_PER_PERSON;
+            r.people[i].state = State::Safe;
+            let hh = &drill.households[r.people[i].household].1;
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                SimEvent::ResidentRescued {
+                    resident: ResidentId(i as u32),
+                    household: HouseholdId(hh.id.clone()),
+                    by: ForceId(spec.id.clone()),
+                    vulnerable: r.people[i].vulnerable,
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Residents moving: cars along their trips (stalling in deep water),
+//! walkers on the movement kernel (deep water blocks cells, smoke slows),
+//! and arrivals at shelters (open and with room, else sent on).
+
+use super::kernel::AgentState;
+use super::residents::{Residents, State};
+use crate::sim::events::{EventLog, SimEvent};
+use crate::sim::exposure::{Exposure, Water};
+use crate::sim::ids::{HouseholdId, ResidentId, ShelterId};
+use crate::sim::orders::Township;
+use crate::sim::tick::{Drill, SimClock};
+use bevy::prelude::*;
+
+/// A resident reaches shelter `sh`: safe if it is open and has room, else
+/// sent on to the nearest open shelter with room that a route leads to (on
+/// foot, through the kernel), or, with none left, counted safe where they are.
+fn arrive(r: &mut Residents, i: usize, drill: &Drill, clock: &SimClock, town: &Township, log: &mut EventLog) {
+    let sh = r.people[i].shelter;
+    let hh = &drill.households[r.people[i].household].1;
+    let open = town.shelter_open(&r.shelters[sh].id);
+    if open && r.shelters[sh].occupants < r.shelters[sh].capacity {
+        r.shelters[sh].occupants += 1;
+        r.people[i].state = State::Safe;
+        r.crowd.agents.state[i] = AgentState::Waiting;
+        log.push(
+            clock.tick,
+            clock.tick_s,
+            SimEvent::ResidentSafe {
+                resident: ResidentId(i as u32),
+                household: HouseholdId(hh.id.clone()),
+                shelter: ShelterId(r.shelters[sh].id.clone()),
+                vulnerable: r.people[i].vulnerable,
+            },
+        );
+        return;
+    }
+    let shelter = ShelterId(r.shelters[sh].id.clone());
+    let ev = if open {
+        SimEvent::ShelterFull { shelter, turned_away: 1 }
+    } else {
+        SimEvent::ShelterClosed { shelter, turned_away: 1 }
+    };
+    log.push(clock.tick, clock.tick_s, ev);
+    let Some(k) = drill.terrain.cell_of(r.people[i].pos) else { return };
+    let time = |o: usize| r.crowd.field(o).map_or(f32::INFINITY, |f| f.time(k));
+    let next = (0..r.shelters.len())
+        .filter(|&o| {
+            town.shelter_open(&r.shelters[o].id)
+                && r.shelters[o].occupants < r.shelters[o].capacity
+                && time(o).is_finite()
+        })
+        .min_by(|&a, &b| time(a).total_cmp(&time(b)).then(a.cmp(&b)));
+    match next {
+        Some(o) => {
+            r.people[i].shelter = o;
+            r.crowd.set_goal(i, o);
+        }
+        None => {
+            // Every shelter is full or closed: the resident stays at the last one, outside the count.
+            r.people[i].state = State::Safe;
+            r.crowd.agents.state[i] = AgentState::Waiting;
+        }
+    }
+}
+
+/// Cars move along their trips: a car in water deeper than the vehicle
+/// limit stalls and its occupants walk on; cars that get there unload.
+fn drive(
+    r: &mut Residents,
+    drill: &Drill,
+    clock: &SimClock,
+    town: &Township,
+    water: Option<&Water>,
+    log: &mut EventLog,
+) {
+    let now = clock.now_s() as f64;
+    for ti in 0..r.trips.len() {
+        let (trip, household, going) = &mut r.trips[ti];
+        if !*going {
+            continue;
+        }
+        let at = trip.position(now);
+        let stalled = water.is_some_and(|w| drill.terrain.cell_of(at).is_some_and(|k| w.depth[k] > w.vehicle_limit_m));
+        let arrived = now >= trip.arrival_s();
+        let household = *household;
+        let members = r.households[household].first..r.households[household].first + r.households[household].count;
+        if !stalled && !arrived {
+            for p in r.people[members].iter_mut().filter(|p| p.trip == Some(ti as u32)) {
+                p.pos = at;
+            }
+            continue;
+        }
+        *going = false;
+        if stalled {
+            let hh = &drill.households[household].1;
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                SimEvent::CarStalled { household: HouseholdId(hh.id.clone()), at: (at.0.round(), at.1.round()) },
+            );
+        }
+        let aboard: Vec<usize> = members.filter(|&i| r.people[i].trip == Some(ti as u32)).collect();
+        for i in aboard {
+            r.people[i].trip = None;
+            r.people[i].pos = at;
+            if arrived && !stalled && r.people[i].state == State::Walking {
+                (r.crowd.agents.x[i], r.crowd.agents.y[i]) = at;
+                arrive(r, i, drill, clock, town, log);
+            }
+        }
+    }
+}
+
+/// Walkers move towards their shelter on the movement kernel (`kernel`):
+/// deep water blocks cells (flow fields repaired once a minute), smoke slows
+/// walking without re-routing; arrivals are safe or turned away to the
+/// nearest shelter with room that they can reach.
+pub(super) fn walk(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    town: Res<Township>,
+    exposure: Res<Exposure>,
+    mut r: ResMut<Residents>,
+    mut log: ResMut<EventLog>,
+) {
+    let r = &mut *r;
+    if let Some(w) = &exposure.water
+        && clock.tick.is_multiple_of(60)
+    {
+        for (k, &d) in w.depth.iter().enumerate() {
+            r.crowd.set_blocked(k, d > w.foot_limit_m);
+        }
+    }
+    if let Some(f) = &exposure.fire {
+        for k in 0..r.crowd.grid().len() {
+            r.crowd.grid_mut().set_walk_factor(k, f.smoke_walk[k]);
+        }
+    }
+    drive(r, &drill, &clock, &town, exposure.water.as_ref(), &mut log);
+    // Residents set walking (or stopped) by other systems join (leave) the crowd.
+    let mut walkers = 0;
+    for (i, p) in r.people.iter().enumerate() {
+        let a = &mut r.crowd.agents;
+        let on_foot = p.state == State::Walking && p.trip.is_none();
+        match (on_foot, a.state[i]) {
+            (true, AgentState::Waiting) => {
+                (a.x[i], a.y[i]) = p.pos;
+                a.state[i] = AgentState::Moving;
+            }
+            (false, AgentState::Moving | AgentState::NoRoute) => a.state[i] = AgentState::Waiting,
+            _ => {}
+        }
+        walkers += usize::from(on_foot);
+    }
+    if walkers == 0 {
+        return;
+    }
+    r.crowd.step(clock.tick_s as f64);
+    for (i, p) in r.people.iter_mut().enumerate() {
+        if p.state == State::Walking && p.trip.is_none() {
+            p.pos = (r.crowd.agents.x[i], r.crowd.agents.y[i]);
+        }
+    }
+    for i in r.crowd.arrivals().iter().map(|&i| i as usize).collect::<Vec<_>>() {
+        arrive(r, i, &drill, &clock, &town, &mut log);
+    }
+}

@@ -1,0 +1,77 @@
+//! The residents' state: everyone in the drill, their households and the
+//! shelters, with the crowd kernel's walkers. The crowd's systems (`decide`,
+//! `moving`, `harm`) work on it; the plugin (`crowd`) builds it.
+
+use super::driving::Trip;
+use super::kernel::Crowd;
+use super::warnings::{Cue, House};
+use bevy::prelude::Resource;
+
+/// Seconds after which a team that met a refusal at the door with an
+/// evacuation order comes back to press it again (劝离: the round goes on
+/// and returns), and the most visits a household gets for one order.
+pub const REVISIT_S: u64 = 600;
+pub const ORDER_VISITS: u8 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Home,
+    Walking,
+    /// Vulnerable and nobody to help them out yet.
+    WaitingHelp,
+    Safe,
+    Trapped,
+    Dead,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resident {
+    pub household: usize,
+    pub v0: f64,
+    pub vulnerable: bool,
+    pub state: State,
+    pub pos: (f64, f64),
+    pub shelter: usize,
+    pub(super) injured: bool,
+    /// Smoke dose (FED) taken outdoors so far.
+    pub(super) dose: f64,
+    /// The car trip (index into `Residents::trips`) while driving.
+    pub(super) trip: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct HouseholdRt {
+    pub(super) first: usize,
+    pub(super) count: usize,
+    pub(super) refuser: bool,
+    pub(super) decided: bool,
+    pub(super) departs: Option<u64>,
+    pub(super) assisted: bool,
+    pub(super) warned: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ShelterRt {
+    pub id: String,
+    pub at: (f64, f64),
+    pub cell: usize,
+    pub capacity: u32,
+    pub occupants: u32,
+}
+
+/// Everyone in the drill and where they stand.
+#[derive(Resource, Debug, Clone)]
+pub struct Residents {
+    pub people: Vec<Resident>,
+    pub(super) houses: Vec<House>,
+    pub(super) households: Vec<HouseholdRt>,
+    pub shelters: Vec<ShelterRt>,
+    /// The movement kernel: one walker per resident (same index), one goal
+    /// (flow field) per shelter (same index).
+    pub crowd: Crowd,
+    /// Car trips: the trip, its household, whether the car is still going.
+    pub(super) trips: Vec<(Trip, usize, bool)>,
+    pub(super) cues: Vec<Cue>,
+    pub(super) orders_seen: usize,
+    pub(super) tasks_seen: usize,
+}
