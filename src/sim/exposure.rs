@@ -15,19 +15,73 @@ use bevy::prelude::Resource;
 /// doorstep; shallower ponding of rain does not enter a rural house.
 pub const DOORSTEP_M: f64 = 0.3;
 
-/// Water on the grid (flood).
+/// Water on the grid (flood): the flood's own arrays, copied after each
+/// step; speeds, levels and hazard ratings are derived where asked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Water {
-    /// Depth (m).
+    /// Cells west–east.
+    pub nx: usize,
+    /// Depth (m), per cell.
     pub depth: Vec<f64>,
-    /// Water surface: bed (dikes and deposits included) plus depth (m).
-    pub level: Vec<f64>,
-    /// FD2321 hazard rating d·(v + 0.5) + DF.
-    pub hazard_rating: Vec<f64>,
+    /// Bed elevation, dikes and deposits included (m), per cell.
+    pub bed: Vec<f64>,
+    /// Unit discharge on the x faces ((nx + 1) per row) and y faces (m²/s).
+    pub qx: Vec<f64>,
+    pub qy: Vec<f64>,
+    /// Built land cover (the debris factor of urban areas), per cell.
+    pub built: Vec<bool>,
     /// Deeper than this, people cannot walk through (m).
     pub foot_limit_m: f64,
     /// Deeper than this, cars stall (m).
     pub vehicle_limit_m: f64,
+}
+
+impl Water {
+    /// Water surface in cell `k` (m).
+    pub fn level(&self, k: usize) -> f64 {
+        self.bed[k] + self.depth[k]
+    }
+
+    /// Velocity in cell `k` (m/s).
+    pub fn velocity(&self, k: usize) -> (f64, f64) {
+        cell_velocity(self.nx, &self.depth, &self.qx, &self.qy, k)
+    }
+
+    /// FD2321 hazard rating in cell `k`.
+    pub fn hazard_rating(&self, k: usize) -> f64 {
+        let (u, v) = self.velocity(k);
+        hazard_rating(self.depth[k], (u * u + v * v).sqrt(), self.built[k])
+    }
+}
+
+/// Velocity (m/s) at cell `k` of a staggered grid, from the mean of its face
+/// discharges; still below 1 cm of water.
+pub fn cell_velocity(nx: usize, h: &[f64], qx: &[f64], qy: &[f64], k: usize) -> (f64, f64) {
+    let (i, j) = (k % nx, k / nx);
+    let d = h[k];
+    if d < 0.01 {
+        return (0.0, 0.0);
+    }
+    let ux = 0.5 * (qx[j * (nx + 1) + i] + qx[j * (nx + 1) + i + 1]);
+    let uy = 0.5 * (qy[j * nx + i] + qy[(j + 1) * nx + i]);
+    (ux / d, uy / d)
+}
+
+/// Debris factor of FD2321 (Defra/EA 2006): 0 below 0.25 m, 0.5 up to
+/// 0.75 m outside built areas (pasture/arable), else 1.
+pub fn debris_factor(depth: f64, urban: bool) -> f64 {
+    if depth < 0.25 {
+        0.0
+    } else if depth < 0.75 && !urban {
+        0.5
+    } else {
+        1.0
+    }
+}
+
+/// FD2321 hazard rating HR = d·(v + 0.5) + DF for people in flowing water.
+pub fn hazard_rating(d: f64, v: f64, urban: bool) -> f64 {
+    if d <= 0.0 { 0.0 } else { d * (v + 0.5) + debris_factor(d, urban) }
 }
 
 /// Debris on the grid (landslide).

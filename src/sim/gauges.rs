@@ -50,7 +50,7 @@ fn read(kind: &GaugeKind, drill: &Drill, x: &Exposure) -> f64 {
     let Some(k) = kind.at().and_then(|at| t.cell_of(at)) else { return 0.0 };
     match kind {
         GaugeKind::WaterDepth { .. } => x.depth(k),
-        GaugeKind::WaterLevel { .. } => x.water.as_ref().map_or(t.elevation[k], |w| w.level[k]),
+        GaugeKind::WaterLevel { .. } => x.water.as_ref().map_or(t.elevation[k], |w| w.level(k)),
         GaugeKind::DebrisDepth { .. } => x.debris.as_ref().map_or(0.0, |d| d.depth[k]),
         GaugeKind::FireArrival { .. } => x.fire.as_ref().map_or(0.0, |f| if f.reached[k] { 1.0 } else { 0.0 }),
         GaugeKind::PeopleCrossing { .. } => 0.0,

@@ -98,7 +98,7 @@ fn flood(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: 
     for i in 0..r.people.len() {
         let p = &mut r.people[i];
         let Some(k) = t.cell_of(p.pos) else { continue };
-        let (hr, d) = (w.hazard_rating[k], w.depth[k]);
+        let (hr, d) = (w.hazard_rating(k), w.depth[k]);
         let (outcome, new_state) = match p.state {
             State::Walking if hr >= 2.0 => (HarmOutcome::Dead, State::Dead),
             State::Walking if hr >= 1.25 && !p.injured => {

@@ -18,23 +18,9 @@ pub enum HazardClass {
     Extreme,
 }
 
-/// The debris factor for a depth.
-pub fn debris_factor(depth: f64, urban: bool) -> f64 {
-    if depth < 0.25 {
-        0.0
-    } else if depth < 0.75 && !urban {
-        0.5
-    } else {
-        1.0
-    }
-}
+/// The formula is the core's (`sim::exposure`), shared by every reader of the water.
+pub use crate::sim::exposure::{debris_factor, hazard_rating};
 
-/// Hazard rating HR for depth `d` (m) and speed `v` (m/s).
-pub fn hazard_rating(d: f64, v: f64, urban: bool) -> f64 {
-    if d <= 0.0 { 0.0 } else { d * (v + 0.5) + debris_factor(d, urban) }
-}
-
-/// The class of a hazard rating.
 pub fn class(hr: f64) -> HazardClass {
     if hr < 0.75 {
         HazardClass::Low

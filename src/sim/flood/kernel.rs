@@ -171,14 +171,7 @@ impl Shallow {
 
     /// Velocity (m/s) at cell `k`, from the mean of its face discharges.
     pub fn velocity(&self, k: usize) -> (f64, f64) {
-        let (i, j) = (k % self.nx, k / self.nx);
-        let h = self.h[k];
-        if h < 0.01 {
-            return (0.0, 0.0);
-        }
-        let qx = 0.5 * (self.qx[j * (self.nx + 1) + i] + self.qx[j * (self.nx + 1) + i + 1]);
-        let qy = 0.5 * (self.qy[j * self.nx + i] + self.qy[(j + 1) * self.nx + i]);
-        (qx / h, qy / h)
+        crate::sim::exposure::cell_velocity(self.nx, &self.h, &self.qx, &self.qy, k)
     }
 
     /// One step of length `dt`.

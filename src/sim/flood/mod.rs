@@ -127,15 +127,17 @@ impl Flood {
         hazard::hazard_rating(self.water.h[k], (u * u + v * v).sqrt(), self.built[k])
     }
 
-    /// The water as the exposure fields show it.
+    /// The water as the exposure fields show it (copies of the kernel's
+    /// arrays; the rest is derived on demand).
     pub fn publish(&self, out: &mut Water) {
-        let n = self.water.h.len();
-        out.depth.clear();
-        out.depth.extend_from_slice(&self.water.h);
-        out.level.clear();
-        out.level.extend((0..n).map(|k| self.water.z[k] + self.water.h[k]));
-        out.hazard_rating.clear();
-        out.hazard_rating.extend((0..n).map(|k| if self.water.h[k] > 0.0 { self.hazard_rating(k) } else { 0.0 }));
+        out.nx = self.water.nx;
+        out.depth.clone_from(&self.water.h);
+        out.bed.clone_from(&self.water.z);
+        out.qx.clone_from(&self.water.qx);
+        out.qy.clone_from(&self.water.qy);
+        if out.built.len() != self.built.len() {
+            out.built.clone_from(&self.built);
+        }
         out.foot_limit_m = self.foot_limit_m;
         out.vehicle_limit_m = self.vehicle_limit_m;
     }
