@@ -7,7 +7,7 @@
 //! May not touch: sim state (it reads the clock, gauges and log at the end).
 
 use crate::drill::DrillPlugins;
-use crate::record::atomic::PartialFile;
+use crate::record::outputs::Outputs;
 use crate::record::report::{REPORT_VERSION, Report, ScenarioRef, Summary};
 use crate::roles::plans::{Competence, NpcRoles};
 use crate::roles::triggers::Facts;
@@ -31,11 +31,40 @@ pub struct RunOptions {
     pub until_s: Option<u32>,
     /// Write the event log here (atomically, via `<path>.partial`).
     pub log: Option<PathBuf>,
+    /// Write the report here, committed together with the log
+    /// (`record::outputs`).
+    pub report: Option<PathBuf>,
+    /// Files the outputs must not replace (the scenario, a replayed log).
+    pub inputs: Vec<PathBuf>,
     /// Roles the software plays (all by default) and how well.
     pub npc: NpcRoles,
     pub competence: Competence,
     /// Commands to feed in (trainees' orders, or a recorded run's).
     pub commands: Vec<Command>,
+    /// Stop once every event of this drill second is in, before the drill's end
+    /// (a partial replay); the drill keeps its duration.
+    pub pause_at_s: Option<u64>,
+}
+
+impl RunOptions {
+    /// The run that replays a recorded log: its seed and duration, the
+    /// software playing the roles it played at the same competence, the
+    /// other seats' orders from the log; a log without its end runs to its
+    /// last event.
+    pub fn replaying(recorded: &crate::record::replay::Recorded) -> Self {
+        let complete = recorded.ended_s.is_some();
+        RunOptions {
+            seed: Some(recorded.header.seed),
+            until_s: recorded.duration_s().map(|d| d.min(u32::MAX as u64) as u32),
+            pause_at_s: (!complete).then(|| recorded.last_s()),
+            log: None,
+            report: None,
+            inputs: Vec::new(),
+            npc: NpcRoles::Only(recorded.header.plan_followers.iter().map(|r| r.to_string()).collect()),
+            competence: recorded.header.competence,
+            commands: recorded.commands.clone(),
+        }
+    }
 }
 
 /// What a run produced.
@@ -44,28 +73,42 @@ pub struct Outcome {
     pub events: Vec<Event>,
 }
 
-/// Runs a drill. `progress(done_ticks, total_ticks)` is called between batches.
+/// Runs a drill. `progress(done_ticks, total_ticks)` is called between
+/// batches. The outputs are checked and opened before the first tick (an
+/// `InvalidInput` error when a path collides or is a folder) and committed
+/// together at the end, before this returns.
 pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64)) -> std::io::Result<Outcome> {
     let seed = opts.seed.unwrap_or(loaded.scenario.meta.seed);
-    let file = opts.log.as_deref().map(PartialFile::create).transpose()?;
-    let sink: Option<Sink> = match &file {
-        Some(f) => Some(Box::new(std::io::BufWriter::new(f.writer()?))),
-        None => None,
+    let inputs: Vec<&std::path::Path> = opts.inputs.iter().map(PathBuf::as_path).collect();
+    let outputs = Outputs::open(opts.log.as_deref(), opts.report.as_deref(), &inputs)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    let sink: Option<Sink> = match outputs.log_writer() {
+        Ok(Some(f)) => Some(Box::new(std::io::BufWriter::new(f))),
+        Ok(None) => None,
+        Err(e) => {
+            outputs.discard();
+            return Err(e);
+        }
     };
     let drill = Drill::new(loaded, seed);
-    let log = EventLog::new(&drill.log_header(), sink);
+    let mut header = drill.log_header();
+    header.plan_followers = opts.npc.resolve(&loaded.scenario);
+    header.competence = opts.competence;
+    let log = EventLog::new(&header, sink);
     let mut app = build_app(drill, opts, log);
     loop {
         let world = app.world_mut();
+        let paused = |c: &SimClock| c.started && opts.pause_at_s.is_some_and(|p| c.now_s() > p);
         for _ in 0..BATCH {
             world.run_schedule(SimTick);
-            if world.resource::<SimClock>().finished {
+            let c = world.resource::<SimClock>();
+            if c.finished || paused(c) {
                 break;
             }
         }
         let clock = app.world().resource::<SimClock>();
         progress(clock.tick, clock.end_tick);
-        if clock.finished {
+        if clock.finished || paused(clock) {
             break;
         }
     }
@@ -73,12 +116,11 @@ pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64
     let mut log = world.remove_resource::<EventLog>().expect("EventLog is inserted by build_app");
     drop(log.take_sink());
     if let Some(e) = log.error() {
+        outputs.discard();
         return Err(std::io::Error::other(format!("writing the event log failed: {e}")));
     }
-    if let Some(f) = file {
-        f.commit()?;
-    }
     let report = build_report(world, loaded, seed, &log);
+    outputs.commit(report.to_json().as_bytes())?;
     Ok(Outcome { report, events: log.events().to_vec() })
 }
 

@@ -2,10 +2,11 @@
 
 use clap::{Parser, Subcommand};
 use firstline::headless::{self, RunOptions};
-use firstline::record::{atomic, replay};
+use firstline::record::replay;
 use firstline::roles::plans::{Competence, NpcRoles};
 use firstline::scenario;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -48,8 +49,10 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// Re-run a recorded drill from its event log and check that it gives the
-    /// same event log byte for byte; exit 0 when identical, 3 when not.
+    /// Re-run a recorded drill (the software plays its roles again, the
+    /// trainees' and instructor's orders come from the log) and compare every
+    /// event; exit 0 when identical, 3 when not (the first differing line is
+    /// printed), 2 for bad input or an incomplete log.
     Replay {
         log: PathBuf,
         /// The scenario file the log was recorded with.
@@ -58,6 +61,9 @@ enum Command {
         /// Write the replayed run's report here.
         #[arg(long, value_name = "PATH")]
         report: Option<PathBuf>,
+        /// Replay a log without its end up to its last event.
+        #[arg(long)]
+        partial: bool,
     },
 }
 
@@ -65,14 +71,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { files } => validate(&files),
-        Command::Replay { log, scenario, report } => replay(&log, &scenario, report),
+        Command::Replay { log, scenario, report, partial } => replay(&log, &scenario, report, partial),
         Command::Run { file, seed, until, report, log, npc, competence, quiet } => {
             let npc = match npc.as_str() {
                 "all" => NpcRoles::All,
                 "none" => NpcRoles::None,
                 list => NpcRoles::Only(list.split(',').map(|r| r.trim().to_owned()).collect()),
             };
-            run(file, RunOptions { seed, until_s: until, log, npc, competence, commands: Vec::new() }, report, quiet)
+            let inputs = vec![file.clone()];
+            let opts = RunOptions { seed, until_s: until, log, report, inputs, npc, competence, ..Default::default() };
+            run(file, opts, quiet)
         }
     }
 }
@@ -107,7 +115,7 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     if ok { ExitCode::SUCCESS } else { ExitCode::from(2) }
 }
 
-fn run(file: PathBuf, opts: RunOptions, report_path: Option<PathBuf>, quiet: bool) -> ExitCode {
+fn run(file: PathBuf, opts: RunOptions, quiet: bool) -> ExitCode {
     let loaded = match scenario::load(&file) {
         Ok(l) => {
             if let NpcRoles::Only(list) = &opts.npc
@@ -136,24 +144,23 @@ fn run(file: PathBuf, opts: RunOptions, report_path: Option<PathBuf>, quiet: boo
     bar.finish_and_clear();
     let outcome = match outcome {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+        Err(e) => return failed(&e),
     };
+    // The report and log are already in place: a closed stdout loses nothing.
     let r = &outcome.report;
-    println!("{}", summary_table(r));
+    let _ = writeln!(std::io::stdout(), "{}", summary_table(r));
     eprintln!("ran {} drill seconds in {:.2} s wall time", r.drill_seconds, started.elapsed().as_secs_f64());
-    if let Some(p) = report_path
-        && let Err(e) = atomic::write(&p, r.to_json().as_bytes())
-    {
-        eprintln!("error: cannot write the report to {}: {e}", p.display());
-        return ExitCode::from(1);
-    }
     ExitCode::SUCCESS
 }
 
-fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>) -> ExitCode {
+/// Exit code and message of a failed run: 2 for outputs refused before the
+/// drill, 1 for I/O failures.
+fn failed(e: &std::io::Error) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(if e.kind() == std::io::ErrorKind::InvalidInput { 2 } else { 1 })
+}
+
+fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>, partial: bool) -> ExitCode {
     let bytes = match std::fs::read(log_path) {
         Ok(b) => b,
         Err(e) => {
@@ -181,7 +188,7 @@ fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>) -
             "error: {} is not the scenario this log was recorded with (sha256 {} ≠ {})",
             scenario_path.display(),
             &loaded.sha256[..12],
-            &recorded.header.scenario_sha256[..12]
+            recorded.header.scenario_sha256.get(..12).unwrap_or(&recorded.header.scenario_sha256)
         );
         return ExitCode::from(2);
     }
@@ -192,38 +199,50 @@ fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>) -
             firstline::sim::build_id()
         );
     }
-    let ended = recorded.ended_s;
+    let complete = recorded.ended_s.is_some();
+    if !complete && !partial {
+        eprintln!(
+            "{}: incomplete: the log ends at {} s without `drill_ended`{}; `--partial` replays what it holds",
+            log_path.display(),
+            recorded.last_s(),
+            if recorded.truncated { " (its last line was cut off)" } else { "" }
+        );
+        return ExitCode::from(2);
+    }
     let opts = RunOptions {
-        seed: Some(recorded.header.seed),
-        until_s: ended.map(|t| t as u32),
-        log: None,
-        npc: NpcRoles::None,
-        competence: Competence::Perfect,
-        commands: recorded.commands,
+        report: report_path,
+        inputs: vec![log_path.to_owned(), scenario_path.to_owned()],
+        ..RunOptions::replaying(&recorded)
     };
     let outcome = match headless::run(&loaded, &opts, &mut |_, _| {}) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+        Err(e) => return failed(&e),
     };
-    if let Some(p) = report_path
-        && let Err(e) = atomic::write(&p, outcome.report.to_json().as_bytes())
-    {
-        eprintln!("error: cannot write the report to {}: {e}", p.display());
-        return ExitCode::from(1);
-    }
-    let original = scenario::load::sha256_hex(&bytes);
-    if outcome.report.event_log_sha256 == original {
-        println!(
-            "identical: the replay reproduced the event log (sha256 {original}); score {:.1}, {}",
-            outcome.report.scoring.score, outcome.report.scoring.level_zh
-        );
-        ExitCode::SUCCESS
-    } else {
-        println!("DIFFERENT: recorded {original}, replayed {}", outcome.report.event_log_sha256);
-        ExitCode::from(3)
+    // A partial log is compared with the same stretch of the replay.
+    let replayed =
+        if complete { &outcome.events[..] } else { &outcome.events[..recorded.events.len().min(outcome.events.len())] };
+    let n = recorded.events.len();
+    match replay::first_difference(&recorded.events, replayed) {
+        None => {
+            let what = if complete { "the whole drill" } else { "the part the log holds" };
+            let _ = writeln!(
+                std::io::stdout(),
+                "identical: the replay reproduced all {n} events of {what} (to {} s); score {:.1}, {}",
+                recorded.last_s(),
+                outcome.report.scoring.score,
+                outcome.report.scoring.level_zh
+            );
+            if complete && outcome.report.event_log_sha256 != scenario::load::sha256_hex(&bytes) {
+                eprintln!(
+                    "note: the file's bytes differ from the replay's log (line endings or spacing); its events do not"
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Some(d) => {
+            let _ = writeln!(std::io::stdout(), "DIFFERENT: {d}");
+            ExitCode::from(3)
+        }
     }
 }
 

@@ -524,16 +524,10 @@ fn bad_input_is_refused_without_panics() {
 fn rimea_7_on_the_qingshi_residents() {
     use firstline::headless::{RunOptions, build_app};
     use firstline::sim::crowd::Residents;
-    use firstline::sim::events::{EventLog, LogHeader};
+    use firstline::sim::events::EventLog;
     let loaded = firstline::scenario::load(std::path::Path::new("scenarios/qingshi_fire.ron")).expect("scenario");
-    let header = LogHeader {
-        firstline_event_log: 1,
-        build: String::new(),
-        scenario: String::new(),
-        scenario_sha256: String::new(),
-        seed: 3,
-    };
-    let app = build_app(firstline::sim::Drill::new(&loaded, 3), &RunOptions::default(), EventLog::new(&header, None));
+    let drill = firstline::sim::Drill::new(&loaded, 3);
+    let app = build_app(drill.clone(), &RunOptions::default(), EventLog::new(&drill.log_header(), None));
     let r = app.world().resource::<Residents>();
     assert!(r.people.len() > 2000);
     assert_eq!(r.crowd.agents.len(), r.people.len());

@@ -96,30 +96,36 @@ fn perfect_followers_do_every_triggered_step_on_time_and_competence_matters() {
     assert!(poor.report.scoring.score < perfect.report.scoring.score);
 }
 
+/// A run where the software plays some roles and a trainee another: the
+/// replay plays the followers again (the header names them and their
+/// competence) and takes only the trainee's orders from the log.
 #[test]
 fn a_recorded_run_replays_byte_for_byte() {
     let loaded = flood();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("run.log");
+    let followers: Vec<String> =
+        loaded.scenario.roles.iter().map(|r| r.id.clone()).filter(|r| r != "info_officer").collect();
     let opts = RunOptions {
         seed: Some(5),
         until_s: Some(5400),
         log: Some(log.clone()),
+        npc: NpcRoles::Only(followers.clone()),
         competence: Competence::Typical,
+        commands: vec![
+            Seat::trainee("info_officer")
+                .order(900, Action::SendReport { kind: firstline::scenario::schema::ReportKind::First }),
+        ],
         ..Default::default()
     };
     let first = headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
     let text = std::fs::read_to_string(&log).unwrap();
     let recorded = firstline::record::replay::read_log(&text).unwrap();
-    assert!(!recorded.commands.is_empty());
-    let replay = RunOptions {
-        seed: Some(recorded.header.seed),
-        until_s: Some(5400),
-        npc: NpcRoles::None,
-        commands: recorded.commands,
-        ..Default::default()
-    };
-    let again = headless::run(&loaded, &replay, &mut |_, _| {}).unwrap();
+    assert_eq!(recorded.header.plan_followers.len(), followers.len());
+    assert_eq!(recorded.header.competence, Competence::Typical);
+    assert_eq!(recorded.commands.len(), 1, "only the trainee's order comes from the log");
+    assert!(recorded.events.iter().any(|e| matches!(e.event, SimEvent::OrderGiven { source: Source::Npc, .. })));
+    let again = headless::run(&loaded, &RunOptions::replaying(&recorded), &mut |_, _| {}).unwrap();
     assert_eq!(again.report.event_log_sha256, sha256_hex(text.as_bytes()));
     assert_eq!(again.report.to_json(), first.report.to_json());
 }
@@ -175,8 +181,7 @@ fn the_instructor_sets_off_the_slide_and_sends_injects_live() {
     let text = std::fs::read_to_string(&log).unwrap();
     let recorded = firstline::record::replay::read_log(&text).unwrap();
     assert_eq!(recorded.commands.iter().filter(|c| c.source() == Source::Instructor).count(), 3);
-    let replay = RunOptions { commands: recorded.commands, ..opts };
-    let again = headless::run(&loaded, &replay, &mut |_, _| {}).unwrap();
+    let again = headless::run(&loaded, &RunOptions::replaying(&recorded), &mut |_, _| {}).unwrap();
     assert_eq!(again.report.event_log_sha256, first.report.event_log_sha256);
 }
 

@@ -107,11 +107,12 @@ fn the_view_is_filled_each_tick_and_does_not_change_the_run() {
     assert!(sheltered <= safe && sheltered > 0, "{sheltered} in shelters, {safe} safe");
     assert_eq!(view.forces.len(), loaded.scenario.forces.len());
     assert_eq!(view.gauges.len(), loaded.scenario.gauges.len());
-    // The same drill without a view gives the same log.
-    let sha = world.resource::<EventLog>().sha256();
+    // The same drill without a view gives the same events.
+    let with_view = world.resource::<EventLog>().events().to_vec();
     let plain =
         headless::run(&loaded, &RunOptions { until_s: Some(5400), ..Default::default() }, &mut |_, _| {}).unwrap();
-    assert_eq!(plain.report.event_log_sha256, sha);
+    assert!(with_view.len() > 1000);
+    assert!(plain.events == with_view, "filling the view changed the run");
 }
 
 #[test]

@@ -40,10 +40,21 @@ impl PartialFile {
         self.file.try_clone()
     }
 
+    /// Where it goes when committed.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Syncs and renames into place.
     pub fn commit(self) -> io::Result<()> {
         self.file.sync_all()?;
         fs::rename(partial_path(&self.target), &self.target)
+    }
+
+    /// Removes the partial file (nothing is moved into place).
+    pub fn discard(self) {
+        drop(self.file);
+        let _ = fs::remove_file(partial_path(&self.target));
     }
 }
 

@@ -2,5 +2,6 @@
 //! event log. (The SQLite store and certificates build on these.)
 
 pub mod atomic;
+pub mod outputs;
 pub mod replay;
 pub mod report;

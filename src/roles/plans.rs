@@ -18,19 +18,8 @@ use crate::sim::orders::{CommandQueue, OrderBook, Seat};
 use crate::sim::rng::RngStreams;
 use crate::sim::{Drill, SimClock};
 use bevy::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// How well the software plays a role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
-pub enum Competence {
-    /// Every step, early: the reference run.
-    #[default]
-    Perfect,
-    /// Most steps, mostly on time.
-    Typical,
-    /// Many steps skipped or late.
-    Poor,
-}
+pub use crate::sim::orders::Competence;
 
 impl Competence {
     /// Delay of a plan step as a fraction of its deadline, and the chance
@@ -66,6 +55,11 @@ pub enum NpcRoles {
 }
 
 impl NpcRoles {
+    /// The roles of `scenario` the software plays, in scenario order.
+    pub fn resolve(&self, scenario: &crate::scenario::schema::Scenario) -> Vec<RoleId> {
+        scenario.roles.iter().filter(|r| self.plays(&r.id)).map(|r| RoleId(r.id.clone())).collect()
+    }
+
     pub fn plays(&self, role: &str) -> bool {
         match self {
             NpcRoles::All => true,

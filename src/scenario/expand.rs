@@ -28,7 +28,7 @@ pub fn block_households(b: &HouseholdBlock) -> Vec<Household> {
     let mut rng = block_rng(&b.id);
     let p = &b.profile;
     let (s, c) = (libm::sin(b.rotation_deg.to_radians()), libm::cos(b.rotation_deg.to_radians()));
-    let mut out = Vec::with_capacity((b.rows * b.cols) as usize);
+    let mut out = Vec::with_capacity((b.rows as u64 * b.cols as u64).min(5_000) as usize);
     for r in 0..b.rows {
         for q in 0..b.cols {
             // Local offsets from the block centre, jittered by up to 15% of the spacing.

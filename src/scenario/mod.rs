@@ -18,6 +18,9 @@ use std::path::{Path as FsPath, PathBuf};
 
 use terrain::TerrainGrid;
 
+/// Largest scenario file read (bytes).
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
 /// A scenario that passed every check, with what a run needs besides it.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -46,17 +49,22 @@ impl Rejected {
 /// Reads and checks a scenario file.
 pub fn load(path: &FsPath) -> Result<Loaded, Rejected> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Rejected {
-        diagnostics: vec![load::diag_at(
-            &name,
-            "",
-            0,
-            0,
-            format!("cannot read the file: {e}"),
-            Some("check the path".into()),
-        )],
+    let refuse = |message: String, hint: &str| Rejected {
+        diagnostics: vec![load::diag_at(&name, "", 0, 0, message, Some(hint.into()))],
         source: String::new(),
-    })?;
+    };
+    // Read through a bounded reader: a device or a huge file is refused,
+    // never read until memory runs out.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_SCENARIO_BYTES + 1), &mut bytes))
+        .map_err(|e| refuse(format!("cannot read the file: {e}"), "check the path"))?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(refuse(
+            format!("the file is larger than {} MiB", MAX_SCENARIO_BYTES >> 20),
+            "a scenario is a text file of a few hundred kilobytes; is this the right file?",
+        ));
+    }
     let base = path.parent().map(PathBuf::from).unwrap_or_default();
     load_bytes(&name, &bytes, &base)
 }

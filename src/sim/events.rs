@@ -9,7 +9,7 @@
 //! Owns the event catalogue and the log; may not look at any model's state.
 
 use super::ids::*;
-use super::orders::Source;
+use super::orders::{Competence, Source};
 use crate::scenario::schema::{Action, Channel, Growth, HazardKind, Place, Point, PrecursorKind, Task, WarningLevel};
 use bevy::prelude::Resource;
 use serde::{Deserialize, Serialize};
@@ -456,6 +456,11 @@ pub struct LogHeader {
     pub scenario: String,
     pub scenario_sha256: String,
     pub seed: u64,
+    /// The roles the software played by their plans, and how well: a
+    /// replay plays them again and takes only the other seats' orders
+    /// from the log.
+    pub plan_followers: Vec<RoleId>,
+    pub competence: Competence,
 }
 
 /// A writer the log mirrors its lines to (a file, a pipe, a journal).

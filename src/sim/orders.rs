@@ -29,6 +29,18 @@ pub enum Source {
     Instructor,
 }
 
+/// How well the software plays the roles it plays (see `roles::plans`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+pub enum Competence {
+    /// Every step, early: the reference run.
+    #[default]
+    Perfect,
+    /// Most steps, mostly on time.
+    Typical,
+    /// Many steps skipped or late.
+    Poor,
+}
+
 /// The role id an instructor seat's commands carry.
 pub const INSTRUCTOR_ROLE: &str = "instructor";
 

@@ -121,7 +121,8 @@ impl Drill {
         }
     }
 
-    /// The header of this drill's event log.
+    /// The header of this drill's event log, with the roles the software
+    /// plays (none here; the face that seats the followers names them).
     pub fn log_header(&self) -> LogHeader {
         LogHeader {
             firstline_event_log: EVENT_LOG_VERSION,
@@ -129,6 +130,8 @@ impl Drill {
             scenario: self.scenario.meta.id.clone(),
             scenario_sha256: self.scenario_sha256.clone(),
             seed: self.seed,
+            plan_followers: Vec::new(),
+            competence: Default::default(),
         }
     }
 }

@@ -64,8 +64,9 @@ pub struct Members {
 }
 
 impl Members {
+    /// All members (saturating: validation bounds each household first).
     pub fn total(&self) -> u32 {
-        self.children + self.adults + self.elderly
+        self.children.saturating_add(self.adults).saturating_add(self.elderly)
     }
 }
 

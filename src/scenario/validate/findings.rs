@@ -34,6 +34,9 @@ impl Findings {
     }
 }
 
+/// Longest id accepted (characters).
+pub const MAX_ID_CHARS: usize = 64;
+
 /// Ids of one kind with where each was declared; reports duplicates.
 #[derive(Default)]
 pub(crate) struct Ids(pub BTreeMap<String, Path>);
@@ -42,6 +45,12 @@ impl Ids {
     pub fn add(&mut self, out: &mut Findings, kind: &str, id: &str, path: Path) {
         if id.trim().is_empty() {
             out.err(path, format!("{kind} id is empty"), "give it a short unique name");
+        } else if id.chars().count() > MAX_ID_CHARS {
+            out.err(
+                path,
+                format!("{kind} id is {} characters long", id.chars().count()),
+                format!("ids are at most {MAX_ID_CHARS} characters"),
+            );
         } else if let Some(first) = self.0.get(id) {
             out.err(
                 path,

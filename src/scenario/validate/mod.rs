@@ -10,6 +10,7 @@ mod findings;
 mod people;
 mod plans;
 mod reach;
+pub mod work;
 
 use super::locate::Path;
 use super::schema::*;
@@ -67,6 +68,10 @@ pub fn check(s: &Scenario, base_dir: &std::path::Path) -> (Vec<Finding>, Option<
     plans::check_injects(s, &cat, &mut out);
     plans::check_rubric(s, &mut cat, &mut out);
     plans::check_hazards(s, &mut out);
+    if !out.has_errors() {
+        let residents: u64 = households.iter().map(|h| h.household.members.total() as u64).sum();
+        work::check_work(s, residents, &mut out);
+    }
     if !map_ok {
         return (out.0, None);
     }

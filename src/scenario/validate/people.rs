@@ -1,7 +1,7 @@
 //! Checks of villages, households, shelters, equipment and forces, and that
 //! every placed thing lies on the map.
 
-use super::findings::{Catalog, Findings, polygon};
+use super::findings::{Catalog, Findings, MAX_ID_CHARS, polygon};
 use crate::scenario::expand::block_households;
 use crate::scenario::locate::Path;
 use crate::scenario::schema::*;
@@ -29,6 +29,17 @@ impl Placed {
 
 /// Most households a scenario may hold.
 pub const MAX_HOUSEHOLDS: usize = 100_000;
+/// Most houses one block may lay out.
+pub const MAX_BLOCK_HOUSES: u64 = 5_000;
+/// Most members one household may have.
+pub const MAX_MEMBERS: u32 = 60;
+
+/// Whether a block may be laid out at all: a size and an id within the
+/// limits, so laying it out allocates a bounded amount.
+fn within_limits(b: &crate::scenario::schema::HouseholdBlock) -> bool {
+    let houses = b.rows as u64 * b.cols as u64;
+    houses > 0 && houses <= MAX_BLOCK_HOUSES && b.id.chars().count() <= MAX_ID_CHARS
+}
 
 pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) -> Vec<Placed> {
     let mut placed = Vec::new();
@@ -44,11 +55,28 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
         }
         for (k, b) in v.household_blocks.iter().enumerate() {
             let bp = vp.f("household_blocks").i(k);
-            if b.rows == 0 || b.cols == 0 || b.rows * b.cols > 5_000 {
+            let houses = b.rows as u64 * b.cols as u64;
+            if b.rows == 0 || b.cols == 0 || houses > MAX_BLOCK_HOUSES {
                 out.err(
                     bp.f("rows"),
                     format!("a block of {}×{} houses is out of range", b.rows, b.cols),
-                    "rows and cols at least 1, at most 5000 houses a block",
+                    format!("rows and cols at least 1, at most {MAX_BLOCK_HOUSES} houses a block"),
+                );
+                continue;
+            }
+            if b.id.chars().count() > MAX_ID_CHARS {
+                out.err(
+                    bp.f("id"),
+                    format!("the block id is {} characters long", b.id.chars().count()),
+                    format!("ids are at most {MAX_ID_CHARS} characters (each house's id starts with it)"),
+                );
+                continue;
+            }
+            if placed.len() as u64 + houses > MAX_HOUSEHOLDS as u64 {
+                out.err(
+                    bp.f("rows"),
+                    format!("this block brings the township past {MAX_HOUSEHOLDS} households"),
+                    "split the township into several drills",
                 );
                 continue;
             }
@@ -141,8 +169,8 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
             cat.grid_areas.add(out, "grid area", &g.id, vp.f("grid_areas").i(k).f("id"));
             polygon(out, vp.f("grid_areas").i(k).f("boundary"), &g.boundary);
         }
-        let people: u32 = placed_in(&placed, &vp).map(|h| h.members.total()).sum();
-        let capacity: u32 = v.shelters.iter().map(|s| s.capacity).sum();
+        let people: u64 = placed_in(&placed, &vp).map(|h| h.members.total() as u64).sum();
+        let capacity: u64 = v.shelters.iter().map(|s| s.capacity as u64).sum();
         if people > capacity && capacity > 0 {
             out.warn(
                 vp.f("shelters"),
@@ -166,6 +194,14 @@ pub(crate) fn check_villages<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &m
                 p.field("members"),
                 format!("household `{}` has no members", h.id),
                 "give children, adults or elderly counts",
+            );
+        }
+        let members = h.members.children as u64 + h.members.adults as u64 + h.members.elderly as u64;
+        if members > MAX_MEMBERS as u64 {
+            out.err(
+                p.field("members"),
+                format!("household `{}` has {members} members", h.id),
+                format!("at most {MAX_MEMBERS} people live in one household; use more households"),
             );
         }
         if h.vulnerable > h.members.total() {
@@ -237,6 +273,10 @@ pub(crate) fn check_points(s: &Scenario, t: &TerrainGrid, out: &mut Findings) {
             at(vp.f("households").i(k).f("at"), hh.at);
         }
         for (k, b) in v.household_blocks.iter().enumerate() {
+            // Only blocks within their limits are laid out (the limits are reported elsewhere).
+            if !within_limits(b) {
+                continue;
+            }
             if let Some(hh) =
                 block_households(b).iter().find(|hh| !(hh.at.0 >= 0.0 && hh.at.0 < w && hh.at.1 >= 0.0 && hh.at.1 < h))
             {

@@ -296,6 +296,25 @@ pub(crate) fn check_rubric<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut
     }
 }
 
+/// Forcing beyond what has ever been observed: a value above it is refused.
+/// Rain: the greatest 1-hour rainfall on record is about 305 mm (WMO); the
+/// greatest river discharge (the Amazon in flood) about 300,000 m³/s; the
+/// strongest surface gust recorded 113 m/s (WMO, Barrow Island 1996).
+pub const MAX_RAIN_MM_H: f64 = 500.0;
+pub const MAX_INFLOW_M3_S: f64 = 500_000.0;
+pub const MAX_WIND_M_S: f64 = 113.0;
+const RAIN_WHY: &str = "mm/h; the greatest 1-hour rainfall on record is about 305 mm";
+
+/// A series whose values may not exceed `max` (with the reason in `why`).
+fn bounded_series(out: &mut Findings, p: Path, pts: &Series, what: &str, duration: u32, max: f64, why: &str) {
+    series(out, p.clone(), pts, what, duration);
+    for (k, (_, v)) in pts.iter().enumerate() {
+        if v.is_finite() && *v > max {
+            out.err(p.i(k).i(1), format!("{what} value {v} is beyond any on record (at most {max})"), why);
+        }
+    }
+}
+
 fn series(out: &mut Findings, p: Path, pts: &Series, what: &str, duration: u32) {
     if pts.is_empty() {
         out.err(p, format!("the {what} has no points"), "give `(seconds, value)` points");
@@ -326,7 +345,15 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
     if let Some(f) = &s.hazards.flood {
         let fp = hp.f("flood");
         for (k, r) in f.rain.iter().enumerate() {
-            series(out, fp.f("rain").i(k).f("hyetograph"), &r.hyetograph, "hyetograph", dur);
+            bounded_series(
+                out,
+                fp.f("rain").i(k).f("hyetograph"),
+                &r.hyetograph,
+                "hyetograph",
+                dur,
+                MAX_RAIN_MM_H,
+                RAIN_WHY,
+            );
             if let Some(z) = &r.zone {
                 polygon(out, fp.f("rain").i(k).f("zone"), z);
             }
@@ -334,7 +361,15 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
         let mut ids = Ids::default();
         for (k, i) in f.inflows.iter().enumerate() {
             ids.add(out, "inflow", &i.id, fp.f("inflows").i(k).f("id"));
-            series(out, fp.f("inflows").i(k).f("hydrograph"), &i.hydrograph, "hydrograph", dur);
+            bounded_series(
+                out,
+                fp.f("inflows").i(k).f("hydrograph"),
+                &i.hydrograph,
+                "hydrograph",
+                dur,
+                MAX_INFLOW_M3_S,
+                "m³/s; the Amazon in flood carries about 300,000 m³/s",
+            );
         }
         let mut dikes = Ids::default();
         for (k, d) in f.dikes.iter().enumerate() {
@@ -381,7 +416,15 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
             Release::At(t) if *t > dur => out.err(lp.f("release"), "release after the drill ends", ""),
             Release::At(_) | Release::Instructor => {}
             Release::Rainfall { hyetograph, alpha, beta } => {
-                series(out, lp.f("release").f("hyetograph"), hyetograph, "hyetograph", dur);
+                bounded_series(
+                    out,
+                    lp.f("release").f("hyetograph"),
+                    hyetograph,
+                    "hyetograph",
+                    dur,
+                    MAX_RAIN_MM_H,
+                    RAIN_WHY,
+                );
                 if !(*alpha > 0.0 && beta.is_finite() && *beta >= 0.0) {
                     out.err(
                         lp.f("release").f("alpha"),
@@ -413,7 +456,15 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
         if f.ignition_s > dur {
             out.err(fp.f("ignition_s"), "ignition after the drill ends", "");
         }
-        series(out, fp.f("wind_speed"), &f.wind_speed, "wind series", dur);
+        bounded_series(
+            out,
+            fp.f("wind_speed"),
+            &f.wind_speed,
+            "wind series",
+            dur,
+            MAX_WIND_M_S,
+            "m/s; the strongest gust on record is 113 m/s",
+        );
         let m = &f.moisture;
         let dead_ok = [m.one_h, m.ten_h, m.hundred_h].iter().all(|x| (0.01..=0.6).contains(x));
         let live_ok = [m.live_herb, m.live_woody].iter().all(|x| (0.3..=3.0).contains(x));
