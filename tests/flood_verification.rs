@@ -286,3 +286,40 @@ fn a_sandbag_wall_keeps_the_river_off_the_land_behind() {
     let full: Vec<usize> = (0..10).filter(|&i| wall.raised[i] == SANDBAG_RAISE_M).collect();
     assert_eq!(full, vec![3, 4, 5, 6, 7]);
 }
+
+/// The solver's sub-steps are capped: water no scheme step can carry
+/// within the cap makes `advance_capped` stop with the stable step it
+/// would need, instead of grinding on; a tick that needs it ends the drill
+/// cleanly (`model_stalled`, then `drill_ended`, report incomplete).
+#[test]
+fn a_stalled_flood_stops_the_drill_cleanly() {
+    use firstline::headless::{RunOptions, build_app};
+    use firstline::sim::events::{EventLog, SimEvent};
+    use firstline::sim::flood::Flood;
+    use firstline::sim::{Drill, SimClock, SimTick};
+    // The kernel alone: a 1 km deep pond on 10 m cells needs steps of
+    // 0.7·10/√(9.81·1000) = 0.0707 s, so 1 s takes 15 of them.
+    let mut m = Shallow::new(20, 20, 10.0, vec![0.0; 400], &vec![0.03; 400]);
+    m.h.iter_mut().for_each(|h| *h = 1000.0);
+    assert_eq!(m.advance_capped(1.0, 5), Err(m.stable_dt()));
+    assert!(m.advance_capped(1.0, 100).is_ok_and(|n| (14..=16).contains(&n)));
+    // In a drill.
+    let loaded = firstline::scenario::load(std::path::Path::new("scenarios/qingshi_flood.ron")).unwrap();
+    let drill = Drill::new(&loaded, 1);
+    let opts = RunOptions { until_s: Some(600), ..Default::default() };
+    let mut app = build_app(drill.clone(), &opts, EventLog::new(&drill.log_header(), None));
+    for _ in 0..10 {
+        app.world_mut().run_schedule(SimTick);
+    }
+    app.world_mut().resource_mut::<Flood>().water.h[5000] = 1e12;
+    for _ in 0..10 {
+        app.world_mut().run_schedule(SimTick);
+    }
+    let clock = app.world().resource::<SimClock>().clone();
+    assert!(clock.finished && clock.tick < 600, "{clock:?}");
+    let events = app.world().resource::<EventLog>().events();
+    let stalled = events.iter().filter(|e| matches!(e.event, SimEvent::ModelStalled { substeps: 10_000, .. })).count();
+    assert_eq!(stalled, 1, "one stall, then the drill stops");
+    let last = events.last().unwrap();
+    assert!(matches!(last.event, SimEvent::DrillEnded { .. }) && last.tick == clock.tick, "{last:?}");
+}

@@ -201,6 +201,13 @@ pub enum SimEvent {
         state: RoadWater,
         depth_m: f64,
     },
+    /// A hazard's solver needed more than `substeps` steps in a tick (its
+    /// last stable step was `step_s`): the drill stops here.
+    ModelStalled {
+        hazard: HazardKind,
+        substeps: u64,
+        step_s: f64,
+    },
     PumpingStarted {
         force: ForceId,
         pumps: u32,
@@ -409,6 +416,7 @@ pub const KINDS: &[&str] = &[
     "gauge_water_reached",
     "hazard_reached_home",
     "road_flooded",
+    "model_stalled",
     "pumping_started",
     "dike_raised",
     "precursor_visible",

@@ -35,7 +35,7 @@ pub mod tasks;
 pub mod tick;
 pub mod view;
 
-pub use tick::{CorePlugin, Drill, FixedDriver, Observe, SimClock, SimSet, SimTick, Step, build_id, run_tick};
+pub use tick::{CorePlugin, Drill, FixedDriver, Halt, Observe, SimClock, SimSet, SimTick, Step, build_id, run_tick};
 
 use bevy::prelude::*;
 

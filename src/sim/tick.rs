@@ -214,7 +214,8 @@ impl Plugin for CorePlugin {
         .init_resource::<orders::Township>()
         .init_resource::<exposure::Exposure>()
         .init_resource::<tasks::Tasks>()
-        .init_resource::<bed::BedChanges>();
+        .init_resource::<bed::BedChanges>()
+        .init_resource::<Halt>();
         configure_tick(app);
         app.add_systems(SimTick, begin.in_set(SimSet::Begin))
             .add_systems(SimTick, advance_clock.in_set(SimSet::Clock))
@@ -275,8 +276,22 @@ fn advance_clock(mut clock: ResMut<SimClock>) {
     clock.tick += 1;
 }
 
-pub(crate) fn record(mut clock: ResMut<SimClock>, mut log: ResMut<EventLog>) {
-    if clock.started && !clock.finished && clock.tick >= clock.end_tick {
+/// A model that cannot go on (a solver that stalled) asks the drill to stop:
+/// the tick ends, `drill_ended` is logged, and the report says the drill is
+/// not complete. The model logs why first.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Halt {
+    pub requested: bool,
+}
+
+impl Halt {
+    pub fn request(&mut self) {
+        self.requested = true;
+    }
+}
+
+pub(crate) fn record(mut clock: ResMut<SimClock>, halt: Res<Halt>, mut log: ResMut<EventLog>) {
+    if clock.started && !clock.finished && (clock.tick >= clock.end_tick || halt.requested) {
         clock.finished = true;
         let t = clock.tick;
         log.push(t, clock.tick_s, SimEvent::DrillEnded { ticks: t });

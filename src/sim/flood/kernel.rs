@@ -154,19 +154,30 @@ impl Shallow {
 
     /// Advances by `total` seconds in stable sub-steps; returns the count.
     pub fn advance(&mut self, total: f64) -> u64 {
+        self.advance_capped(total, u64::MAX).unwrap_or(u64::MAX)
+    }
+
+    /// `advance` in at most `max_steps` stable steps; `Err(dt)` with the
+    /// last stable step (s) when the water would need more, or when no
+    /// positive step is stable at all (the solver has stalled). The time
+    /// taken so far stays taken.
+    pub fn advance_capped(&mut self, total: f64, max_steps: u64) -> Result<u64, f64> {
         let mut left = total;
         let mut n = 0;
         // Sources are held for the whole call: sum them once.
         let source_sum = self.source.iter().sum::<f64>();
         while left > 0.0 {
             let dt = self.stable_dt();
+            if !(dt > 0.0 && dt.is_finite()) || n >= max_steps {
+                return Err(dt);
+            }
             // Take the rest in one step if it is shorter than 1.01 stable steps.
             let dt = if left <= dt * 1.01 { left } else { dt };
             self.step_with(dt, Some(source_sum));
             left -= dt;
             n += 1;
         }
-        n
+        Ok(n)
     }
 
     /// Velocity (m/s) at cell `k`, from the mean of its face discharges.

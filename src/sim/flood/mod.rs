@@ -23,7 +23,7 @@ use crate::sim::exposure::{Exposure, Water};
 use crate::sim::ids::{DikeId, ForceId, GaugeId, HouseholdId, RoadId};
 use crate::sim::roads::RoadGraph;
 use crate::sim::tasks::Tasks;
-use crate::sim::tick::{Drill, Observe, SimClock, SimTick, Step};
+use crate::sim::tick::{Drill, Halt, Observe, SimClock, SimTick, Step};
 use bevy::prelude::*;
 use kernel::{Edge, Shallow};
 use script::{FloodScript, ScriptEvent};
@@ -33,6 +33,9 @@ pub const REACHED_M: f64 = crate::sim::exposure::DOORSTEP_M;
 /// FD2321 hazard rating from which flooding is a danger to people at a
 /// house ("danger for some"); slow ponding of rain stays below it.
 pub const DANGER_HR: f64 = 0.75;
+/// Most solver sub-steps in one tick: beyond them the water is beyond the
+/// scheme (or the forcing beyond reason), and the drill stops cleanly.
+pub const MAX_SUBSTEPS: u64 = 10_000;
 /// Share of its bank-full depth a river holds at the start of a drill.
 pub const INITIAL_RIVER_FILL: f64 = 0.4;
 
@@ -182,6 +185,7 @@ pub fn step(
     mut bed: ResMut<BedChanges>,
     mut flood: ResMut<Flood>,
     mut exposure: ResMut<Exposure>,
+    mut halt: ResMut<Halt>,
     mut log: ResMut<EventLog>,
     mut bags_used: Local<Vec<f64>>,
     mut pumping: Local<Vec<bool>>,
@@ -202,7 +206,18 @@ pub fn step(
     }
     let dt = clock.tick_s as f64;
     work(&drill, &tasks, flood, dt, &mut log, clock.tick, clock.tick_s, &mut bags_used, &mut pumping);
-    flood.water.advance(dt);
+    if let Err(step) = flood.water.advance_capped(dt, MAX_SUBSTEPS) {
+        log.push(
+            clock.tick,
+            clock.tick_s,
+            SimEvent::ModelStalled {
+                hazard: crate::scenario::schema::HazardKind::Flood,
+                substeps: MAX_SUBSTEPS,
+                step_s: if step.is_finite() { step } else { 0.0 },
+            },
+        );
+        halt.request();
+    }
     if let Some(w) = &mut exposure.water {
         flood.publish(w);
     }
