@@ -96,7 +96,33 @@ fn each_bomb_is_refused_clearly_in_bounded_memory() {
         (
             "a megabyte block id",
             base.replace(block, &format!(r#"(id: "{big_id}", center: (220.0, 200.0), rows: 3, cols: 4,"#)),
-            "characters long",
+            "a text of 1048576 characters",
+        ),
+        (
+            "a 100-character block id",
+            base.replace(block, &format!(r#"(id: "{}", center: (220.0, 200.0), rows: 3, cols: 4,"#, "b".repeat(100))),
+            "block id is 100 characters long",
+        ),
+        (
+            "a 5,000-character raw-string name",
+            base.replace(
+                r#"(zh: "小河村", en: "Xiaohe")"#,
+                &format!(r###"(zh: r#"{}"#, en: "Xiaohe")"###, "名".repeat(5000)),
+            ),
+            "a text of 5000 characters",
+        ),
+        (
+            "2,000 gauges",
+            base.replace(
+                "    gauges: [\n",
+                &format!(
+                    "    gauges: [\n{}",
+                    (0..2000)
+                        .map(|k| format!(r#"(id: "g{k}", kind: WaterDepth(at: (10.0, 10.0)), every_s: 60),"#))
+                        .collect::<String>()
+                ),
+            ),
+            "2001 gauges is more than the 1000",
         ),
         (
             "40 blocks of 5,000",

@@ -17,6 +17,65 @@ pub fn ron_options() -> ron::Options {
         .with_recursion_limit(64)
 }
 
+/// Longest string literal accepted in a scenario (characters).
+pub const MAX_TEXT_CHARS: usize = 4096;
+
+/// The first string literal longer than `MAX_TEXT_CHARS`: its byte offset
+/// and length in characters. Scans `"…"` with escapes and `r#"…"#` raw
+/// strings; comments are skipped so a quote in one is not a string.
+fn long_string(src: &str) -> Option<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"')) && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) => {
+                let start = i;
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + 1 + hashes) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let body = i + 2 + hashes;
+                let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
+                let end =
+                    b[body..].windows(close.len()).position(|w| w == close.as_slice()).map_or(b.len(), |p| body + p);
+                let n = src.get(body..end).map_or(0, |s| s.chars().count());
+                if n > MAX_TEXT_CHARS {
+                    return Some((start, n));
+                }
+                i = end + close.len();
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                let body = i;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let n = src.get(body..i.min(b.len())).map_or(0, |s| s.chars().count());
+                if n > MAX_TEXT_CHARS {
+                    return Some((start, n));
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Lowercase hex SHA-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
@@ -63,6 +122,16 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<(Scenario, String), Diagnostic>
             0,
             "the file is empty".into(),
             Some("a scenario starts with `Scenario(version: 1, meta: (…), …)`; see docs/scenario.md".into()),
+        ));
+    }
+    if let Some((at, n)) = long_string(&src) {
+        return Err(diag_at(
+            file,
+            &src,
+            at,
+            1,
+            format!("a text of {n} characters"),
+            Some(format!("names, messages and notes are at most {MAX_TEXT_CHARS} characters")),
         ));
     }
     match ron_options().from_str::<Scenario>(&src) {

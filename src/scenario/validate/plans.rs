@@ -51,7 +51,18 @@ pub(crate) fn check_roles<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut 
     }
 }
 
+/// Most gauges a scenario may keep.
+pub const MAX_GAUGES: usize = 1_000;
+
 pub(crate) fn check_gauges<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut Findings) {
+    if s.gauges.len() > MAX_GAUGES {
+        out.err(
+            Path::root().f("gauges"),
+            format!("{} gauges is more than the {MAX_GAUGES} a report can carry", s.gauges.len()),
+            "keep the gauges that the drill's decisions and debrief need",
+        );
+        return;
+    }
     for (k, g) in s.gauges.iter().enumerate() {
         let gp = Path::root().f("gauges").i(k);
         cat.gauges.add(out, "gauge", &g.id, gp.f("id"));
