@@ -86,9 +86,39 @@ pub fn segments_cross(p1: Point, p2: Point, q1: Point, q2: Point) -> bool {
     (d1 * d2 <= 0.0) && (d3 * d4 <= 0.0)
 }
 
+/// How a step from `p0` to `p1` crosses the line `a`–`b`: `1` from its right
+/// to its left (looking from `a` to `b`), `-1` the other way, `0` not at
+/// all. A point on the line counts as on its left, so a walk that stops on
+/// the line and goes on is counted once.
+pub fn crossing(a: Point, b: Point, p0: Point, p1: Point) -> i8 {
+    let side = |p: Point| (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0) >= 0.0;
+    let (l0, l1) = (side(p0), side(p1));
+    if l0 == l1 || !segments_cross(p0, p1, a, b) {
+        0
+    } else if l1 {
+        1
+    } else {
+        -1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crossings_count_once_each_way_and_not_past_the_ends() {
+        let (a, b) = ((0.0, 0.0), (0.0, 10.0));
+        // Looking north along x = 0, the left is the west.
+        assert_eq!(crossing(a, b, (1.0, 5.0), (-1.0, 5.0)), 1);
+        assert_eq!(crossing(a, b, (-1.0, 5.0), (1.0, 5.0)), -1);
+        assert_eq!(crossing(a, b, (1.0, 5.0), (2.0, 5.0)), 0);
+        assert_eq!(crossing(a, b, (1.0, 12.0), (-1.0, 12.0)), 0, "past the line's end");
+        // Stopping on the line, then going on: one crossing in all.
+        let steps = [(1.0, 5.0), (0.0, 5.0), (-1.0, 5.0)];
+        let n: i32 = steps.windows(2).map(|w| crossing(a, b, w[0], w[1]) as i32).sum();
+        assert_eq!(n, 1);
+    }
 
     #[test]
     fn distances_and_polygons() {

@@ -591,3 +591,34 @@ fn households_with_a_car_drive_and_get_there_sooner_than_anyone_walks() {
     }
     assert!(checked_car > 10 && checked_foot > 10, "{checked_car} by car, {checked_foot} on foot checked");
 }
+
+/// A `PeopleCrossing` gauge counts people across its line. A line right
+/// across the small example's map between the village (x ≤ 260 m) and its
+/// one shelter (x = 450 m): everyone who reaches the shelter has crossed it
+/// west to east once more than back (exactly, whatever the route), and the
+/// gauge's reading is the crossings both ways.
+#[test]
+fn a_crossing_gauge_counts_the_people_across_its_line() {
+    use firstline::headless::{self, RunOptions};
+    use firstline::scenario::schema::{Gauge, GaugeKind};
+    use firstline::sim::events::SimEvent;
+    let mut loaded = firstline::scenario::load(std::path::Path::new("scenarios/example_small.ron")).unwrap();
+    let line = Gauge {
+        id: "across".into(),
+        name: None,
+        kind: GaugeKind::PeopleCrossing { from: (350.0, 0.0), to: (350.0, 400.0) },
+        every_s: 60,
+    };
+    loaded.scenario.gauges.push(line);
+    let drill = firstline::sim::Drill::new(&loaded, loaded.scenario.meta.seed);
+    assert!(drill.households.iter().all(|(_, h)| h.at.0 < 350.0));
+    assert!(loaded.scenario.villages.iter().flat_map(|v| &v.shelters).all(|s| s.at.0 > 350.0));
+    let out = headless::run(&loaded, &RunOptions::default(), &mut |_, _| {}).unwrap();
+    let safe = out.events.iter().filter(|e| matches!(e.event, SimEvent::ResidentSafe { .. })).count();
+    assert!(safe > 20, "{safe} safe");
+    let series = &out.report.gauges.iter().find(|g| g.id == "across").unwrap().samples;
+    assert_eq!(series.first().unwrap().1, 0.0, "nobody has crossed at the start");
+    assert!(series.windows(2).all(|w| w[1].1 >= w[0].1), "a running count");
+    let total = series.last().unwrap().1;
+    assert!(total >= safe as f64 && (total - safe as f64) % 2.0 == 0.0, "{total} crossings for {safe} safe");
+}

@@ -21,6 +21,16 @@ pub struct GaugeSeries {
     pub samples: Vec<(u64, f64)>,
 }
 
+/// People who crossed each `PeopleCrossing` gauge's line (gauge order; 0 for
+/// other gauges): `forward` from the line's right to its left (looking from
+/// `from` to `to`), `backward` the other way. Counted by the crowd as
+/// residents move; read here.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct Crossings {
+    pub forward: Vec<u64>,
+    pub backward: Vec<u64>,
+}
+
 /// All gauges: current readings and recorded series, in scenario order.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Gauges {
@@ -39,13 +49,20 @@ pub struct GaugePlugin;
 
 impl Plugin for GaugePlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Gauges>().add_systems(SimTick, sample.in_set(Observe::Gauges));
+        let n = app.world().get_resource::<Drill>().map_or(0, |d| d.scenario.gauges.len());
+        app.init_resource::<Gauges>()
+            .insert_resource(Crossings { forward: vec![0; n], backward: vec![0; n] })
+            .add_systems(SimTick, sample.in_set(Observe::Gauges));
     }
 }
 
-/// A gauge's reading from the exposure fields; absent hazards read 0 (a
+/// A gauge's reading from the exposure fields (and, for a crossing line, the
+/// crowd's count of people across it, both ways); absent hazards read 0 (a
 /// water level without a flood reads the ground).
-fn read(kind: &GaugeKind, drill: &Drill, x: &Exposure) -> f64 {
+fn read(k: usize, kind: &GaugeKind, drill: &Drill, x: &Exposure, c: &Crossings) -> f64 {
+    if let GaugeKind::PeopleCrossing { .. } = kind {
+        return (c.forward.get(k).copied().unwrap_or(0) + c.backward.get(k).copied().unwrap_or(0)) as f64;
+    }
     let t = &drill.terrain;
     let Some(k) = kind.at().and_then(|at| t.cell_of(at)) else { return 0.0 };
     match kind {
@@ -57,7 +74,13 @@ fn read(kind: &GaugeKind, drill: &Drill, x: &Exposure) -> f64 {
     }
 }
 
-pub fn sample(clock: Res<SimClock>, drill: Res<Drill>, exposure: Res<Exposure>, mut gauges: ResMut<Gauges>) {
+pub fn sample(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    exposure: Res<Exposure>,
+    crossings: Res<Crossings>,
+    mut gauges: ResMut<Gauges>,
+) {
     let gauges = &mut *gauges;
     if gauges.series.is_empty() && !drill.scenario.gauges.is_empty() {
         gauges.series = drill
@@ -75,7 +98,7 @@ pub fn sample(clock: Res<SimClock>, drill: Res<Drill>, exposure: Res<Exposure>, 
     }
     let now = clock.now_s();
     for (k, g) in drill.scenario.gauges.iter().enumerate() {
-        let v = read(&g.kind, &drill, &exposure);
+        let v = read(k, &g.kind, &drill, &exposure, &crossings);
         gauges.current[k] = v;
         if now.is_multiple_of(g.every_s.max(1) as u64) || clock.tick == clock.end_tick {
             let s = &mut gauges.series[k].samples;

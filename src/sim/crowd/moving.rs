@@ -4,8 +4,10 @@
 
 use super::kernel::AgentState;
 use super::residents::{Residents, State};
+use crate::scenario::schema::{GaugeKind, Point};
 use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::exposure::{Exposure, Water};
+use crate::sim::gauges::Crossings;
 use crate::sim::ids::{HouseholdId, ResidentId, ShelterId};
 use crate::sim::orders::Township;
 use crate::sim::tick::{Drill, SimClock};
@@ -121,9 +123,47 @@ pub(super) fn walk(
     town: Res<Township>,
     exposure: Res<Exposure>,
     mut r: ResMut<Residents>,
+    mut crossings: ResMut<Crossings>,
     mut log: ResMut<EventLog>,
 ) {
     let r = &mut *r;
+    let lines: Vec<(usize, Point, Point)> = drill
+        .scenario
+        .gauges
+        .iter()
+        .enumerate()
+        .filter_map(|(k, g)| match g.kind {
+            GaugeKind::PeopleCrossing { from, to } => Some((k, from, to)),
+            _ => None,
+        })
+        .collect();
+    let before: Vec<Point> = if lines.is_empty() { Vec::new() } else { r.people.iter().map(|p| p.pos).collect() };
+    step_people(r, &clock, &drill, &town, &exposure, &mut log);
+    // People across each crossing line, by car or on foot.
+    for (i, p0) in before.into_iter().enumerate() {
+        let p1 = r.people[i].pos;
+        if p1 == p0 {
+            continue;
+        }
+        for &(k, a, b) in &lines {
+            match crate::geom::crossing(a, b, p0, p1) {
+                1 => crossings.forward[k] += 1,
+                -1 => crossings.backward[k] += 1,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Cars and walkers move one tick; arrivals are received.
+fn step_people(
+    r: &mut Residents,
+    clock: &SimClock,
+    drill: &Drill,
+    town: &Township,
+    exposure: &Exposure,
+    log: &mut EventLog,
+) {
     if let Some(w) = &exposure.water
         && clock.tick.is_multiple_of(60)
     {
@@ -136,7 +176,7 @@ pub(super) fn walk(
             r.crowd.grid_mut().set_walk_factor(k, f.smoke_walk[k]);
         }
     }
-    drive(r, &drill, &clock, &town, exposure.water.as_ref(), &mut log);
+    drive(r, drill, clock, town, exposure.water.as_ref(), log);
     // Residents set walking (or stopped) by other systems join (leave) the crowd.
     let mut walkers = 0;
     for (i, p) in r.people.iter().enumerate() {
@@ -162,6 +202,6 @@ pub(super) fn walk(
         }
     }
     for i in r.crowd.arrivals().iter().map(|&i| i as usize).collect::<Vec<_>>() {
-        arrive(r, i, &drill, &clock, &town, &mut log);
+        arrive(r, i, drill, clock, town, log);
     }
 }
