@@ -4,6 +4,9 @@
 //! the seats of the commands it is given (trainees' orders, or a recorded
 //! run's), made by `Seat` before they reach it.
 //!
+//! `Session` is the one way any face runs a drill: the window and a
+//! network host step it at their own pace and submit through their seats.
+//!
 //! May not touch: sim state (it reads the clock, gauges and log at the end).
 
 use crate::drill::DrillPlugins;
@@ -12,9 +15,11 @@ use crate::record::report::{REPORT_VERSION, Report, ScenarioRef, Summary};
 use crate::roles::plans::{Competence, NpcRoles};
 use crate::roles::triggers::Facts;
 use crate::scenario::Loaded;
+use crate::scenario::schema::Action;
 use crate::sim::events::{Event, EventLog, Sink};
 use crate::sim::gauges::Gauges;
-use crate::sim::orders::{Command, CommandQueue};
+use crate::sim::orders::{Command, CommandQueue, Seat};
+use crate::sim::view::ViewPlugin;
 use crate::sim::{Drill, SimClock, SimTick, build_id};
 use bevy::prelude::*;
 use std::path::PathBuf;
@@ -73,55 +78,137 @@ pub struct Outcome {
     pub events: Vec<Event>,
 }
 
+/// One drill being run by a face: the sim world (stepped tick by tick with
+/// `step`), its outputs opened before the first tick, and the seats' way in
+/// (`submit`). The headless runner, the window and a network host each own
+/// one; none of them touches sim state except through `submit`.
+pub struct Session {
+    world: World,
+    outputs: Option<Outputs>,
+    loaded: Loaded,
+    seed: u64,
+}
+
+impl Session {
+    /// Checks and opens the outputs (an `InvalidInput` error when a path
+    /// collides or is a folder) and builds the drill. `view`: keep `SimView`
+    /// filled for a face that draws it.
+    pub fn start(loaded: &Loaded, opts: &RunOptions, view: bool) -> std::io::Result<Session> {
+        let seed = opts.seed.unwrap_or(loaded.scenario.meta.seed);
+        let inputs: Vec<&std::path::Path> = opts.inputs.iter().map(PathBuf::as_path).collect();
+        let outputs = Outputs::open(opts.log.as_deref(), opts.report.as_deref(), &inputs)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let sink: Option<Sink> = match outputs.log_writer() {
+            Ok(Some(f)) => Some(Box::new(std::io::BufWriter::new(f))),
+            Ok(None) => None,
+            Err(e) => {
+                outputs.discard();
+                return Err(e);
+            }
+        };
+        let drill = Drill::new(loaded, seed);
+        let mut header = drill.log_header();
+        header.plan_followers = opts.npc.resolve(&loaded.scenario);
+        header.competence = opts.competence;
+        let log = EventLog::new(&header, sink);
+        let mut app = drill_app(drill, opts, log);
+        if view {
+            app.add_plugins(ViewPlugin);
+        }
+        app.finish();
+        app.cleanup();
+        // The drill runs in its own world, through its `SimTick` schedule
+        // (kept in the world); the face's app, if any, is another.
+        let world = std::mem::take(app.world_mut());
+        Ok(Session { world, outputs: Some(outputs), loaded: loaded.clone(), seed })
+    }
+
+    /// Runs one tick unless the drill is over; false once it is.
+    pub fn step(&mut self) -> bool {
+        if self.clock().finished {
+            return false;
+        }
+        self.world.run_schedule(SimTick);
+        !self.clock().finished
+    }
+
+    /// Runs one tick without filling the view (a face fast-forwarding fills
+    /// it on the last tick of a frame only); the drill is the same either
+    /// way. False once the drill is over.
+    pub fn step_unviewed(&mut self) -> bool {
+        let view = self.world.remove_resource::<crate::sim::view::SimView>();
+        let going = self.step();
+        if let Some(v) = view {
+            self.world.insert_resource(v);
+        }
+        going
+    }
+
+    pub fn clock(&self) -> &SimClock {
+        self.world.resource::<SimClock>()
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn loaded(&self) -> &Loaded {
+        &self.loaded
+    }
+
+    /// The sim world, read-only: views (`SimView`, `roles::view::role_view`).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// An order from `seat`, applied at the next tick that runs.
+    pub fn submit(&mut self, seat: &Seat, action: Action) {
+        let tick = self.clock().tick;
+        self.world.resource_mut::<CommandQueue>().submit(seat, tick, action);
+    }
+
+    /// The events logged so far.
+    pub fn events(&self) -> &[Event] {
+        self.world.resource::<EventLog>().events()
+    }
+
+    /// Ends the run where it stands: flushes the log, scores what happened
+    /// and commits the log and the report together.
+    pub fn finish(mut self) -> std::io::Result<Outcome> {
+        let outputs = self.outputs.take().expect("outputs are taken only here");
+        let mut log = self.world.remove_resource::<EventLog>().expect("EventLog is inserted by drill_app");
+        drop(log.take_sink());
+        if let Some(e) = log.error() {
+            outputs.discard();
+            return Err(std::io::Error::other(format!("writing the event log failed: {e}")));
+        }
+        let report = build_report(&self.world, &self.loaded, self.seed, &log);
+        outputs.commit(report.to_json().as_bytes())?;
+        Ok(Outcome { report, events: log.events().to_vec() })
+    }
+}
+
 /// Runs a drill. `progress(done_ticks, total_ticks)` is called between
 /// batches. The outputs are checked and opened before the first tick (an
 /// `InvalidInput` error when a path collides or is a folder) and committed
 /// together at the end, before this returns.
 pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64)) -> std::io::Result<Outcome> {
-    let seed = opts.seed.unwrap_or(loaded.scenario.meta.seed);
-    let inputs: Vec<&std::path::Path> = opts.inputs.iter().map(PathBuf::as_path).collect();
-    let outputs = Outputs::open(opts.log.as_deref(), opts.report.as_deref(), &inputs)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let sink: Option<Sink> = match outputs.log_writer() {
-        Ok(Some(f)) => Some(Box::new(std::io::BufWriter::new(f))),
-        Ok(None) => None,
-        Err(e) => {
-            outputs.discard();
-            return Err(e);
-        }
-    };
-    let drill = Drill::new(loaded, seed);
-    let mut header = drill.log_header();
-    header.plan_followers = opts.npc.resolve(&loaded.scenario);
-    header.competence = opts.competence;
-    let log = EventLog::new(&header, sink);
-    let mut app = build_app(drill, opts, log);
+    let mut session = Session::start(loaded, opts, false)?;
+    let paused = |c: &SimClock| c.started && opts.pause_at_s.is_some_and(|p| c.now_s() > p);
     loop {
-        let world = app.world_mut();
-        let paused = |c: &SimClock| c.started && opts.pause_at_s.is_some_and(|p| c.now_s() > p);
         for _ in 0..BATCH {
-            world.run_schedule(SimTick);
-            let c = world.resource::<SimClock>();
-            if c.finished || paused(c) {
+            let going = session.step();
+            if !going || paused(session.clock()) {
                 break;
             }
         }
-        let clock = app.world().resource::<SimClock>();
+        let clock = session.clock();
         progress(clock.tick, clock.end_tick);
         if clock.finished || paused(clock) {
             break;
         }
     }
-    let world = app.world_mut();
-    let mut log = world.remove_resource::<EventLog>().expect("EventLog is inserted by build_app");
-    drop(log.take_sink());
-    if let Some(e) = log.error() {
-        outputs.discard();
-        return Err(std::io::Error::other(format!("writing the event log failed: {e}")));
-    }
-    let report = build_report(world, loaded, seed, &log);
-    outputs.commit(report.to_json().as_bytes())?;
-    Ok(Outcome { report, events: log.events().to_vec() })
+    session.finish()
 }
 
 /// A headless app with the whole drill, ready for `run_schedule(SimTick)`.

@@ -14,11 +14,14 @@
 //! - `drill`: injects and warnings; `DrillPlugins` assembles a drill.
 //! - `scoring`: scenario + event log → scorecard; `record`: reports, atomic
 //!   files, replay.
-//! - faces: `headless` (behind `firstline run`) and the CLI in `main.rs`.
+//! - faces: `headless` (`Session`, behind `firstline run`), `gui` (the
+//!   window, feature `gui`) and the CLI in `main.rs`.
 
 pub mod dist;
 pub mod drill;
 pub mod geom;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod headless;
 pub mod record;
 pub mod roles;

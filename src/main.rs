@@ -1,4 +1,6 @@
-//! The `firstline` command line: validate scenarios and run drills headless.
+//! The `firstline` command line: the window (no subcommand: the launcher;
+//! `play`: straight into a drill), and validating, running and replaying
+//! drills headless.
 
 use clap::{Parser, Subcommand};
 use firstline::headless::{self, RunOptions};
@@ -14,11 +16,20 @@ use std::process::ExitCode;
 #[command(name = "firstline", version, about = "Firstline 基层应急演练仿真系统 — township emergency drill simulator")]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Language of the window.
+    #[cfg(feature = "gui")]
+    #[arg(long, value_enum, default_value = "zh-CN", global = true)]
+    lang: firstline::gui::i18n::Lang,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Play a drill in the window as one role (the others are played by
+    /// their plan followers); FILE is a scenario file or the name of an
+    /// embedded drill (qingshi_flood, qingshi_landslide, qingshi_fire).
+    #[cfg(feature = "gui")]
+    Play(PlayArgs),
     /// Check scenario files; exit 0 when all are valid, 2 when any is not.
     Validate {
         #[arg(required = true)]
@@ -67,9 +78,163 @@ enum Command {
     },
 }
 
+#[cfg(feature = "gui")]
+#[derive(clap::Args)]
+struct PlayArgs {
+    file: PathBuf,
+    /// The role to play (a role id of the drill); the first role when absent.
+    #[arg(long)]
+    role: Option<String>,
+    /// Random seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// How well the plan followers play the other roles.
+    #[arg(long, value_enum, default_value_t = Competence::Perfect)]
+    competence: Competence,
+    /// Practice (pause, speeds ×1…×120) or assessment (the scenario's pace).
+    #[arg(long, value_enum, default_value = "practice")]
+    mode: firstline::gui::console::Mode,
+    /// The event log (default: runs/<drill>-<role>-seed<N>-<time>.log.jsonl).
+    #[arg(long, value_name = "PATH")]
+    log: Option<PathBuf>,
+    /// The report (default: beside the log).
+    #[arg(long, value_name = "PATH")]
+    report: Option<PathBuf>,
+    /// What the person does, at drill seconds (RON; see `gui::script`).
+    #[arg(long, value_name = "FILE")]
+    script: Option<PathBuf>,
+    /// Run at full speed to this drill second, then end (with --screenshot:
+    /// take it there first).
+    #[arg(long, value_name = "SECONDS")]
+    exit_after: Option<u64>,
+    /// Practice speed at the start, drill seconds per second (×1…×120).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=120))]
+    speed: Option<u32>,
+    /// Save a PNG of the window at --exit-after.
+    #[arg(long, value_name = "PNG", requires = "exit_after")]
+    screenshot: Option<PathBuf>,
+    /// Report mean, median and p99 frame times at the end (and write them
+    /// as JSON to PATH).
+    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    frame_stats: Option<Option<PathBuf>>,
+    /// Window size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Text scale (1.5 for a projector).
+    #[arg(long, default_value_t = 1.0)]
+    scale: f32,
+}
+
+#[cfg(feature = "gui")]
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1920x1080")?;
+    let (w, h) = (w.parse::<u32>().map_err(|e| e.to_string())?, h.parse::<u32>().map_err(|e| e.to_string())?);
+    if !(320..=7680).contains(&w) || !(240..=4320).contains(&h) {
+        return Err("a size from 320x240 to 7680x4320".into());
+    }
+    Ok((w, h))
+}
+
+#[cfg(feature = "gui")]
+fn play(a: PlayArgs, lang: firstline::gui::i18n::Lang) -> ExitCode {
+    use firstline::gui::{self, catalog, play::PlaySetup, script::Script};
+    let name = a.file.to_string_lossy().to_string();
+    let source = if a.file.exists() {
+        catalog::Source::File(a.file.clone())
+    } else if let Some((n, t)) =
+        catalog::EMBEDDED.iter().find(|(n, _)| *n == name || n.trim_end_matches(".ron") == name)
+    {
+        catalog::Source::Embedded(n, t)
+    } else {
+        eprintln!(
+            "error: {name}: no such file, nor an embedded drill (qingshi_flood, qingshi_landslide, qingshi_fire)"
+        );
+        return ExitCode::from(2);
+    };
+    let loaded = match source.load() {
+        Ok(l) => l,
+        Err(r) => {
+            eprintln!("{r}");
+            return ExitCode::from(2);
+        }
+    };
+    let script = match &a.script {
+        Some(p) => match Script::read(p) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Script::default(),
+    };
+    let role = a.role.clone().unwrap_or_else(|| loaded.scenario.roles[0].id.clone());
+    let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
+    let (log, report) = match (a.log.clone(), a.report.clone()) {
+        (Some(l), Some(r)) => (l, r),
+        (Some(l), None) => {
+            let r = l.with_extension("report.json");
+            (l, r)
+        }
+        (None, r) => {
+            let (l, dr) = gui::ui_paths(&loaded.scenario.meta.id, &role, seed);
+            if let Some(dir) = l.parent()
+                && let Err(e) = std::fs::create_dir_all(dir)
+            {
+                eprintln!("error: {}: {e}", dir.display());
+                return ExitCode::from(1);
+            }
+            (l, r.unwrap_or(dr))
+        }
+    };
+    let mut inputs: Vec<PathBuf> = a.script.iter().cloned().collect();
+    if let catalog::Source::File(p) = &source {
+        inputs.push(p.clone());
+    }
+    let setup = PlaySetup {
+        role,
+        mode: a.mode,
+        competence: a.competence,
+        seed: a.seed,
+        log: Some(log),
+        report: Some(report),
+        inputs,
+        script,
+        exit_after_s: a.exit_after,
+        screenshot: a.screenshot,
+        speed: a.speed,
+        // Frame times are measured at the chosen pace, not at full speed.
+        paced: a.frame_stats.is_some(),
+    };
+    gui::open(gui::GuiOptions {
+        start: Some((source, setup)),
+        lang,
+        size: a.size,
+        frame_stats: a.frame_stats,
+        scale: a.scale,
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        #[cfg(feature = "gui")]
+        return firstline::gui::open(firstline::gui::GuiOptions {
+            start: None,
+            lang: cli.lang,
+            size: (1280, 720),
+            frame_stats: None,
+            scale: 1.0,
+        });
+        #[cfg(not(feature = "gui"))]
+        {
+            eprintln!("this build has no window (built without the `gui` feature); see `firstline --help`");
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        #[cfg(feature = "gui")]
+        Command::Play(a) => play(a, cli.lang),
         Command::Validate { files } => validate(&files),
         Command::Replay { log, scenario, report, partial } => replay(&log, &scenario, report, partial),
         Command::Run { file, seed, until, report, log, npc, competence, quiet } => {

@@ -242,6 +242,11 @@ fn imports_point_down_only() {
                 bad(&["scoring", "record", "headless", "gui", "net"])
             } else if under(m, "scoring") {
                 bad(&["record", "headless", "gui", "net"])
+            } else if under(m, "record") {
+                bad(&["headless", "gui", "net"])
+            } else if under(m, "headless") {
+                // The shared session: no face above it.
+                bad(&["gui", "net"])
             } else {
                 false
             };

@@ -73,6 +73,11 @@ pub struct Meta {
     /// Wall-clock time of day at tick 0 ("HH:MM"), for display only.
     #[serde(default)]
     pub start_clock: Option<String>,
+    /// Drill seconds per second of wall time when the drill is played in
+    /// assessment mode (no pause, no speed control); 1 (real time) when
+    /// absent. A classroom drill of hours is usually compressed, e.g. 30.
+    #[serde(default)]
+    pub pace: Option<u32>,
 }
 
 fn one() -> u32 {

@@ -108,6 +108,15 @@ fn check_meta(s: &Scenario, out: &mut Findings) {
             "make the duration a multiple of tick_s",
         );
     }
+    if let Some(pace) = m.pace
+        && !(1..=600).contains(&pace)
+    {
+        out.err(
+            p.f("pace"),
+            format!("a pace of {pace} drill seconds per second is out of range"),
+            "use 1 (real time) up to 600 (ten drill minutes a second)",
+        );
+    }
     if m.duration_s == 0 || m.duration_s > MAX_DURATION_S {
         out.err(
             p.f("duration_s"),

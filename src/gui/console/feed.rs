@@ -1,0 +1,93 @@
+//! The event feed: what this role knows, newest first — its messages,
+//! calls and acknowledgements, its orders and their refusals, its overdue
+//! steps, the forces it can see, and the situation everybody hears of
+//! (breaches, gauges reached, slides, fires, roads cut).
+//!
+//! Owns: the feed and its choice of events. May not touch: the drill.
+
+use super::{Ctx, describe, force_name, role_name};
+use crate::gui::i18n::Tr;
+use crate::sim::events::{Event, SimEvent};
+use bevy_egui::egui;
+
+/// Lines the feed keeps.
+const KEEP: usize = 200;
+
+/// The feed's line for `e`, if this role knows of it.
+pub fn line(ctx: &Ctx, e: &Event) -> Option<String> {
+    let tr = ctx.tr;
+    let me = ctx.role.id.as_str();
+    let my_force = |f: &str| ctx.role.force.as_deref().is_none_or(|own| own == f);
+    let text = match &e.event {
+        SimEvent::DrillStarted { .. } => tr.t("feed-started"),
+        SimEvent::DrillEnded { .. } => tr.t("feed-ended"),
+        SimEvent::InjectDelivered { inject, to, .. } if to.iter().any(|r| r.as_str() == me) => {
+            let (from, text) = super::inbox::message_text(ctx, inject.as_str(), "");
+            tr.a("feed-message", &[("from", from.into()), ("text", text.into())])
+        }
+        SimEvent::OrderGiven { role, action, .. } if role.as_str() == me => {
+            tr.a("feed-order", &[("order", describe(ctx, action).into())])
+        }
+        SimEvent::OrderRefused { role, action, reason, .. } if role.as_str() == me => {
+            tr.a("feed-refused", &[("order", describe(ctx, action).into()), ("reason", reason.as_str().into())])
+        }
+        SimEvent::CallMade { from, to, .. } if to.as_str() == me || from.as_str() == me => tr.a(
+            "feed-call",
+            &[("from", role_name(ctx, from.as_str()).into()), ("to", role_name(ctx, to.as_str()).into())],
+        ),
+        SimEvent::MessageAcknowledged { role, after_s, .. } if role.as_str() == me => {
+            tr.a("feed-acked", &[("after", (*after_s).into())])
+        }
+        SimEvent::PlanStepOverdue { step, role, .. } if role.as_str() == me => {
+            tr.a("feed-overdue", &[("step", step.as_str().into())])
+        }
+        SimEvent::ForceTurnedOut { force, after_s } if my_force(force.as_str()) => {
+            tr.a("feed-turned-out", &[("force", force_name(ctx, force.as_str()).into()), ("after", (*after_s).into())])
+        }
+        SimEvent::ForceOnScene { force, after_s, task } if my_force(force.as_str()) => tr.a(
+            "feed-on-scene",
+            &[
+                ("force", force_name(ctx, force.as_str()).into()),
+                ("task", tr.t(&format!("task-{task:?}")).into()),
+                ("after", (*after_s).into()),
+            ],
+        ),
+        SimEvent::ForceCutOff { force } if my_force(force.as_str()) => {
+            tr.a("feed-cut-off", &[("force", force_name(ctx, force.as_str()).into())])
+        }
+        SimEvent::DikeBreached { dike, .. } => tr.a("feed-breach", &[("dike", dike.as_str().into())]),
+        SimEvent::GaugeWaterReached { gauge, depth_m } => {
+            tr.a("feed-gauge-water", &[("gauge", gauge_name(ctx, gauge.as_str()).into()), ("depth", (*depth_m).into())])
+        }
+        SimEvent::RoadFlooded { road, .. } => tr.a("feed-road-flooded", &[("road", road.as_str().into())]),
+        SimEvent::RoadBlocked { road, .. } => tr.a("feed-road-blocked", &[("road", road.as_str().into())]),
+        SimEvent::LandslideReleased { volume_m3, .. } => {
+            tr.a("feed-landslide", &[("volume", volume_m3.round().into())])
+        }
+        SimEvent::PrecursorObserved { by, .. } if by.as_str() == me => tr.t("feed-precursor"),
+        SimEvent::FireIgnited { .. } => tr.t("feed-fire"),
+        SimEvent::HouseBurning { household, .. } => tr.a("feed-house-burning", &[("house", household.as_str().into())]),
+        _ => return None,
+    };
+    Some(format!("{}  {}", Tr::clock(e.t), text))
+}
+
+/// A gauge's name in the window's language.
+pub fn gauge_name(ctx: &Ctx, id: &str) -> String {
+    ctx.scenario
+        .gauges
+        .iter()
+        .find(|g| g.id == id)
+        .and_then(|g| g.name.as_ref())
+        .map_or(id.to_owned(), |n| ctx.tr.text(n).to_owned())
+}
+
+pub fn feed(ui: &mut egui::Ui, ctx: &Ctx) {
+    ui.heading(ctx.tr.t("feed-title"));
+    let lines: Vec<String> = ctx.events.iter().rev().filter_map(|e| line(ctx, e)).take(KEEP).collect();
+    egui::ScrollArea::vertical().id_salt("feed").max_height(260.0).show(ui, |ui| {
+        for l in lines {
+            ui.label(l);
+        }
+    });
+}

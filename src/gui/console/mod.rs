@@ -1,0 +1,156 @@
+//! The role console: egui panels, each a function of what the role may see
+//! (`Ctx`) that draws itself and returns the `UiAction`s the person asked
+//! for. The panels never touch the drill: the window applies the actions
+//! (orders go through its trainee seat), so the panels are tested alone
+//! with egui_kittest.
+//!
+//! Owns: `Ctx`, `UiAction`, `ConsoleState` and the panels. May not touch:
+//! the sim world, the session, Bevy.
+
+pub mod card;
+pub mod clock;
+pub mod feed;
+pub mod gauges;
+pub mod inbox;
+pub mod orders;
+pub mod plan;
+pub mod score;
+pub mod state;
+
+use super::i18n::Tr;
+use crate::roles::view::RoleView;
+use crate::scenario::schema::{Action, Place, Point, Role, Scenario};
+use crate::sim::events::Event;
+use crate::sim::gauges::GaugeSeries;
+use crate::sim::view::SimView;
+
+/// Practice (pause, any speed) or assessment (the scenario's pace).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Mode {
+    #[default]
+    Practice,
+    Assessment,
+}
+
+/// The speeds a practice drill offers (drill seconds per second).
+pub const SPEEDS: [u32; 6] = [1, 5, 10, 30, 60, 120];
+
+/// Everything a panel may read.
+pub struct Ctx<'a> {
+    pub tr: &'a Tr,
+    pub scenario: &'a Scenario,
+    pub role: &'a Role,
+    pub view: &'a RoleView,
+    pub sim: &'a SimView,
+    /// The events this drill has logged so far (the feed filters them).
+    pub events: &'a [Event],
+    pub series: &'a [GaugeSeries],
+    pub now_s: u64,
+    pub mode: Mode,
+    /// Drill seconds per second; 0 = paused.
+    pub speed: u32,
+}
+
+/// What a person asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiAction {
+    /// An order from this seat.
+    Order(Action),
+    /// Drill seconds per second, 0 to pause (practice only).
+    Speed(u32),
+    /// The next click on the map picks the dispatch place.
+    PickPlace,
+    /// A place was picked on the map.
+    Picked(Point),
+    /// Fill the order form with a plan step's order.
+    Prefill(Action),
+    /// A message was opened.
+    Read(String),
+    SwitchLang,
+    /// End the drill now (the log and report are written).
+    EndDrill,
+    Quit,
+}
+
+/// Drill seconds at `tick`.
+pub fn secs(ctx: &Ctx, tick: u64) -> u64 {
+    tick * ctx.scenario.meta.tick_s as u64
+}
+
+/// A village's name in the window's language.
+pub fn village_name(ctx: &Ctx, id: &str) -> String {
+    ctx.scenario.villages.iter().find(|v| v.id == id).map_or(id.to_owned(), |v| ctx.tr.text(&v.name).to_owned())
+}
+
+/// A role's name in the window's language.
+pub fn role_name(ctx: &Ctx, id: &str) -> String {
+    ctx.scenario.roles.iter().find(|r| r.id == id).map_or(id.to_owned(), |r| ctx.tr.text(&r.name).to_owned())
+}
+
+/// A force's name in the window's language.
+pub fn force_name(ctx: &Ctx, id: &str) -> String {
+    ctx.scenario.forces.iter().find(|f| f.id == id).map_or(id.to_owned(), |f| ctx.tr.text(&f.name).to_owned())
+}
+
+/// A shelter's name in the window's language.
+pub fn shelter_name(ctx: &Ctx, id: &str) -> String {
+    ctx.scenario
+        .villages
+        .iter()
+        .flat_map(|v| &v.shelters)
+        .find(|s| s.id == id)
+        .map_or(id.to_owned(), |s| ctx.tr.text(&s.name).to_owned())
+}
+
+/// One line saying what an order does, in the window's language.
+pub fn describe(ctx: &Ctx, a: &Action) -> String {
+    let tr = ctx.tr;
+    let sep = tr.t("list-sep");
+    let list = |ids: &[String], f: &dyn Fn(&str) -> String| ids.iter().map(|i| f(i)).collect::<Vec<_>>().join(&sep);
+    match a {
+        Action::DeclareResponse { level } => tr.a("do-declare", &[("level", format!("{level:?}").into())]),
+        Action::IssueWarning { level, channels, villages } => tr.a(
+            "do-warn",
+            &[
+                ("level", tr.t(&format!("warning-{level:?}")).into()),
+                (
+                    "channels",
+                    channels.iter().map(|c| tr.t(&format!("channel-{c:?}"))).collect::<Vec<_>>().join(&sep).into(),
+                ),
+                ("villages", list(villages, &|v| village_name(ctx, v)).into()),
+            ],
+        ),
+        Action::CallAndResponse { role } => tr.a("do-call", &[("role", role_name(ctx, role).into())]),
+        Action::OrderEvacuation { village } => tr.a("do-evacuate", &[("village", village_name(ctx, village).into())]),
+        Action::OpenShelter { shelter } => tr.a("do-open-shelter", &[("shelter", shelter_name(ctx, shelter).into())]),
+        Action::CloseShelter { shelter } => tr.a("do-close-shelter", &[("shelter", shelter_name(ctx, shelter).into())]),
+        Action::Dispatch { force, to, task } => tr.a(
+            "do-dispatch",
+            &[
+                ("force", force_name(ctx, force).into()),
+                ("task", tr.t(&format!("task-{task:?}")).into()),
+                ("place", place_name(ctx, to).into()),
+            ],
+        ),
+        Action::CloseRoad { edge } => tr.a("do-close-road", &[("road", edge.as_str().into())]),
+        Action::RequestSupport { what } => tr.a("do-request", &[("what", tr.text(what).into())]),
+        Action::SendReport { kind } => tr.t(&format!("do-report-{kind:?}")),
+        Action::Patrol { route } => tr.a("do-patrol", &[("route", route.join("→").into())]),
+        Action::DoorToDoor { area } => tr.a("do-door", &[("area", area.as_str().into())]),
+        Action::Acknowledge { message } => tr.a("do-ack", &[("message", message.as_str().into())]),
+        Action::SendInject { id } => tr.a("do-inject", &[("id", id.as_str().into())]),
+        Action::TriggerLandslide => tr.t("do-trigger-landslide"),
+        Action::Ignite { at } => tr.a("do-ignite", &[("x", at.0.into()), ("y", at.1.into())]),
+    }
+}
+
+/// A place's name in the window's language.
+pub fn place_name(ctx: &Ctx, p: &Place) -> String {
+    match p {
+        Place::Village(v) => village_name(ctx, v),
+        Place::Shelter(s) => shelter_name(ctx, s),
+        Place::Node(n) => n.clone(),
+        Place::Household(h) => h.clone(),
+        Place::Point(p) => ctx.tr.a("place-point", &[("x", p.0.round().into()), ("y", p.1.round().into())]),
+    }
+}

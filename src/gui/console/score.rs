@@ -1,0 +1,50 @@
+//! The end of a drill: the score, the level (after the gates) and each
+//! metric with its value, threshold and whether it passed; where the log
+//! and report were written.
+//!
+//! Owns: the score window. May not touch: the drill.
+
+use super::UiAction;
+use crate::gui::i18n::Tr;
+use crate::scoring::Scorecard;
+use bevy_egui::egui;
+
+pub fn score(ui: &mut egui::Ui, tr: &Tr, card: &Scorecard, written: &[String]) -> Vec<UiAction> {
+    let mut out = Vec::new();
+    let level = match tr.lang() {
+        crate::gui::i18n::Lang::ZhCn => card.level_zh.clone(),
+        crate::gui::i18n::Lang::En => format!("{:?}", card.level),
+    };
+    ui.heading(tr.a("score-total", &[("score", ((card.score * 10.0).round() / 10.0).into()), ("level", level.into())]));
+    for g in &card.gates_applied {
+        ui.colored_label(egui::Color32::from_rgb(220, 40, 40), tr.a("score-gate", &[("why", g.as_str().into())]));
+    }
+    egui::Grid::new("score_grid").striped(true).show(ui, |ui| {
+        ui.strong(tr.t("score-metric"));
+        ui.strong(tr.t("score-value"));
+        ui.strong(tr.t("score-threshold"));
+        ui.strong(tr.t("score-result"));
+        ui.end_row();
+        for m in &card.metrics {
+            ui.label(tr.t(&format!("metric-{:?}", m.metric)));
+            ui.label(m.value.map_or(tr.t("score-na"), |v| format!("{:.2} {}", v, m.unit)));
+            ui.label(format!("{} {}", m.threshold, m.unit));
+            let key = if !m.applicable {
+                "score-na"
+            } else if m.passed {
+                "score-passed"
+            } else {
+                "score-failed"
+            };
+            ui.label(tr.t(key));
+            ui.end_row();
+        }
+    });
+    for w in written {
+        ui.label(tr.a("score-written", &[("path", w.as_str().into())]));
+    }
+    if ui.button(tr.t("score-quit")).clicked() {
+        out.push(UiAction::Quit);
+    }
+    out
+}

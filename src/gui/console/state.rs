@@ -1,0 +1,42 @@
+//! The console's own state between frames — the order being written, the
+//! messages opened, whether the next map click picks a place, what was
+//! clicked — and how the console's own actions change it.
+//!
+//! Owns: `ConsoleState`. May not touch: the drill.
+
+use super::UiAction;
+use super::card::Selection;
+use super::orders::{OrderForm, PlaceChoice};
+use std::collections::BTreeSet;
+
+/// The console's own state between frames (never the drill's).
+#[derive(bevy::prelude::Resource, Debug, Clone, Default)]
+pub struct ConsoleState {
+    pub form: OrderForm,
+    /// Messages opened.
+    pub read: BTreeSet<String>,
+    /// Waiting for a click on the map.
+    pub picking: bool,
+    /// What was clicked on the map.
+    pub selected: Option<Selection>,
+}
+
+impl ConsoleState {
+    /// Applies the actions that are the console's own business.
+    pub fn absorb(&mut self, actions: &[UiAction]) {
+        for a in actions {
+            match a {
+                UiAction::PickPlace => self.picking = true,
+                UiAction::Picked(p) => {
+                    self.picking = false;
+                    self.form.place = PlaceChoice::Point(*p);
+                }
+                UiAction::Prefill(action) => self.form = OrderForm::from_action(action),
+                UiAction::Read(id) => {
+                    self.read.insert(id.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The window (feature `gui`): the launcher, then a drill played in one
+//! role — the township in 3D and the role console — with the other roles
+//! played by their plan followers. The drill runs in its own world
+//! (`headless::Session`); this app draws it and submits the person's orders
+//! through its trainee seat, so a window session's log replays byte for
+//! byte with `firstline replay`.
+//!
+//! Owns: the window app, its options and its systems' order. May not
+//! touch: sim state (views in, seat-stamped orders out).
+
+pub mod catalog;
+pub mod console;
+pub mod fonts;
+pub mod i18n;
+pub mod launcher;
+pub mod play;
+pub mod scene;
+pub mod script;
+pub mod stats;
+mod ui;
+
+use bevy::prelude::*;
+use bevy::window::{PresentMode, WindowResolution};
+use bevy_egui::{EguiPlugin, EguiPrimaryContextPass};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The log and report paths of a window session:
+/// `runs/<drill>-<role>-seed<N>-<unix time>.{log.jsonl,report.json}`.
+pub fn ui_paths(drill: &str, role: &str, seed: u64) -> (PathBuf, PathBuf) {
+    ui::default_outputs(drill, role, seed)
+}
+
+/// How the window opens.
+#[derive(Debug, Clone)]
+pub struct GuiOptions {
+    /// Straight into this drill (`firstline play`); the launcher otherwise.
+    pub start: Option<(catalog::Source, play::PlaySetup)>,
+    pub lang: i18n::Lang,
+    pub size: (u32, u32),
+    /// Print mean and p99 frame times at the end, and write them here.
+    pub frame_stats: Option<Option<PathBuf>>,
+    /// Text and panel scale (projector: 1.5).
+    pub scale: f32,
+}
+
+/// Opens the window and runs until it closes; the exit code says whether
+/// the drill's outputs were written.
+pub fn open(opts: GuiOptions) -> ExitCode {
+    // The window is an X11 one (XWayland serves it under Wayland): without
+    // a display, say so rather than fail inside the windowing library.
+    if cfg!(all(unix, not(target_os = "macos"))) && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
+        eprintln!(
+            "error: no display (DISPLAY is not set): the window cannot open here; run drills with `firstline run`, or the window under `xvfb-run`"
+        );
+        return ExitCode::from(2);
+    }
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: i18n::Tr::new(opts.lang).t("app-title"),
+                    resolution: WindowResolution::new(opts.size.0, opts.size.1),
+                    present_mode: PresentMode::AutoVsync,
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin { level: bevy::log::Level::WARN, ..default() }),
+    )
+    .add_plugins(EguiPlugin::default())
+    .insert_resource(i18n::Tr::new(opts.lang))
+    .insert_resource(ui::UiScale(opts.scale))
+    .init_resource::<console::state::ConsoleState>()
+    .init_resource::<scene::Layers>()
+    .insert_resource(stats::FrameStats::new(opts.frame_stats.clone()))
+    .init_resource::<ui::Ending>();
+    match opts.start {
+        Some((source, setup)) => match source.load().and_then(|l| play::Play::start(&l, setup)) {
+            Ok(p) => {
+                app.insert_resource(p);
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => {
+            app.insert_resource(ui::LauncherState::new());
+        }
+    }
+    app.add_systems(Startup, ui::spawn_ui_camera)
+        .add_systems(EguiPrimaryContextPass, (ui::set_fonts, ui::launcher_ui, ui::drill_ui).chain())
+        .add_systems(
+            Update,
+            (
+                ui::fit_renderer,
+                ui::drive,
+                scene::setup.run_if(resource_added::<play::Play>),
+                scene::update.run_if(resource_exists::<scene::grid::MapGrid>),
+                ui::camera_input.run_if(resource_exists::<scene::camera::OrbitCam>),
+                ui::pick.run_if(resource_exists::<scene::grid::MapGrid>),
+                scene::place_camera.run_if(resource_exists::<scene::camera::OrbitCam>),
+                ui::finish_scripted,
+                stats::record,
+            )
+                .chain(),
+        )
+        .add_systems(Last, ui::on_exit.after(bevy::window::ExitSystems));
+    match app.run() {
+        AppExit::Success => ExitCode::SUCCESS,
+        AppExit::Error(c) => ExitCode::from(c.get()),
+    }
+}

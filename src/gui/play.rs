@@ -1,0 +1,295 @@
+//! A drill being played in the window: the session (the sim world and its
+//! outputs), the trainee seat this window owns, the pace, the script, and
+//! the end (score, written files). `drive` steps the drill each frame at
+//! the chosen pace within a frame budget; `apply` carries out what the
+//! person asked for — orders go through the trainee seat and nowhere else.
+//!
+//! Owns: `Play`, pacing, the end of a played drill. May not touch: sim
+//! state (it submits through `Session::submit` and reads views).
+
+use super::console::state::ConsoleState;
+use super::console::{Mode, UiAction};
+use super::script::Script;
+use crate::headless::{RunOptions, Session};
+use crate::roles::plans::NpcRoles;
+use crate::roles::view::{RoleView, role_view};
+use crate::scenario::Loaded;
+use crate::scenario::schema::{Role, Scenario};
+use crate::scoring::Scorecard;
+use crate::sim::events::Event;
+use crate::sim::gauges::{GaugeSeries, Gauges};
+use crate::sim::orders::{Competence, Seat};
+use crate::sim::view::SimView;
+use bevy::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How a drill is to be played.
+#[derive(Debug, Clone)]
+pub struct PlaySetup {
+    pub role: String,
+    pub mode: Mode,
+    pub competence: Competence,
+    pub seed: Option<u64>,
+    pub log: Option<PathBuf>,
+    pub report: Option<PathBuf>,
+    /// Files the outputs must not replace.
+    pub inputs: Vec<PathBuf>,
+    pub script: Script,
+    /// Run to this drill second (at full speed unless `paced`), take the
+    /// screenshot, end.
+    pub exit_after_s: Option<u64>,
+    pub screenshot: Option<PathBuf>,
+    /// Practice speed at the start (drill seconds per second; 10 when absent).
+    pub speed: Option<u32>,
+    /// Keep the pace on the way to `exit_after_s` (frame-time measurements).
+    pub paced: bool,
+}
+
+/// How the drill ended.
+pub struct Ended {
+    pub card: Scorecard,
+    pub written: Vec<String>,
+}
+
+/// The drill in the window.
+#[derive(Resource)]
+pub struct Play {
+    session: Option<Session>,
+    pub scenario: Arc<Scenario>,
+    pub terrain: Arc<crate::scenario::terrain::TerrainGrid>,
+    pub role: Role,
+    seat: Seat,
+    pub mode: Mode,
+    /// Drill seconds per second; 0 = paused.
+    pub speed: u32,
+    owed_s: f64,
+    script: Script,
+    pub exit_after_s: Option<u64>,
+    pub screenshot: Option<PathBuf>,
+    paced: bool,
+    /// What the faces read, refreshed after the ticks of a frame.
+    pub view: SimView,
+    pub role_view: RoleView,
+    pub series: Vec<GaugeSeries>,
+    pub events: Vec<Event>,
+    pub ended: Option<Result<Ended, String>>,
+    written: Vec<String>,
+    /// Wall time spent stepping the drill in the last frame.
+    pub step_time: Duration,
+}
+
+impl Play {
+    /// Starts the drill; the error says why it cannot (a role that is not
+    /// in the drill, an output path that collides).
+    pub fn start(loaded: &Loaded, setup: PlaySetup) -> Result<Play, String> {
+        let s = &loaded.scenario;
+        let role = s.roles.iter().find(|r| r.id == setup.role).cloned().ok_or_else(|| {
+            let ids: Vec<&str> = s.roles.iter().map(|r| r.id.as_str()).collect();
+            format!("`{}` is not a role of {} (its roles: {})", setup.role, s.meta.id, ids.join(", ")) // not window text
+        })?;
+        let others: Vec<String> = s.roles.iter().filter(|r| r.id != role.id).map(|r| r.id.clone()).collect();
+        let opts = RunOptions {
+            seed: setup.seed,
+            log: setup.log.clone(),
+            report: setup.report.clone(),
+            inputs: setup.inputs.clone(),
+            npc: NpcRoles::Only(others),
+            competence: setup.competence,
+            ..Default::default()
+        };
+        let session = Session::start(loaded, &opts, true).map_err(|e| e.to_string())?;
+        let written = [setup.log.as_ref(), setup.report.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|p| p.display().to_string())
+            .collect();
+        let speed = match setup.mode {
+            Mode::Practice => setup.speed.unwrap_or(10),
+            Mode::Assessment => loaded.scenario.meta.pace.unwrap_or(1),
+        };
+        let mut play = Play {
+            scenario: Arc::new(s.clone()),
+            terrain: Arc::new(loaded.terrain.clone()),
+            seat: Seat::trainee(role.id.as_str()),
+            role_view: RoleView {
+                role: crate::sim::ids::RoleId(role.id.clone()),
+                inbox: vec![],
+                steps: vec![],
+                orders: vec![],
+                forces: vec![],
+                gauges: vec![],
+            },
+            role,
+            mode: setup.mode,
+            speed,
+            owed_s: 0.0,
+            script: setup.script,
+            exit_after_s: setup.exit_after_s,
+            screenshot: setup.screenshot,
+            paced: setup.paced,
+            view: SimView::default(),
+            series: Vec::new(),
+            events: Vec::new(),
+            ended: None,
+            written,
+            step_time: Duration::ZERO,
+            session: Some(session),
+        };
+        // The first run sets the drill up and reads tick 0.
+        play.step_ticks(1, Instant::now() + Duration::from_secs(60));
+        Ok(play)
+    }
+
+    /// Drill seconds the window shows (the view's).
+    pub fn now_s(&self) -> u64 {
+        self.view.t_s
+    }
+
+    /// Drill seconds the drill has reached (the clock's, ahead of the view
+    /// between the ticks of a frame).
+    pub fn clock_s(&self) -> u64 {
+        self.session.as_ref().map_or(self.view.t_s, |s| s.clock().now_s())
+    }
+
+    pub fn running(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Whether the scripted run has reached its drill second.
+    pub fn at_exit_point(&self) -> bool {
+        self.exit_after_s.is_some_and(|t| self.clock_s() >= t) || (self.exit_after_s.is_some() && !self.running())
+    }
+
+    /// Carries out what the person (or the script) asked for.
+    pub fn apply(&mut self, actions: &[UiAction], console: &mut ConsoleState) {
+        console.absorb(actions);
+        for a in actions {
+            match a {
+                UiAction::Order(action) => {
+                    if let Some(s) = self.session.as_mut() {
+                        s.submit(&self.seat, action.clone());
+                    }
+                }
+                UiAction::Speed(v) if self.mode == Mode::Practice => {
+                    self.speed = *v;
+                    self.owed_s = 0.0;
+                }
+                UiAction::EndDrill => self.end(),
+                _ => {}
+            }
+        }
+    }
+
+    /// Steps the drill for a frame of `dt`: the pace's share, or as fast as
+    /// the budget allows in a scripted run; ticks owed past the budget are
+    /// dropped (the drill slows down rather than falls behind).
+    pub fn drive(&mut self, dt: Duration, console: &mut ConsoleState) {
+        if self.session.is_none() || self.at_exit_point() {
+            return;
+        }
+        let tick_s = self.scenario.meta.tick_s.max(1) as f64;
+        let (n, budget) = if self.exit_after_s.is_some() && !self.paced {
+            (u64::MAX, Duration::from_millis(250))
+        } else {
+            self.owed_s += dt.as_secs_f64() * self.speed as f64;
+            let n = (self.owed_s / tick_s).floor();
+            self.owed_s -= n * tick_s;
+            (n as u64, Duration::from_millis(40))
+        };
+        let started = Instant::now();
+        let deadline = started + budget;
+        let mut done = 0;
+        let mut slowest = Duration::ZERO;
+        while done < n && Instant::now() < deadline {
+            // Script steps due at this second go in before its tick runs.
+            let due = self.script.due(self.clock_s());
+            if !due.is_empty() {
+                self.apply(&due, console);
+            }
+            // Only the frame's last tick fills the view (the one the frame
+            // draws); which one is last is foreseen from the slowest tick.
+            let t = Instant::now();
+            let next_s = (self.clock_tick() + 1) * tick_s as u64;
+            let last = done + 1 == n
+                || t + slowest * 2 >= deadline
+                || self.exit_after_s.is_some_and(|e| next_s >= e)
+                || self.script.next_at().is_some_and(|a| a <= next_s);
+            let Some(s) = self.session.as_mut() else { break };
+            let going = if last { s.step() } else { s.step_unviewed() };
+            slowest = slowest.max(t.elapsed());
+            done += 1;
+            if !going {
+                break;
+            }
+            if last {
+                self.refresh();
+                if self.at_exit_point() {
+                    break;
+                }
+            }
+        }
+        if done < n && (self.exit_after_s.is_none() || self.paced) {
+            self.owed_s = 0.0;
+        }
+        self.step_time = started.elapsed();
+        self.refresh();
+        if self.session.as_ref().is_some_and(|s| s.clock().finished) {
+            self.end();
+        }
+    }
+
+    /// The ticks the drill has run.
+    fn clock_tick(&self) -> u64 {
+        self.session.as_ref().map_or(0, |s| s.clock().tick)
+    }
+
+    /// Runs up to `n` ticks; false once the drill is over.
+    fn step_ticks(&mut self, n: u64, deadline: Instant) -> bool {
+        let Some(s) = self.session.as_mut() else { return false };
+        for _ in 0..n {
+            if !s.step() {
+                self.refresh();
+                return false;
+            }
+            if Instant::now() > deadline {
+                break;
+            }
+        }
+        self.refresh();
+        true
+    }
+
+    /// Copies the views out of the sim world.
+    fn refresh(&mut self) {
+        let Some(s) = self.session.as_ref() else { return };
+        let w = s.world();
+        if let Some(v) = w.get_resource::<SimView>() {
+            self.view.clone_from(v);
+        }
+        if let Some(rv) = role_view(w, &self.role.id) {
+            self.role_view = rv;
+        }
+        if let Some(g) = w.get_resource::<Gauges>() {
+            self.series.clone_from(&g.series);
+        }
+        let ev = s.events();
+        if ev.len() > self.events.len() {
+            self.events.extend_from_slice(&ev[self.events.len()..]);
+        }
+    }
+
+    /// Ends the drill where it stands: the log and report are written, the
+    /// score is shown.
+    pub fn end(&mut self) {
+        let Some(s) = self.session.take() else { return };
+        self.ended = Some(match s.finish() {
+            Ok(outcome) => {
+                self.events = outcome.events;
+                Ok(Ended { card: outcome.report.scoring, written: self.written.clone() })
+            }
+            Err(e) => Err(e.to_string()),
+        });
+    }
+}

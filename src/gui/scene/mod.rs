@@ -1,0 +1,356 @@
+//! The township in 3D: the ground, hazard fields, roads, dikes, houses,
+//! residents, shelters, forces, debris and gauges, built when a drill
+//! starts and brought up to date from the view each time its tick changes;
+//! the camera, picking and layer toggles.
+//!
+//! Owns: the scene's entities and resources. May not touch: the sim (it
+//! reads `Play`'s copy of the views).
+
+pub mod camera;
+pub mod crowd;
+pub mod fields;
+pub mod grid;
+pub mod markers;
+pub mod terrain;
+
+use super::play::Play;
+use bevy::prelude::*;
+use camera::OrbitCam;
+use fields::{Field, FieldKind};
+use grid::MapGrid;
+use markers::*;
+
+/// What the map shows.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct Layers {
+    pub hazards: bool,
+    pub smoke: bool,
+    pub residents: bool,
+    pub houses: bool,
+    pub roads: bool,
+    pub labels: bool,
+}
+
+impl Default for Layers {
+    fn default() -> Self {
+        Layers { hazards: true, smoke: true, residents: true, houses: true, roads: true, labels: true }
+    }
+}
+
+#[derive(Component)]
+pub struct RoadMarker(pub usize);
+#[derive(Component)]
+pub struct GaugeMarker(pub usize);
+#[derive(Component)]
+pub struct SceneRoot;
+/// The one mesh of all houses.
+#[derive(Component)]
+pub struct HousesMesh(pub Handle<Mesh>);
+/// The one mesh of all residents.
+#[derive(Component)]
+pub struct PeopleMesh(pub Handle<Mesh>);
+
+/// Road materials: by class, then closed, flooded, cut.
+#[derive(Resource)]
+pub struct RoadMaterials {
+    pub base: Vec<Handle<StandardMaterial>>,
+    pub closed: Handle<StandardMaterial>,
+    pub flooded: Handle<StandardMaterial>,
+    pub cut: Handle<StandardMaterial>,
+    pub shelter_open: Handle<StandardMaterial>,
+    pub shelter_shut: Handle<StandardMaterial>,
+    pub shelter_full: Handle<StandardMaterial>,
+}
+
+/// The view tick the scene shows.
+#[derive(Resource, Default)]
+pub struct Shown(pub Option<u64>);
+
+/// Builds the scene for the drill that just started.
+pub fn setup(
+    mut commands: Commands,
+    play: Res<Play>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut mats: ResMut<Assets<StandardMaterial>>,
+    old: Query<Entity, With<SceneRoot>>,
+) {
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    let s = &play.scenario;
+    let grid = MapGrid::new(&play.terrain);
+    let centre = Vec3::new(grid.width_m() * 0.5, grid.y((grid.min_z + grid.max_z) * 0.5), -grid.height_m() * 0.5);
+    let cam = OrbitCam::looking_at(centre, grid.width_m().max(grid.height_m()) * 1.05);
+    // The camera is the window's (spawned at start-up); `place_camera` moves it.
+    commands.insert_resource(cam);
+    commands.spawn((
+        SceneRoot,
+        DirectionalLight { illuminance: 9_000.0, shadow_maps_enabled: false, ..default() },
+        // The sun from the south-west, 40° up: slopes facing it are lit.
+        Transform::from_xyz(-1.0, 1.2, 1.0).looking_at(Vec3::ZERO, Vec3::Y),
+    ));
+    commands.insert_resource(GlobalAmbientLight { brightness: 600.0, ..default() });
+    commands.insert_resource(ClearColor(Color::srgb(0.70, 0.80, 0.90)));
+
+    let ground = meshes.add(terrain::ground_mesh(&grid, &play.terrain, s));
+    let ground_mat = mats.add(StandardMaterial { base_color: Color::WHITE, unlit: true, ..default() });
+    commands.spawn((SceneRoot, Mesh3d(ground), MeshMaterial3d(ground_mat)));
+
+    for kind in [FieldKind::Water, FieldKind::Debris, FieldKind::Fire, FieldKind::Smoke] {
+        let mesh = meshes.add(fields::mesh(&grid));
+        let mat = mats.add(StandardMaterial {
+            base_color: Color::WHITE,
+            alpha_mode: AlphaMode::Blend,
+            unlit: true,
+            double_sided: true,
+            cull_mode: None,
+            ..default()
+        });
+        commands.spawn((
+            SceneRoot,
+            Field { kind, mesh: mesh.clone(), shown_tick: None },
+            Mesh3d(mesh),
+            MeshMaterial3d(mat),
+        ));
+    }
+
+    // Roads and bridges.
+    let classes = [
+        crate::scenario::schema::RoadClass::County,
+        crate::scenario::schema::RoadClass::Township,
+        crate::scenario::schema::RoadClass::Village,
+        crate::scenario::schema::RoadClass::Track,
+        crate::scenario::schema::RoadClass::Footpath,
+    ];
+    let unit = meshes.add(Cuboid::new(1.0, 1.0, 1.0));
+    let flat = |mats: &mut Assets<StandardMaterial>, c: Color| {
+        mats.add(StandardMaterial { base_color: c, perceptual_roughness: 1.0, ..default() })
+    };
+    let mut base = Vec::new();
+    for c in classes {
+        base.push(flat(&mut mats, terrain::road_colour(c, false)));
+    }
+    base.push(flat(&mut mats, terrain::road_colour(classes[0], true)));
+    let road_mats = RoadMaterials {
+        base,
+        closed: flat(&mut mats, Color::srgb(0.85, 0.10, 0.10)),
+        flooded: flat(&mut mats, Color::srgb(0.10, 0.30, 0.85)),
+        cut: flat(&mut mats, Color::srgb(0.40, 0.25, 0.10)),
+        shelter_open: flat(&mut mats, Color::srgb(0.10, 0.70, 0.30)),
+        shelter_shut: flat(&mut mats, Color::srgb(0.55, 0.55, 0.55)),
+        shelter_full: flat(&mut mats, Color::srgb(0.90, 0.45, 0.05)),
+    };
+    let node = |id: &str| s.map.roads.nodes.iter().find(|n| n.id == id).map(|n| n.at);
+    for (k, e) in s.map.roads.edges.iter().enumerate() {
+        let (Some(a), Some(b)) = (node(&e.from), node(&e.to)) else { continue };
+        let lift = if e.bridge { 3.0 } else { 0.8 };
+        let (wa, wb) = (grid.world(a, lift), grid.world(b, lift));
+        let (wa, wb) = if e.bridge {
+            let y = wa.y.max(wb.y);
+            (wa.with_y(y), wb.with_y(y))
+        } else {
+            (wa, wb)
+        };
+        let mat = if e.bridge {
+            road_mats.base[5].clone()
+        } else {
+            road_mats.base[classes.iter().position(|c| *c == e.class).unwrap_or(2)].clone()
+        };
+        commands.spawn((
+            SceneRoot,
+            RoadMarker(k),
+            Mesh3d(unit.clone()),
+            MeshMaterial3d(mat),
+            terrain::segment(wa, wb, terrain::road_width(e.class, e.width_m), 1.5),
+        ));
+    }
+    // Dikes at their crest.
+    if let Some(f) = &s.hazards.flood {
+        let dike_mat = flat(&mut mats, Color::srgb(0.50, 0.38, 0.22));
+        for d in &f.dikes {
+            let y = terrain::crest_y(&grid, d.crest_m);
+            for w in d.points.windows(2) {
+                let (a, b) = (grid.world(w[0], 0.0).with_y(y), grid.world(w[1], 0.0).with_y(y));
+                commands.spawn((
+                    SceneRoot,
+                    Mesh3d(unit.clone()),
+                    MeshMaterial3d(dike_mat.clone()),
+                    terrain::segment(a, b, 10.0, 4.0),
+                ));
+            }
+        }
+    }
+
+    let pal = markers::palette(&mut meshes, &mut mats);
+    let houses = meshes.add(crowd::houses_mesh(&grid, &play.view));
+    let white = mats.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.9, ..default() });
+    commands.spawn((SceneRoot, HousesMesh(houses.clone()), Mesh3d(houses), MeshMaterial3d(white)));
+    let people = meshes.add(crowd::people_mesh(play.view.residents.len()));
+    let glow = mats.add(StandardMaterial { base_color: Color::WHITE, unlit: true, ..default() });
+    commands.spawn((SceneRoot, PeopleMesh(people.clone()), Mesh3d(people), MeshMaterial3d(glow)));
+    let shelter_mesh = meshes.add(Cylinder::new(16.0, 24.0));
+    for (k, sh) in play.view.shelters.iter().enumerate() {
+        commands.spawn((
+            SceneRoot,
+            ShelterMarker(k),
+            Mesh3d(shelter_mesh.clone()),
+            MeshMaterial3d(road_mats.shelter_shut.clone()),
+            Transform::from_translation(grid.world(sh.at, 12.0)),
+        ));
+    }
+    let force_mesh = meshes.add(Cone::new(12.0, 26.0));
+    let force_mat = flat(&mut mats, Color::srgb(1.0, 0.45, 0.0));
+    for (k, f) in play.view.forces.iter().enumerate() {
+        commands.spawn((
+            SceneRoot,
+            ForceMarker(k),
+            Mesh3d(force_mesh.clone()),
+            MeshMaterial3d(force_mat.clone()),
+            Transform::from_translation(grid.world(f.at, 14.0)),
+        ));
+    }
+    let post = meshes.add(Cylinder::new(2.5, 40.0));
+    let post_mat = flat(&mut mats, Color::srgb(0.95, 0.95, 0.98));
+    for (k, g) in s.gauges.iter().enumerate() {
+        let at = match &g.kind {
+            crate::scenario::schema::GaugeKind::PeopleCrossing { from, to } => {
+                ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0)
+            }
+            other => other.at().unwrap_or((0.0, 0.0)),
+        };
+        commands.spawn((
+            SceneRoot,
+            GaugeMarker(k),
+            Mesh3d(post.clone()),
+            MeshMaterial3d(post_mat.clone()),
+            Transform::from_translation(grid.world(at, 20.0)),
+        ));
+    }
+    commands.insert_resource(road_mats);
+    commands.insert_resource(pal);
+    commands.insert_resource(grid);
+    commands.insert_resource(Shown(None));
+}
+
+/// Brings the scene up to the view's tick.
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+pub fn update(
+    mut commands: Commands,
+    play: Res<Play>,
+    grid: Res<MapGrid>,
+    pal: Res<Palette>,
+    rm: Res<RoadMaterials>,
+    layers: Res<Layers>,
+    mut shown: ResMut<Shown>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut fields: Query<(&mut Field, &mut Visibility), Without<DebrisMarker>>,
+    people: Query<&PeopleMesh>,
+    mut houses: Query<(&HousesMesh, &mut Visibility), (Without<Field>, Without<DebrisMarker>)>,
+    mut debris: Query<(&DebrisMarker, &mut Transform, &mut Visibility), (Without<Field>, Without<HousesMesh>)>,
+    mut others: ParamSet<(
+        Query<(&ForceMarker, &mut Transform), Without<DebrisMarker>>,
+        Query<(&ShelterMarker, &mut MeshMaterial3d<StandardMaterial>)>,
+        Query<
+            (&RoadMarker, &mut MeshMaterial3d<StandardMaterial>, &mut Visibility),
+            (Without<Field>, Without<DebrisMarker>, Without<HousesMesh>, Without<ShelterMarker>),
+        >,
+    )>,
+) {
+    let view = &play.view;
+    let layers_changed = layers.is_changed();
+    if shown.0 == Some(view.tick) && !layers_changed {
+        return;
+    }
+    shown.0 = Some(view.tick);
+    for (mut f, mut vis) in fields.iter_mut() {
+        let on = if f.kind == FieldKind::Smoke { layers.smoke } else { layers.hazards };
+        let want = if on { Visibility::Inherited } else { Visibility::Hidden };
+        if *vis != want {
+            *vis = want;
+        }
+        if on && f.shown_tick != Some(view.tick) {
+            if let Some(mut m) = meshes.get_mut(&f.mesh) {
+                fields::update(f.kind, &grid, view, &mut m);
+            }
+            f.shown_tick = Some(view.tick);
+        }
+    }
+    for (h, mut vis) in houses.iter_mut() {
+        let want = if layers.houses { Visibility::Inherited } else { Visibility::Hidden };
+        if *vis != want {
+            *vis = want;
+        }
+        if let Some(mut m) = meshes.get_mut(&h.0) {
+            crowd::update_houses(&mut m, &grid, view);
+        }
+    }
+    for p in people.iter() {
+        if let Some(mut m) = meshes.get_mut(&p.0)
+            && !crowd::update_people(&mut m, &grid, view, layers.residents)
+        {
+            // A different number of residents: a new mesh of the right size.
+            *m = crowd::people_mesh(view.residents.len());
+            crowd::update_people(&mut m, &grid, view, layers.residents);
+        }
+    }
+    markers::debris(&mut commands, &grid, view, &pal, &mut debris);
+    for (f, mut t) in others.p0().iter_mut() {
+        if let Some(fv) = view.forces.get(f.0) {
+            t.translation = grid.world(fv.at, 14.0);
+        }
+    }
+    for (s, mut m) in others.p1().iter_mut() {
+        if let Some(sv) = view.shelters.get(s.0) {
+            let want = if !sv.open {
+                &rm.shelter_shut
+            } else if sv.occupants >= sv.capacity {
+                &rm.shelter_full
+            } else {
+                &rm.shelter_open
+            };
+            if m.0 != *want {
+                m.0 = want.clone();
+            }
+        }
+    }
+    let s = &play.scenario;
+    for (r, mut m, mut vis) in others.p2().iter_mut() {
+        let want_vis = if layers.roads { Visibility::Inherited } else { Visibility::Hidden };
+        if *vis != want_vis {
+            *vis = want_vis;
+        }
+        let Some(rv) = view.roads.get(r.0) else { continue };
+        let e = &s.map.roads.edges[r.0];
+        let want = if rv.cut {
+            rm.cut.clone()
+        } else if rv.flooded {
+            rm.flooded.clone()
+        } else if rv.closed {
+            rm.closed.clone()
+        } else if e.bridge {
+            rm.base[5].clone()
+        } else {
+            use crate::scenario::schema::RoadClass::*;
+            let k = match e.class {
+                County => 0,
+                Township => 1,
+                Village => 2,
+                Track => 3,
+                Footpath => 4,
+            };
+            rm.base[k].clone()
+        };
+        if m.0 != want {
+            m.0 = want;
+        }
+    }
+}
+
+/// The camera follows `OrbitCam`.
+pub fn place_camera(cam: Res<OrbitCam>, mut q: Query<&mut Transform, With<Camera3d>>) {
+    if cam.is_changed() {
+        for mut t in &mut q {
+            *t = cam.transform();
+        }
+    }
+}

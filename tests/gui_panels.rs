@@ -1,0 +1,333 @@
+//! The role console's panels, driven as a person drives them (egui_kittest:
+//! widgets found by their label and clicked), on the views of a real
+//! Qingshi flood drill: they return the actions asked for, and they offer
+//! only what the role is entitled to.
+#![cfg(feature = "gui")]
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use firstline::gui::console::orders::OrderForm;
+use firstline::gui::console::state::ConsoleState;
+use firstline::gui::console::{self, Ctx, Mode, UiAction};
+use firstline::gui::i18n::{Lang, Tr};
+use firstline::gui::launcher::{self, LaunchAction, LaunchForm};
+use firstline::gui::{catalog, play};
+use firstline::headless::{RunOptions, Session};
+use firstline::roles::plans::NpcRoles;
+use firstline::roles::view::{RoleView, role_view};
+use firstline::scenario::schema::{Action, Channel, Place, Task, WarningLevel};
+use firstline::sim::view::SimView;
+
+/// The Qingshi flood drill at drill second `s`, nobody acting but the
+/// plan followers of the roles not in `played`.
+fn drill_at(s: u64, played: &[&str]) -> (firstline::scenario::Loaded, Session) {
+    let loaded = catalog::Source::Embedded(catalog::EMBEDDED[0].0, catalog::EMBEDDED[0].1).load().unwrap();
+    let others =
+        loaded.scenario.roles.iter().filter(|r| !played.contains(&r.id.as_str())).map(|r| r.id.clone()).collect();
+    let opts = RunOptions { npc: NpcRoles::Only(others), ..Default::default() };
+    let mut session = Session::start(&loaded, &opts, true).unwrap();
+    while session.clock().now_s() < s {
+        session.step();
+    }
+    (loaded, session)
+}
+
+struct Views {
+    loaded: firstline::scenario::Loaded,
+    role: String,
+    view: RoleView,
+    sim: SimView,
+    now_s: u64,
+}
+
+fn views(s: u64, role: &str) -> Views {
+    let (loaded, session) = drill_at(s, &[role]);
+    let view = role_view(session.world(), role).unwrap();
+    let sim = session.world().resource::<SimView>().clone();
+    Views { loaded, role: role.into(), view, sim, now_s: session.clock().now_s() }
+}
+
+fn ctx<'a>(v: &'a Views, tr: &'a Tr, mode: Mode) -> Ctx<'a> {
+    Ctx {
+        tr,
+        scenario: &v.loaded.scenario,
+        role: v.loaded.scenario.roles.iter().find(|r| r.id == v.role).unwrap(),
+        view: &v.view,
+        sim: &v.sim,
+        events: &[],
+        series: &[],
+        now_s: v.now_s,
+        mode,
+        speed: 10,
+    }
+}
+
+#[test]
+fn the_office_director_issues_a_red_warning_through_the_form() {
+    let v = views(320, "office_director");
+    let tr = Tr::new(Lang::En);
+    let mut harness = Harness::new_ui_state(
+        |ui, (form, out): &mut (OrderForm, Vec<UiAction>)| {
+            let c = ctx(&v, &tr, Mode::Practice);
+            out.extend(console::orders::orders(ui, &c, form, false));
+        },
+        (OrderForm::default(), Vec::new()),
+    );
+    // Entitled orders are offered; a commander's or an instructor's are not.
+    for offered in ["Issue warning", "Call (叫应)", "Send report", "Dispatch a force"] {
+        assert!(harness.query_by_label(offered).is_some(), "{offered} is offered");
+    }
+    for withheld in ["Order evacuation", "Declare response", "Open shelter"] {
+        assert!(harness.query_by_label(withheld).is_none(), "{withheld} is not an office director's order");
+    }
+    harness.get_by_label("Issue warning").click();
+    harness.run();
+    // Incomplete: the send button does nothing.
+    harness.get_by_label("Send").click();
+    harness.run();
+    assert!(harness.state().1.is_empty(), "an incomplete form sends nothing");
+    harness.get_by_label("red warning").click();
+    harness.run();
+    harness.get_by_label("broadcast").click();
+    harness.run();
+    harness.get_by_label("SMS").click();
+    harness.run();
+    harness.get_by_label("Dongwan").click();
+    harness.run();
+    harness.get_by_label("Send").click();
+    harness.run();
+    assert_eq!(
+        harness.state().1,
+        vec![UiAction::Order(Action::IssueWarning {
+            level: WarningLevel::Red,
+            channels: vec![Channel::Broadcast, Channel::Sms],
+            villages: vec!["dongwan".into()],
+        })]
+    );
+}
+
+#[test]
+fn a_grid_worker_is_offered_only_a_grid_workers_orders() {
+    let v = views(10, "grid_dongwan");
+    let tr = Tr::new(Lang::En);
+    let mut harness = Harness::new_ui_state(
+        |ui, form: &mut OrderForm| {
+            let c = ctx(&v, &tr, Mode::Practice);
+            console::orders::orders(ui, &c, form, false);
+        },
+        OrderForm::default(),
+    );
+    harness.run();
+    for offered in ["Patrol", "Door to door", "Send report"] {
+        assert!(harness.query_by_label(offered).is_some(), "{offered} is offered");
+    }
+    for withheld in ["Issue warning", "Dispatch a force", "Order evacuation", "Close road", "Declare response"] {
+        assert!(harness.query_by_label(withheld).is_none(), "{withheld} is withheld");
+    }
+}
+
+#[test]
+fn a_dispatch_goes_to_the_place_picked_on_the_map() {
+    let v = views(10, "commander");
+    let tr = Tr::new(Lang::En);
+    let mut harness = Harness::new_ui_state(
+        |ui, (st, out): &mut (ConsoleState, Vec<UiAction>)| {
+            let c = ctx(&v, &tr, Mode::Practice);
+            let picking = st.picking;
+            let got = console::orders::orders(ui, &c, &mut st.form, picking);
+            st.absorb(&got);
+            out.extend(got);
+        },
+        (ConsoleState::default(), Vec::new()),
+    );
+    harness.get_by_label("Dispatch a force").click();
+    harness.run();
+    harness.get_by_label("Qingshi Township Rescue Team").click();
+    harness.run();
+    harness.get_by_label("sandbags").click();
+    harness.run();
+    harness.get_by_label("Pick on the map").click();
+    harness.run();
+    assert!(harness.state().0.picking, "the next map click picks the place");
+    // The map's click arrives as `Picked` (the scene turns the cursor into a map point).
+    harness.state_mut().0.absorb(&[UiAction::Picked((1650.04, 1480.0))]);
+    harness.run();
+    harness.get_by_label("Send").click();
+    harness.run();
+    let sent: Vec<_> = harness.state().1.iter().filter(|a| matches!(a, UiAction::Order(_))).cloned().collect();
+    assert_eq!(
+        sent,
+        vec![UiAction::Order(Action::Dispatch {
+            force: "town_team".into(),
+            to: Place::Point((1650.0, 1480.0)),
+            task: Task::Sandbag
+        })]
+    );
+}
+
+#[test]
+fn the_inbox_shows_the_red_warning_and_acknowledges_it() {
+    let v = views(310, "office_director");
+    let tr = Tr::new(Lang::ZhCn);
+    let mut harness = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| {
+            let c = ctx(&v, &tr, Mode::Practice);
+            out.extend(console::inbox::inbox(ui, &c, &ConsoleState::default()));
+        },
+        Vec::new(),
+    );
+    harness.run();
+    assert!(harness.query_by_label("收件箱（未读 1）").is_some(), "one unread message");
+    assert!(harness.query_by_label("暴雨红色预警：未来6小时降雨量将达150毫米以上。").is_some());
+    assert!(harness.query_by_label("请在 0:06:00 前确认").is_some(), "the 135 deadline: a minute after 5:00");
+    harness.get_by_label("确认收到").click();
+    harness.run();
+    assert!(harness.state().contains(&UiAction::Order(Action::Acknowledge { message: "county_red_rain".into() })));
+}
+
+#[test]
+fn a_due_plan_step_fills_the_order_form() {
+    let v = views(310, "office_director");
+    let tr = Tr::new(Lang::En);
+    let mut harness = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| {
+            let c = ctx(&v, &tr, Mode::Practice);
+            out.extend(console::plan::plan(ui, &c));
+        },
+        Vec::new(),
+    );
+    harness.get_by_label("Fill in the order (od_warn)").click();
+    harness.run();
+    let Some(UiAction::Prefill(a)) = harness.state().first().cloned() else { panic!("{:?}", harness.state()) };
+    let form = OrderForm::from_action(&a);
+    let c = ctx(&v, &tr, Mode::Practice);
+    let built = form.build(&c).unwrap();
+    // The same order (channels are a set: the form lists them in its own order).
+    assert!(firstline::roles::plans::fulfils(&built, &a), "{built:?} carries out {a:?}");
+    let (Action::IssueWarning { level: l1, channels: c1, .. }, Action::IssueWarning { level: l2, channels: c2, .. }) =
+        (&built, &a)
+    else {
+        panic!("{built:?}")
+    };
+    let set = |c: &[Channel]| c.iter().copied().collect::<std::collections::BTreeSet<_>>();
+    assert_eq!((l1, set(c1)), (l2, set(c2)));
+}
+
+#[test]
+fn practice_has_pause_and_speeds_and_assessment_has_neither() {
+    let v = views(10, "commander");
+    let tr = Tr::new(Lang::En);
+    for mode in [Mode::Practice, Mode::Assessment] {
+        let mut harness = Harness::new_ui_state(
+            |ui, out: &mut Vec<UiAction>| {
+                let c = ctx(&v, &tr, mode);
+                out.extend(console::clock::top_bar(ui, &c));
+            },
+            Vec::new(),
+        );
+        harness.run();
+        match mode {
+            Mode::Practice => {
+                harness.get_by_label("×60").click();
+                harness.run();
+                harness.get_by_label("Pause").click();
+                harness.run();
+                assert_eq!(harness.state(), &vec![UiAction::Speed(60), UiAction::Speed(0)]);
+            }
+            Mode::Assessment => {
+                assert!(harness.query_by_label("Pause").is_none());
+                assert!(harness.query_by_label("×60").is_none());
+            }
+        }
+    }
+}
+
+#[test]
+fn the_launcher_starts_the_chosen_drill_in_the_chosen_role() {
+    let entries = catalog::list(None);
+    assert_eq!(entries.len(), 3, "the three embedded drills");
+    assert!(entries.iter().all(|e| e.loaded.is_ok()));
+    let tr = Tr::new(Lang::En);
+    let mut harness = Harness::new_ui_state(
+        |ui, (form, out): &mut (LaunchForm, Vec<LaunchAction>)| {
+            out.extend(launcher::launcher(ui, &tr, &entries, form));
+        },
+        (LaunchForm::default(), Vec::new()),
+    );
+    harness.run();
+    assert!(harness.query_by_label("Start the drill").is_none(), "no start before a role is picked");
+    harness.get_by_label("Emergency office director — emergency office director").click();
+    harness.run();
+    harness.get_by_label("Assessment (the scenario's pace, no pause)").click();
+    harness.run();
+    harness.get_by_label("Start the drill").click();
+    harness.run();
+    let Some(LaunchAction::Start(l)) = harness.state().1.first().cloned() else { panic!("{:?}", harness.state().1) };
+    assert_eq!((l.role.as_str(), l.mode, l.seed), ("office_director", Mode::Assessment, None));
+    assert_eq!(l.source, entries[0].source);
+}
+
+#[test]
+fn a_played_drill_writes_a_log_that_replays_identically() {
+    // The window's path without a window: the person's orders (here from a
+    // script, as `--script` gives them) go through the trainee seat; the
+    // log is written when the drill ends and replays event for event.
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = catalog::Source::Embedded(catalog::EMBEDDED[0].0, catalog::EMBEDDED[0].1).load().unwrap();
+    let script = firstline::gui::script::Script::parse(
+        "s.ron",
+        r#"[
+            (at_s: 305, do: Order(Acknowledge(message: "county_red_rain"))),
+            (at_s: 330, do: Order(IssueWarning(level: Red, channels: [Broadcast, Sms], villages: ["dongwan", "shiqiao"]))),
+            (at_s: 400, do: Order(CallAndResponse(role: "head_dongwan"))),
+            (at_s: 420, do: Order(OrderEvacuation(village: "dongwan"))),
+        ]"#,
+    )
+    .unwrap();
+    let log = dir.path().join("play.log.jsonl");
+    let setup = play::PlaySetup {
+        role: "office_director".into(),
+        mode: Mode::Practice,
+        competence: firstline::sim::orders::Competence::Typical,
+        seed: Some(11),
+        log: Some(log.clone()),
+        report: Some(dir.path().join("play.report.json")),
+        inputs: vec![],
+        script,
+        exit_after_s: Some(900),
+        screenshot: None,
+        speed: None,
+        paced: false,
+    };
+    let mut p = play::Play::start(&loaded, setup).unwrap();
+    let mut console = ConsoleState::default();
+    while !p.at_exit_point() {
+        p.drive(std::time::Duration::from_millis(16), &mut console);
+    }
+    p.end();
+    assert!(p.ended.as_ref().unwrap().is_ok());
+    let text = std::fs::read_to_string(&log).unwrap();
+    let recorded = firstline::record::replay::read_log(&text).unwrap();
+    let trainee: Vec<_> = recorded
+        .commands
+        .iter()
+        .filter(|c| c.source() == firstline::sim::orders::Source::Trainee)
+        .map(|c| (c.tick(), c.action().kind()))
+        .collect();
+    use firstline::scenario::schema::ActionKind::*;
+    assert_eq!(
+        trainee,
+        vec![(305, Acknowledge), (330, IssueWarning), (400, CallAndResponse), (420, OrderEvacuation)],
+        "the trainee's orders, at the ticks the script gave"
+    );
+    assert!(
+        text.contains("\"kind\":\"order_refused\""),
+        "an office director may not order an evacuation: refused and logged"
+    );
+    let again = firstline::headless::run(&loaded, &RunOptions::replaying(&recorded), &mut |_, _| {}).unwrap();
+    let n = recorded.events.len();
+    assert_eq!(
+        firstline::record::replay::first_difference(&recorded.events, &again.events[..n.min(again.events.len())]),
+        None
+    );
+}

@@ -1,0 +1,123 @@
+//! The window end to end, under Xvfb with Mesa's software Vulkan: a
+//! scripted session of the Qingshi flood drill as the emergency office
+//! director runs at full speed to drill second 1,200, saves a screenshot
+//! and exits; the trainee's orders are in its log, the log replays
+//! identically, and the picture shows the scene (many colours, not one).
+//!
+//! Skipped (with a message) where there is no `xvfb-run`; `.ci/run` installs
+//! it and sets `FIRSTLINE_REQUIRE_DISPLAY=1`, so in CI it always runs.
+#![cfg(feature = "gui")]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+fn have(cmd: &str) -> bool {
+    Command::new("sh").arg("-c").arg(format!("command -v {cmd}")).output().is_ok_and(|o| o.status.success())
+}
+
+fn display_or_skip() -> bool {
+    if have("xvfb-run") {
+        return true;
+    }
+    assert!(
+        std::env::var_os("FIRSTLINE_REQUIRE_DISPLAY").is_none(),
+        "FIRSTLINE_REQUIRE_DISPLAY is set but xvfb-run is missing (apt-get install xvfb mesa-vulkan-drivers libvulkan1)"
+    );
+    eprintln!("skipped: no xvfb-run here (apt-get install xvfb mesa-vulkan-drivers libvulkan1)");
+    false
+}
+
+/// Distinct colours, and the share of the most common one, in an RGBA PNG's
+/// region (fractions of width and height).
+fn colours(png_path: &Path, region: (f32, f32, f32, f32)) -> (usize, f64) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png_path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let ch = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut seen = std::collections::BTreeMap::<[u8; 3], usize>::new();
+    let (x0, x1) = ((region.0 * w as f32) as usize, (region.1 * w as f32) as usize);
+    let (y0, y1) = ((region.2 * h as f32) as usize, (region.3 * h as f32) as usize);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let k = (y * w + x) * ch;
+            *seen.entry([buf[k], buf[k + 1], buf[k + 2]]).or_default() += 1;
+        }
+    }
+    let total: usize = seen.values().sum();
+    (seen.len(), *seen.values().max().unwrap() as f64 / total as f64)
+}
+
+#[test]
+fn a_scripted_window_session_replays_and_shows_the_township() {
+    if !display_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (png, log, report) = (dir.path().join("shot.png"), dir.path().join("s.log.jsonl"), dir.path().join("s.json"));
+    let bin = env!("CARGO_BIN_EXE_firstline");
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x720x24"])
+        .arg(bin)
+        .args(["play", "scenarios/qingshi_flood.ron", "--role", "office_director"])
+        .args(["--script", "tests/data/window_script.ron", "--exit-after", "1200"])
+        .arg("--screenshot")
+        .arg(&png)
+        .arg("--log")
+        .arg(&log)
+        .arg("--report")
+        .arg(&report)
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the window run failed: {stderr}");
+
+    // The trainee's orders are in the log, stamped by the window's seat.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let recorded = firstline::record::replay::read_log(&text).unwrap();
+    let mine: Vec<_> = recorded
+        .commands
+        .iter()
+        .filter(|c| c.source() == firstline::sim::orders::Source::Trainee)
+        .map(|c| (c.tick(), c.role().as_str().to_owned(), c.action().kind()))
+        .collect();
+    use firstline::scenario::schema::ActionKind::*;
+    let role = "office_director".to_owned();
+    assert_eq!(
+        mine,
+        vec![
+            (310, role.clone(), Acknowledge),
+            (340, role.clone(), IssueWarning),
+            (360, role.clone(), CallAndResponse),
+            (430, role, Dispatch)
+        ]
+    );
+    assert!(text.contains("\"kind\":\"force_dispatched\""), "the dispatch reached the force");
+    assert!(report.exists(), "the report is written beside the log");
+
+    // The log replays identically (it ends at 1,200 s: a partial replay).
+    let rep = Command::new(bin)
+        .args(["replay"])
+        .arg(&log)
+        .args(["--scenario", "scenarios/qingshi_flood.ron", "--partial"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&rep.stdout);
+    assert!(
+        rep.status.success() && said.starts_with("identical"),
+        "replay: {said} {}",
+        String::from_utf8_lossy(&rep.stderr)
+    );
+
+    // The picture: the whole window has many colours; the map between the
+    // panels is not one flat colour (terrain, water, houses drawn).
+    let (all, _) = colours(&png, (0.0, 1.0, 0.0, 1.0));
+    let (map, top_share) = colours(&png, (0.40, 0.62, 0.30, 0.80));
+    assert!(all > 500, "{all} colours in the window");
+    assert!(map > 100 && top_share < 0.6, "the map shows {map} colours, the commonest on {:.0} %", top_share * 100.0);
+    let kinds: BTreeSet<_> = recorded.events.iter().map(|e| e.event.kind()).collect();
+    assert!(kinds.contains("inject_delivered") && kinds.contains("order_given"), "{kinds:?}");
+}
