@@ -92,7 +92,9 @@ fn paths_after(text: &str, prefix: &str) -> Vec<String> {
     }
     let mut out = Vec::new();
     for (k, _) in text.match_indices(prefix) {
-        if k > 0 && text[..k].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        // Only where a path starts: not inside a longer name or path
+        // (`sim::gauges::` is no use of a child module `gauges`).
+        if k > 0 && text[..k].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
             continue;
         }
         expand("", &text[k + prefix.len()..], &mut out);

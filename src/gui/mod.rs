@@ -44,20 +44,27 @@ pub struct GuiOptions {
     pub scale: f32,
 }
 
+/// What `firstline` says where there is no display to open a window on.
+const NO_DISPLAY: &str = "error: no display (DISPLAY is not set): the window cannot open here; run drills with `firstline run`, or the window under `xvfb-run`"; // not window text
+
 /// Opens the window and runs until it closes; the exit code says whether
 /// the drill's outputs were written.
 pub fn open(opts: GuiOptions) -> ExitCode {
     // The window is an X11 one (XWayland serves it under Wayland): without
     // a display, say so rather than fail inside the windowing library.
-    if cfg!(all(unix, not(target_os = "macos"))) && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
-        eprintln!(
-            "error: no display (DISPLAY is not set): the window cannot open here; run drills with `firstline run`, or the window under `xvfb-run`"
-        );
+    let display = std::env::var_os("DISPLAY"); // not window text
+    if cfg!(all(unix, not(target_os = "macos"))) && display.is_none_or(|d| d.is_empty()) {
+        eprintln!("{NO_DISPLAY}");
         return ExitCode::from(2);
     }
+    // A scripted run's screenshot must show the whole scene: compile each
+    // render pipeline before the frame that first needs it (a person's
+    // window compiles them in the background and stays responsive).
+    let scripted = opts.start.as_ref().is_some_and(|(_, s)| s.screenshot.is_some());
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
+            .set(bevy::render::RenderPlugin { synchronous_pipeline_compilation: scripted, ..default() })
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title: i18n::Tr::new(opts.lang).t("app-title"),

@@ -2,22 +2,12 @@
 //! state), a village (households, residents), a shelter (occupancy), a
 //! force (task, on scene) or a gauge (latest value).
 //!
-//! Owns: `Selection`, `pick` and the card panel. May not touch: the drill.
+//! Owns: `pick` and the card panel. May not touch: the drill.
 
-use super::{Ctx, force_name, shelter_name, village_name};
+use super::{Ctx, Selection, force_name, shelter_name, village_name};
 use crate::geom::dist;
 use crate::scenario::schema::Point;
 use bevy_egui::egui;
-
-/// Something on the map.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Selection {
-    House(usize),
-    Village(usize),
-    Shelter(usize),
-    Force(usize),
-    Gauge(usize),
-}
 
 /// The nearest thing within `radius_m` of `p` (forces, shelters, gauges,
 /// then houses), else the village whose boundary holds `p`.

@@ -72,6 +72,16 @@ pub enum UiAction {
     Quit,
 }
 
+/// Something on the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    House(usize),
+    Village(usize),
+    Shelter(usize),
+    Force(usize),
+    Gauge(usize),
+}
+
 /// Drill seconds at `tick`.
 pub fn secs(ctx: &Ctx, tick: u64) -> u64 {
     tick * ctx.scenario.meta.tick_s as u64

@@ -4,9 +4,8 @@
 //!
 //! Owns: `ConsoleState`. May not touch: the drill.
 
-use super::UiAction;
-use super::card::Selection;
 use super::orders::{OrderForm, PlaceChoice};
+use super::{Selection, UiAction};
 use std::collections::BTreeSet;
 
 /// The console's own state between frames (never the drill's).
