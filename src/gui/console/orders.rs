@@ -18,24 +18,10 @@ use std::collections::BTreeSet;
 /// The orders a person in `role` can give from the panel (acknowledging is
 /// done in the inbox).
 pub fn offered(role: &Role) -> Vec<ActionKind> {
-    use ActionKind::*;
-    [
-        DeclareResponse,
-        IssueWarning,
-        CallAndResponse,
-        OrderEvacuation,
-        OpenShelter,
-        CloseShelter,
-        Dispatch,
-        CloseRoad,
-        RequestSupport,
-        SendReport,
-        Patrol,
-        DoorToDoor,
-    ]
-    .into_iter()
-    .filter(|k| !k.instructor_only() && permitted(role, *k))
-    .collect()
+    ActionKind::ALL
+        .into_iter()
+        .filter(|k| *k != ActionKind::Acknowledge && !k.instructor_only() && permitted(role, *k))
+        .collect()
 }
 
 /// Where a force is sent, as chosen in the form.

@@ -60,6 +60,26 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ActionKind; 16] = [
+        ActionKind::DeclareResponse,
+        ActionKind::IssueWarning,
+        ActionKind::CallAndResponse,
+        ActionKind::OrderEvacuation,
+        ActionKind::OpenShelter,
+        ActionKind::CloseShelter,
+        ActionKind::Dispatch,
+        ActionKind::CloseRoad,
+        ActionKind::RequestSupport,
+        ActionKind::SendReport,
+        ActionKind::Patrol,
+        ActionKind::DoorToDoor,
+        ActionKind::Acknowledge,
+        ActionKind::SendInject,
+        ActionKind::TriggerLandslide,
+        ActionKind::Ignite,
+    ];
+
     /// Orders only the instructor (导调) gives, never a role or a plan.
     pub fn instructor_only(self) -> bool {
         matches!(self, ActionKind::SendInject | ActionKind::TriggerLandslide | ActionKind::Ignite)
