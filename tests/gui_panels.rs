@@ -305,7 +305,23 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
         p.drive(std::time::Duration::from_millis(16), &mut console);
     }
     p.end();
-    assert!(p.ended.as_ref().unwrap().is_ok());
+    let ended = p.ended.as_ref().unwrap().as_ref().unwrap();
+    // The end window shows the score and level and quits on request.
+    let tr = Tr::new(Lang::ZhCn);
+    let card = ended.card.clone();
+    let written = ended.written.clone();
+    let mut harness = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(console::score::score(ui, &tr, &card, &written)),
+        Vec::new(),
+    );
+    harness.run();
+    let headline = format!("得分 {}，等级：{}", (card.score * 10.0).round() / 10.0, card.level_zh);
+    assert!(harness.query_by_label(&headline).is_some(), "{headline}");
+    assert!(harness.query_by_label("预警发布用时").is_some(), "each metric is listed");
+    harness.get_by_label("退出").click();
+    harness.run();
+    assert_eq!(harness.state(), &vec![UiAction::Quit]);
+    drop(harness);
     let text = std::fs::read_to_string(&log).unwrap();
     let recorded = firstline::record::replay::read_log(&text).unwrap();
     let trainee: Vec<_> = recorded

@@ -13,6 +13,7 @@ pub mod console;
 pub mod fonts;
 pub mod i18n;
 pub mod launcher;
+mod overlay;
 pub mod play;
 pub mod scene;
 pub mod script;
