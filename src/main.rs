@@ -177,13 +177,7 @@ fn play(a: PlayArgs, lang: firstline::gui::i18n::Lang) -> ExitCode {
             (l, r)
         }
         (None, r) => {
-            let (l, dr) = gui::ui_paths(&loaded.scenario.meta.id, &role, seed);
-            if let Some(dir) = l.parent()
-                && let Err(e) = std::fs::create_dir_all(dir)
-            {
-                eprintln!("error: {}: {e}", dir.display());
-                return ExitCode::from(1);
-            }
+            let (l, dr) = gui::play::default_outputs(&loaded.scenario.meta.id, &role, seed);
             (l, r.unwrap_or(dr))
         }
     };

@@ -26,12 +26,6 @@ use bevy_egui::{EguiPlugin, EguiPrimaryContextPass};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// The log and report paths of a window session:
-/// `runs/<drill>-<role>-seed<N>-<unix time>.{log.jsonl,report.json}`.
-pub fn ui_paths(drill: &str, role: &str, seed: u64) -> (PathBuf, PathBuf) {
-    ui::default_outputs(drill, role, seed)
-}
-
 /// How the window opens.
 #[derive(Debug, Clone)]
 pub struct GuiOptions {

@@ -78,12 +78,7 @@ pub fn labels(
         }
     }
     for (k, g) in c.scenario.gauges.iter().enumerate() {
-        let at = match &g.kind {
-            crate::scenario::schema::GaugeKind::PeopleCrossing { from, to } => {
-                ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0)
-            }
-            other => other.at().unwrap_or((0.0, 0.0)),
-        };
+        let at = g.kind.marker_at();
         if let Some(p) = screen(camera, gt, grid.world(at, 42.0)) {
             let v = c.view.gauges.get(k).map_or(f64::NAN, |(_, v)| *v);
             let text = format!("{} {:.2}", console::feed::gauge_name(c, &g.id), v);

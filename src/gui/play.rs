@@ -25,6 +25,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The log and report paths of a window session: `runs/<drill>-<role>-seed<N>-<unix time>.{log.jsonl,report.json}`.
+pub fn default_outputs(drill: &str, role: &str, seed: u64) -> (PathBuf, PathBuf) {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let stem = format!("runs/{drill}-{role}-seed{seed}-{t}");
+    (PathBuf::from(format!("{stem}.log.jsonl")), PathBuf::from(format!("{stem}.report.json")))
+}
+
 /// How a drill is to be played.
 #[derive(Debug, Clone)]
 pub struct PlaySetup {
@@ -99,6 +106,12 @@ impl Play {
             competence: setup.competence,
             ..Default::default()
         };
+        // The default `runs/` folder is made when a drill starts, not before.
+        for dir in [&setup.log, &setup.report].into_iter().flatten().filter_map(|p| p.parent()) {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?; // not window text
+            }
+        }
         let session = Session::start(loaded, &opts, true).map_err(|e| e.to_string())?;
         let written = [setup.log.as_ref(), setup.report.as_ref()]
             .into_iter()
@@ -138,7 +151,10 @@ impl Play {
             session: Some(session),
         };
         // The first run sets the drill up and reads tick 0.
-        play.step_ticks(1, Instant::now() + Duration::from_secs(60));
+        if let Some(s) = play.session.as_mut() {
+            s.step();
+        }
+        play.refresh();
         Ok(play)
     }
 
@@ -243,22 +259,6 @@ impl Play {
     /// The ticks the drill has run.
     fn clock_tick(&self) -> u64 {
         self.session.as_ref().map_or(0, |s| s.clock().tick)
-    }
-
-    /// Runs up to `n` ticks; false once the drill is over.
-    fn step_ticks(&mut self, n: u64, deadline: Instant) -> bool {
-        let Some(s) = self.session.as_mut() else { return false };
-        for _ in 0..n {
-            if !s.step() {
-                self.refresh();
-                return false;
-            }
-            if Instant::now() > deadline {
-                break;
-            }
-        }
-        self.refresh();
-        true
     }
 
     /// Copies the views out of the sim world.

@@ -90,13 +90,6 @@ pub fn set_fonts(mut contexts: EguiContexts, scale: Res<UiScale>, mut done: Loca
     Ok(())
 }
 
-/// The log and report paths of a window session: `runs/<drill>-<role>-<seed>-<unix time>`.
-pub fn default_outputs(drill: &str, role: &str, seed: u64) -> (PathBuf, PathBuf) {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let stem = format!("runs/{drill}-{role}-seed{seed}-{t}");
-    (PathBuf::from(format!("{stem}.log.jsonl")), PathBuf::from(format!("{stem}.report.json")))
-}
-
 fn root_ui(ctx: &egui::Context) -> egui::Ui {
     egui::Ui::new(
         ctx.clone(),
@@ -144,13 +137,7 @@ pub fn launcher_ui(
                     continue;
                 };
                 let seed = l.seed.unwrap_or(loaded.scenario.meta.seed);
-                let (log, report) = default_outputs(&loaded.scenario.meta.id, &l.role, seed);
-                if let Some(dir) = log.parent()
-                    && let Err(e) = std::fs::create_dir_all(dir)
-                {
-                    st.error = Some(format!("{}: {e}", dir.display()));
-                    continue;
-                }
+                let (log, report) = super::play::default_outputs(&loaded.scenario.meta.id, &l.role, seed);
                 let inputs = match &l.source {
                     Source::File(p) => vec![p.clone()],
                     Source::Embedded(..) => vec![],

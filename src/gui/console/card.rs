@@ -22,7 +22,7 @@ pub fn pick(ctx: &Ctx, p: Point, radius_m: f64) -> Option<Selection> {
     if let Some(k) = best(&mut ctx.sim.shelters.iter().map(|s| s.at)) {
         return Some(Selection::Shelter(k));
     }
-    if let Some(k) = best(&mut ctx.scenario.gauges.iter().filter_map(|g| g.kind.at())) {
+    if let Some(k) = best(&mut ctx.scenario.gauges.iter().map(|g| g.kind.marker_at())) {
         return Some(Selection::Gauge(k));
     }
     if let Some(k) = best(&mut ctx.sim.houses.iter().map(|h| h.at)) {

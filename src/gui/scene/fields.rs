@@ -105,21 +105,19 @@ pub fn update(kind: FieldKind, grid: &MapGrid, view: &SimView, m: &mut Mesh) -> 
             v[1] = sample(c).0;
         }
     }
-    let mut wet = Vec::with_capacity(0);
     if let Ok(VertexAttributeValues::Float32x4(col)) = m.try_attribute_mut(Mesh::ATTRIBUTE_COLOR) {
         for (v, c) in col.iter_mut().zip(cells()) {
             *v = sample(c).1;
         }
-        wet = col.iter().map(|c| c[3] > 0.0).collect();
     }
+    let wet = |a: usize, b: usize| sample(grid.vertex_cell(a, b)).1[3] > 0.0;
     if let Some(Indices::U32(idx)) = m.indices_mut() {
         idx.clear();
         for b in 0..grid.vy.saturating_sub(1) {
             for a in 0..grid.vx.saturating_sub(1) {
-                let k = b * grid.vx + a;
-                let quad = [k, k + 1, k + grid.vx, k + grid.vx + 1];
-                if quad.iter().any(|&q| wet.get(q).copied().unwrap_or(false)) {
-                    let (k, r, u, ru) = (quad[0] as u32, quad[1] as u32, quad[2] as u32, quad[3] as u32);
+                if wet(a, b) || wet(a + 1, b) || wet(a, b + 1) || wet(a + 1, b + 1) {
+                    let k = (b * grid.vx + a) as u32;
+                    let (r, u, ru) = (k + 1, k + grid.vx as u32, k + grid.vx as u32 + 1);
                     idx.extend_from_slice(&[k, r, u, r, ru, u]);
                 }
             }

@@ -67,17 +67,13 @@ pub fn person_index(s: PersonState) -> usize {
 }
 
 pub fn palette(meshes: &mut Assets<Mesh>, mats: &mut Assets<StandardMaterial>) -> Palette {
-    let mat = |mats: &mut Assets<StandardMaterial>, c: [f32; 3], unlit: bool| {
-        mats.add(StandardMaterial {
-            base_color: Color::srgb(c[0], c[1], c[2]),
-            perceptual_roughness: 0.9,
-            unlit,
-            ..default()
-        })
-    };
     Palette {
         debris_mesh: meshes.add(Sphere::new(6.0).mesh().ico(1).unwrap_or_else(|_| Sphere::new(6.0).mesh().uv(8, 6))),
-        debris: mat(mats, [0.42, 0.30, 0.18], false),
+        debris: mats.add(StandardMaterial {
+            base_color: Color::srgb(0.42, 0.30, 0.18),
+            perceptual_roughness: 0.9,
+            ..default()
+        }),
     }
 }
 

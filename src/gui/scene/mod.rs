@@ -115,22 +115,15 @@ pub fn setup(
     }
 
     // Roads and bridges.
-    let classes = [
-        crate::scenario::schema::RoadClass::County,
-        crate::scenario::schema::RoadClass::Township,
-        crate::scenario::schema::RoadClass::Village,
-        crate::scenario::schema::RoadClass::Track,
-        crate::scenario::schema::RoadClass::Footpath,
-    ];
     let unit = meshes.add(Cuboid::new(1.0, 1.0, 1.0));
     let flat = |mats: &mut Assets<StandardMaterial>, c: Color| {
         mats.add(StandardMaterial { base_color: c, perceptual_roughness: 1.0, ..default() })
     };
     let mut base = Vec::new();
-    for c in classes {
+    for c in terrain::ROAD_CLASSES {
         base.push(flat(&mut mats, terrain::road_colour(c, false)));
     }
-    base.push(flat(&mut mats, terrain::road_colour(classes[0], true)));
+    base.push(flat(&mut mats, terrain::road_colour(terrain::ROAD_CLASSES[0], true)));
     let road_mats = RoadMaterials {
         base,
         closed: flat(&mut mats, Color::srgb(0.85, 0.10, 0.10)),
@@ -151,11 +144,7 @@ pub fn setup(
         } else {
             (wa, wb)
         };
-        let mat = if e.bridge {
-            road_mats.base[5].clone()
-        } else {
-            road_mats.base[classes.iter().position(|c| *c == e.class).unwrap_or(2)].clone()
-        };
+        let mat = road_mats.base[terrain::road_slot(e.class, e.bridge)].clone();
         commands.spawn((
             SceneRoot,
             RoadMarker(k),
@@ -212,12 +201,7 @@ pub fn setup(
     let post = meshes.add(Cylinder::new(2.5, 40.0));
     let post_mat = flat(&mut mats, Color::srgb(0.95, 0.95, 0.98));
     for (k, g) in s.gauges.iter().enumerate() {
-        let at = match &g.kind {
-            crate::scenario::schema::GaugeKind::PeopleCrossing { from, to } => {
-                ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0)
-            }
-            other => other.at().unwrap_or((0.0, 0.0)),
-        };
+        let at = g.kind.marker_at();
         commands.spawn((
             SceneRoot,
             GaugeMarker(k),
@@ -327,18 +311,8 @@ pub fn update(
             rm.flooded.clone()
         } else if rv.closed {
             rm.closed.clone()
-        } else if e.bridge {
-            rm.base[5].clone()
         } else {
-            use crate::scenario::schema::RoadClass::*;
-            let k = match e.class {
-                County => 0,
-                Township => 1,
-                Village => 2,
-                Track => 3,
-                Footpath => 4,
-            };
-            rm.base[k].clone()
+            rm.base[terrain::road_slot(e.class, e.bridge)].clone()
         };
         if m.0 != want {
             m.0 = want;

@@ -89,6 +89,15 @@ pub fn road_width(class: RoadClass, width_m: f64) -> f32 {
     (width_m as f32).max(min)
 }
 
+/// Road classes in the order of `RoadMaterials::base` (a bridge's material follows them).
+pub const ROAD_CLASSES: [RoadClass; 5] =
+    [RoadClass::County, RoadClass::Township, RoadClass::Village, RoadClass::Track, RoadClass::Footpath];
+
+/// The material slot of a road: its class, or the bridges' after them.
+pub fn road_slot(class: RoadClass, bridge: bool) -> usize {
+    if bridge { ROAD_CLASSES.len() } else { ROAD_CLASSES.iter().position(|c| *c == class).unwrap_or(2) }
+}
+
 pub fn road_colour(class: RoadClass, bridge: bool) -> Color {
     if bridge {
         return Color::srgb(0.25, 0.22, 0.20);

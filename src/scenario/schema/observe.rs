@@ -48,6 +48,15 @@ impl GaugeKind {
         }
     }
 
+    /// Where the gauge stands on a map: its point, or the middle of a
+    /// crossing line.
+    pub fn marker_at(&self) -> Point {
+        match self {
+            GaugeKind::PeopleCrossing { from, to } => ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0),
+            other => other.at().unwrap_or((0.0, 0.0)),
+        }
+    }
+
     /// Unit of the gauge's readings, for reports.
     pub fn unit(&self) -> &'static str {
         match self {
