@@ -14,7 +14,9 @@
 //! - `drill`: injects and warnings; `DrillPlugins` assembles a drill.
 //! - `scoring`: scenario + event log → scorecard; `record`: reports, atomic
 //!   files, replay.
-//! - faces: `headless` (`Session`, behind `firstline run`), `gui` (the
+//! - faces: `headless` (`Session`, behind `firstline run`), `inspect`
+//!   (an author's map summary and picture), `sweep`
+//!   (many seeds and competences, `firstline sweep`), `gui` (the
 //!   window, feature `gui`) and the CLI in `main.rs`.
 
 pub mod dist;
@@ -23,8 +25,10 @@ pub mod geom;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod headless;
+pub mod inspect;
 pub mod record;
 pub mod roles;
 pub mod scenario;
 pub mod scoring;
 pub mod sim;
+pub mod sweep;

@@ -35,6 +35,21 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Show what a scenario's map holds: extent, elevation range, land
+    /// cover areas, villages, shelters, roads, gauges; what is at a point;
+    /// and the map as a picture.
+    Inspect {
+        file: PathBuf,
+        /// A point to describe, `X,Y` in metres from the south-west corner.
+        #[arg(long, value_name = "X,Y", value_parser = parse_point)]
+        at: Option<(f64, f64)>,
+        /// Draw the map into this PNG.
+        #[arg(long, value_name = "PNG")]
+        png: Option<PathBuf>,
+        /// Pixels along the picture's longer side.
+        #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(64..=8192))]
+        pixels: u32,
+    },
     /// Run a drill headless to its end and print a summary.
     Run {
         file: PathBuf,
@@ -59,6 +74,24 @@ enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+    },
+    /// Run a drill over many seeds with perfect, typical and poor plan
+    /// followers and with nobody acting, and print the table of scores
+    /// (does the rubric separate them, and does chance decide a level?).
+    Sweep {
+        file: PathBuf,
+        /// Seeds: a range `1-20` or a list `1,5,11`.
+        #[arg(long, default_value = "1-20")]
+        seeds: String,
+        /// Who plays: a comma-separated list of perfect, typical, poor, nobody.
+        #[arg(long, default_value = "perfect,typical,poor,nobody")]
+        players: String,
+        /// Runs at once (default: the machine's cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Also print one line per run.
+        #[arg(long)]
+        each: bool,
     },
     /// Re-run a recorded drill (the software plays its roles again, the
     /// trainees' and instructor's orders come from the log) and compare every
@@ -230,7 +263,9 @@ fn main() -> ExitCode {
         #[cfg(feature = "gui")]
         Command::Play(a) => play(a, cli.lang),
         Command::Validate { files } => validate(&files),
+        Command::Inspect { file, at, png, pixels } => inspect(&file, at, png.as_deref(), pixels),
         Command::Replay { log, scenario, report, partial } => replay(&log, &scenario, report, partial),
+        Command::Sweep { file, seeds, players, threads, each } => sweep(&file, &seeds, &players, threads, each),
         Command::Run { file, seed, until, report, log, npc, competence, quiet } => {
             let npc = match npc.as_str() {
                 "all" => NpcRoles::All,
@@ -405,6 +440,104 @@ fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>, p
     }
 }
 
+fn parse_point(s: &str) -> Result<(f64, f64), String> {
+    let (x, y) = s.split_once(',').ok_or("expected X,Y in metres, e.g. 1500,1205")?;
+    let p = |v: &str| v.trim().parse::<f64>().ok().filter(|f| f.is_finite());
+    match (p(x), p(y)) {
+        (Some(x), Some(y)) => Ok((x, y)),
+        _ => Err("expected two numbers X,Y in metres, e.g. 1500,1205".into()),
+    }
+}
+
+fn inspect(file: &Path, at: Option<(f64, f64)>, png: Option<&Path>, pixels: u32) -> ExitCode {
+    let loaded = match scenario::load(file) {
+        Ok(l) => l,
+        Err(r) => {
+            eprintln!("{}", r.render());
+            return ExitCode::from(2);
+        }
+    };
+    for w in &loaded.warnings {
+        eprintln!("{w}");
+    }
+    let mut out = firstline::inspect::summary(&loaded);
+    if let Some(p) = at {
+        out += &firstline::inspect::at(&loaded, p);
+    }
+    if let Some(path) = png {
+        let pic = firstline::inspect::draw(&loaded, pixels);
+        let written = pic.png().and_then(|bytes| firstline::record::atomic::write(path, &bytes));
+        if let Err(e) = written {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+        out += &format!(
+            "map        {} ({}×{} px): {}\n",
+            path.display(),
+            pic.width,
+            pic.height,
+            firstline::inspect::LEGEND
+        );
+    }
+    match write!(std::io::stdout(), "{out}") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => failed(&e),
+    }
+}
+
+fn parse_seeds(s: &str) -> Option<Vec<u64>> {
+    if let Some((a, b)) = s.split_once('-') {
+        let (a, b): (u64, u64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+        return (a <= b && b - a < 10_000).then(|| (a..=b).collect());
+    }
+    s.split(',').map(|x| x.trim().parse().ok()).collect()
+}
+
+fn sweep(file: &Path, seeds: &str, players: &str, threads: Option<usize>, each: bool) -> ExitCode {
+    use firstline::sweep::{Players, sweep, table};
+    let Some(seeds) = parse_seeds(seeds).filter(|s| !s.is_empty()) else {
+        eprintln!("error: --seeds wants a range such as 1-20 or a list such as 1,5,11, not `{seeds}`");
+        return ExitCode::from(2);
+    };
+    let Some(players) = players.split(',').map(|p| Players::parse(p.trim())).collect::<Option<Vec<_>>>() else {
+        eprintln!("error: --players wants a list of perfect, typical, poor, nobody, not `{players}`");
+        return ExitCode::from(2);
+    };
+    let loaded = match scenario::load(file) {
+        Ok(l) => l,
+        Err(r) => {
+            eprintln!("{}", r.render());
+            return ExitCode::from(2);
+        }
+    };
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let rows = match sweep(&loaded, &players, &seeds, threads) {
+        Ok(r) => r,
+        Err(e) => return failed(&e),
+    };
+    let mut out =
+        format!("{} — {} seeds ({}…{})\n\n", loaded.scenario.meta.id, seeds.len(), seeds[0], seeds[seeds.len() - 1]);
+    out += &table(&rows);
+    if each {
+        out += "\n| players | seed | score | level | dead | exposed |\n| --- | --- | --- | --- | --- | --- |\n";
+        for r in &rows {
+            out += &format!(
+                "| {} | {} | {:.1} | {} | {} | {} |\n",
+                r.players.label(),
+                r.seed,
+                r.score,
+                r.level.zh(),
+                r.dead,
+                r.exposed
+            );
+        }
+    }
+    match write!(std::io::stdout(), "{out}") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => failed(&e),
+    }
+}
+
 fn summary_table(r: &firstline::record::report::Report) -> String {
     let rows = [
         ("scenario", format!("{} ({})", r.scenario.id, r.scenario.title_zh)),
@@ -451,6 +584,16 @@ fn summary_table(r: &firstline::record::report::Report) -> String {
             m.unit,
             m.note,
             w2 = w.saturating_sub(2)
+        ));
+    }
+    for role in &r.scoring.roles {
+        let score = role.score.map_or("—".to_owned(), |s| format!("{s:.1}"));
+        out.push_str(&format!(
+            "  role {:<w2$}  {score:>5}  (weight {}) {}\n",
+            role.role,
+            role.weight,
+            role.note,
+            w2 = w.saturating_sub(5)
         ));
     }
     for g in &r.scoring.gates_applied {

@@ -290,3 +290,57 @@ fn the_log_reader_survives_mutations() {
     }
     assert!(ok > 0 && refused > 0, "{ok} read, {refused} refused");
 }
+
+/// `inspect` tells an author what the map holds and what is at a point, and
+/// draws the map; a point off the map is said to be off it.
+#[test]
+fn inspect_summarises_describes_a_point_and_draws_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("map.png");
+    let (code, out, err) = firstline(&[
+        "inspect",
+        "scenarios/example_small.ron",
+        "--at",
+        "150,150",
+        "--png",
+        png.to_str().unwrap(),
+        "--pixels",
+        "300",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The small example's map: 600 × 400 m; one village of 14 households.
+    assert!(out.contains("map        600 × 400 m"), "{out}");
+    assert!(out.contains("elevation  "), "{out}");
+    assert!(out.contains("village    xiaohe       14 households, 31 residents"), "{out}");
+    assert!(out.contains("shelters xh_school (120) for 120"), "{out}");
+    assert!(out.contains("gauge      village_depth"), "{out}");
+    // The point is a house of Xiaohe, in the village, with its ground.
+    assert!(out.contains("at         (150, 150)"), "{out}");
+    assert!(out.contains("village    xiaohe\n"), "{out}");
+    assert!(out.contains("ground     "), "{out}");
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let info = decoder.read_info().unwrap().info().clone();
+    assert_eq!((info.width, info.height), (300, 200), "the longer side has the pixels asked for");
+    let (_, out, _) = firstline(&["inspect", "scenarios/example_small.ron", "--at", "900,10"]);
+    assert!(out.contains("(900, 10) lies outside the map"), "{out}");
+    let (code, _, err) = firstline(&["inspect", "scenarios/example_small.ron", "--at", "east"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("expected X,Y"), "{err}");
+}
+
+#[test]
+fn sweep_refuses_bad_seed_lists() {
+    let (code, _, err) = firstline(&["sweep", "scenarios/example_small.ron", "--seeds", "20-1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--seeds wants a range"), "{err}");
+    let (code, _, err) = firstline(&["sweep", "scenarios/example_small.ron", "--players", "expert"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("perfect, typical, poor, nobody"), "{err}");
+    let (code, out, _) =
+        firstline(&["sweep", "scenarios/example_small.ron", "--seeds", "1,2", "--players", "perfect,nobody", "--each"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("| perfect | 2 |") && out.contains("| nobody | 2 |"), "{out}");
+    assert_eq!(out.matches("| perfect | ").count(), 3, "the summary row and one row per seed:\n{out}");
+}

@@ -207,8 +207,8 @@ fn fire_drill() -> firstline::scenario::Loaded {
 
 /// The Qingshi hill fire: with nobody acting it runs through the plantation
 /// into Linchang, burns houses and kills residents who cannot leave alone;
-/// perfect plan followers get everyone out and certify 优秀; poor ones land
-/// in between. Repeatable byte for byte.
+/// perfect plan followers get everyone out and certify 优秀; poor ones score
+/// below them and no lower than nobody. Repeatable byte for byte.
 #[test]
 fn qingshi_fire_drill_separates_good_and_bad_responses() {
     use firstline::headless::{self, RunOptions};
@@ -230,6 +230,11 @@ fn qingshi_fire_drill_separates_good_and_bad_responses() {
         none.events.iter().any(|e| matches!(&e.event, SimEvent::FireReached { gauge } if gauge == "linchang_fire"))
     );
     assert_eq!(none.report.scoring.level, Level::Fail);
+    // The fire gauges read its arrival: 0, then 1 from the moment it came.
+    let g = &none.report.gauges.iter().find(|g| g.id == "linchang_fire").unwrap().samples;
+    assert_eq!(g[0].1, 0.0);
+    assert_eq!(g.last().unwrap().1, 1.0);
+    assert!(g.windows(2).all(|w| w[1].1 >= w[0].1), "once reached, stays reached");
     let perfect = run(NpcRoles::All, Competence::Perfect);
     let metric = |o: &headless::Outcome, id: &str| {
         o.report.scoring.metrics.iter().find(|m| m.id == id).and_then(|m| m.value).unwrap_or(f64::NAN)
@@ -239,7 +244,8 @@ fn qingshi_fire_drill_separates_good_and_bad_responses() {
     assert!(perfect.report.scoring.score >= 90.0, "{}", perfect.report.scoring.score);
     assert_eq!(perfect.report.scoring.level, Level::Excellent);
     let poor = run(NpcRoles::All, Competence::Poor);
-    assert!(poor.report.scoring.level > Level::Fail && poor.report.scoring.level < Level::Excellent);
+    assert!(poor.report.scoring.score < perfect.report.scoring.score && poor.report.scoring.level < Level::Excellent);
+    assert!(poor.report.scoring.score >= none.report.scoring.score);
     let again = run(NpcRoles::All, Competence::Poor);
     assert_eq!(poor.report.event_log_sha256, again.report.event_log_sha256);
 }

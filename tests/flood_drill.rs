@@ -25,6 +25,10 @@ fn nobody_acting_lets_dongwan_flood_after_the_breach() {
     let at = |t: u64| depth.iter().find(|(s, _)| *s == t).unwrap().1;
     assert!(at(10_800) < 0.2, "ponding only before the breach: {}", at(10_800));
     assert!(at(14_400) > at(10_800) + 0.25, "the breach floods the village: {} → {}", at(10_800), at(14_400));
+    // The stage gauge on the river reads the flood wave: metres above its start.
+    let stage = &out.report.gauges.iter().find(|g| g.id == "bridge_level").unwrap().samples;
+    let rise = stage.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max) - stage[0].1;
+    assert!(rise > 1.0, "the river rose {rise} m at the bridge");
     let reached: Vec<_> = out
         .events
         .iter()
@@ -37,16 +41,32 @@ fn nobody_acting_lets_dongwan_flood_after_the_breach() {
             .iter()
             .any(|e| matches!(&e.event, SimEvent::GaugeWaterReached { gauge, .. } if gauge == "dongwan_depth"))
     );
-    // Nobody warned, nobody left: people are trapped and die at home.
+    // Nobody warned, nobody left: the water reaches hundreds at home and
+    // traps them there.
     assert!(
         out.events.iter().all(|e| !matches!(e.event, SimEvent::ResidentSafe { .. } | SimEvent::HouseholdWarned { .. }))
     );
-    let dead = out
+    let exposed: u32 = out
         .events
         .iter()
-        .filter(|e| matches!(e.event, SimEvent::ResidentHarmed { outcome: HarmOutcome::Dead, .. }))
-        .count();
-    assert!(dead > 20, "{dead} dead");
+        .filter_map(|e| match e.event {
+            SimEvent::HouseholdExposed { at_home, .. } => Some(at_home),
+            _ => None,
+        })
+        .sum();
+    let count = |want: HarmOutcome| {
+        out.events
+            .iter()
+            .filter(|e| matches!(e.event, SimEvent::ResidentHarmed { outcome, .. } if outcome == want))
+            .count()
+    };
+    assert!(exposed > 300, "{exposed} exposed at home");
+    assert!(count(HarmOutcome::Trapped) > 300, "{} trapped", count(HarmOutcome::Trapped));
+    // About 1 m of slow water in the houses: Jonkman et al. (2008)'s
+    // remaining-zone mortality (0.3 % at 1 m, ×11 for the vulnerable) —
+    // a few deaths, not a village (the old rule of "all die at HR ≥ 2"
+    // killed dozens). Bound: well under 5 % of those exposed.
+    assert!((count(HarmOutcome::Dead) as u32) * 20 < exposed, "{} dead of {exposed}", count(HarmOutcome::Dead));
     let s = &out.report.scoring;
     assert_eq!(s.level, firstline::scenario::schema::Level::Fail);
 }
@@ -76,7 +96,7 @@ fn perfect_plan_followers_get_everyone_out_and_certify_excellent() {
 
 /// Trapped residents are brought out by a rescue force on scene: with the
 /// township team sent to Dongwan to rescue (and nothing else done) people
-/// trapped at home are rescued and fewer die than when nobody comes.
+/// trapped at home are rescued and no more die than when nobody comes.
 #[test]
 fn a_rescue_team_on_scene_brings_trapped_residents_out() {
     use firstline::scenario::schema::{Action, Place, Task};
@@ -101,5 +121,5 @@ fn a_rescue_team_on_scene_brings_trapped_residents_out() {
     let (dead_helped, rescued) = dead(vec![send]);
     assert_eq!(rescued_alone, 0);
     assert!(rescued >= 10, "{rescued} rescued");
-    assert!(dead_helped < dead_alone, "{dead_helped} dead with the team vs {dead_alone} without");
+    assert!(dead_helped <= dead_alone, "{dead_helped} dead with the team vs {dead_alone} without");
 }

@@ -311,13 +311,24 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
     let card = ended.card.clone();
     let written = ended.written.clone();
     let mut harness = Harness::new_ui_state(
-        |ui, out: &mut Vec<UiAction>| out.extend(console::score::score(ui, &tr, &card, &written)),
+        |ui, out: &mut Vec<UiAction>| {
+            out.extend(console::score::score(ui, &tr, &card, ("office_director", "应急办主任"), &written))
+        },
         Vec::new(),
     );
     harness.run();
     let headline = format!("得分 {}，等级：{}", (card.score * 10.0).round() / 10.0, card.level_zh);
     assert!(harness.query_by_label(&headline).is_some(), "{headline}");
     assert!(harness.query_by_label("预警发布用时").is_some(), "each metric is listed");
+    // The trainee's own role score, with its steps.
+    let mine = card.roles.iter().find(|r| r.role == "office_director").unwrap();
+    let line = format!(
+        "你的角色（应急办主任）得分 {}：预案步骤 {} 项中按时完成 {} 项",
+        (mine.score.unwrap() * 10.0).round() / 10.0,
+        mine.steps_expected,
+        mine.steps_on_time
+    );
+    assert!(harness.query_by_label(&line).is_some(), "{line}");
     harness.get_by_label("退出").click();
     harness.run();
     assert_eq!(harness.state(), &vec![UiAction::Quit]);

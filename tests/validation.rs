@@ -72,7 +72,84 @@ const FIXTURES: &[(&str, usize, usize, &str, &str)] = &[
     ("25_unknown_variant", 83, 69, "unknown variant `SMS` in `Channel`", "did you mean `Sms`?"),
     ("26_unclosed", 101, 7, "ends before the scenario is complete", "not closed"),
     ("27_instructor_action_in_plan", 87, 52, "SendInject is an instructor's order, not a plan step", "live"),
+    (
+        "28_household_outside_village",
+        53,
+        36,
+        "household `xh-001` at (350, 150) lies outside its village `xiaohe`",
+        "inside the boundary",
+    ),
 ];
+
+/// The small example with `edit` applied to its text.
+fn example_with(edit: impl Fn(&str) -> String) -> Result<scenario::Loaded, scenario::Rejected> {
+    let text = std::fs::read_to_string("scenarios/example_small.ron").unwrap();
+    let edited = edit(&text);
+    assert_ne!(edited, text, "the edit applies");
+    load_bytes("edited.ron", edited.as_bytes(), Path::new("scenarios"))
+}
+
+fn warnings(l: &scenario::Loaded) -> Vec<String> {
+    l.warnings.iter().map(|w| w.to_string()).collect()
+}
+
+#[test]
+fn a_partial_channel_list_is_extend_or_replace_or_warned_about() {
+    use firstline::scenario::schema::{Channel, ListMode};
+    let with = |mode: &str| {
+        example_with(|t| {
+            t.replace(
+                "    injects: [",
+                &format!(
+                    "    residents: (channels: [(channel: Broadcast, delay_s: 30, reach: 0.7)]{mode}),\n    injects: ["
+                ),
+            )
+        })
+        .unwrap()
+    };
+    // Unsaid: warned, naming the defaults that were dropped, at the list.
+    let l = with("");
+    let w = warnings(&l);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("warnings by Sms, Phone, Megaphone, Gong, DoorToDoor will reach nobody"), "{}", w[0]);
+    assert!(w[0].contains("channels_mode: Extend"), "{}", w[0]);
+    assert_eq!(l.scenario.residents.channel(Channel::Phone), None);
+    // Extend keeps the defaults of the channels not listed; Replace says the list is complete.
+    let l = with(", channels_mode: Extend");
+    assert!(warnings(&l).is_empty(), "{:?}", warnings(&l));
+    assert_eq!(l.scenario.residents.channels_mode, Some(ListMode::Extend));
+    assert_eq!(l.scenario.residents.channel(Channel::Broadcast).unwrap().reach, 0.7, "the listed one wins");
+    assert_eq!(l.scenario.residents.channel(Channel::Phone).unwrap().reach, 0.9, "the default is kept");
+    let l = with(", channels_mode: Replace");
+    assert!(warnings(&l).is_empty());
+    assert_eq!(l.scenario.residents.channel(Channel::Phone), None);
+}
+
+#[test]
+fn a_gauge_threshold_the_terrain_cannot_reach_is_warned_about() {
+    let inject = |value: &str| {
+        example_with(|t| {
+            t.replace(
+                "    injects: [",
+                &format!(
+                    "    injects: [\n        (id: \"deep\", to: [\"office_director\"], when: GaugeAbove(gauge: \"village_depth\", value: {value}), \
+                     from: (zh: \"村民\", en: \"A resident\"), message: (zh: \"水很深\", en: \"Deep water\")),"
+                ),
+            )
+        })
+        .unwrap()
+    };
+    let l = inject("0.5");
+    assert!(warnings(&l).is_empty(), "{:?}", warnings(&l));
+    // 30 m of water at the village: above the highest ground of the map.
+    let l = inject("30.0");
+    let w = warnings(&l);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("gauge `village_depth` above 30") && w[0].contains("above the highest ground"), "{}", w[0]);
+    assert!(w[0].contains("firstline inspect"), "{}", w[0]);
+    let d = &l.warnings[0];
+    assert_eq!(d.line, 95, "the warning points at the threshold: {d}");
+}
 
 #[test]
 fn every_negative_fixture_fails_with_its_message() {
@@ -173,4 +250,38 @@ fn wrong_types_and_unknown_fields_in_every_section_are_reported() {
         checked += 1;
     }
     assert!(checked > 20);
+}
+
+/// Every example in the scenario guide's tables parses as what it claims
+/// to be: rubric metrics, triggers, targets and distributions.
+#[test]
+fn the_guides_examples_parse() {
+    use firstline::dist::Distribution;
+    use firstline::scenario::schema::{Place, RubricMetric, Trigger};
+    let guide = std::fs::read_to_string("docs/scenario.md").unwrap();
+    // The options the scenario loader reads with.
+    let ron = firstline::scenario::load::ron_options();
+    let mut counts = [0usize; 4];
+    for line in guide.lines().filter(|l| l.starts_with('|')) {
+        let Some(example) = line.trim_end_matches('|').rsplit('|').next().map(str::trim) else { continue };
+        let code = example.trim_matches('`');
+        let result = if let Some(rest) = code.strip_prefix("trigger: ").or_else(|| code.strip_prefix("when: ")) {
+            counts[1] += 1;
+            ron.from_str::<Trigger>(rest).map(|_| ())
+        } else if let Some(rest) = code.strip_prefix("to: ") {
+            counts[2] += 1;
+            ron.from_str::<Place>(rest).map(|_| ())
+        } else if let Some(rest) = code.strip_prefix("premovement: ") {
+            counts[3] += 1;
+            ron.from_str::<Distribution>(rest.split(" (").next().unwrap().trim_end_matches('`')).map(|_| ())
+        } else if code.starts_with("(id: ") {
+            counts[0] += 1;
+            ron.from_str::<RubricMetric>(code).map(|_| ())
+        } else {
+            continue;
+        };
+        assert!(result.is_ok(), "`{code}`: {result:?}");
+    }
+    // Every metric, trigger, target and distribution has its example.
+    assert_eq!(counts, [13, 6, 5, 4], "examples found: metrics, triggers, targets, distributions");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes benches/scenarios/township_20k.ron: the Qingshi flood drill with
 about 20,000 residents (each household block of the villages holds 2.8 x 2.8
-as many houses, packed 1.7 times closer), for the window's frame-time
+as many houses, packed 2.8 times closer so that each block keeps its
+footprint inside its village), for the window's frame-time
 measurement (`firstline play … --frame-stats`). Run from the repository root.
 """
 import pathlib, re
@@ -11,7 +12,10 @@ src = (root / "scenarios/qingshi_flood.ron").read_text(encoding="utf-8")
 
 def grow(m):
     rows, cols, spacing = int(m.group(2)), int(m.group(3)), float(m.group(4))
-    return f"{m.group(1)}rows: {round(rows * 2.8)}, cols: {round(cols * 2.8)}, spacing_m: {spacing / 1.7:.1f}"
+    new_rows, new_cols = round(rows * 2.8), round(cols * 2.8)
+    # The same footprint: the new spacing spans what the old rows and cols did.
+    span = min((rows - 1) * spacing / (new_rows - 1), (cols - 1) * spacing / (new_cols - 1))
+    return f"{m.group(1)}rows: {new_rows}, cols: {new_cols}, spacing_m: {int(span * 10) / 10:.1f}"
 
 out, n = re.subn(r"(center: \([^)]*\), )rows: (\d+), cols: (\d+), spacing_m: ([\d.]+)", grow, src)
 assert n > 0, "no household blocks found"

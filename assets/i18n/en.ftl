@@ -236,6 +236,9 @@ house-Struck = struck
 ## Score
 score-title = Drill result
 score-total = Score { $score }, level: { $level }
+score-role = Your role ({ $role }): { $score } — { $on_time } of { $steps } plan steps on time
+score-role-none = Your role ({ $role }): nothing expected of it in this drill
+score-team = Team metrics alone: { $score }
 score-gate = Level capped: { $why }
 score-metric = Metric
 score-value = Result
@@ -258,6 +261,7 @@ metric-EvacuatedBeforeArrival = Evacuated before the hazard
 metric-TimeTo50 = Time to 50 % evacuated
 metric-TimeTo90 = Time to 90 % evacuated
 metric-TimeTo100 = Time to all evacuated
+metric-Exposed = People at home when the hazard came
 metric-Casualties = Casualties
 metric-VulnerableEvacuated = Vulnerable evacuated
 metric-ShelterOverflow = Shelter overflow

@@ -236,6 +236,9 @@ house-Struck = 受灾
 ## 成绩
 score-title = 演练成绩
 score-total = 得分 { $score }，等级：{ $level }
+score-role = 你的角色（{ $role }）得分 { $score }：预案步骤 { $steps } 项中按时完成 { $on_time } 项
+score-role-none = 你的角色（{ $role }）：本次演练未对其提出要求
+score-team = 仅按团队指标：{ $score }
 score-gate = 限制等级：{ $why }
 score-metric = 指标
 score-value = 结果
@@ -258,6 +261,7 @@ metric-EvacuatedBeforeArrival = 灾前转移比例
 metric-TimeTo50 = 转移 50% 用时
 metric-TimeTo90 = 转移 90% 用时
 metric-TimeTo100 = 全部转移用时
+metric-Exposed = 灾害到达时仍在家人数
 metric-Casualties = 伤亡人数
 metric-VulnerableEvacuated = 重点人员转移比例
 metric-ShelterOverflow = 避难场所超员

@@ -240,7 +240,10 @@ pub fn drill_ui(
         }
         if let Some(ended) = &play.ended {
             egui::Window::new(tr.t("score-title")).collapsible(false).show(&ctx, |ui| match ended {
-                Ok(e) => actions.extend(console::score::score(ui, &tr, &e.card, &e.written)),
+                Ok(e) => {
+                    let role = (play.role.id.as_str(), tr.text(&play.role.name));
+                    actions.extend(console::score::score(ui, &tr, &e.card, role, &e.written));
+                }
                 Err(why) => {
                     ui.colored_label(
                         egui::Color32::from_rgb(220, 40, 40),

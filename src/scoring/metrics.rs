@@ -1,11 +1,16 @@
-//! Measuring each metric family from the event log. Every function returns
-//! the value, the events it rests on, and a one-line note in plain words.
-//! Events are matched by variant, never by a string key.
+//! Measuring each metric family from the event log, against what the
+//! scenario expects (`expect`). Every function returns the value, the events
+//! it rests on, and a one-line note in plain words; an expected thing never
+//! done measures ∞ (or 0 for a share) and earns no credit. Events are
+//! matched by variant, never by a string key.
+//!
+//! Owns: `measure`. May not touch: anything but the scenario and the log.
 
-use crate::scenario::schema::{Action, ActionKind, Metric, ReportKind, Scenario};
+use super::expect::{Expected, evacuation_due};
+use crate::scenario::schema::{Action, ActionKind, EvacuationClock, Metric, ReportKind, RubricMetric, Scenario};
 use crate::sim::events::{Event, HarmOutcome, SimEvent};
 use crate::sim::ids::HouseholdId;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A measured value before judging: `None` = not applicable.
 pub struct Measured {
@@ -26,61 +31,38 @@ fn pick<'a, T: 'a>(
     events.iter().enumerate().filter_map(move |(k, e)| f(&e.event).map(|x| (k, e, x)))
 }
 
-/// Plan steps whose action matches, for the role if given.
-fn steps_matching(s: &Scenario, role: Option<&str>, pick: &dyn Fn(&Action) -> bool) -> BTreeSet<String> {
-    s.plans
-        .iter()
-        .filter(|p| role.is_none_or(|r| r == p.role))
-        .flat_map(|p| p.steps.iter())
-        .filter(|st| pick(&st.action))
-        .map(|st| st.id.clone())
-        .collect()
+/// The expected steps of `role` (every role's when `None`) whose action matches.
+fn mine<'e, 'a>(exp: &'e [Expected<'a>], role: Option<&str>, f: &dyn Fn(&Action) -> bool) -> Vec<&'e Expected<'a>> {
+    exp.iter().filter(|e| role.is_none_or(|r| r == e.role) && f(&e.step.action)).collect()
 }
 
-/// Worst trigger-to-done delay over the given steps (∞ if one never got done).
-fn step_delays(events: &[Event], steps: &BTreeSet<String>, what: &str) -> Measured {
-    let mut worst: Option<f64> = None;
+/// Worst trigger-to-done delay over the expected steps (∞ for one never done).
+fn step_delays(list: &[&Expected], what: &str) -> Measured {
+    if list.is_empty() {
+        return na(&format!("the plans expect no {what} step"));
+    }
+    let mut worst = 0.0f64;
     let mut evidence = Vec::new();
-    let mut missing = 0;
-    let done_of = |id: &'_ str| {
-        pick(events, |e| match e {
-            SimEvent::PlanStepDone { step, .. } => Some(step),
-            _ => None,
-        })
-        .find(move |(_, _, s)| s.as_str() == id)
-    };
-    for (k, e, id) in pick(events, |e| match e {
-        SimEvent::PlanStepTriggered { step, .. } => Some(step),
-        _ => None,
-    }) {
-        if !steps.contains(id.as_str()) {
-            continue;
+    let mut missing = Vec::new();
+    for e in list {
+        evidence.extend(e.triggered.map(|(k, _)| k));
+        match (e.triggered, e.done) {
+            (Some((_, t0)), Some((k, t1, _))) => {
+                evidence.push(k);
+                worst = worst.max(t1.saturating_sub(t0) as f64);
+            }
+            _ => {
+                missing.push(e.step.id.as_str());
+                worst = f64::INFINITY;
+            }
         }
-        evidence.push(k);
-        let delay = match done_of(id.as_str()) {
-            Some((j, d, _)) => {
-                evidence.push(j);
-                d.t.saturating_sub(e.t) as f64
-            }
-            None => {
-                missing += 1;
-                f64::INFINITY
-            }
-        };
-        worst = Some(worst.map_or(delay, |w: f64| w.max(delay)));
     }
-    match worst {
-        None => na(&format!("no {what} step was triggered")),
-        Some(v) => Measured {
-            value: Some(v),
-            evidence,
-            note: if missing > 0 {
-                format!("{missing} {what} step(s) never done")
-            } else {
-                format!("slowest {what} step took {v} s from its trigger")
-            },
-        },
-    }
+    let note = if missing.is_empty() {
+        format!("slowest {what} step took {worst} s from its trigger")
+    } else {
+        format!("{what} step(s) {} not done by the end of the drill", missing.join(", "))
+    };
+    Measured { value: Some(worst), evidence, note }
 }
 
 /// Seconds from `e` to its acknowledgement (∞ if none), citing the acknowledgement.
@@ -94,41 +76,61 @@ fn until_ack(e: &Event, ack: Option<(usize, &Event)>, evidence: &mut Vec<usize>)
     }
 }
 
-fn calls(s: &Scenario, events: &[Event], role: Option<&str>) -> Measured {
-    let mut worst: Option<f64> = None;
+/// Call-and-response (叫应): for each expected call, seconds from the call
+/// to its confirmation (∞ if the call was never made or never confirmed).
+fn calls(exp: &[Expected], events: &[Event], role: Option<&str>) -> Measured {
+    let list = mine(exp, role, &|a| a.kind() == ActionKind::CallAndResponse);
+    if list.is_empty() {
+        return na("the plans expect no call-and-response");
+    }
+    let mut worst = 0.0f64;
     let mut evidence = Vec::new();
-    for (k, e, (call, from)) in pick(events, |e| match e {
-        SimEvent::CallMade { call, from, .. } => Some((call, from)),
-        _ => None,
-    }) {
-        if role.is_some_and(|r| from != r) {
+    let mut missing = Vec::new();
+    for e in list {
+        let Action::CallAndResponse { role: callee } = &e.step.action else { continue };
+        let after = e.triggered.map_or(u64::MAX, |(_, t)| t);
+        // The call made for the step (the first after its trigger; else one
+        // made ahead of it).
+        let made = || {
+            pick(events, |ev| match ev {
+                SimEvent::CallMade { call, from, to } if from == e.role && to == callee.as_str() => Some(call),
+                _ => None,
+            })
+        };
+        let call = made().find(|(_, ev, _)| ev.t >= after).or_else(|| made().last());
+        let Some((k, ev, id)) = call else {
+            missing.push(e.step.id.as_str());
+            worst = f64::INFINITY;
             continue;
-        }
+        };
         evidence.push(k);
-        let ack = pick(events, |e| match e {
+        let ack = pick(events, |x| match x {
             SimEvent::MessageAcknowledged { message, .. } => Some(message),
             _ => None,
         })
-        .find(|(_, _, m)| *m == call)
+        .find(|(_, _, m)| *m == id)
         .map(|(j, a, _)| (j, a));
-        worst = Some(worst.map_or(f64::NEG_INFINITY, |w: f64| w).max(until_ack(e, ack, &mut evidence)));
+        worst = worst.max(until_ack(ev, ack, &mut evidence));
     }
-    match worst {
-        Some(v) => Measured { value: Some(v), evidence, note: format!("slowest confirmation of a call: {v} s") },
-        // No call made: a triggered call step that was never done fails.
-        None => {
-            let steps = steps_matching(s, role, &|a| a.kind() == ActionKind::CallAndResponse);
-            let m = step_delays(events, &steps, "call-and-response");
-            if m.value.is_some() {
-                Measured { note: "no call was made".into(), ..m }
-            } else {
-                na("no call was made or planned")
-            }
-        }
-    }
+    let note = if missing.is_empty() {
+        format!("slowest confirmation of a call: {worst} s")
+    } else {
+        format!("call(s) {} not made by the end of the drill", missing.join(", "))
+    };
+    Measured { value: Some(worst), evidence, note }
 }
 
-fn alarms(events: &[Event], role: Option<&str>) -> Measured {
+/// Alarms (injects to be acknowledged) the scenario sends the role: the
+/// slowest acknowledgement of those delivered.
+fn alarms(s: &Scenario, events: &[Event], role: Option<&str>) -> Measured {
+    let planned = s
+        .injects
+        .iter()
+        .filter(|i| i.ack_within_s.is_some() && role.is_none_or(|r| i.to.iter().any(|t| t == r)))
+        .count();
+    if planned == 0 {
+        return na("the scenario sends no alarm to be acknowledged");
+    }
     let mut worst: Option<f64> = None;
     let mut evidence = Vec::new();
     for (k, e, (id, to)) in pick(events, |e| match e {
@@ -143,34 +145,78 @@ fn alarms(events: &[Event], role: Option<&str>) -> Measured {
             })
             .find(|(_, _, (m, by))| m.as_str() == id.as_str() && *by == r)
             .map(|(j, a, _)| (j, a));
-            worst = Some(worst.map_or(f64::NEG_INFINITY, |w: f64| w).max(until_ack(e, ack, &mut evidence)));
+            worst = Some(worst.unwrap_or(0.0).max(until_ack(e, ack, &mut evidence)));
         }
     }
     match worst {
         Some(v) => Measured { value: Some(v), evidence, note: format!("slowest alarm taken in {v} s") },
-        None => na("no alarm needed acknowledging"),
+        // The hazard never raised the alarms' conditions: nothing to take.
+        None => Measured {
+            value: Some(0.0),
+            evidence,
+            note: format!("none of the {planned} alarm(s) the scenario can send was delivered in this run"),
+        },
     }
 }
 
-/// Seconds after the order of each turn-out (`on_scene` false) or arrival on scene.
-fn responders(events: &[Event], on_scene: bool) -> Measured {
-    let list: Vec<(usize, u64)> = pick(events, |e| match (e, on_scene) {
-        (SimEvent::ForceTurnedOut { after_s, .. }, false) | (SimEvent::ForceOnScene { after_s, .. }, true) => {
-            Some(*after_s)
-        }
+/// For each expected dispatch, seconds from the order to the force's
+/// turn-out (`on_scene` false) or to its work starting on scene (∞ if the
+/// force was never sent or never got there); other dispatches count too.
+fn responders(exp: &[Expected], events: &[Event], role: Option<&str>, on_scene: bool) -> Measured {
+    let list = mine(exp, role, &|a| a.kind() == ActionKind::Dispatch);
+    if list.is_empty() {
+        return na("the plans dispatch no force");
+    }
+    // A role's metric covers the forces it sends (by plan or by order).
+    let mut sent: Vec<&str> = list
+        .iter()
+        .filter_map(|e| match &e.step.action {
+            Action::Dispatch { force, .. } => Some(force.as_str()),
+            _ => None,
+        })
+        .collect();
+    sent.extend(
+        pick(events, |e| match e {
+            SimEvent::OrderGiven { role: r, action: Action::Dispatch { force, .. }, .. }
+                if role.is_some_and(|x| r == x) =>
+            {
+                Some(force.as_str())
+            }
+            _ => None,
+        })
+        .map(|(_, _, f)| f),
+    );
+    let arrivals: Vec<(usize, u64, &str, u64)> = pick(events, |e| match (e, on_scene) {
+        (SimEvent::ForceTurnedOut { force, after_s }, false)
+        | (SimEvent::ForceOnScene { force, after_s, .. }, true) => Some((force.as_str(), *after_s)),
         _ => None,
     })
-    .map(|(k, _, a)| (k, a))
+    .map(|(k, e, (f, a))| (k, e.t, f, a))
+    .filter(|a| role.is_none() || sent.contains(&a.2))
     .collect();
-    if list.is_empty() {
-        return na("no force was dispatched, or responders are not modelled in this drill");
+    let mut worst = arrivals.iter().map(|a| a.3 as f64).fold(0.0, f64::max);
+    let mut evidence: Vec<usize> = arrivals.iter().map(|a| a.0).collect();
+    let mut missing = Vec::new();
+    for e in list {
+        let Action::Dispatch { force, .. } = &e.step.action else { continue };
+        let arrived = e.done.and_then(|(k, t, _)| {
+            evidence.push(k);
+            arrivals.iter().find(|a| a.2 == force.as_str() && a.1 >= t)
+        });
+        if arrived.is_none() {
+            missing.push(e.step.id.as_str());
+            worst = f64::INFINITY;
+        }
     }
-    let worst = list.iter().map(|(_, a)| *a as f64).fold(0.0, f64::max);
-    Measured {
-        value: Some(worst),
-        evidence: list.iter().map(|(k, _)| *k).collect(),
-        note: format!("slowest: {worst} s"),
-    }
+    let what = if on_scene { "on scene" } else { "turned out" };
+    let note = if missing.is_empty() {
+        format!("slowest: {worst} s")
+    } else {
+        format!("dispatch step(s) {} not done or the force not {what} by the end of the drill", missing.join(", "))
+    };
+    evidence.sort_unstable();
+    evidence.dedup();
+    Measured { value: Some(worst), evidence, note }
 }
 
 /// People at risk and when each got out, from the residents' events.
@@ -179,9 +225,6 @@ struct Evacuation {
     households: BTreeMap<HouseholdId, (u64, u64, Option<u64>)>,
     /// (t, household, vulnerable, event index) of residents reaching safety
     safe: Vec<(u64, HouseholdId, bool, usize)>,
-    alarm_t: u64,
-    /// What started the evacuation clock (for the note).
-    alarm_what: &'static str,
 }
 
 fn evacuation(events: &[Event]) -> Option<Evacuation> {
@@ -207,23 +250,28 @@ fn evacuation(events: &[Event]) -> Option<Evacuation> {
     }
     let safe = pick(events, |e| match e {
         SimEvent::ResidentSafe { household, vulnerable, .. } => Some((household, *vulnerable)),
+        SimEvent::ResidentRescued { household, vulnerable, .. } => Some((household, *vulnerable)),
         _ => None,
     })
     .map(|(k, e, (hh, v))| (e.t, hh.clone(), v, k))
     .collect();
-    // The evacuation clock starts with the first evacuation order; without
-    // one, with the first warning that reached a household; without that,
-    // with the first official warning the township received.
-    let first = |want: &dyn Fn(&SimEvent) -> bool| events.iter().find(|e| want(&e.event)).map(|e| e.t);
-    let order = first(&|e| matches!(e, SimEvent::OrderGiven { action: Action::OrderEvacuation { .. }, .. }));
-    let (alarm_t, alarm_what) = if let Some(t) = order {
-        (t, "the first evacuation order")
-    } else if let Some(t) = first(&|e| matches!(e, SimEvent::HouseholdWarned { .. })) {
-        (t, "the first warning reached a household")
-    } else {
-        (first(&|e| matches!(e, SimEvent::WarningReceived { .. })).unwrap_or(0), "the first warning")
-    };
-    Some(Evacuation { households, safe, alarm_t, alarm_what })
+    Some(Evacuation { households, safe })
+}
+
+/// The evacuation clock of a metric: its moment and what it is, in words.
+fn clock(from: Option<EvacuationClock>, exp: &[Expected], ev: &Evacuation) -> (u64, &'static str) {
+    let due = evacuation_due(exp);
+    let arrival = ev.households.values().filter_map(|h| h.2).min();
+    match (from, due, arrival) {
+        (None | Some(EvacuationClock::PlanDue), Some(t), _) => (t, "the plans said evacuation was due"),
+        (Some(EvacuationClock::HazardArrival), _, Some(t)) | (_, None, Some(t)) => {
+            (t, "the hazard first reached an at-risk home")
+        }
+        (Some(EvacuationClock::HazardArrival), Some(t), None) => {
+            (t, "the plans said evacuation was due (the hazard reached no home)")
+        }
+        (_, None, None) => (0, "the start of the drill (no evacuation planned, no home reached)"),
+    }
 }
 
 fn share_out(ev: &Evacuation, vulnerable_only: bool) -> Measured {
@@ -250,7 +298,7 @@ fn share_out(ev: &Evacuation, vulnerable_only: bool) -> Measured {
     }
 }
 
-fn time_to(ev: &Evacuation, fraction: f64) -> Measured {
+fn time_to(ev: &Evacuation, fraction: f64, (t0, what): (u64, &str)) -> Measured {
     let total: u64 = ev.households.values().map(|h| h.0).sum();
     let mut times: Vec<(u64, usize)> =
         ev.safe.iter().filter(|(_, h, _, _)| ev.households.contains_key(h)).map(|(t, _, _, k)| (*t, *k)).collect();
@@ -261,75 +309,117 @@ fn time_to(ev: &Evacuation, fraction: f64) -> Measured {
     }
     match times.get(need.saturating_sub(1)) {
         Some((t, k)) if need > 0 => Measured {
-            value: Some(t.saturating_sub(ev.alarm_t) as f64),
+            value: Some(t.saturating_sub(t0) as f64),
             evidence: vec![*k],
             note: format!(
-                "{:.0}% of {total} at-risk residents safe {} s after {}",
+                "{:.0}% of {total} at-risk residents safe {} s after {what} (t = {t0} s)",
                 fraction * 100.0,
-                t.saturating_sub(ev.alarm_t),
-                ev.alarm_what
+                t.saturating_sub(t0),
             ),
         },
         _ => Measured {
             value: Some(f64::INFINITY),
             evidence: Vec::new(),
-            note: format!("only {} of {total} at-risk residents reached safety", times.len()),
+            note: format!("only {} of {total} at-risk residents reached safety by the end of the drill", times.len()),
         },
     }
 }
 
-/// Measures one metric over the log.
-pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event]) -> Measured {
-    match metric {
-        Metric::WarningDelay => {
-            step_delays(events, &steps_matching(s, role, &|a| a.kind() == ActionKind::IssueWarning), "warning")
+/// Whether the drill has residents at all (its start event says).
+fn has_residents(events: &[Event]) -> bool {
+    events.iter().any(|e| matches!(e.event, SimEvent::DrillStarted { residents, .. } if residents > 0))
+}
+
+fn casualties(events: &[Event]) -> Measured {
+    let mut worst = BTreeMap::new();
+    for (k, _, (resident, outcome)) in pick(events, |e| match e {
+        SimEvent::ResidentHarmed { resident, outcome, .. } => Some((*resident, *outcome)),
+        _ => None,
+    }) {
+        if matches!(outcome, HarmOutcome::Dead | HarmOutcome::Injured) {
+            let w = worst.entry(resident).or_insert((k, false));
+            if outcome == HarmOutcome::Dead && !w.1 {
+                *w = (k, true);
+            }
         }
+    }
+    let dead = worst.values().filter(|(_, d)| *d).count();
+    Measured {
+        value: Some(worst.len() as f64),
+        evidence: worst.values().map(|(k, _)| *k).collect(),
+        note: format!("{} dead, {} injured", dead, worst.len() - dead),
+    }
+}
+
+fn exposed(events: &[Event]) -> Measured {
+    let list: Vec<(usize, u32, u32)> = pick(events, |e| match e {
+        SimEvent::HouseholdExposed { at_home, vulnerable_at_home, .. } => Some((*at_home, *vulnerable_at_home)),
+        _ => None,
+    })
+    .map(|(k, _, (n, v))| (k, n, v))
+    .collect();
+    let n: u64 = list.iter().map(|x| x.1 as u64).sum();
+    let v: u64 = list.iter().map(|x| x.2 as u64).sum();
+    Measured {
+        value: Some(n as f64),
+        evidence: list.iter().map(|x| x.0).collect(),
+        note: format!(
+            "{n} residents ({v} vulnerable) in {} homes still at home when the hazard reached them",
+            list.len()
+        ),
+    }
+}
+
+fn plan_adherence(exp: &[Expected], role: Option<&str>) -> Measured {
+    let list = mine(exp, role, &|_| true);
+    if list.is_empty() {
+        return na("the plans expect no step of this role");
+    }
+    let on_time = list.iter().filter(|e| e.done.is_some_and(|d| d.2)).count();
+    let late: Vec<&str> = list.iter().filter(|e| e.done.is_some_and(|d| !d.2)).map(|e| e.step.id.as_str()).collect();
+    let undone: Vec<&str> = list.iter().filter(|e| e.done.is_none()).map(|e| e.step.id.as_str()).collect();
+    let mut evidence: Vec<usize> =
+        list.iter().flat_map(|e| e.triggered.map(|t| t.0).into_iter().chain(e.done.map(|d| d.0))).collect();
+    evidence.sort_unstable();
+    let mut note = format!("{on_time} of {} expected steps done on time", list.len());
+    if !late.is_empty() {
+        note += &format!("; late: {}", late.join(", "));
+    }
+    if !undone.is_empty() {
+        note += &format!("; not done by the end of the drill: {}", undone.join(", "));
+    }
+    Measured { value: Some(on_time as f64 / list.len() as f64), evidence, note }
+}
+
+/// Measures one rubric metric over the log, against what the scenario expects.
+pub fn measure(m: &RubricMetric, s: &Scenario, events: &[Event], exp: &[Expected]) -> Measured {
+    let role = m.role.as_deref();
+    let no_people = || na("residents are not modelled in this drill");
+    let evac = |f: &dyn Fn(&Evacuation) -> Measured| {
+        if !has_residents(events) {
+            return no_people();
+        }
+        evacuation(events)
+            .map_or_else(|| na("no household is in a danger zone or was reached by the hazard"), |ev| f(&ev))
+    };
+    match m.metric {
+        Metric::WarningDelay => step_delays(&mine(exp, role, &|a| a.kind() == ActionKind::IssueWarning), "warning"),
         Metric::FirstReport => step_delays(
-            events,
-            &steps_matching(s, role, &|a| matches!(a, Action::SendReport { kind: ReportKind::First })),
+            &mine(exp, role, &|a| matches!(a, Action::SendReport { kind: ReportKind::First })),
             "first-report",
         ),
-        Metric::CallResponseTime => calls(s, events, role),
-        Metric::AlarmTaken => alarms(events, role),
-        Metric::TurnOut => responders(events, false),
-        Metric::OnScene => responders(events, true),
-        Metric::EvacuatedBeforeArrival => evacuation(events)
-            .map_or_else(|| na("residents are not modelled in this drill"), |ev| share_out(&ev, false)),
-        Metric::VulnerableEvacuated => {
-            evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| share_out(&ev, true))
-        }
-        Metric::TimeTo50 => {
-            evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| time_to(&ev, 0.5))
-        }
-        Metric::TimeTo90 => {
-            evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| time_to(&ev, 0.9))
-        }
-        Metric::TimeTo100 => {
-            evacuation(events).map_or_else(|| na("residents are not modelled in this drill"), |ev| time_to(&ev, 1.0))
-        }
-        Metric::Casualties => {
-            let harmed = || {
-                pick(events, |e| match e {
-                    SimEvent::ResidentHarmed { resident, outcome, .. } => Some((*resident, *outcome)),
-                    _ => None,
-                })
-            };
-            if evacuation(events).is_none() && harmed().next().is_none() {
-                return na("residents are not modelled in this drill");
-            }
-            let mut worst = BTreeMap::new();
-            for (k, _, (resident, outcome)) in harmed() {
-                if matches!(outcome, HarmOutcome::Dead | HarmOutcome::Injured) {
-                    worst.entry(resident).or_insert((k, outcome == HarmOutcome::Dead));
-                }
-            }
-            let dead = worst.values().filter(|(_, d)| *d).count();
-            Measured {
-                value: Some(worst.len() as f64),
-                evidence: worst.values().map(|(k, _)| *k).collect(),
-                note: format!("{} dead, {} injured", dead, worst.len() - dead),
-            }
-        }
+        Metric::CallResponseTime => calls(exp, events, role),
+        Metric::AlarmTaken => alarms(s, events, role),
+        Metric::TurnOut => responders(exp, events, role, false),
+        Metric::OnScene => responders(exp, events, role, true),
+        Metric::EvacuatedBeforeArrival => evac(&|ev| share_out(ev, false)),
+        Metric::VulnerableEvacuated => evac(&|ev| share_out(ev, true)),
+        Metric::TimeTo50 => evac(&|ev| time_to(ev, 0.5, clock(m.from, exp, ev))),
+        Metric::TimeTo90 => evac(&|ev| time_to(ev, 0.9, clock(m.from, exp, ev))),
+        Metric::TimeTo100 => evac(&|ev| time_to(ev, 1.0, clock(m.from, exp, ev))),
+        Metric::Casualties if has_residents(events) => casualties(events),
+        Metric::Exposed if has_residents(events) => exposed(events),
+        Metric::Casualties | Metric::Exposed => no_people(),
         Metric::ShelterOverflow => {
             let list: Vec<(usize, u32)> = pick(events, |e| match e {
                 SimEvent::ShelterFull { turned_away, .. } => Some(*turned_away),
@@ -344,29 +434,6 @@ pub fn measure(metric: Metric, role: Option<&str>, s: &Scenario, events: &[Event
                 note: format!("{n} people turned away from full shelters"),
             }
         }
-        Metric::PlanAdherence => {
-            let mine = |r: &crate::sim::ids::RoleId| role.is_none_or(|want| *r == want);
-            let triggered: Vec<usize> = pick(events, |e| match e {
-                SimEvent::PlanStepTriggered { role, .. } if mine(role) => Some(()),
-                _ => None,
-            })
-            .map(|(k, _, _)| k)
-            .collect();
-            if triggered.is_empty() {
-                return na("no plan step was triggered");
-            }
-            let on_time: Vec<usize> = pick(events, |e| match e {
-                SimEvent::PlanStepDone { role, on_time: true, .. } if mine(role) => Some(()),
-                _ => None,
-            })
-            .map(|(k, _, _)| k)
-            .collect();
-            let v = on_time.len() as f64 / triggered.len() as f64;
-            Measured {
-                value: Some(v),
-                evidence: triggered.into_iter().chain(on_time.iter().copied()).collect(),
-                note: format!("{} of the triggered steps done on time by the right role", on_time.len()),
-            }
-        }
+        Metric::PlanAdherence => plan_adherence(exp, role),
     }
 }

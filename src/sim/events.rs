@@ -340,6 +340,15 @@ pub enum SimEvent {
         /// Smoke: CO concentration (ppm).
         co_ppm: Option<f64>,
     },
+    /// The hazard reached a home with people still in it (water above the
+    /// walking limit, debris over the house, the house alight): logged once
+    /// per household, with who was there.
+    HouseholdExposed {
+        household: HouseholdId,
+        hazard: HazardKind,
+        at_home: u32,
+        vulnerable_at_home: u32,
+    },
     ResidentRescued {
         resident: ResidentId,
         household: HouseholdId,
@@ -386,6 +395,7 @@ impl SimEvent {
             | CarStalled { household, .. }
             | ResidentSafe { household, .. }
             | ResidentHarmed { household, .. }
+            | HouseholdExposed { household, .. }
             | ResidentRescued { household, .. } => Some(household),
             _ => None,
         }
@@ -440,6 +450,7 @@ pub const KINDS: &[&str] = &[
     "car_stalled",
     "resident_safe",
     "resident_harmed",
+    "household_exposed",
     "resident_rescued",
     "shelter_full",
     "shelter_closed",

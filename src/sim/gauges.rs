@@ -1,5 +1,6 @@
 //! Gauges: named observation points and lines sampled at their interval
-//! (and at t = 0) into time series for the report. Each tick every gauge's
+//! (and at t = 0) into time series for the report; a crossing line also
+//! records its counts each way, net and per interval. Each tick every gauge's
 //! current reading is also kept for triggers (`GaugeAbove`). Readings come
 //! from the exposure fields, never from a model's own state.
 //!
@@ -19,6 +20,24 @@ pub struct GaugeSeries {
     pub every_s: u32,
     /// `(drill seconds, reading)`.
     pub samples: Vec<(u64, f64)>,
+    /// A crossing line's counts at the same times: each way, net and in
+    /// the interval ending at the sample (empty for other gauges).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crossings: Vec<CrossingSample>,
+}
+
+/// A crossing line's counts at one sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrossingSample {
+    pub t: u64,
+    /// Cumulative crossings from the line's right to its left (looking
+    /// from `from` to `to`), and the other way.
+    pub forward: u64,
+    pub backward: u64,
+    /// `forward − backward`.
+    pub net: i64,
+    /// Crossings either way since the previous sample.
+    pub in_interval: u64,
 }
 
 /// People who crossed each `PeopleCrossing` gauge's line (gauge order; 0 for
@@ -92,6 +111,7 @@ pub fn sample(
                 unit: g.kind.unit().to_owned(),
                 every_s: g.every_s,
                 samples: Vec::new(),
+                crossings: Vec::new(),
             })
             .collect();
         gauges.current = vec![0.0; gauges.series.len()];
@@ -101,9 +121,21 @@ pub fn sample(
         let v = read(k, &g.kind, &drill, &exposure, &crossings);
         gauges.current[k] = v;
         if now.is_multiple_of(g.every_s.max(1) as u64) || clock.tick == clock.end_tick {
-            let s = &mut gauges.series[k].samples;
-            if s.last().is_none_or(|(t, _)| *t != now) {
-                s.push((now, v));
+            let series = &mut gauges.series[k];
+            if series.samples.last().is_none_or(|(t, _)| *t != now) {
+                series.samples.push((now, v));
+                if let GaugeKind::PeopleCrossing { .. } = g.kind {
+                    let (f, b) = (crossings.forward[k], crossings.backward[k]);
+                    let before = series.crossings.last().map_or(0, |c| c.forward + c.backward);
+                    let c = CrossingSample {
+                        t: now,
+                        forward: f,
+                        backward: b,
+                        net: f as i64 - b as i64,
+                        in_interval: f + b - before,
+                    };
+                    series.crossings.push(c);
+                }
             }
         }
     }

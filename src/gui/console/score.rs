@@ -1,6 +1,6 @@
-//! The end of a drill: the score, the level (after the gates) and each
-//! metric with its value, threshold and whether it passed; where the log
-//! and report were written.
+//! The end of a drill: the score, the level (after the gates), the
+//! trainee's own role score, and each metric with its value, threshold and
+//! whether it passed; where the log and report were written.
 //!
 //! Owns: the score window. May not touch: the drill.
 
@@ -9,13 +9,30 @@ use crate::gui::i18n::Tr;
 use crate::scoring::Scorecard;
 use bevy_egui::egui;
 
-pub fn score(ui: &mut egui::Ui, tr: &Tr, card: &Scorecard, written: &[String]) -> Vec<UiAction> {
+/// `role`: the trainee's role (id, name as shown).
+pub fn score(ui: &mut egui::Ui, tr: &Tr, card: &Scorecard, role: (&str, &str), written: &[String]) -> Vec<UiAction> {
     let mut out = Vec::new();
     let level = match tr.lang() {
         crate::gui::i18n::Lang::ZhCn => card.level_zh.clone(),
         crate::gui::i18n::Lang::En => format!("{:?}", card.level),
     };
     ui.heading(tr.a("score-total", &[("score", ((card.score * 10.0).round() / 10.0).into()), ("level", level.into())]));
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    match card.roles.iter().find(|r| r.role == role.0) {
+        Some(r) if r.score.is_some() => {
+            let args = [
+                ("role", role.1.into()),
+                ("score", round(r.score.unwrap_or(0.0)).into()),
+                ("steps", (r.steps_expected as f64).into()),
+                ("on_time", (r.steps_on_time as f64).into()),
+            ];
+            ui.strong(tr.a("score-role", &args));
+        }
+        _ => {
+            ui.label(tr.a("score-role-none", &[("role", role.1.into())]));
+        }
+    }
+    ui.label(tr.a("score-team", &[("score", round(card.team_score).into())]));
     for g in &card.gates_applied {
         ui.colored_label(egui::Color32::from_rgb(220, 40, 40), tr.a("score-gate", &[("why", g.as_str().into())]));
     }

@@ -12,27 +12,6 @@ use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 
-/// A land cover colour from the class's id, fuel and kind.
-pub fn cover_colour(id: &str, fuel: Option<&str>, built: bool) -> [f32; 3] {
-    let id = id.to_ascii_lowercase();
-    if built || id.contains("village") || id.contains("town") || id.contains("built") {
-        return [0.70, 0.66, 0.60];
-    }
-    if id.contains("water") || id.contains("river") || id.contains("lake") || fuel == Some("NB") {
-        return [0.35, 0.55, 0.75];
-    }
-    if id.contains("forest") || id.contains("wood") {
-        return [0.22, 0.42, 0.22];
-    }
-    if id.contains("shrub") || id.contains("scrub") {
-        return [0.42, 0.52, 0.30];
-    }
-    if id.contains("farm") || id.contains("paddy") || id.contains("field") || id.contains("crop") {
-        return [0.66, 0.72, 0.42];
-    }
-    [0.55, 0.62, 0.40]
-}
-
 /// The ground mesh.
 pub fn ground_mesh(grid: &MapGrid, t: &TerrainGrid, s: &Scenario) -> Mesh {
     let classes = &s.map.land_cover.classes;
@@ -47,7 +26,7 @@ pub fn ground_mesh(grid: &MapGrid, t: &TerrainGrid, s: &Scenario) -> Mesh {
                 [0.30, 0.50, 0.72]
             } else {
                 let k = t.cover[c] as usize;
-                classes.get(k).map_or([0.55, 0.62, 0.40], |cl| cover_colour(&cl.id, cl.fuel.as_deref(), cl.built))
+                classes.get(k).map_or([0.55, 0.62, 0.40], |cl| cl.colour())
             };
             col.push([rgb[0], rgb[1], rgb[2], 1.0]);
         }

@@ -74,9 +74,34 @@ pub struct CoverClass {
     /// "GR1", "GS4"…, or "NB" for non-burnable).
     #[serde(default)]
     pub fuel: Option<String>,
-    /// Buildings: people cannot walk through, water and fire treat specially.
+    /// Built-up land (houses with streets between them): the flood's hazard
+    /// rating takes FD2321's urban debris factor here (1 from 0.25 m deep).
+    /// It does not block walkers — residents walk its streets; buildings
+    /// and walls as obstacles are not part of the schema yet.
     #[serde(default)]
     pub built: bool,
+}
+
+impl CoverClass {
+    /// The class's colour on a map (window and `inspect --png`), from its
+    /// id, fuel and kind.
+    pub fn colour(&self) -> [f32; 3] {
+        let id = self.id.to_ascii_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| id.contains(w));
+        if self.built || has(&["village", "town", "built"]) {
+            [0.70, 0.66, 0.60]
+        } else if has(&["water", "river", "lake"]) || self.fuel.as_deref() == Some("NB") {
+            [0.35, 0.55, 0.75]
+        } else if has(&["forest", "wood"]) {
+            [0.22, 0.42, 0.22]
+        } else if has(&["shrub", "scrub"]) {
+            [0.42, 0.52, 0.30]
+        } else if has(&["farm", "paddy", "field", "crop"]) {
+            [0.66, 0.72, 0.42]
+        } else {
+            [0.55, 0.62, 0.40]
+        }
+    }
 }
 
 /// A polygon of one land cover class.

@@ -73,6 +73,11 @@ impl GaugeKind {
 #[serde(deny_unknown_fields)]
 pub struct Rubric {
     pub metrics: Vec<RubricMetric>,
+    /// Weight of each role in the overall score (the mean of the role
+    /// scores); a role not listed weighs 1, a role of weight 0 is not part
+    /// of the overall score (its own score is still reported).
+    #[serde(default)]
+    pub roles: Vec<RoleWeight>,
     pub levels: Levels,
     /// Hard gates that cap the level whatever the score.
     #[serde(default)]
@@ -91,6 +96,31 @@ pub struct RubricMetric {
     /// Pass threshold in the metric's unit (see `Metric::unit`).
     pub threshold: f64,
     pub weight: f64,
+    /// Evacuation times (`TimeTo50/90/100`) only: what the clock counts
+    /// from. `PlanDue` when absent and the plans order an evacuation, else
+    /// `HazardArrival`.
+    #[serde(default)]
+    pub from: Option<EvacuationClock>,
+}
+
+/// A role's weight in the overall score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleWeight {
+    pub role: String,
+    pub weight: f64,
+}
+
+/// What an evacuation time counts from; neither moves with what the
+/// trainees do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EvacuationClock {
+    /// The moment the plans say evacuation is due: the earliest due time
+    /// of an evacuation order step (its trigger's root, e.g. the red
+    /// warning reaching the township).
+    PlanDue,
+    /// The hazard's first arrival at an at-risk home.
+    HazardArrival,
 }
 
 /// Metric families (DOMAIN.md practices).
@@ -111,8 +141,8 @@ pub enum Metric {
     /// Share of at-risk residents out before the hazard reached their home.
     EvacuatedBeforeArrival,
     /// Seconds until half of the at-risk residents are safe, counted from
-    /// the first evacuation order (without one: from the first warning that
-    /// reached a household; without that: from the first official warning).
+    /// the metric's `from` clock (the plans' evacuation due time, or the
+    /// hazard's first arrival at an at-risk home).
     TimeTo50,
     /// Seconds until 90% of at-risk residents are safe (clock as `TimeTo50`).
     TimeTo90,
@@ -120,6 +150,10 @@ pub enum Metric {
     TimeTo100,
     /// Residents dead or injured.
     Casualties,
+    /// Residents still at home when the hazard reached it (water above the
+    /// walking limit, debris over the house, the house alight): the
+    /// evacuation outcome the trainees control, less noisy than deaths.
+    Exposed,
     /// Share of vulnerable at-risk residents evacuated.
     VulnerableEvacuated,
     /// People turned away from full shelters.
@@ -138,7 +172,7 @@ impl Metric {
     pub fn unit(self) -> &'static str {
         match self {
             Metric::EvacuatedBeforeArrival | Metric::VulnerableEvacuated | Metric::PlanAdherence => "share 0..1",
-            Metric::Casualties | Metric::ShelterOverflow => "people",
+            Metric::Casualties | Metric::Exposed | Metric::ShelterOverflow => "people",
             _ => "s",
         }
     }

@@ -13,6 +13,12 @@ pub struct ResidentsSpec {
     /// Delay and reach of each warning channel.
     #[serde(default = "default_channels")]
     pub channels: Vec<ChannelSpec>,
+    /// How `channels` combines with the defaults: `Extend` keeps the
+    /// default of every channel not listed, `Replace` drops them (those
+    /// channels then reach nobody). Validation warns when a partial list
+    /// leaves this out.
+    #[serde(default)]
+    pub channels_mode: Option<ListMode>,
     /// Time from deciding to leave to walking out of the door (s). Default:
     /// Weibull scale 139 s, shape 1.2 (Lovreglio, Kuligowski, Gwynne &
     /// Strahan 2019, "A pre-evacuation database for use in egress
@@ -35,10 +41,30 @@ impl Default for ResidentsSpec {
     fn default() -> Self {
         ResidentsSpec {
             channels: default_channels(),
+            channels_mode: None,
             premovement: default_premovement(),
             compliance: Compliance::default(),
             visit_s: default_visit(),
             danger_zones: Vec::new(),
+        }
+    }
+}
+
+/// How a list given in a scenario combines with its defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListMode {
+    Extend,
+    Replace,
+}
+
+impl ResidentsSpec {
+    /// The delay and reach of a channel, after `channels_mode`.
+    pub fn channel(&self, c: Channel) -> Option<ChannelSpec> {
+        let listed = self.channels.iter().find(|s| s.channel == c).cloned();
+        match (listed, self.channels_mode) {
+            (Some(s), _) => Some(s),
+            (None, Some(ListMode::Extend)) => default_channels().into_iter().find(|s| s.channel == c),
+            (None, _) => None,
         }
     }
 }

@@ -10,6 +10,7 @@ mod findings;
 mod people;
 mod plans;
 mod reach;
+mod thresholds;
 pub mod work;
 
 use super::locate::Path;
@@ -83,6 +84,8 @@ pub fn check(s: &Scenario, base_dir: &std::path::Path) -> (Vec<Finding>, Option<
         }
     };
     people::check_points(s, &terrain, &mut out);
+    let residents: u64 = households.iter().map(|h| h.household.members.total() as u64).sum();
+    thresholds::check_thresholds(s, &terrain, residents, &mut out);
     if !out.has_errors() {
         reach::check_reachability(s, &households, &terrain, &mut out);
     }

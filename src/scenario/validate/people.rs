@@ -249,7 +249,56 @@ pub(crate) fn check_forces<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut
 }
 
 /// Everything with a position must lie on the map.
+/// Households must stand inside their village's boundary (a household
+/// outside it would be warned, ordered and counted as the wrong village's).
+fn outside_village(v: &Village, vp: &Path, out: &mut Findings) {
+    if v.boundary.len() < 3 {
+        return;
+    }
+    let hint = |id: &str| {
+        format!(
+            "move `{id}` inside the boundary of `{}`, widen the boundary, or give it to the village it stands in",
+            v.id
+        )
+    };
+    for (k, hh) in v.households.iter().enumerate() {
+        if !crate::geom::in_polygon(hh.at, &v.boundary) {
+            out.err(
+                vp.f("households").i(k).f("at"),
+                format!("household `{}` at ({}, {}) lies outside its village `{}`", hh.id, hh.at.0, hh.at.1, v.id),
+                hint(&hh.id),
+            );
+        }
+    }
+    for (k, b) in v.household_blocks.iter().enumerate() {
+        if !within_limits(b) {
+            continue;
+        }
+        let houses = block_households(b);
+        let outside: Vec<_> = houses.iter().filter(|hh| !crate::geom::in_polygon(hh.at, &v.boundary)).collect();
+        if let Some(first) = outside.first() {
+            out.err(
+                vp.f("household_blocks").i(k).f("center"),
+                format!(
+                    "{} of the {} houses of block `{}` lie outside village `{}` (the first, `{}`, at ({:.1}, {:.1}))",
+                    outside.len(),
+                    houses.len(),
+                    b.id,
+                    v.id,
+                    first.id,
+                    first.at.0,
+                    first.at.1
+                ),
+                hint(&b.id),
+            );
+        }
+    }
+}
+
 pub(crate) fn check_points(s: &Scenario, t: &TerrainGrid, out: &mut Findings) {
+    for (vk, v) in s.villages.iter().enumerate() {
+        outside_village(v, &Path::root().f("villages").i(vk), out);
+    }
     let (w, h) = t.extent();
     let mut at = |path: Path, p: Point| {
         if !(p.0 >= 0.0 && p.0 < w && p.1 >= 0.0 && p.1 < h) {
@@ -348,6 +397,20 @@ pub(crate) fn check_residents(s: &Scenario, out: &mut Findings) {
                 rp.f("channels").i(k).f("reach"),
                 format!("reach {} is not between 0 and 1", c.reach),
                 "reach is the share of households a channel gets through to",
+            );
+        }
+    }
+    if r.channels_mode.is_none() && r.channels != default_channels() {
+        let dropped: Vec<String> = default_channels()
+            .iter()
+            .filter(|d| !r.channels.iter().any(|c| c.channel == d.channel))
+            .map(|d| format!("{:?}", d.channel))
+            .collect();
+        if !dropped.is_empty() {
+            out.warn(
+                rp.f("channels"),
+                format!("this list replaces the defaults: warnings by {} will reach nobody", dropped.join(", ")),
+                "add `channels_mode: Extend` to keep the defaults of the channels not listed, or `channels_mode: Replace` to say the list is complete",
             );
         }
     }

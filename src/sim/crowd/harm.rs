@@ -2,11 +2,22 @@
 //! exposure fields after the residents have moved (documented for
 //! certificates), and rescue of the trapped.
 //!
-//! Flood (FD2321 classes): walking in water with hazard rating HR ≥ 2.0
-//! ("danger for all") kills; HR ≥ 1.25 ("danger for most") injures once. At
-//! home, water deeper than the walking limit traps the household (it can no
-//! longer leave), and at 2.0 m (a flooded single storey) or HR ≥ 2.0 those
-//! still inside die.
+//! Flood, outdoors (FD2321 classes, Ramsbottom et al. 2006): walking in
+//! water with hazard rating HR ≥ 2.0 ("danger for all") kills; HR ≥ 1.25
+//! ("danger for most") injures once. At home, water deeper than the walking
+//! limit traps the household (it can no longer leave), and from then on
+//! (the published curves rest on floods deeper than that) each person
+//! inside dies when the in-building
+//! mortality of Jonkman et al. (2008) at the house (`mortality`: breach,
+//! rapidly rising or remaining zone, from depth, speed and the fastest rise
+//! over 30 minutes; ×11 for the vulnerable) exceeds that person's own draw
+//! (one uniform number per resident from the seeded stream `harm`, drawn
+//! once at the start), so over many residents the share who die is the
+//! published mortality, and more water never saves anyone.
+//!
+//! Exposure: the first time the hazard reaches a home (water above the
+//! walking limit, debris over the house, the house alight) with people
+//! still inside, `household_exposed` logs how many were there.
 //!
 //! Landslide: a resident whose cell a debris body crosses at ≥ 2 m/s is
 //! killed (vulnerability of people to debris impact is near 1 at such
@@ -17,13 +28,18 @@
 //! leaves at the next tick, by the ordinary departure); the vulnerable left
 //! without help, and anyone trapped, die there. People walking through a
 //! cell as the front arrives are killed by flames of 1.2 m or more, injured
-//! by smaller ones.
+//! by smaller ones: 1.2 m (4 ft) is the flame length up to which people
+//! with hand tools can stand at a fire's edge (Andrews & Rothermel 1982,
+//! "Charts for interpreting wildland fire behavior characteristics", USDA
+//! Forest Service GTR INT-131); being caught inside a taller front is taken
+//! as fatal, an assumption, not a fitted curve.
 //!
 //! Smoke: the CO carried with the smoke gives people outdoors an ISO 13571
 //! dose, FED = Σ ppm·min / 35,000; at FED 1 they are injured (once).
 
-use super::residents::{Residents, State};
-use crate::scenario::schema::Task;
+use super::mortality;
+use super::residents::{HomeWater, RISE_SAMPLE_S, RISE_SAMPLES, Residents, State};
+use crate::scenario::schema::{HazardKind, Task};
 use crate::sim::events::{EventLog, HarmCause, HarmOutcome, SimEvent};
 use crate::sim::exposure::Exposure;
 use crate::sim::ids::{ForceId, HouseholdId, ResidentId};
@@ -31,8 +47,6 @@ use crate::sim::tasks::Tasks;
 use crate::sim::tick::{Drill, SimClock};
 use bevy::prelude::*;
 
-/// Depth at home beyond which a house is a death trap (m).
-pub const DEADLY_HOME_DEPTH_M: f64 = 2.0;
 /// Debris speed from which a body kills the people it crosses (m/s).
 pub const DEADLY_DEBRIS_M_S: f64 = 2.0;
 /// Flames that kill people walking through the front (m).
@@ -92,25 +106,81 @@ pub(super) fn harm(
     fire(&clock, &drill, &exposure, r, &mut log);
 }
 
+/// People of household `h` still inside their home: (all, vulnerable).
+fn at_home(r: &Residents, h: usize) -> (u32, u32) {
+    let hh = &r.households[h];
+    let inside = r.people[hh.first..hh.first + hh.count]
+        .iter()
+        .filter(|p| matches!(p.state, State::Home | State::WaitingHelp | State::Trapped));
+    inside.fold((0, 0), |(n, v), p| (n + 1, v + p.vulnerable as u32))
+}
+
+/// Logs the first arrival of a hazard at a home with people inside.
+fn log_exposed(log: &mut EventLog, clock: &SimClock, drill: &Drill, r: &Residents, h: usize, hazard: HazardKind) {
+    let (n, v) = at_home(r, h);
+    if n > 0 {
+        log.push(
+            clock.tick,
+            clock.tick_s,
+            SimEvent::HouseholdExposed {
+                household: HouseholdId(drill.households[h].1.id.clone()),
+                hazard,
+                at_home: n,
+                vulnerable_at_home: v,
+            },
+        );
+    }
+}
+
 fn flood(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: &mut EventLog) {
     let Some(w) = &x.water else { return };
     let t = &drill.terrain;
+    if r.home_water.len() != r.households.len() {
+        r.home_water = vec![HomeWater::default(); r.households.len()];
+    }
+    // A sample each time the clock passes a multiple of the sampling
+    // interval (whatever the tick length).
+    let now = clock.now_s();
+    let sample = now / RISE_SAMPLE_S != now.saturating_sub(clock.tick_s as u64) / RISE_SAMPLE_S || now == 0;
+    for h in 0..r.households.len() {
+        let Some(k) = t.cell_of(r.houses[h].at) else { continue };
+        let d = w.depth[k];
+        let hw = &mut r.home_water[h];
+        if sample {
+            hw.samples[hw.next] = d as f32;
+            hw.next = (hw.next + 1) % hw.samples.len();
+            // After the write, `next` holds the sample of 30 minutes ago.
+            let rise = (d - hw.samples[hw.next] as f64) * 3600.0 / (RISE_SAMPLE_S * RISE_SAMPLES as u64) as f64;
+            hw.rise_m_h = hw.rise_m_h.max(rise);
+        }
+        if !hw.exposed && d > w.foot_limit_m {
+            hw.exposed = true;
+            log_exposed(log, clock, drill, r, h, HazardKind::Flood);
+        }
+    }
     for i in 0..r.people.len() {
-        let p = &mut r.people[i];
+        let p = &r.people[i];
         let Some(k) = t.cell_of(p.pos) else { continue };
         let (hr, d) = (w.hazard_rating(k), w.depth[k]);
         let (outcome, new_state) = match p.state {
             State::Walking if hr >= 2.0 => (HarmOutcome::Dead, State::Dead),
-            State::Walking if hr >= 1.25 && !p.injured => {
-                p.injured = true;
-                (HarmOutcome::Injured, State::Walking)
-            }
-            State::Home | State::WaitingHelp | State::Trapped if d >= DEADLY_HOME_DEPTH_M || hr >= 2.0 => {
+            State::Walking if hr >= 1.25 && !p.injured => (HarmOutcome::Injured, State::Walking),
+            State::Home | State::WaitingHelp | State::Trapped
+                if d > w.foot_limit_m && {
+                    let (u, v) = w.velocity(k);
+                    let rise = r.home_water[p.household].rise_m_h;
+                    mortality::for_person(d, (u * u + v * v).sqrt(), rise, p.vulnerable) > p.frailty
+                } =>
+            {
                 (HarmOutcome::Dead, State::Dead)
             }
             State::Home | State::WaitingHelp if d > w.foot_limit_m => (HarmOutcome::Trapped, State::Trapped),
             _ => continue,
         };
+        let p = &mut r.people[i];
+        if outcome == HarmOutcome::Injured {
+            p.injured = true;
+        }
         p.state = new_state;
         log_harm(log, clock, drill, r, i, Harm { depth_m: Some(round3(d)), ..Harm::new(outcome, HarmCause::Flood) });
     }
@@ -122,6 +192,12 @@ fn debris(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log:
         return;
     }
     let t = &drill.terrain;
+    for h in 0..r.households.len() {
+        if !r.households[h].debris_exposed && t.cell_of(r.houses[h].at).is_some_and(|k| d.fresh.contains(&k)) {
+            r.households[h].debris_exposed = true;
+            log_exposed(log, clock, drill, r, h, HazardKind::Landslide);
+        }
+    }
     for i in 0..r.people.len() {
         let p = &mut r.people[i];
         if matches!(p.state, State::Safe | State::Dead) {
@@ -168,6 +244,12 @@ fn fire(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: &
         }
     }
     // Burning houses and the front.
+    for &h in &f.houses_lit {
+        if h < r.households.len() && !r.households[h].fire_exposed {
+            r.households[h].fire_exposed = true;
+            log_exposed(log, clock, drill, r, h, HazardKind::Fire);
+        }
+    }
     for i in 0..r.people.len() {
         let (state, vulnerable, household, pos) = {
             let p = &r.people[i];

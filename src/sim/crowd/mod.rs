@@ -29,6 +29,7 @@ pub mod driving;
 pub mod flowfield;
 pub mod harm;
 pub mod kernel;
+pub mod mortality;
 mod moving;
 pub mod navgrid;
 pub mod params;
@@ -99,6 +100,7 @@ impl Plugin for CrowdPlugin {
                         injured: false,
                         dose: 0.0,
                         trip: None,
+                        frailty: 0.0,
                     });
                 }
             }
@@ -111,8 +113,16 @@ impl Plugin for CrowdPlugin {
                 departs: None,
                 assisted: false,
                 warned: false,
+                debris_exposed: false,
+                fire_exposed: false,
             });
             houses.push(House { at: h.at, village: *vk, phone: h.phone });
+        }
+        // Each resident's own draw for the harm functions, from its own
+        // stream so that adding people never shifts the other draws.
+        let mut harm_rng = crate::sim::rng::stream(drill.seed, "harm");
+        for p in &mut people {
+            p.frailty = open01(&mut harm_rng);
         }
         let mut crowd = Crowd::new(
             NavGrid::new(t.nx, t.ny, t.cell_m).expect("the terrain grid is validated non-empty"),
@@ -135,6 +145,7 @@ impl Plugin for CrowdPlugin {
             cues: Vec::new(),
             orders_seen: 0,
             tasks_seen: 0,
+            home_water: Vec::new(),
         })
         .add_systems(
             SimTick,

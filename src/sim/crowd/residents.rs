@@ -13,6 +13,22 @@ use bevy::prelude::Resource;
 pub const REVISIT_S: u64 = 600;
 pub const ORDER_VISITS: u8 = 3;
 
+/// Seconds between the depth samples of a home's rise rate, and how many
+/// samples span the rise window (6 × 300 s = 30 min).
+pub(super) const RISE_SAMPLE_S: u64 = 300;
+pub(super) const RISE_SAMPLES: usize = 6;
+
+/// Water at one home over time (for the harm rules): depth samples for the
+/// rise rate, the fastest rise so far, and whether its exposure has been
+/// logged.
+#[derive(Debug, Clone, Default)]
+pub(super) struct HomeWater {
+    pub(super) samples: [f32; RISE_SAMPLES + 1],
+    pub(super) next: usize,
+    pub(super) rise_m_h: f64,
+    pub(super) exposed: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     Home,
@@ -37,6 +53,9 @@ pub struct Resident {
     pub(super) dose: f64,
     /// The car trip (index into `Residents::trips`) while driving.
     pub(super) trip: Option<u32>,
+    /// The resident's own draw for the harm functions (uniform 0..1,
+    /// stream `harm`): they die when a curve's mortality exceeds it.
+    pub(super) frailty: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +67,9 @@ pub(super) struct HouseholdRt {
     pub(super) departs: Option<u64>,
     pub(super) assisted: bool,
     pub(super) warned: bool,
+    /// Exposure to debris / fire already logged.
+    pub(super) debris_exposed: bool,
+    pub(super) fire_exposed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -74,4 +96,6 @@ pub struct Residents {
     pub(super) cues: Vec<Cue>,
     pub(super) orders_seen: usize,
     pub(super) tasks_seen: usize,
+    /// Water at each home (household order), for the harm rules.
+    pub(super) home_water: Vec<HomeWater>,
 }

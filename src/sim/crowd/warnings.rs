@@ -35,7 +35,7 @@ pub struct House {
 }
 
 fn spec(r: &ResidentsSpec, c: Channel) -> Option<(u64, f64)> {
-    r.channels.iter().find(|s| s.channel == c).map(|s| (s.delay_s as u64, s.reach))
+    r.channel(c).map(|s| (s.delay_s as u64, s.reach))
 }
 
 /// Cues of one warning channel to one village, issued at `now_s`.
