@@ -19,6 +19,44 @@ pub fn dist_to_segment(p: Point, a: Point, b: Point) -> f64 {
     ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt()
 }
 
+/// Distance between the segment `a`–`b` and the axis-aligned box
+/// `lo`–`hi` (0 when they meet, found by clipping the segment to the box,
+/// Liang–Barsky): else the least of the segment's ends to the box and the
+/// box's corners to the segment.
+pub fn dist_segment_to_box(a: Point, b: Point, lo: Point, hi: Point) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    let mut meets = true;
+    for (p, q) in [(-dx, a.0 - lo.0), (dx, hi.0 - a.0), (-dy, a.1 - lo.1), (dy, hi.1 - a.1)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                meets = false;
+            }
+        } else if p < 0.0 {
+            t0 = t0.max(q / p);
+        } else {
+            t1 = t1.min(q / p);
+        }
+    }
+    if meets && t0 <= t1 {
+        return 0.0;
+    }
+    let corners = [lo, (hi.0, lo.1), hi, (lo.0, hi.1)];
+    let to_box = |p: Point| {
+        let dx = (lo.0 - p.0).max(0.0).max(p.0 - hi.0);
+        let dy = (lo.1 - p.1).max(0.0).max(p.1 - hi.1);
+        (dx * dx + dy * dy).sqrt()
+    };
+    corners.iter().map(|&c| dist_to_segment(c, a, b)).fold(to_box(a).min(to_box(b)), f64::min)
+}
+
+/// Where the foot of `p` falls along the segment `a`–`b`, in metres from
+/// `a` (unclamped: negative before `a`, beyond the length after `b`).
+pub fn along_segment(p: Point, a: Point, b: Point) -> f64 {
+    let len = dist(a, b);
+    if len > 0.0 { ((p.0 - a.0) * (b.0 - a.0) + (p.1 - a.1) * (b.1 - a.1)) / len } else { 0.0 }
+}
+
 /// Distance from `p` to a polyline (infinite for an empty one).
 pub fn dist_to_polyline(p: Point, pts: &[Point]) -> f64 {
     match pts {
@@ -105,6 +143,20 @@ pub fn crossing(a: Point, b: Point, p0: Point, p1: Point) -> i8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segment_to_box_distance() {
+        let (lo, hi) = ((0.0, 0.0), (1.0, 1.0));
+        assert_eq!(dist_segment_to_box((-1.0, 0.5), (2.0, 0.5), lo, hi), 0.0, "through");
+        assert_eq!(dist_segment_to_box((0.2, 0.2), (0.3, 0.3), lo, hi), 0.0, "inside");
+        assert_eq!(dist_segment_to_box((1.0, 2.0), (1.0, 1.0), lo, hi), 0.0, "touching a corner");
+        // On the line of an edge but beyond it: not touching.
+        assert_eq!(dist_segment_to_box((1.0, 5.0), (1.0, 3.0), lo, hi), 2.0);
+        assert!((dist_segment_to_box((2.0, 0.0), (0.0, 2.0), lo, hi)).abs() < 1e-12, "through the far corner");
+        let d = dist_segment_to_box((3.0, 0.0), (0.0, 3.0), lo, hi);
+        assert!((d - 0.5f64.sqrt()).abs() < 1e-12, "{d}");
+        assert_eq!(dist_segment_to_box((2.5, -5.0), (2.5, 5.0), lo, hi), 1.5);
+    }
 
     #[test]
     fn crossings_count_once_each_way_and_not_past_the_ends() {

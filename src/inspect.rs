@@ -37,6 +37,17 @@ pub fn summary(l: &Loaded) -> String {
     }
     let river = t.river.iter().filter(|&&r| r).count();
     let _ = writeln!(o, "rivers     {} ({:.1} ha of channel)", s.map.rivers.len(), river as f64 * cell_ha);
+    let walk = crate::scenario::walk::WalkMask::build(&s.map, t);
+    let closed = walk.blocked.iter().filter(|&&b| b).count();
+    let _ = writeln!(
+        o,
+        "walkers    {} × {} cells of {} m, {closed} closed (rivers, walls, blocks); {} structure(s), {} door(s)",
+        walk.nx,
+        walk.ny,
+        walk.cell_m,
+        s.map.structures.len(),
+        s.map.structures.iter().map(|st| st.doors().len()).sum::<usize>()
+    );
     for v in &s.villages {
         let hh = households(v);
         let people: u32 = hh.iter().map(|h| h.members.total()).sum();
@@ -92,6 +103,15 @@ pub fn at(l: &Loaded, p: Point) -> String {
     let _ = writeln!(o, "at         ({}, {}): cell {} ({}, {})", p.0, p.1, k, k % t.nx, k / t.nx);
     let _ = writeln!(o, "ground     {:.2} m{}", t.elevation[k], if t.river[k] { " (river channel)" } else { "" });
     let _ = writeln!(o, "cover      {class}");
+    let walk = crate::scenario::walk::WalkMask::build(&s.map, t);
+    let on_foot = match walk.cell_of(p).filter(|&c| !walk.is_open(c)) {
+        None => "open".to_owned(),
+        Some(_) => match walk.blocker(&s.map, p) {
+            Some(st) => format!("closed by `{}`", st.id()),
+            None => "closed (river channel)".to_owned(),
+        },
+    };
+    let _ = writeln!(o, "on foot    {on_foot} (walkers' cell of {} m)", walk.cell_m);
     let village = s.villages.iter().find(|v| v.boundary.len() >= 3 && in_polygon(p, &v.boundary));
     let _ = writeln!(o, "village    {}", village.map_or("none", |v| v.id.as_str()));
     for z in s.residents.danger_zones.iter().filter(|z| in_polygon(p, &z.zone)) {
@@ -143,6 +163,26 @@ impl Picture {
         }
     }
 
+    /// Fills the map polygon `poly` (map metres; `scale` pixels a metre,
+    /// `h` the map's height in metres).
+    fn fill(&mut self, poly: &[Point], scale: f64, h: f64, c: [u8; 3]) {
+        let (mut lo, mut hi) = ((f64::INFINITY, f64::INFINITY), (f64::NEG_INFINITY, f64::NEG_INFINITY));
+        for p in poly {
+            lo = (lo.0.min(p.0), lo.1.min(p.1));
+            hi = (hi.0.max(p.0), hi.1.max(p.1));
+        }
+        let (x0, x1) = ((lo.0 * scale).floor() as i64, (hi.0 * scale).ceil() as i64);
+        let (y0, y1) = (((h - hi.1) * scale).floor() as i64, ((h - lo.1) * scale).ceil() as i64);
+        for y in y0.max(0)..=y1.min(self.height as i64 - 1) {
+            for x in x0.max(0)..=x1.min(self.width as i64 - 1) {
+                let m = ((x as f64 + 0.5) / scale, h - (y as f64 + 0.5) / scale);
+                if in_polygon(m, poly) {
+                    self.put(x, y, c);
+                }
+            }
+        }
+    }
+
     fn ring(&mut self, pts: &[(i64, i64)], thick: i64, c: [u8; 3], dash: bool) {
         for k in 0..pts.len() {
             self.line(pts[k], pts[(k + 1) % pts.len()], thick, c, dash);
@@ -166,7 +206,7 @@ impl Picture {
 pub const LEGEND: &str = "land cover by class (shaded by the terrain, lit from the north-west); rivers blue; \
 roads by class (county dark red, township orange, village yellow, track and footpath light), bridges black; \
 dikes purple (a breach point boxed black), landslide source brown, fire ignition an orange cross; \
-village boundaries white dashed; danger zones red; houses dark brown; shelters green squares; \
+buildings and walls dark grey (doors open); village boundaries white dashed; danger zones red; houses dark brown; shelters green squares; \
 gauges magenta; force bases orange";
 
 /// Draws the scenario's map, `longest` pixels along its longer side.
@@ -240,6 +280,17 @@ pub fn draw(l: &Loaded, longest: u32) -> Picture {
         let c = px(f.ignition);
         pic.line((c.0 - 8, c.1 - 8), (c.0 + 8, c.1 + 8), 3, [250, 60, 0], false);
         pic.line((c.0 - 8, c.1 + 8), (c.0 + 8, c.1 - 8), 3, [250, 60, 0], false);
+    }
+    // Buildings, walls and blocks walkers go round (doors left open).
+    for st in &s.map.structures {
+        if let crate::scenario::schema::Structure::Block { outline, .. } = st {
+            pic.fill(outline, scale, h, [90, 85, 80]);
+        }
+        let (pieces, thickness) = crate::scenario::walk::wall_pieces(st);
+        let wide = ((thickness * scale).round() as i64).max(2);
+        for (a, b) in pieces {
+            pic.line(px(a), px(b), wide, [40, 36, 32], false);
+        }
     }
     for v in &s.villages {
         let pts: Vec<_> = v.boundary.iter().map(|&p| px(p)).collect();

@@ -125,6 +125,44 @@ fn each_bomb_is_refused_clearly_in_bounded_memory() {
             "2001 gauges is more than the 1000",
         ),
         (
+            "a walkers' grid of 96 million cells",
+            base.replace("cell_m: 10.0, ", "cell_m: 10.0, walk_cell_m: 0.05, "),
+            "the walkers' grid would have 96000000 cells",
+        ),
+        (
+            "a walkers' cell 10,000 times finer",
+            base.replace("cell_m: 10.0, ", "cell_m: 10.0, walk_cell_m: 0.001, "),
+            "more than 200",
+        ),
+        (
+            "20,001 structures",
+            base.replace(
+                "        roads: (",
+                &format!(
+                    "        structures: [{}],\n        roads: (",
+                    (0..20_001)
+                        .map(|k| format!(r#"Block(id: "b{k}", outline: [(1.0, 1.0), (2.0, 1.0), (2.0, 2.0)]),"#))
+                        .collect::<String>()
+                ),
+            ),
+            "20001 structures, more than 20000",
+        ),
+        (
+            "20,000 thick walls across the map",
+            base.replace(
+                "        roads: (",
+                &format!(
+                    "        walk_cell_m: 0.25,\n        structures: [{}],\n        roads: (",
+                    (0..20_000)
+                        .map(|k| format!(
+                            r#"Wall(id: "w{k}", points: [(0.0, 0.0), (600.0, 400.0)], thickness_m: 20.0),"#
+                        ))
+                        .collect::<String>()
+                ),
+            ),
+            "more than this build draws",
+        ),
+        (
             "40 blocks of 5,000",
             base.replace("household_blocks: [", &format!("household_blocks: [{many_blocks}")),
             "past 100000 households",

@@ -9,6 +9,7 @@ use std::path::Path;
 
 const VALID: &[&str] = &[
     "scenarios/example_small.ron",
+    "scenarios/example_walls.ron",
     "scenarios/qingshi_flood.ron",
     "scenarios/qingshi_landslide.ron",
     "scenarios/qingshi_fire.ron",
@@ -25,7 +26,7 @@ fn shipped_scenarios_are_valid() {
 
 #[test]
 fn qingshi_township_has_the_size_the_drills_need() {
-    for f in &VALID[1..] {
+    for f in &VALID[2..] {
         let l = scenario::load(Path::new(f)).unwrap();
         let people: u32 =
             l.scenario.villages.iter().flat_map(scenario::expand::households).map(|h| h.members.total()).sum();
@@ -79,6 +80,28 @@ const FIXTURES: &[(&str, usize, usize, &str, &str)] = &[
         "household `xh-001` at (350, 150) lies outside its village `xiaohe`",
         "inside the boundary",
     ),
+    (
+        "29_door_off_wall",
+        46,
+        35,
+        "the door at (70, 72) is 2.00 m from the nearest wall of `dorm`",
+        "on the wall's line",
+    ),
+    (
+        "30_household_shut_in",
+        57,
+        36,
+        "household `dorm-1` cannot reach any shelter",
+        "inside the building `dorm`, which has no door",
+    ),
+    (
+        "31_walk_cell_not_dividing",
+        21,
+        22,
+        "of 0.3 m does not divide the terrain cell of 10 m",
+        "divided by a whole number",
+    ),
+    ("32_household_in_wall", 63, 36, "household `dorm-7` stands in a wall of `dorm`", "clear of the walls"),
 ];
 
 /// The small example with `edit` applied to its text.
@@ -284,4 +307,18 @@ fn the_guides_examples_parse() {
     }
     // Every metric, trigger, target and distribution has its example.
     assert_eq!(counts, [13, 6, 5, 4], "examples found: metrics, triggers, targets, distributions");
+}
+
+/// A door the walkers' cells cannot open as wide as written is warned
+/// about, at its width: a 0.3 m door on 0.5 m cells opens one cell (0.5 m).
+#[test]
+fn a_door_narrower_than_the_walker_cells_is_warned_about() {
+    let text = std::fs::read_to_string("scenarios/example_walls.ron").unwrap();
+    let edited = text.replace("(at: (70.0, 70.0), width_m: 1.0)", "(at: (70.0, 70.0), width_m: 0.3)");
+    assert_ne!(edited, text);
+    let l = load_bytes("edited.ron", edited.as_bytes(), Path::new("scenarios")).unwrap();
+    let w = warnings(&l);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("on walkers' cells of 0.5 m this door opens 0.5 m, not 0.3 m"), "{}", w[0]);
+    assert_eq!((l.warnings[0].line, l.warnings[0].col), (46, 58), "at the door's width: {}", w[0]);
 }

@@ -11,6 +11,7 @@ pub mod permissions;
 pub mod schema;
 pub mod terrain;
 pub mod validate;
+pub mod walk;
 
 use diagnostic::{Diagnostic, Severity};
 use schema::Scenario;

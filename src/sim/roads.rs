@@ -186,6 +186,8 @@ mod tests {
                     edge("cb", "c", "b", RoadClass::County),
                 ],
             },
+            walk_cell_m: None,
+            structures: vec![],
         }
     }
 

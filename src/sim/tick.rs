@@ -14,6 +14,7 @@ use crate::scenario::Loaded;
 use crate::scenario::expand;
 use crate::scenario::schema::{Household, Scenario};
 use crate::scenario::terrain::TerrainGrid;
+use crate::scenario::walk::WalkMask;
 use bevy::ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 use bevy::prelude::*;
 use std::sync::Arc;
@@ -98,6 +99,8 @@ pub struct Drill {
     pub scenario: Arc<Scenario>,
     pub scenario_sha256: String,
     pub terrain: Arc<TerrainGrid>,
+    /// The walkers' grid: where people on foot can go (rivers, walls, doors).
+    pub walk: Arc<WalkMask>,
     /// Every household with its village index, in scenario order.
     pub households: Arc<Vec<(usize, Household)>>,
     pub seed: u64,
@@ -116,6 +119,7 @@ impl Drill {
             scenario: Arc::new(loaded.scenario.clone()),
             scenario_sha256: loaded.sha256.clone(),
             terrain: Arc::new(loaded.terrain.clone()),
+            walk: Arc::new(WalkMask::build(&loaded.scenario.map, &loaded.terrain)),
             households: Arc::new(households),
             seed,
         }

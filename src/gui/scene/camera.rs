@@ -71,7 +71,7 @@ pub fn control(
             MouseScrollUnit::Pixel => scroll.delta.y / 40.0,
         };
         if lines != 0.0 {
-            cam.distance = (cam.distance * (1.0 - 0.12 * lines)).clamp(80.0, 20_000.0);
+            cam.distance = (cam.distance * (1.0 - 0.12 * lines)).clamp(10.0, 20_000.0);
         }
     }
     if !ui_has_keyboard {
@@ -105,7 +105,7 @@ pub fn control(
             cam.pitch = (cam.pitch - 0.8 * dt).max(0.15);
         }
         if keys.pressed(KeyCode::Equal) || keys.pressed(KeyCode::NumpadAdd) {
-            cam.distance = (cam.distance * (1.0 - dt)).max(80.0);
+            cam.distance = (cam.distance * (1.0 - dt)).max(10.0);
         }
         if keys.pressed(KeyCode::Minus) || keys.pressed(KeyCode::NumpadSubtract) {
             cam.distance = (cam.distance * (1.0 + dt)).min(20_000.0);

@@ -48,9 +48,9 @@ pub fn update_people(m: &mut Mesh, grid: &MapGrid, view: &SimView, visible: bool
     if pos.len() != n * 6 {
         return false;
     }
-    let r = if visible { PERSON_R } else { 0.0 };
+    let r = if visible { PERSON_R * grid.marker } else { 0.0 };
     for (k, p) in view.residents.iter().enumerate() {
-        let c = grid.world(p.at, PERSON_R + 0.5);
+        let c = grid.world(p.at, PERSON_R * grid.marker + 0.5);
         for (v, o) in pos[k * 6..k * 6 + 6].iter_mut().zip(OCTA) {
             *v = [c.x + o[0] * r, c.y + o[1] * r, c.z + o[2] * r];
         }
@@ -79,12 +79,13 @@ pub fn houses_mesh(grid: &MapGrid, view: &SimView) -> Mesh {
     let n = view.houses.len();
     let (mut pos, mut nor, mut idx) =
         (Vec::with_capacity(n * 20), Vec::with_capacity(n * 20), Vec::with_capacity(n * 30));
+    let (half, high) = (HOUSE_HALF * grid.marker, HOUSE_H * grid.marker);
     for h in &view.houses {
         let c = grid.world(h.at, 0.0);
         for (normal, corners) in FACES {
             let base = pos.len() as u32;
             for q in corners {
-                pos.push([c.x + q[0] * HOUSE_HALF, c.y - 1.0 + q[1] * (HOUSE_H + 1.0), c.z + q[2] * HOUSE_HALF]);
+                pos.push([c.x + q[0] * half, c.y - 1.0 + q[1] * (high + 1.0), c.z + q[2] * half]);
                 nor.push(normal);
             }
             idx.extend_from_slice(&[base, base + 1, base + 2, base, base + 2, base + 3]);

@@ -30,6 +30,10 @@ pub struct MapGrid {
     /// Lattice size (vertices).
     pub vx: usize,
     pub vy: usize,
+    /// Size of the markers (houses, people, shelters, forces, posts)
+    /// against a 3 km township's: smaller on a small map, so a walled
+    /// village of 300 m is not covered by its own markers.
+    pub marker: f32,
 }
 
 impl MapGrid {
@@ -48,6 +52,7 @@ impl MapGrid {
             stride,
             vx: t.nx.div_ceil(stride),
             vy: t.ny.div_ceil(stride),
+            marker: ((t.nx.max(t.ny) as f64 * t.cell_m / 3000.0) as f32).clamp(0.35, 1.0),
         }
     }
 

@@ -170,6 +170,21 @@ pub fn setup(
         }
     }
 
+    // Buildings, walls and blocks people walk round, doors left open.
+    let wall_mat = flat(&mut mats, Color::srgb(0.45, 0.42, 0.40));
+    for st in &s.map.structures {
+        let (pieces, thickness) = crate::scenario::walk::wall_pieces(st);
+        for (a, b) in pieces {
+            let (wa, wb) = (grid.world(a, 1.5), grid.world(b, 1.5));
+            commands.spawn((
+                SceneRoot,
+                Mesh3d(unit.clone()),
+                MeshMaterial3d(wall_mat.clone()),
+                terrain::segment(wa, wb, (thickness as f32).max(0.2), 3.0),
+            ));
+        }
+    }
+
     let pal = markers::palette(&mut meshes, &mut mats);
     let houses = meshes.add(crowd::houses_mesh(&grid, &play.view));
     let white = mats.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.9, ..default() });
@@ -184,7 +199,7 @@ pub fn setup(
             ShelterMarker(k),
             Mesh3d(shelter_mesh.clone()),
             MeshMaterial3d(road_mats.shelter_shut.clone()),
-            Transform::from_translation(grid.world(sh.at, 12.0)),
+            Transform::from_translation(grid.world(sh.at, 12.0 * grid.marker)).with_scale(Vec3::splat(grid.marker)),
         ));
     }
     let force_mesh = meshes.add(Cone::new(12.0, 26.0));
@@ -195,7 +210,7 @@ pub fn setup(
             ForceMarker(k),
             Mesh3d(force_mesh.clone()),
             MeshMaterial3d(force_mat.clone()),
-            Transform::from_translation(grid.world(f.at, 14.0)),
+            Transform::from_translation(grid.world(f.at, 14.0 * grid.marker)).with_scale(Vec3::splat(grid.marker)),
         ));
     }
     let post = meshes.add(Cylinder::new(2.5, 40.0));
@@ -207,7 +222,7 @@ pub fn setup(
             GaugeMarker(k),
             Mesh3d(post.clone()),
             MeshMaterial3d(post_mat.clone()),
-            Transform::from_translation(grid.world(at, 20.0)),
+            Transform::from_translation(grid.world(at, 20.0 * grid.marker)).with_scale(Vec3::splat(grid.marker)),
         ));
     }
     commands.insert_resource(road_mats);
@@ -280,7 +295,7 @@ pub fn update(
     markers::debris(&mut commands, &grid, view, &pal, &mut debris);
     for (f, mut t) in others.p0().iter_mut() {
         if let Some(fv) = view.forces.get(f.0) {
-            t.translation = grid.world(fv.at, 14.0);
+            t.translation = grid.world(fv.at, 14.0 * grid.marker);
         }
     }
     for (s, mut m) in others.p1().iter_mut() {

@@ -1,4 +1,6 @@
-//! Map schema: grid, terrain, land cover, rivers and the road graph.
+//! Map schema: grid, terrain, land cover, rivers, the road graph, and the
+//! structures walkers cannot pass (buildings, walls, doors) with the
+//! walkers' own grid.
 
 use super::common::{Point, Text};
 use serde::{Deserialize, Serialize};
@@ -16,6 +18,97 @@ pub struct MapSpec {
     #[serde(default)]
     pub rivers: Vec<River>,
     pub roads: RoadNet,
+    /// Cell edge of the walkers' grid (m): the terrain cell divided by a
+    /// whole number (e.g. 0.5 m under 10 m terrain cells), so that doors
+    /// and walls a metre wide can be drawn where people walk. The terrain
+    /// cell when absent.
+    #[serde(default)]
+    pub walk_cell_m: Option<f64>,
+    /// Buildings, walls and solid footprints that walkers cannot pass
+    /// (doors let them through); drawn on the walkers' grid.
+    #[serde(default)]
+    pub structures: Vec<Structure>,
+}
+
+/// Something people on foot cannot walk through. Cells of the walkers'
+/// grid whose square the structure's solid part touches are blocked, so a
+/// wall of any thickness leaves no gap between cells; a door opens the
+/// cells of its wall whose centres lie within its width.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Structure {
+    /// A building people can be inside (a hall, a school, a house): walls
+    /// of `wall_m` along its closed outline, open inside, doors in its walls.
+    Building {
+        id: String,
+        #[serde(default)]
+        name: Option<Text>,
+        outline: Vec<Point>,
+        /// Wall thickness (m).
+        #[serde(default = "default_wall_m")]
+        wall_m: f64,
+        #[serde(default)]
+        doors: Vec<Door>,
+    },
+    /// A free-standing wall along a polyline (a compound wall, a fence, a
+    /// flood wall people cannot climb), with its gates as doors.
+    Wall {
+        id: String,
+        points: Vec<Point>,
+        #[serde(default = "default_wall_m")]
+        thickness_m: f64,
+        #[serde(default)]
+        doors: Vec<Door>,
+    },
+    /// A solid footprint nobody enters during the drill (a building outside
+    /// it, a pylon base, a pond wall).
+    Block { id: String, outline: Vec<Point> },
+}
+
+/// An opening in a wall: its centre on the wall's line and its clear width.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Door {
+    pub at: Point,
+    pub width_m: f64,
+}
+
+fn default_wall_m() -> f64 {
+    0.3
+}
+
+impl Structure {
+    pub fn id(&self) -> &str {
+        match self {
+            Structure::Building { id, .. } | Structure::Wall { id, .. } | Structure::Block { id, .. } => id,
+        }
+    }
+
+    /// The doors in its walls (none for a block).
+    pub fn doors(&self) -> &[Door] {
+        match self {
+            Structure::Building { doors, .. } | Structure::Wall { doors, .. } => doors,
+            Structure::Block { .. } => &[],
+        }
+    }
+
+    /// Its walls as line segments with their thickness: a building's
+    /// outline closed, a wall's polyline open; a block has none (its whole
+    /// footprint is solid).
+    pub fn wall_segments(&self) -> (Vec<(Point, Point)>, f64) {
+        let pairs = |pts: &[Point], closed: bool| {
+            let mut v: Vec<(Point, Point)> = pts.windows(2).map(|w| (w[0], w[1])).collect();
+            if closed && pts.len() > 2 {
+                v.push((pts[pts.len() - 1], pts[0]));
+            }
+            v
+        };
+        match self {
+            Structure::Building { outline, wall_m, .. } => (pairs(outline, true), *wall_m),
+            Structure::Wall { points, thickness_m, .. } => (pairs(points, false), *thickness_m),
+            Structure::Block { .. } => (Vec::new(), 0.0),
+        }
+    }
 }
 
 /// Where terrain elevation comes from.
@@ -77,7 +170,7 @@ pub struct CoverClass {
     /// Built-up land (houses with streets between them): the flood's hazard
     /// rating takes FD2321's urban debris factor here (1 from 0.25 m deep).
     /// It does not block walkers — residents walk its streets; buildings
-    /// and walls as obstacles are not part of the schema yet.
+    /// and walls that people cannot pass are `map.structures`.
     #[serde(default)]
     pub built: bool,
 }

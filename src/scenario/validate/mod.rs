@@ -10,6 +10,7 @@ mod findings;
 mod people;
 mod plans;
 mod reach;
+mod structures;
 mod thresholds;
 pub mod work;
 
@@ -39,7 +40,10 @@ pub fn check(s: &Scenario, base_dir: &std::path::Path) -> (Vec<Finding>, Option<
         return (out.0, None);
     }
     check_meta(s, &mut out);
-    let map_ok = check_map(&s.map, &mut out);
+    let mut map_ok = check_map(&s.map, &mut out);
+    if map_ok {
+        map_ok = structures::check_structures(&s.map, &mut out);
+    }
     let mut cat = Catalog::default();
     for (k, n) in s.map.roads.nodes.iter().enumerate() {
         cat.nodes.add(&mut out, "road node", &n.id, root.f("map").f("roads").f("nodes").i(k).f("id"));
@@ -87,7 +91,8 @@ pub fn check(s: &Scenario, base_dir: &std::path::Path) -> (Vec<Finding>, Option<
     let residents: u64 = households.iter().map(|h| h.household.members.total() as u64).sum();
     thresholds::check_thresholds(s, &terrain, residents, &mut out);
     if !out.has_errors() {
-        reach::check_reachability(s, &households, &terrain, &mut out);
+        let walk = crate::scenario::walk::WalkMask::build(&s.map, &terrain);
+        reach::check_reachability(s, &households, &walk, &mut out);
     }
     (out.0, Some(terrain))
 }

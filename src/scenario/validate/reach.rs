@@ -1,81 +1,41 @@
-//! Can every household reach a shelter? Walking is blocked by river channels
-//! except where a bridge edge crosses; the check labels the connected
-//! walkable areas of the grid and asks whether each household's area holds
-//! a shelter.
+//! Can every household reach a shelter? On the walkers' grid
+//! (`scenario::walk`: river channels blocked except where a bridge crosses,
+//! walls and blocks drawn, doors open) the check labels the connected open
+//! areas and asks whether each household's area holds a shelter — the same
+//! mask the residents walk on in a drill.
 
 use super::findings::Findings;
 use super::people::Placed;
-use crate::geom::sample_segment;
+use crate::geom::in_polygon;
 use crate::scenario::locate::Path;
-use crate::scenario::schema::Scenario;
-use crate::scenario::terrain::TerrainGrid;
-use std::collections::{BTreeMap, VecDeque};
+use crate::scenario::schema::{Point, Scenario, Structure};
+use crate::scenario::walk::WalkMask;
 
-/// Walkable cells for the reachability check: not river, or on a bridge.
-pub fn walkable(s: &Scenario, t: &TerrainGrid) -> Vec<bool> {
-    let mut w: Vec<bool> = t.river.iter().map(|r| !r).collect();
-    let nodes: BTreeMap<&str, _> = s.map.roads.nodes.iter().map(|n| (n.id.as_str(), n.at)).collect();
-    for e in s.map.roads.edges.iter().filter(|e| e.bridge) {
-        if let (Some(a), Some(b)) = (nodes.get(e.from.as_str()), nodes.get(e.to.as_str())) {
-            for p in sample_segment(*a, *b, t.cell_m * 0.5) {
-                if let Some(k) = t.cell_of(p) {
-                    w[k] = true;
-                }
-            }
-        }
+/// What stands at a blocked point, for a message: a structure or a river.
+fn what_blocks(s: &Scenario, walk: &WalkMask, p: Point) -> String {
+    match walk.blocker(&s.map, p) {
+        Some(Structure::Block { id, .. }) => format!("inside the block `{id}`"),
+        Some(st) => format!("in a wall of `{}`", st.id()),
+        None => "in a river channel".into(),
     }
-    w
 }
 
-/// Component label per cell (u32::MAX for blocked cells), 4-connected.
-pub fn components(t: &TerrainGrid, walk: &[bool]) -> Vec<u32> {
-    let mut label = vec![u32::MAX; walk.len()];
-    let mut next = 0u32;
-    let mut queue = VecDeque::new();
-    for start in 0..walk.len() {
-        if !walk[start] || label[start] != u32::MAX {
-            continue;
-        }
-        label[start] = next;
-        queue.push_back(start);
-        while let Some(k) = queue.pop_front() {
-            let (i, j) = (k % t.nx, k / t.nx);
-            let mut visit = |n: usize| {
-                if walk[n] && label[n] == u32::MAX {
-                    label[n] = next;
-                    queue.push_back(n);
-                }
-            };
-            if i > 0 {
-                visit(k - 1);
-            }
-            if i + 1 < t.nx {
-                visit(k + 1);
-            }
-            if j > 0 {
-                visit(k - t.nx);
-            }
-            if j + 1 < t.ny {
-                visit(k + t.nx);
-            }
-        }
-        next += 1;
-    }
-    label
+/// The building whose outline holds `p`, if any.
+fn building_round(s: &Scenario, p: Point) -> Option<&Structure> {
+    s.map.structures.iter().find(|st| matches!(st, Structure::Building { outline, .. } if in_polygon(p, outline)))
 }
 
-pub(crate) fn check_reachability(s: &Scenario, households: &[Placed], t: &TerrainGrid, out: &mut Findings) {
-    let walk = walkable(s, t);
-    let label = components(t, &walk);
+pub(crate) fn check_reachability(s: &Scenario, households: &[Placed], walk: &WalkMask, out: &mut Findings) {
+    let label = walk.components();
     let mut sheltered = std::collections::BTreeSet::new();
     for (vk, v) in s.villages.iter().enumerate() {
         for (k, sh) in v.shelters.iter().enumerate() {
-            let Some(c) = t.cell_of(sh.at) else { continue };
-            if !walk[c] {
+            let Some(c) = walk.cell_of(sh.at) else { continue };
+            if !walk.is_open(c) {
                 out.err(
                     Path::root().f("villages").i(vk).f("shelters").i(k).f("at"),
-                    format!("shelter `{}` stands in a river channel", sh.id),
-                    "move it to dry, high ground",
+                    format!("shelter `{}` stands {}", sh.id, what_blocks(s, walk, sh.at)),
+                    "move its point to open ground or inside the building, clear of the walls",
                 );
             } else {
                 sheltered.insert(label[c]);
@@ -84,14 +44,29 @@ pub(crate) fn check_reachability(s: &Scenario, households: &[Placed], t: &Terrai
     }
     let mut reported = std::collections::BTreeSet::new();
     for p in households {
-        let Some(c) = t.cell_of(p.household.at) else { continue };
-        let ok = walk[c] && sheltered.contains(&label[c]);
+        let at = p.household.at;
+        let Some(c) = walk.cell_of(at) else { continue };
         // One finding per declaring path (a block reports once).
-        if !ok && reported.insert(p.path.to_string()) {
+        if !walk.is_open(c) {
+            if reported.insert(p.path.to_string()) {
+                out.err(
+                    p.field("at"),
+                    format!("household `{}` stands {}", p.household.id, what_blocks(s, walk, at)),
+                    "move it to open ground or inside a building, clear of the walls",
+                );
+            }
+        } else if !sheltered.contains(&label[c]) && reported.insert(p.path.to_string()) {
+            let hint = match building_round(s, at) {
+                Some(b) if b.doors().is_empty() => {
+                    format!("it is inside the building `{}`, which has no door: add `doors: [(at: …, width_m: 1.0)]` on its outline", b.id())
+                }
+                Some(b) => format!("it is inside the building `{}`, whose doors lead nowhere a shelter is: check the doors and the walls round them", b.id()),
+                None => "a river or a wall cuts it off: add a bridge edge (`bridge: true`) across the river, a door in the wall, or a shelter on its side".into(),
+            };
             out.err(
                 p.field("at"),
                 format!("household `{}` cannot reach any shelter on foot or by road", p.household.id),
-                "a river cuts it off: add a bridge edge (`bridge: true`) across the river, or a shelter on its side",
+                hint,
             );
         }
     }

@@ -28,6 +28,12 @@ const BODY_STEPS_PER_DRILL_S: f64 = 50.0;
 const RUNOUT_S: f64 = 300.0;
 /// Bytes one gauge sample takes in the report.
 const SAMPLE_BYTES: f64 = 40.0;
+/// Bytes a walker cell takes: the navigation grid and the density's wall
+/// map, plus a flow field's time, direction and marks per shelter.
+const WALK_CELL_BYTES: f64 = 12.0;
+const FIELD_CELL_BYTES: f64 = 10.0;
+/// Above this many bytes for the walkers' grid and fields, a warning.
+pub const MEMORY_BUDGET_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 
 /// Seconds of computing per part of a drill, and the report's size.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -36,6 +42,8 @@ pub struct Estimate {
     pub landslide_s: f64,
     pub crowd_s: f64,
     pub report_bytes: f64,
+    /// Memory of the walkers' grid and one flow field per shelter.
+    pub walk_bytes: f64,
 }
 
 impl Estimate {
@@ -65,7 +73,11 @@ pub fn estimate(s: &Scenario, residents: u64) -> Estimate {
         .map_or(0.0, |l| l.bodies as f64 * BODY_STEPS_PER_DRILL_S * RUNOUT_S.min(duration) / BODY_STEPS_PER_S);
     let crowd_s = residents as f64 * ticks / WALKER_STEPS_PER_S;
     let samples: f64 = s.gauges.iter().map(|g| (duration / g.every_s.max(1) as f64).ceil() + 2.0).sum();
-    Estimate { flood_s, landslide_s, crowd_s, report_bytes: samples * SAMPLE_BYTES }
+    let ratio = crate::scenario::walk::ratio(&s.map).unwrap_or(1) as f64;
+    let walk_cells = cells * ratio * ratio;
+    let shelters = s.villages.iter().map(|v| v.shelters.len()).sum::<usize>() as f64;
+    let walk_bytes = walk_cells * (WALK_CELL_BYTES + shelters * FIELD_CELL_BYTES);
+    Estimate { flood_s, landslide_s, crowd_s, report_bytes: samples * SAMPLE_BYTES, walk_bytes }
 }
 
 fn hours(s: f64) -> String {
@@ -100,6 +112,16 @@ pub(crate) fn check_work(s: &Scenario, residents: u64, out: &mut Findings) {
                 hours(e.crowd_s)
             ),
             hint,
+        );
+    }
+    if e.walk_bytes > MEMORY_BUDGET_BYTES {
+        out.warn(
+            Path::root().f("map").f("walk_cell_m"),
+            format!(
+                "the walkers' grid and its flow fields (one a shelter) will take about {:.1} GB of memory",
+                e.walk_bytes / 1073741824.0
+            ),
+            "use coarser walkers' cells, a smaller map or fewer shelters",
         );
     }
     if e.report_bytes > REPORT_BUDGET_BYTES {

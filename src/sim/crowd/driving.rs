@@ -104,6 +104,8 @@ mod tests {
                 nodes: vec![node("a", 0.0), node("b", 1000.0), node("c", 2000.0)],
                 edges: vec![edge("ab", "a", "b"), edge("bc", "b", "c")],
             },
+            walk_cell_m: None,
+            structures: vec![],
         }
     }
 

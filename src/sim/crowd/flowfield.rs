@@ -257,27 +257,66 @@ impl FlowField {
         let (u, v) = (x * grid.inv_dx() - 0.5, y * grid.inv_dx() - 0.5);
         let (i0, j0) = (ifloor(u), ifloor(v));
         let (fx, fy) = (u - i0 as f64, v - j0 as f64);
-        let uphill = tc as f64 + dx;
         let (m, nx) = (grid.neighbour_mask(c), grid.nx() as i64);
-        let corner = |i: i64, j: i64| -> f64 {
+        // A corner's time, or `None` for a closed one (blocked, hidden
+        // behind two closed cells, or without a route).
+        let corner = |i: i64, j: i64| -> Option<f64> {
             let (di, dj) = (i - ci, j - cj);
             if di == 0 && dj == 0 {
-                return tc as f64;
+                return Some(tc as f64);
             }
             let hidden = di != 0 && dj != 0 && m & (neighbour_bit(di, 0) | neighbour_bit(0, dj)) == 0;
             if m & neighbour_bit(di, dj) == 0 || hidden {
-                return uphill;
+                return None;
             }
             let t = self.time[(c as i64 + di + dj * nx) as usize];
-            if t.is_finite() { t as f64 } else { uphill }
+            t.is_finite().then_some(t as f64)
         };
         let (t00, t10, t01, t11) = (corner(i0, j0), corner(i0 + 1, j0), corner(i0, j0 + 1), corner(i0 + 1, j0 + 1));
-        let gx = (t10 - t00) * (1.0 - fy) + (t11 - t01) * fy;
-        let gy = (t01 - t00) * (1.0 - fx) + (t11 - t10) * fx;
+        // Differences only between open corners, weighted bilinearly: a
+        // wall neither attracts nor repels (keeping off walls is the
+        // slide's business), so walkers use a door's whole width at any
+        // cell size.
+        let diff = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
+        let blend = |d0: Option<f64>, w0: f64, d1: Option<f64>, w1: f64| match (d0, d1) {
+            (Some(d0), Some(d1)) => Some(d0 * w0 + d1 * w1),
+            (Some(d), None) | (None, Some(d)) => Some(d),
+            (None, None) => None,
+        };
+        // An axis the window cannot see (closed corners on both rows or
+        // columns): the best neighbour decides.
+        let (Some(gx), Some(gy)) =
+            (blend(diff(t00, t10), 1.0 - fy, diff(t01, t11), fy), blend(diff(t00, t01), 1.0 - fx, diff(t10, t11), fx))
+        else {
+            return self.best_neighbour(grid, x, y, c);
+        };
         let g2 = gx * gx + gy * gy;
         if g2 > 1e-6 * dx * dx {
             let inv = 1.0 / g2.sqrt();
-            return Some((-gx * inv, -gy * inv));
+            let (ex, ey) = (-gx * inv, -gy * inv);
+            // The interpolation window sees only the corner cells round
+            // (x, y): beside a door it can point straight into the wall
+            // while the route runs along it. When the neighbour the
+            // direction points at (by 45° sectors) is closed, a diagonal
+            // one between two closed cells, or no nearer the goal, go to
+            // the best neighbour instead, so nobody pushes against a wall
+            // or walks uphill for ever.
+            let sector = |e: f64| {
+                if e > 0.382_683_432_365_09 {
+                    1
+                } else if e < -0.382_683_432_365_09 {
+                    -1
+                } else {
+                    0
+                }
+            };
+            let (di, dj) = (sector(ex), sector(ey));
+            let blocked = m & neighbour_bit(di, dj) == 0
+                || (di != 0 && dj != 0 && m & (neighbour_bit(di, 0) | neighbour_bit(0, dj)) == 0);
+            // … and only downhill: the neighbour pointed at is nearer the goal.
+            if !blocked && self.time[(c as i64 + di + dj * nx) as usize] < tc {
+                return Some((ex, ey));
+            }
         }
         self.best_neighbour(grid, x, y, c)
     }

@@ -60,7 +60,6 @@ impl Plugin for CrowdPlugin {
         let drill = app.world().resource::<Drill>().clone();
         let mut rng = crate::sim::rng::stream(drill.seed, "residents");
         let s = &drill.scenario;
-        let t = &drill.terrain;
         let shelters: Vec<ShelterRt> = s
             .villages
             .iter()
@@ -68,7 +67,7 @@ impl Plugin for CrowdPlugin {
             .map(|sh| ShelterRt {
                 id: sh.id.clone(),
                 at: sh.at,
-                cell: t.cell_of(sh.at).unwrap_or(0),
+                cell: drill.walk.cell_of(sh.at).unwrap_or(0),
                 capacity: sh.capacity,
                 occupants: 0,
             })
@@ -124,10 +123,9 @@ impl Plugin for CrowdPlugin {
         for p in &mut people {
             p.frailty = open01(&mut harm_rng);
         }
-        let mut crowd = Crowd::new(
-            NavGrid::new(t.nx, t.ny, t.cell_m).expect("the terrain grid is validated non-empty"),
-            CrowdParams::default(),
-        );
+        // The walkers' grid: rivers (but bridges), walls and blocks closed, doors open.
+        let grid = NavGrid::from_walk(&drill.walk).expect("the walkers' grid is validated non-empty");
+        let mut crowd = Crowd::new(grid, CrowdParams::default());
         for sh in &shelters {
             crowd.add_goal(&[sh.cell]);
         }

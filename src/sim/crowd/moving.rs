@@ -43,7 +43,7 @@ fn arrive(r: &mut Residents, i: usize, drill: &Drill, clock: &SimClock, town: &T
         SimEvent::ShelterClosed { shelter, turned_away: 1 }
     };
     log.push(clock.tick, clock.tick_s, ev);
-    let Some(k) = drill.terrain.cell_of(r.people[i].pos) else { return };
+    let Some(k) = r.crowd.grid().cell_at(r.people[i].pos.0, r.people[i].pos.1) else { return };
     let time = |o: usize| r.crowd.field(o).map_or(f32::INFINITY, |f| f.time(k));
     let next = (0..r.shelters.len())
         .filter(|&o| {
@@ -164,16 +164,24 @@ fn step_people(
     exposure: &Exposure,
     log: &mut EventLog,
 ) {
+    // Hazards act on the walker cells of each terrain cell; the walls,
+    // blocks and rivers of the walkers' grid stay closed.
+    let walk = &drill.walk;
     if let Some(w) = &exposure.water
         && clock.tick.is_multiple_of(60)
     {
-        for (k, &d) in w.depth.iter().enumerate() {
-            r.crowd.set_blocked(k, d > w.foot_limit_m);
+        for (tk, &d) in w.depth.iter().enumerate() {
+            let deep = d > w.foot_limit_m;
+            for k in walk.cells_in_terrain(tk) {
+                r.crowd.set_blocked(k, deep || walk.blocked[k]);
+            }
         }
     }
     if let Some(f) = &exposure.fire {
-        for k in 0..r.crowd.grid().len() {
-            r.crowd.grid_mut().set_walk_factor(k, f.smoke_walk[k]);
+        for (tk, &smoke) in f.smoke_walk.iter().enumerate() {
+            for k in walk.cells_in_terrain(tk) {
+                r.crowd.grid_mut().set_walk_factor(k, smoke);
+            }
         }
     }
     drive(r, drill, clock, town, exposure.water.as_ref(), log);

@@ -70,6 +70,18 @@ impl NavGrid {
         Some(g)
     }
 
+    /// The grid of a scenario's walkers' mask (`scenario::walk`): its
+    /// cells, with rivers, walls and blocks closed and doors open; no
+    /// pending changes.
+    pub fn from_walk(w: &crate::scenario::walk::WalkMask) -> Option<Self> {
+        let mut g = NavGrid::new(w.nx, w.ny, w.cell_m)?;
+        for k in (0..w.len()).filter(|&k| w.blocked[k]) {
+            g.block(k);
+        }
+        g.take_changes();
+        Some(g)
+    }
+
     fn update_mask(&mut self, k: usize) {
         let (i, j) = ((k % self.nx) as i64, (k / self.nx) as i64);
         let mut m = 0;

@@ -76,6 +76,7 @@ pub(super) struct HouseholdRt {
 pub struct ShelterRt {
     pub id: String,
     pub at: (f64, f64),
+    /// Its cell on the walkers' grid (the goal of its flow field).
     pub cell: usize,
     pub capacity: u32,
     pub occupants: u32,

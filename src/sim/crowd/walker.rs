@@ -19,7 +19,7 @@
 //!    for a walker stalled longer than `patience` (pressed people edge
 //!    past each other, so no lock lasts for ever);
 //! 6. the move slides along walls and never enters a blocked cell; ending
-//!    on a goal cell means `Arrived`.
+//!    on a goal cell, or passing over one on the way, means `Arrived`.
 
 use super::density::{DensityKernel, WeidmannTable};
 use super::flowfield::FlowField;
@@ -225,8 +225,24 @@ impl Ctx<'_> {
             px *= k;
             py *= k;
         }
-        let (nx, ny) = grid.slide(x, y, ex * v * dt + px, ey * v * dt + py, ri);
-        let arrived = grid.cell_at(nx, ny).is_some_and(|k| field.is_goal(k));
+        let (mut nx, mut ny) = grid.slide(x, y, ex * v * dt + px, ey * v * dt + py, ri);
+        // A step longer than half a cell can pass over a goal smaller than
+        // itself (a shelter's one cell on a fine grid): look along it and
+        // stop in the first goal cell met.
+        let mut arrived = grid.cell_at(nx, ny).is_some_and(|k| field.is_goal(k));
+        let (sx, sy) = (nx - x, ny - y);
+        let len2 = sx * sx + sy * sy;
+        if !arrived && len2 > 0.25 * grid.dx() * grid.dx() {
+            let n = (2.0 * len2.sqrt() * grid.inv_dx()).ceil() as usize;
+            for k in 1..n {
+                let f = k as f64 / n as f64;
+                let (qx, qy) = (x + sx * f, y + sy * f);
+                if grid.cell_at(qx, qy).is_some_and(|c| field.is_goal(c)) {
+                    (nx, ny, arrived) = (qx, qy, true);
+                    break;
+                }
+            }
+        }
         // Stalled time: grows by dt, less the progress towards the goal
         // counted at 5 % of the free speed (so creeping in a queue is not
         // stalling, but rocking back and forth on the spot is).
