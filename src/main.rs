@@ -140,8 +140,9 @@ struct PlayArgs {
     /// take it there first).
     #[arg(long, value_name = "SECONDS")]
     exit_after: Option<u64>,
-    /// Practice speed at the start, drill seconds per second (×1…×120).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=120))]
+    /// Practice speed at the start, drill seconds per second (×1…×120; the
+    /// instructor's console ×1…×600).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=600))]
     speed: Option<u32>,
     /// Save a PNG of the window at --exit-after.
     #[arg(long, value_name = "PNG", requires = "exit_after")]
@@ -156,6 +157,11 @@ struct PlayArgs {
     /// Text scale (1.5 for a projector).
     #[arg(long, default_value_t = 1.0)]
     scale: f32,
+    /// The instructor's console (导调台): every role played by its plan
+    /// follower until taken over; injects, hazards, messages and notes sent
+    /// live through the instructor seat; speeds up to ×600.
+    #[arg(long)]
+    instructor: bool,
 }
 
 #[cfg(feature = "gui")]
@@ -203,6 +209,7 @@ fn play(a: PlayArgs, lang: firstline::gui::i18n::Lang) -> ExitCode {
     };
     let role = a.role.clone().unwrap_or_else(|| loaded.scenario.roles[0].id.clone());
     let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
+    let seat_name = if a.instructor { firstline::sim::orders::INSTRUCTOR_ROLE.to_owned() } else { role.clone() };
     let (log, report) = match (a.log.clone(), a.report.clone()) {
         (Some(l), Some(r)) => (l, r),
         (Some(l), None) => {
@@ -210,7 +217,7 @@ fn play(a: PlayArgs, lang: firstline::gui::i18n::Lang) -> ExitCode {
             (l, r)
         }
         (None, r) => {
-            let (l, dr) = gui::play::default_outputs(&loaded.scenario.meta.id, &role, seed);
+            let (l, dr) = gui::play::default_outputs(&loaded.scenario.meta.id, &seat_name, seed);
             (l, r.unwrap_or(dr))
         }
     };
@@ -232,6 +239,7 @@ fn play(a: PlayArgs, lang: firstline::gui::i18n::Lang) -> ExitCode {
         speed: a.speed,
         // Frame times are measured at the chosen pace, not at full speed.
         paced: a.frame_stats.is_some(),
+        instructor: a.instructor,
     };
     gui::open(gui::GuiOptions {
         start: Some((source, setup)),

@@ -59,6 +59,8 @@ fn ctx<'a>(v: &'a Views, tr: &'a Tr, mode: Mode) -> Ctx<'a> {
         now_s: v.now_s,
         mode,
         speed: 10,
+        instructor: false,
+        roles: &[],
     }
 }
 
@@ -298,6 +300,7 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
         screenshot: None,
         speed: None,
         paced: false,
+        instructor: false,
     };
     let mut p = play::Play::start(&loaded, setup).unwrap();
     let mut console = ConsoleState::default();
@@ -357,4 +360,150 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
         firstline::record::replay::first_difference(&recorded.events, &again.events[..n.min(again.events.len())]),
         None
     );
+}
+
+/// The instructor's console (导调台) on the flood drill at 60 s: every role
+/// is listed with who plays it; the county's red-rain inject, sent from the
+/// panel by its button, goes through the instructor seat and lands in the
+/// office director's inbox at once (its own trigger is 5 minutes later);
+/// the dike can be breached and a role taken over from the panel. A
+/// trainee's order panel never offers an instructor's order, for any role.
+#[test]
+fn the_instructor_sends_an_inject_from_the_console() {
+    let (loaded, mut session) = drill_at(60, &[]);
+    let tr = Tr::new(Lang::En);
+    let roles: Vec<RoleView> =
+        loaded.scenario.roles.iter().map(|r| role_view(session.world(), &r.id).unwrap()).collect();
+    let sim = session.world().resource::<SimView>().clone();
+    let shown = role_view(session.world(), "office_director").unwrap();
+    let now_s = session.clock().now_s();
+    let mut harness = Harness::new_ui_state(
+        |ui, (form, out): &mut (console::instructor::InstructorForm, Vec<UiAction>)| {
+            let c = Ctx {
+                tr: &tr,
+                scenario: &loaded.scenario,
+                role: loaded.scenario.roles.iter().find(|r| r.id == "office_director").unwrap(),
+                view: &shown,
+                sim: &sim,
+                events: &[],
+                series: &[],
+                now_s,
+                mode: Mode::Practice,
+                speed: 10,
+                instructor: true,
+                roles: &roles,
+            };
+            out.extend(console::instructor::instructor(ui, &c, form, false));
+        },
+        (Default::default(), Vec::new()),
+    );
+    harness.run();
+    assert_eq!(harness.query_all_by_label("played by its plan").count(), loaded.scenario.roles.len());
+    assert!(harness.query_all_by_label("Breach now").count() >= 1, "the dikes can be breached");
+    let sends: Vec<_> = harness.query_all_by_label("Send now").collect();
+    assert_eq!(sends.len(), loaded.scenario.injects.len(), "every inject not yet sent");
+    let red = loaded.scenario.injects.iter().position(|i| i.id == "county_red_rain").unwrap();
+    sends[red].click();
+    harness.run();
+    let asked = harness.state().1.clone();
+    assert_eq!(asked, vec![UiAction::Order(Action::SendInject { id: "county_red_rain".into() })]);
+    // The window sends it through its instructor seat.
+    let UiAction::Order(a) = &asked[0] else { unreachable!() };
+    session.submit(&firstline::sim::orders::Seat::instructor(), a.clone());
+    session.step();
+    let inbox = role_view(session.world(), "office_director").unwrap().inbox;
+    assert!(inbox.iter().any(|m| m.id == "county_red_rain" && m.tick <= 62), "{inbox:?}");
+    harness.state_mut().1.clear();
+    harness.get_all_by_label("Take over").next().unwrap().click();
+    harness.run();
+    assert_eq!(
+        harness.state().1,
+        vec![UiAction::Order(Action::TakeOver { role: "commander".into() }), UiAction::ShowRole("commander".into())]
+    );
+    for r in &loaded.scenario.roles {
+        assert!(
+            console::orders::offered(r).iter().all(|k| !k.instructor_only()),
+            "{} is offered an instructor's order",
+            r.id
+        );
+    }
+}
+
+/// The instructor's console driven without a window (the script gives what
+/// the instructor clicks, `tests/data/instructor_script.ron`): instructor
+/// orders go through the instructor seat; the role taken over gives its
+/// orders as a person's (Trainee) in that role and no others; a role its
+/// follower plays takes no orders from the console; a map click after
+/// "pick an ignition" would light a fire (refused here: the landslide
+/// drill has none). The log replays identically.
+#[test]
+fn the_instructors_console_writes_a_log_that_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = catalog::Source::Embedded(catalog::EMBEDDED[1].0, catalog::EMBEDDED[1].1).load().unwrap();
+    assert_eq!(loaded.scenario.meta.id, "qingshi_landslide");
+    let mut script =
+        firstline::gui::script::Script::read(std::path::Path::new("tests/data/instructor_script.ron")).unwrap();
+    script.steps.push(firstline::gui::script::Step {
+        at_s: 250,
+        act: firstline::gui::script::Do::Order(Action::DeclareResponse {
+            level: firstline::scenario::schema::ResponseLevel::II,
+        }),
+    });
+    script.steps.push(firstline::gui::script::Step { at_s: 800, act: firstline::gui::script::Do::PickIgnition });
+    script
+        .steps
+        .push(firstline::gui::script::Step { at_s: 801, act: firstline::gui::script::Do::Picked((100.0, 100.0)) });
+    script.steps.sort_by_key(|s| s.at_s);
+    let log = dir.path().join("instructor.log.jsonl");
+    let setup = play::PlaySetup {
+        role: String::new(),
+        mode: Mode::Practice,
+        competence: firstline::sim::orders::Competence::Perfect,
+        seed: None,
+        log: Some(log.clone()),
+        report: Some(dir.path().join("instructor.report.json")),
+        inputs: vec![],
+        script,
+        exit_after_s: Some(900),
+        screenshot: None,
+        speed: None,
+        paced: false,
+        instructor: true,
+    };
+    let mut p = play::Play::start(&loaded, setup).unwrap();
+    assert_eq!(p.roles.len(), loaded.scenario.roles.len(), "every role in view");
+    let mut console = ConsoleState::default();
+    while !p.at_exit_point() {
+        p.drive(std::time::Duration::from_millis(16), &mut console);
+    }
+    p.end();
+    let text = std::fs::read_to_string(&log).unwrap();
+    let recorded = firstline::record::replay::read_log(&text).unwrap();
+    use firstline::sim::events::SimEvent;
+    use firstline::sim::orders::Source;
+    let given: Vec<(u64, String, Source)> = recorded
+        .events
+        .iter()
+        .filter_map(|e| match &e.event {
+            SimEvent::OrderGiven { role, source, .. } | SimEvent::OrderRefused { role, source, .. }
+                if *source != Source::Npc =>
+            {
+                Some((e.t, role.to_string(), *source))
+            }
+            _ => None,
+        })
+        .collect();
+    let instr = given.iter().filter(|g| g.2 == Source::Instructor).count();
+    // Note, inject, take-over, slide, message, bookmark, and the fire (refused).
+    assert_eq!(instr, 7, "{given:?}");
+    assert_eq!(
+        given.iter().filter(|g| g.2 == Source::Trainee).map(|g| (g.0, g.1.as_str())).collect::<Vec<_>>(),
+        vec![(240, "head_houshan"), (250, "head_houshan")],
+        "the role held gives its orders; the declaration (not the village head's to give) is refused"
+    );
+    assert!(text.contains(r#""reason":"this drill has no fire""#));
+    let again =
+        firstline::headless::run(&loaded, &firstline::headless::RunOptions::replaying(&recorded), &mut |_, _| {})
+            .unwrap();
+    assert!(firstline::record::replay::first_difference(&recorded.events, &again.events).is_none());
 }

@@ -52,6 +52,10 @@ pub struct PlaySetup {
     pub speed: Option<u32>,
     /// Keep the pace on the way to `exit_after_s` (frame-time measurements).
     pub paced: bool,
+    /// The instructor's console: the window owns the instructor seat, every
+    /// role is played by its plan follower until the instructor takes it
+    /// over; `role` is the role shown first (any role, or empty).
+    pub instructor: bool,
 }
 
 /// How the drill ended.
@@ -68,6 +72,12 @@ pub struct Play {
     pub terrain: Arc<crate::scenario::terrain::TerrainGrid>,
     pub role: Role,
     seat: Seat,
+    /// The instructor's console (see `PlaySetup::instructor`).
+    pub instructor: bool,
+    /// Every role's view (the instructor's console), in scenario order.
+    pub roles: Vec<RoleView>,
+    /// The drill second a jump ahead runs to.
+    jump_to_s: Option<u64>,
     pub mode: Mode,
     /// Drill seconds per second; 0 = paused.
     pub speed: u32,
@@ -92,11 +102,18 @@ impl Play {
     /// in the drill, an output path that collides).
     pub fn start(loaded: &Loaded, setup: PlaySetup) -> Result<Play, String> {
         let s = &loaded.scenario;
-        let role = s.roles.iter().find(|r| r.id == setup.role).cloned().ok_or_else(|| {
+        let wanted = if setup.instructor && setup.role.is_empty() {
+            s.roles.first().map_or("", |r| r.id.as_str())
+        } else {
+            setup.role.as_str()
+        };
+        let role = s.roles.iter().find(|r| r.id == wanted).cloned().ok_or_else(|| {
             let ids: Vec<&str> = s.roles.iter().map(|r| r.id.as_str()).collect();
             format!("`{}` is not a role of {} (its roles: {})", setup.role, s.meta.id, ids.join(", ")) // not window text
         })?;
-        let others: Vec<String> = s.roles.iter().filter(|r| r.id != role.id).map(|r| r.id.clone()).collect();
+        // The instructor's window seats nobody: the followers play every role.
+        let others: Vec<String> =
+            s.roles.iter().filter(|r| setup.instructor || r.id != role.id).map(|r| r.id.clone()).collect();
         let opts = RunOptions {
             seed: setup.seed,
             log: setup.log.clone(),
@@ -125,7 +142,10 @@ impl Play {
         let mut play = Play {
             scenario: Arc::new(s.clone()),
             terrain: Arc::new(loaded.terrain.clone()),
-            seat: Seat::trainee(role.id.as_str()),
+            seat: if setup.instructor { Seat::instructor() } else { Seat::trainee(role.id.as_str()) },
+            instructor: setup.instructor,
+            roles: Vec::new(),
+            jump_to_s: None,
             role_view: RoleView {
                 role: crate::sim::ids::RoleId(role.id.clone()),
                 inbox: vec![],
@@ -178,18 +198,50 @@ impl Play {
         self.exit_after_s.is_some_and(|t| self.clock_s() >= t) || (self.exit_after_s.is_some() && !self.running())
     }
 
+    /// The seat an order goes through: the window's own; at the
+    /// instructor's console the instructor seat for instructor orders, and
+    /// a person's seat in the role shown while the instructor holds it
+    /// (`None`: a role its follower plays takes no orders from here).
+    fn seat_for(&self, action: &crate::scenario::schema::Action) -> Option<Seat> {
+        if !self.instructor || action.kind().instructor_only() {
+            return Some(self.seat.clone());
+        }
+        self.view.taken_over.iter().any(|r| r.as_str() == self.role.id).then(|| Seat::trainee(self.role.id.as_str()))
+    }
+
     /// Carries out what the person (or the script) asked for.
     pub fn apply(&mut self, actions: &[UiAction], console: &mut ConsoleState) {
         console.absorb(actions);
+        if let Some(at) = console.ignition.take()
+            && self.instructor
+        {
+            let fire = crate::scenario::schema::Action::Ignite {
+                at: ((at.0 * 10.0).round() / 10.0, (at.1 * 10.0).round() / 10.0),
+            };
+            if let Some(s) = self.session.as_mut() {
+                s.submit(&self.seat, fire);
+            }
+        }
         for a in actions {
             match a {
                 UiAction::Order(action) => {
-                    if let Some(s) = self.session.as_mut() {
-                        s.submit(&self.seat, action.clone());
+                    if let (Some(seat), Some(s)) = (self.seat_for(action), self.session.as_mut()) {
+                        s.submit(&seat, action.clone());
                     }
                 }
                 UiAction::Speed(v) if self.mode == Mode::Practice => {
                     self.speed = *v;
+                    self.owed_s = 0.0;
+                }
+                UiAction::ShowRole(id) if self.instructor => {
+                    if let Some(r) = self.scenario.roles.iter().find(|r| &r.id == id) {
+                        self.role = r.clone();
+                        console.form = Default::default();
+                        self.refresh();
+                    }
+                }
+                UiAction::Jump(by) if self.mode == Mode::Practice => {
+                    self.jump_to_s = Some(self.clock_s() + by);
                     self.owed_s = 0.0;
                 }
                 UiAction::EndDrill => self.end(),
@@ -206,7 +258,13 @@ impl Play {
             return;
         }
         let tick_s = self.scenario.meta.tick_s.max(1) as f64;
-        let (n, budget) = if self.exit_after_s.is_some() && !self.paced {
+        if self.jump_to_s.is_some_and(|t| self.clock_s() >= t) {
+            self.jump_to_s = None;
+        }
+        let (n, budget) = if let Some(to) = self.jump_to_s {
+            // A jump runs the owed ticks as fast as a frame allows.
+            (((to - self.clock_s()) as f64 / tick_s).ceil() as u64, Duration::from_millis(250))
+        } else if self.exit_after_s.is_some() && !self.paced {
             (u64::MAX, Duration::from_millis(250))
         } else {
             self.owed_s += dt.as_secs_f64() * self.speed as f64;
@@ -246,7 +304,7 @@ impl Play {
                 }
             }
         }
-        if done < n && (self.exit_after_s.is_none() || self.paced) {
+        if done < n && self.jump_to_s.is_none() && (self.exit_after_s.is_none() || self.paced) {
             self.owed_s = 0.0;
         }
         self.step_time = started.elapsed();
@@ -270,6 +328,9 @@ impl Play {
         }
         if let Some(rv) = role_view(w, &self.role.id) {
             self.role_view = rv;
+        }
+        if self.instructor {
+            self.roles = self.scenario.roles.iter().filter_map(|r| role_view(w, &r.id)).collect();
         }
         if let Some(g) = w.get_resource::<Gauges>() {
             self.series.clone_from(&g.series);

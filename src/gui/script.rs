@@ -28,6 +28,10 @@ pub enum Do {
     PickPlace,
     Speed(u32),
     Read(String),
+    /// The instructor's console shows this role.
+    ShowRole(String),
+    /// The next map click lights a fire (the instructor's console).
+    PickIgnition,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -77,6 +81,8 @@ impl Script {
                 Do::PickPlace => UiAction::PickPlace,
                 Do::Speed(v) => UiAction::Speed(*v),
                 Do::Read(id) => UiAction::Read(id.clone()),
+                Do::ShowRole(id) => UiAction::ShowRole(id.clone()),
+                Do::PickIgnition => UiAction::PickIgnition,
             });
             self.next += 1;
         }

@@ -155,6 +155,7 @@ pub fn launcher_ui(
                     screenshot: None,
                     speed: None,
                     paced: false,
+                    instructor: false,
                 };
                 match Play::start(loaded, setup) {
                     Ok(p) => {
@@ -182,6 +183,8 @@ pub fn ctx_of<'a>(play: &'a Play, tr: &'a Tr) -> Ctx<'a> {
         now_s: play.now_s(),
         mode: play.mode,
         speed: play.speed,
+        instructor: play.instructor,
+        roles: &play.roles,
     }
 }
 
@@ -205,18 +208,37 @@ pub fn drill_ui(
     {
         let c = ctx_of(&play, &tr);
         egui::Panel::top("top").show(&mut root, |ui| actions.extend(console::clock::top_bar(ui, &c)));
+        // The role's console: on the left for a trainee; at the instructor's
+        // console the instructor's panel is on the left and the role shown
+        // on the right (its orders only while the instructor holds it).
+        let role_console = |ui: &mut egui::Ui, console: &mut ConsoleState, actions: &mut Vec<UiAction>| {
+            actions.extend(console::inbox::inbox(ui, &c, console));
+            ui.separator();
+            actions.extend(console::plan::plan(ui, &c));
+            let holds = !c.instructor || c.sim.taken_over.iter().any(|r| r.as_str() == c.role.id);
+            if holds {
+                ui.separator();
+                let picking = console.picking && !console.picking_ignition;
+                actions.extend(console::orders::orders(ui, &c, &mut console.form, picking));
+            }
+        };
         egui::Panel::left("left").default_size(400.0 * scale.0).resizable(true).show(&mut root, |ui| {
             egui::ScrollArea::vertical().id_salt("left_scroll").show(ui, |ui| {
-                actions.extend(console::inbox::inbox(ui, &c, &console));
-                ui.separator();
-                actions.extend(console::plan::plan(ui, &c));
-                ui.separator();
-                let picking = console.picking;
-                actions.extend(console::orders::orders(ui, &c, &mut console.form, picking));
+                if c.instructor {
+                    let picking = console.picking_ignition;
+                    actions.extend(console::instructor::instructor(ui, &c, &mut console.instructor, picking));
+                } else {
+                    role_console(ui, &mut console, &mut actions);
+                }
             });
         });
         egui::Panel::right("right").default_size(360.0 * scale.0).resizable(true).show(&mut root, |ui| {
             egui::ScrollArea::vertical().id_salt("right_scroll").show(ui, |ui| {
+                if c.instructor {
+                    ui.heading(tr.a("instructor-showing", &[("role", tr.text(&c.role.name).into())]));
+                    role_console(ui, &mut console, &mut actions);
+                    ui.separator();
+                }
                 layer_toggles(ui, &tr, &mut layers);
                 if let Some(sel) = console.selected {
                     ui.separator();

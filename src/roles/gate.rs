@@ -3,8 +3,10 @@
 //! — to the township's state, to the inboxes (calls, acknowledgements) and
 //! to the order book the models read.
 //!
-//! Rules: instructor actions (live injects, setting hazards off) need the
-//! instructor seat. Every other order needs a role of the drill with the
+//! Rules: instructor actions (live injects, setting hazards off, messages,
+//! taking a role over and handing it back, notes) need the instructor seat
+//! and must make sense in the drill (a dike it has, a role it has, a role
+//! taken over before it is handed back, texts of at most 4,096 characters). Every other order needs a role of the drill with the
 //! right to give it (`scenario::permissions`); the instructor seat is the
 //! only one exempt from the table. An acknowledgement needs an open message
 //! of that id in the role's inbox.
@@ -12,6 +14,7 @@
 //! Owns: the gate system. May not touch: models' state.
 
 use super::inbox::Inboxes;
+use crate::scenario::load::MAX_TEXT_CHARS;
 use crate::scenario::permissions::permitted;
 use crate::scenario::schema::Action;
 use crate::sim::events::{EventLog, SimEvent};
@@ -20,8 +23,16 @@ use crate::sim::orders::{Command, CommandQueue, Order, OrderBook, Source, Townsh
 use crate::sim::{Drill, SimClock};
 use bevy::prelude::*;
 
+/// Characters of an instructor's free text (0 for other orders).
+fn text_len(a: &Action) -> usize {
+    match a {
+        Action::Message { text, .. } | Action::Note { text } => text.chars().count(),
+        _ => 0,
+    }
+}
+
 /// Why an order is refused, if it is.
-pub fn refusal(drill: &Drill, c: &Command, inbox: &Inboxes) -> Option<String> {
+pub fn refusal(drill: &Drill, c: &Command, inbox: &Inboxes, town: &Township) -> Option<String> {
     let action = c.action();
     if action.kind().instructor_only() {
         if c.source() != Source::Instructor {
@@ -36,6 +47,36 @@ pub fn refusal(drill: &Drill, c: &Command, inbox: &Inboxes) -> Option<String> {
             }
             Action::Ignite { at } if drill.terrain.cell_of(*at).is_none() => {
                 Some(format!("({:.0}, {:.0}) is off the map", at.0, at.1))
+            }
+            Action::Ignite { .. } if drill.scenario.hazards.fire.is_none() => Some("this drill has no fire".to_owned()),
+            Action::BreachDike { dike } => match &drill.scenario.hazards.flood {
+                Some(f) if f.dikes.iter().any(|d| &d.id == dike) => {
+                    town.breaches.iter().any(|(_, d)| d == dike).then(|| format!("dike `{dike}` is already breached"))
+                }
+                _ => Some(format!("no dike `{dike}` in this drill")),
+            },
+            Action::SetWind { speed_ms, from_deg } => {
+                if drill.scenario.hazards.fire.is_none() {
+                    Some("this drill has no fire".to_owned())
+                } else if !(0.0..=113.0).contains(speed_ms) || !from_deg.is_finite() {
+                    Some(format!("a wind of {speed_ms} m/s from {from_deg}° is out of range (0–113 m/s)"))
+                } else {
+                    None
+                }
+            }
+            Action::Message { to, .. } | Action::TakeOver { role: to } | Action::HandBack { role: to }
+                if !drill.scenario.roles.iter().any(|r| &r.id == to) =>
+            {
+                Some(format!("no role `{to}` in this drill"))
+            }
+            Action::Message { .. } | Action::Note { .. } if text_len(action) > MAX_TEXT_CHARS => {
+                Some(format!("a text of {} characters (at most {MAX_TEXT_CHARS})", text_len(action)))
+            }
+            Action::TakeOver { role } if town.taken_over.iter().any(|r| r.as_str() == role) => {
+                Some(format!("`{role}` is already taken over"))
+            }
+            Action::HandBack { role } if !town.taken_over.iter().any(|r| r.as_str() == role) => {
+                Some(format!("`{role}` was not taken over"))
             }
             _ => None,
         };
@@ -67,7 +108,7 @@ pub fn apply_commands(
     let (tick, tick_s) = (clock.tick, clock.tick_s);
     for c in queue.take_due(tick) {
         let (role, source, action) = (c.role().clone(), c.source(), c.action().clone());
-        if let Some(reason) = refusal(&drill, &c, &inbox) {
+        if let Some(reason) = refusal(&drill, &c, &inbox, &town) {
             log.push(tick, tick_s, SimEvent::OrderRefused { role, source, action, reason });
             continue;
         }
@@ -82,6 +123,13 @@ pub fn apply_commands(
                     tick_s,
                     SimEvent::CallMade { call: MessageId(id), from: role.clone(), to: RoleId(to.clone()) },
                 );
+            }
+            Action::Message { to, text } => {
+                let id = format!("msg:{tick}:{}", inbox.messages.len());
+                inbox.deliver(id.clone(), to.clone(), tick, role.to_string(), None);
+                if let Some(m) = inbox.messages.last_mut() {
+                    m.text = Some(text.clone());
+                }
             }
             Action::Acknowledge { message } => {
                 if let Some(m) = inbox.open_mut(role.as_str(), message) {

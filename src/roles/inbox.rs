@@ -14,6 +14,9 @@ pub struct InboxMessage {
     pub from: String,
     pub ack_within_s: Option<u32>,
     pub acked: Option<u64>,
+    /// The instructor's own words (a free-text message); injects take
+    /// theirs from the scenario.
+    pub text: Option<String>,
 }
 
 /// Every role's inbox, in arrival order.
@@ -24,7 +27,7 @@ pub struct Inboxes {
 
 impl Inboxes {
     pub fn deliver(&mut self, id: String, to: String, tick: u64, from: String, ack_within_s: Option<u32>) {
-        self.messages.push(InboxMessage { id, to, tick, from, ack_within_s, acked: None });
+        self.messages.push(InboxMessage { id, to, tick, from, ack_within_s, acked: None, text: None });
     }
 
     /// The role's unacknowledged message with this id.

@@ -2,7 +2,10 @@
 //! role does it (by whoever's hand), whether on time — and, for roles played
 //! by the software, the plan follower that gives the step's order after a
 //! delay drawn for its competence. Followers also acknowledge messages.
-//! A follower submits through its own plan-follower seat.
+//! A follower submits through its own plan-follower seat. While the
+//! instructor has taken its role over it gives nothing (its draws are made
+//! all the same, so other roles' delays do not shift); handed back, it
+//! gives at once what fell due meanwhile and was not done.
 //!
 //! Owns: `PlanTracker`. May not touch: models' state.
 
@@ -14,7 +17,7 @@ use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::gauges::Gauges;
 use crate::sim::ids::{RoleId, StepId};
 use crate::sim::landslide::Landslide;
-use crate::sim::orders::{CommandQueue, OrderBook, Seat};
+use crate::sim::orders::{CommandQueue, OrderBook, Seat, Township};
 use crate::sim::rng::RngStreams;
 use crate::sim::{Drill, SimClock};
 use bevy::prelude::*;
@@ -138,6 +141,7 @@ pub fn follow_plans(
     facts: Res<Facts>,
     landslide: Option<Res<Landslide>>,
     inbox: Res<Inboxes>,
+    town: Res<Township>,
     mut tracker: ResMut<PlanTracker>,
     mut rng: ResMut<RngStreams>,
     mut queue: ResMut<CommandQueue>,
@@ -177,8 +181,10 @@ pub fn follow_plans(
                 }
             }
         }
+        // A role the instructor has taken over waits: its follower gives
+        // what is still due when the role is handed back.
         let st = &mut tracker.steps[k];
-        if st.done.is_none() && st.scheduled.is_some_and(|t| t <= tick) {
+        if st.done.is_none() && st.scheduled.is_some_and(|t| t <= tick) && !town.taken(&plan.role) {
             st.scheduled = None;
             queue.submit(&Seat::plan_follower(&plan.role), tick, step.action.clone());
         }
@@ -196,7 +202,8 @@ pub fn follow_plans(
             let d = (ack_delay.sample(r) / tick_s as f64).ceil() as u64;
             tracker.acks[k] = Some(if ignored { u64::MAX } else { m.tick + d.max(1) });
         }
-        if tracker.acks[k] == Some(tick) {
+        if tracker.acks[k].is_some_and(|t| t <= tick) && !town.taken(&m.to) {
+            tracker.acks[k] = Some(u64::MAX);
             queue.submit(&Seat::plan_follower(&m.to), tick, Action::Acknowledge { message: m.id.clone() });
         }
     }

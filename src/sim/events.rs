@@ -26,6 +26,8 @@ pub const EVENT_LOG_VERSION: u32 = 2;
 pub enum BreachCause {
     Scripted,
     Overtopping,
+    /// The instructor ordered it (`BreachDike`).
+    Instructor,
 }
 
 /// What a flooded road still lets through.

@@ -181,6 +181,12 @@ pub struct Township {
     pub landslide_triggered: Option<u64>,
     /// Fires the instructor started: (tick, point).
     pub ignitions: Vec<(u64, Point)>,
+    /// Dikes the instructor breached: (tick, dike id).
+    pub breaches: Vec<(u64, String)>,
+    /// The wind the instructor set last: (tick, speed m/s, from degrees).
+    pub wind: Option<(u64, f64, f64)>,
+    /// Roles the instructor took over from their plan followers.
+    pub taken_over: BTreeSet<RoleId>,
 }
 
 impl Township {
@@ -211,6 +217,15 @@ impl Township {
                 self.landslide_triggered.get_or_insert(tick);
             }
             Action::Ignite { at } => self.ignitions.push((tick, *at)),
+            Action::BreachDike { dike } => self.breaches.push((tick, dike.clone())),
+            Action::SetWind { speed_ms, from_deg } => self.wind = Some((tick, *speed_ms, *from_deg)),
+            Action::TakeOver { role } => {
+                self.taken_over.insert(RoleId(role.clone()));
+            }
+            Action::HandBack { role } => {
+                self.taken_over.remove(&RoleId(role.clone()));
+            }
+            Action::Message { .. } | Action::Note { .. } => {}
             Action::CallAndResponse { .. }
             | Action::Acknowledge { .. }
             | Action::IssueWarning { .. }
@@ -218,6 +233,11 @@ impl Township {
             | Action::Patrol { .. }
             | Action::DoorToDoor { .. } => {}
         }
+    }
+
+    /// Whether the instructor has taken `role` over from its follower.
+    pub fn taken(&self, role: &str) -> bool {
+        self.taken_over.iter().any(|r| r.as_str() == role)
     }
 
     /// Whether a shelter takes arrivals.

@@ -101,6 +101,8 @@ pub struct SimView {
     pub roads: Vec<RoadView>,
     pub gauges: Vec<(GaugeId, f64)>,
     pub response: Option<crate::scenario::schema::ResponseLevel>,
+    /// Roles the instructor has taken over from their plan followers.
+    pub taken_over: Vec<super::ids::RoleId>,
 }
 
 /// The sets the view's fillers run in, chained inside `SimSet::Record`:
@@ -166,4 +168,5 @@ fn fill_core(
     v.gauges =
         drill.scenario.gauges.iter().map(|g| GaugeId(g.id.clone())).zip(gauges.current.iter().copied()).collect();
     v.response = town.response.map(|(l, _)| l);
+    v.taken_over = town.taken_over.iter().cloned().collect();
 }

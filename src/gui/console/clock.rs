@@ -3,7 +3,7 @@
 //!
 //! Owns: the top bar. May not touch: the drill.
 
-use super::{Ctx, Mode, SPEEDS, UiAction};
+use super::{Ctx, INSTRUCTOR_SPEEDS, JUMP_S, Mode, SPEEDS, UiAction};
 use crate::gui::i18n::Tr;
 use bevy_egui::egui;
 
@@ -23,7 +23,11 @@ pub fn top_bar(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
     ui.horizontal(|ui| {
         ui.strong(tr.text(&ctx.scenario.meta.title));
         ui.separator();
-        ui.label(tr.a("bar-role", &[("role", tr.text(&ctx.role.name).into())]));
+        if ctx.instructor {
+            ui.label(tr.a("bar-instructor", &[("role", tr.text(&ctx.role.name).into())]));
+        } else {
+            ui.label(tr.a("bar-role", &[("role", tr.text(&ctx.role.name).into())]));
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(tr.t("bar-end")).clicked() {
                 out.push(UiAction::EndDrill);
@@ -53,10 +57,14 @@ pub fn top_bar(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
                 if ui.selectable_label(paused, tr.t("bar-pause")).clicked() {
                     out.push(UiAction::Speed(0));
                 }
-                for s in SPEEDS {
+                let speeds: &[u32] = if ctx.instructor { &INSTRUCTOR_SPEEDS } else { &SPEEDS };
+                for &s in speeds {
                     if ui.selectable_label(ctx.speed == s, format!("×{s}")).clicked() {
                         out.push(UiAction::Speed(s));
                     }
+                }
+                if ctx.instructor && ui.button(tr.a("bar-jump", &[("minutes", (JUMP_S / 60).into())])).clicked() {
+                    out.push(UiAction::Jump(JUMP_S));
                 }
             }
             Mode::Assessment => {

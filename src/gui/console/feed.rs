@@ -17,29 +17,33 @@ const KEEP: usize = 200;
 pub fn line(ctx: &Ctx, e: &Event) -> Option<String> {
     let tr = ctx.tr;
     let me = ctx.role.id.as_str();
-    let my_force = |f: &str| ctx.role.force.as_deref().is_none_or(|own| own == f);
+    // The instructor knows what every role knows.
+    let mine = |r: &str| ctx.instructor || r == me;
+    let who = |r: &str| if ctx.instructor { format!("{}：", role_name(ctx, r)) } else { String::new() };
+    let my_force = |f: &str| ctx.instructor || ctx.role.force.as_deref().is_none_or(|own| own == f);
     let text = match &e.event {
         SimEvent::DrillStarted { .. } => tr.t("feed-started"),
         SimEvent::DrillEnded { .. } => tr.t("feed-ended"),
-        SimEvent::InjectDelivered { inject, to, .. } if to.iter().any(|r| r.as_str() == me) => {
+        SimEvent::InjectDelivered { inject, to, .. } if to.iter().any(|r| mine(r.as_str())) => {
             let (from, text) = super::inbox::message_text(ctx, inject.as_str(), "");
             tr.a("feed-message", &[("from", from.into()), ("text", text.into())])
         }
-        SimEvent::OrderGiven { role, action, .. } if role.as_str() == me => {
-            tr.a("feed-order", &[("order", describe(ctx, action).into())])
+        SimEvent::OrderGiven { role, action, .. } if mine(role.as_str()) => {
+            who(role.as_str()) + &tr.a("feed-order", &[("order", describe(ctx, action).into())])
         }
-        SimEvent::OrderRefused { role, action, reason, .. } if role.as_str() == me => {
-            tr.a("feed-refused", &[("order", describe(ctx, action).into()), ("reason", reason.as_str().into())])
+        SimEvent::OrderRefused { role, action, reason, .. } if mine(role.as_str()) => {
+            who(role.as_str())
+                + &tr.a("feed-refused", &[("order", describe(ctx, action).into()), ("reason", reason.as_str().into())])
         }
-        SimEvent::CallMade { from, to, .. } if to.as_str() == me || from.as_str() == me => tr.a(
+        SimEvent::CallMade { from, to, .. } if mine(to.as_str()) || mine(from.as_str()) => tr.a(
             "feed-call",
             &[("from", role_name(ctx, from.as_str()).into()), ("to", role_name(ctx, to.as_str()).into())],
         ),
-        SimEvent::MessageAcknowledged { role, after_s, .. } if role.as_str() == me => {
-            tr.a("feed-acked", &[("after", (*after_s).into())])
+        SimEvent::MessageAcknowledged { role, after_s, .. } if mine(role.as_str()) => {
+            who(role.as_str()) + &tr.a("feed-acked", &[("after", (*after_s).into())])
         }
-        SimEvent::PlanStepOverdue { step, role, .. } if role.as_str() == me => {
-            tr.a("feed-overdue", &[("step", step.as_str().into())])
+        SimEvent::PlanStepOverdue { step, role, .. } if mine(role.as_str()) => {
+            who(role.as_str()) + &tr.a("feed-overdue", &[("step", step.as_str().into())])
         }
         SimEvent::ForceTurnedOut { force, after_s } if my_force(force.as_str()) => {
             tr.a("feed-turned-out", &[("force", force_name(ctx, force.as_str()).into()), ("after", (*after_s).into())])
@@ -64,7 +68,7 @@ pub fn line(ctx: &Ctx, e: &Event) -> Option<String> {
         SimEvent::LandslideReleased { volume_m3, .. } => {
             tr.a("feed-landslide", &[("volume", volume_m3.round().into())])
         }
-        SimEvent::PrecursorObserved { by, .. } if by.as_str() == me => tr.t("feed-precursor"),
+        SimEvent::PrecursorObserved { by, .. } if mine(by.as_str()) => tr.t("feed-precursor"),
         SimEvent::FireIgnited { .. } => tr.t("feed-fire"),
         SimEvent::HouseBurning { household, .. } => tr.a("feed-house-burning", &[("house", household.as_str().into())]),
         _ => return None,

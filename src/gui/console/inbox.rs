@@ -12,6 +12,11 @@ use bevy_egui::egui;
 
 /// Who sent a message and what it says, in the window's language.
 pub fn message_text(ctx: &Ctx, id: &str, from: &str) -> (String, String) {
+    if let Some(m) = ctx.view.inbox.iter().find(|m| m.id == id)
+        && let Some(text) = &m.text
+    {
+        return (ctx.tr.t("inbox-from-instructor"), text.clone());
+    }
     if let Some(inj) = ctx.scenario.injects.iter().find(|i| i.id == id) {
         return (ctx.tr.text(&inj.from).to_owned(), ctx.tr.text(&inj.message).to_owned());
     }

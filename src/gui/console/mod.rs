@@ -12,6 +12,7 @@ pub mod clock;
 pub mod feed;
 pub mod gauges;
 pub mod inbox;
+pub mod instructor;
 pub mod orders;
 pub mod plan;
 pub mod score;
@@ -34,6 +35,10 @@ pub enum Mode {
 
 /// The speeds a practice drill offers (drill seconds per second).
 pub const SPEEDS: [u32; 6] = [1, 5, 10, 30, 60, 120];
+/// The speeds the instructor's console offers.
+pub const INSTRUCTOR_SPEEDS: [u32; 8] = [1, 5, 10, 30, 60, 120, 300, 600];
+/// How far the instructor's "jump ahead" goes (drill seconds).
+pub const JUMP_S: u64 = 600;
 
 /// Everything a panel may read.
 pub struct Ctx<'a> {
@@ -49,6 +54,10 @@ pub struct Ctx<'a> {
     pub mode: Mode,
     /// Drill seconds per second; 0 = paused.
     pub speed: u32,
+    /// The instructor's console (sees every role; `role` is the one shown).
+    pub instructor: bool,
+    /// Every role's view, in scenario order (the instructor's console only).
+    pub roles: &'a [RoleView],
 }
 
 /// What a person asked for.
@@ -70,6 +79,12 @@ pub enum UiAction {
     /// End the drill now (the log and report are written).
     EndDrill,
     Quit,
+    /// The instructor's console shows this role's inbox, plan and orders.
+    ShowRole(String),
+    /// The next click on the map lights a fire there (instructor).
+    PickIgnition,
+    /// Run ahead this many drill seconds as fast as the machine allows.
+    Jump(u64),
 }
 
 /// Something on the map.
@@ -151,6 +166,16 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
         Action::SendInject { id } => tr.a("do-inject", &[("id", id.as_str().into())]),
         Action::TriggerLandslide => tr.t("do-trigger-landslide"),
         Action::Ignite { at } => tr.a("do-ignite", &[("x", at.0.into()), ("y", at.1.into())]),
+        Action::BreachDike { dike } => tr.a("do-breach", &[("dike", dike.as_str().into())]),
+        Action::SetWind { speed_ms, from_deg } => {
+            tr.a("do-wind", &[("speed", (*speed_ms).into()), ("from", (*from_deg).into())])
+        }
+        Action::Message { to, text } => {
+            tr.a("do-message", &[("role", role_name(ctx, to).into()), ("text", text.as_str().into())])
+        }
+        Action::TakeOver { role } => tr.a("do-take-over", &[("role", role_name(ctx, role).into())]),
+        Action::HandBack { role } => tr.a("do-hand-back", &[("role", role_name(ctx, role).into())]),
+        Action::Note { text } => tr.a("do-note", &[("text", text.as_str().into())]),
     }
 }
 

@@ -173,9 +173,16 @@ impl OrderForm {
                 Action::Patrol { route: self.route.clone() }
             }
             ActionKind::DoorToDoor => Action::DoorToDoor { area: need(&self.area, "order-missing-area")? },
-            ActionKind::Acknowledge | ActionKind::SendInject | ActionKind::TriggerLandslide | ActionKind::Ignite => {
-                return Err("order-missing-kind");
-            }
+            ActionKind::Acknowledge
+            | ActionKind::SendInject
+            | ActionKind::TriggerLandslide
+            | ActionKind::Ignite
+            | ActionKind::BreachDike
+            | ActionKind::SetWind
+            | ActionKind::Message
+            | ActionKind::TakeOver
+            | ActionKind::HandBack
+            | ActionKind::Note => return Err("order-missing-kind"),
         })
     }
 }

@@ -4,8 +4,10 @@
 //!
 //! Owns: `ConsoleState`. May not touch: the drill.
 
+use super::instructor::InstructorForm;
 use super::orders::{OrderForm, PlaceChoice};
 use super::{Selection, UiAction};
+use crate::scenario::schema::Point;
 use std::collections::BTreeSet;
 
 /// The console's own state between frames (never the drill's).
@@ -18,6 +20,12 @@ pub struct ConsoleState {
     pub picking: bool,
     /// What was clicked on the map.
     pub selected: Option<Selection>,
+    /// The instructor's unfinished inputs.
+    pub instructor: InstructorForm,
+    /// The next map click lights a fire (instructor).
+    pub picking_ignition: bool,
+    /// Where the instructor picked a fire to light (taken by the window).
+    pub ignition: Option<Point>,
 }
 
 impl ConsoleState {
@@ -26,6 +34,15 @@ impl ConsoleState {
         for a in actions {
             match a {
                 UiAction::PickPlace => self.picking = true,
+                UiAction::PickIgnition => {
+                    self.picking = true;
+                    self.picking_ignition = true;
+                }
+                UiAction::Picked(p) if self.picking_ignition => {
+                    self.picking = false;
+                    self.picking_ignition = false;
+                    self.ignition = Some(*p);
+                }
                 UiAction::Picked(p) => {
                     self.picking = false;
                     self.form.place = PlaceChoice::Point(*p);

@@ -57,11 +57,17 @@ pub enum ActionKind {
     SendInject,
     TriggerLandslide,
     Ignite,
+    BreachDike,
+    SetWind,
+    Message,
+    TakeOver,
+    HandBack,
+    Note,
 }
 
 impl ActionKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ActionKind; 16] = [
+    pub const ALL: [ActionKind; 22] = [
         ActionKind::DeclareResponse,
         ActionKind::IssueWarning,
         ActionKind::CallAndResponse,
@@ -78,11 +84,28 @@ impl ActionKind {
         ActionKind::SendInject,
         ActionKind::TriggerLandslide,
         ActionKind::Ignite,
+        ActionKind::BreachDike,
+        ActionKind::SetWind,
+        ActionKind::Message,
+        ActionKind::TakeOver,
+        ActionKind::HandBack,
+        ActionKind::Note,
     ];
 
     /// Orders only the instructor (导调) gives, never a role or a plan.
     pub fn instructor_only(self) -> bool {
-        matches!(self, ActionKind::SendInject | ActionKind::TriggerLandslide | ActionKind::Ignite)
+        matches!(
+            self,
+            ActionKind::SendInject
+                | ActionKind::TriggerLandslide
+                | ActionKind::Ignite
+                | ActionKind::BreachDike
+                | ActionKind::SetWind
+                | ActionKind::Message
+                | ActionKind::TakeOver
+                | ActionKind::HandBack
+                | ActionKind::Note
+        )
     }
 }
 
@@ -155,6 +178,35 @@ pub enum Action {
     Ignite {
         at: Point,
     },
+    /// Instructor only: a dike breaches now, at its scripted breach point
+    /// (the middle of the dike when it has none).
+    BreachDike {
+        dike: String,
+    },
+    /// Instructor only: the wind changes now (10 m open wind, m/s; the
+    /// direction it blows from, degrees clockwise from north).
+    SetWind {
+        speed_ms: f64,
+        from_deg: f64,
+    },
+    /// Instructor only: a free-text message to a role's inbox.
+    Message {
+        to: String,
+        text: String,
+    },
+    /// Instructor only: the role's plan follower stops; the instructor (or a
+    /// person the instructor seats) gives its orders from now on.
+    TakeOver {
+        role: String,
+    },
+    /// Instructor only: the role's plan follower plays it again.
+    HandBack {
+        role: String,
+    },
+    /// Instructor only: a note or bookmark at this moment (for the review).
+    Note {
+        text: String,
+    },
 }
 
 impl Action {
@@ -176,6 +228,12 @@ impl Action {
             Action::SendInject { .. } => ActionKind::SendInject,
             Action::TriggerLandslide => ActionKind::TriggerLandslide,
             Action::Ignite { .. } => ActionKind::Ignite,
+            Action::BreachDike { .. } => ActionKind::BreachDike,
+            Action::SetWind { .. } => ActionKind::SetWind,
+            Action::Message { .. } => ActionKind::Message,
+            Action::TakeOver { .. } => ActionKind::TakeOver,
+            Action::HandBack { .. } => ActionKind::HandBack,
+            Action::Note { .. } => ActionKind::Note,
         }
     }
 }

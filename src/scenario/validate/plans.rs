@@ -230,7 +230,15 @@ fn check_action(a: &Action, cat: &Catalog, out: &mut Findings, p: Path) {
             cat.injects.check(out, "inject", message, p.f("message"));
         }
         Action::DeclareResponse { .. } | Action::RequestSupport { .. } | Action::SendReport { .. } => {}
-        Action::SendInject { .. } | Action::TriggerLandslide | Action::Ignite { .. } => out.err(
+        Action::SendInject { .. }
+        | Action::TriggerLandslide
+        | Action::Ignite { .. }
+        | Action::BreachDike { .. }
+        | Action::SetWind { .. }
+        | Action::Message { .. }
+        | Action::TakeOver { .. }
+        | Action::HandBack { .. }
+        | Action::Note { .. } => out.err(
             p,
             format!("{:?} is an instructor's order, not a plan step", a.kind()),
             "give it live as an instructor command (source Instructor), or script it as an inject or hazard time",

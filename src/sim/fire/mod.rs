@@ -106,14 +106,16 @@ impl Fire {
         }
     }
 
-    /// The weather at drill second `t`.
-    pub fn weather(&self, t: f64) -> Weather {
+    /// The weather at drill second `t`: the scenario's wind, or the one the
+    /// instructor set last (`set`: speed m/s, from degrees).
+    pub fn weather(&self, t: f64, set: Option<(f64, f64)>) -> Weather {
         let m = &self.spec.moisture;
-        // Blowing from `wind_from_deg` (clockwise from north) ⇒ towards the
+        let (speed, from) = set.unwrap_or((series_at(&self.spec.wind_speed, t), self.spec.wind_from_deg));
+        // Blowing from `from` (clockwise from north) ⇒ towards the
         // opposite compass direction, as a counter-clockwise angle from east.
-        let toward = (90.0 - (self.spec.wind_from_deg + 180.0)).to_radians();
+        let toward = (90.0 - (from + 180.0)).to_radians();
         Weather {
-            wind_10m: series_at(&self.spec.wind_speed, t).max(0.0),
+            wind_10m: speed.max(0.0),
             wind_toward: toward,
             moisture: Moisture {
                 one_h: m.one_h,
@@ -204,7 +206,7 @@ pub fn step(
     f.ignitions_seen = town.ignitions.len();
     // The grid's clock runs from the drill start.
     f.grid.now = f.grid.now.max(now as f64);
-    let w = f.weather(now as f64);
+    let w = f.weather(now as f64, town.wind.map(|(_, speed, from)| (speed, from)));
     f.fresh.clear();
     for e in f.grid.step(tick_s as f64, &w, rng.get("fire")) {
         match e {

@@ -21,6 +21,7 @@ use crate::sim::bed::BedChanges;
 use crate::sim::events::{BreachCause, EventLog, RoadWater, SimEvent};
 use crate::sim::exposure::{Exposure, Water};
 use crate::sim::ids::{DikeId, ForceId, GaugeId, HouseholdId, RoadId};
+use crate::sim::orders::Township;
 use crate::sim::roads::RoadGraph;
 use crate::sim::tasks::Tasks;
 use crate::sim::tick::{Drill, Halt, Observe, SimClock, SimTick, Step};
@@ -187,11 +188,24 @@ pub fn step(
     mut exposure: ResMut<Exposure>,
     mut halt: ResMut<Halt>,
     mut log: ResMut<EventLog>,
+    town: Res<Township>,
     mut bags_used: Local<Vec<f64>>,
     mut pumping: Local<Vec<bool>>,
+    mut breaches_seen: Local<usize>,
 ) {
     let flood = &mut *flood;
     lay_bed(&mut flood.water, &bed.take());
+    // Breaches the instructor ordered (the gate refused unknown or breached dikes).
+    for (_, dike) in &town.breaches[(*breaches_seen).min(town.breaches.len())..] {
+        if flood.script.breach_now(dike, clock.now_s() as f64) {
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                SimEvent::DikeBreached { dike: DikeId(dike.clone()), cause: BreachCause::Instructor },
+            );
+        }
+    }
+    *breaches_seen = town.breaches.len();
     for e in flood.script.update(clock.now_s() as f64, &mut flood.water) {
         match e {
             ScriptEvent::BreachStarted { dike, overtopping } => log.push(
