@@ -14,17 +14,21 @@
 //! - `drill`: injects and warnings; `DrillPlugins` assembles a drill.
 //! - `scoring`: scenario + event log → scorecard; `record`: reports, atomic
 //!   files, replay.
-//! - faces: `headless` (`Session`, behind `firstline run`), `inspect`
+//! - `i18n`: the words of the window and the reports (`assets/i18n`).
+//! - faces: `headless` (`Session`, behind `firstline run`), `forecast`
+//!   (when the hazard reaches each village if nobody acts), `inspect`
 //!   (an author's map summary and picture), `sweep`
 //!   (many seeds and competences, `firstline sweep`), `gui` (the
 //!   window, feature `gui`) and the CLI in `main.rs`.
 
 pub mod dist;
 pub mod drill;
+pub mod forecast;
 pub mod geom;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod headless;
+pub mod i18n;
 pub mod inspect;
 pub mod record;
 pub mod roles;

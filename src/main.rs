@@ -17,10 +17,9 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Language of the window.
-    #[cfg(feature = "gui")]
+    /// Language of the window and of the evaluation reports.
     #[arg(long, value_enum, default_value = "zh-CN", global = true)]
-    lang: firstline::gui::i18n::Lang,
+    lang: firstline::i18n::Lang,
 }
 
 #[derive(Subcommand)]
@@ -93,6 +92,24 @@ enum Command {
         #[arg(long)]
         each: bool,
     },
+    /// Write the drill evaluation report (演练评估报告) of a recorded run:
+    /// the log is replayed first (a log that does not replay gets no
+    /// report, exit 3), then the overview, timeline, metrics with their
+    /// evidence, problems and suggestions, and charts are written as a
+    /// self-contained HTML file and/or a PDF with the Chinese font embedded.
+    Report {
+        log: PathBuf,
+        /// The scenario file the log was recorded with.
+        #[arg(long)]
+        scenario: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        html: Option<PathBuf>,
+        #[arg(long, value_name = "PATH")]
+        pdf: Option<PathBuf>,
+        /// Evaluate a log without its end (what it holds).
+        #[arg(long)]
+        partial: bool,
+    },
     /// Re-run a recorded drill (the software plays its roles again, the
     /// trainees' and instructor's orders come from the log) and compare every
     /// event; exit 0 when identical, 3 when not (the first differing line is
@@ -160,8 +177,13 @@ struct PlayArgs {
     /// The instructor's console (导调台): every role played by its plan
     /// follower until taken over; injects, hazards, messages and notes sent
     /// live through the instructor seat; speeds up to ×600.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "screen")]
     instructor: bool,
+    /// The projector screen (大屏): no controls, big counters, each
+    /// village's time left before the hazard reaches it, the river gauge,
+    /// a camera that follows the hazard; every role played by its follower.
+    #[arg(long)]
+    screen: bool,
 }
 
 #[cfg(feature = "gui")]
@@ -175,7 +197,7 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 }
 
 #[cfg(feature = "gui")]
-fn play(a: PlayArgs, lang: firstline::gui::i18n::Lang) -> ExitCode {
+fn play(a: PlayArgs, lang: firstline::i18n::Lang) -> ExitCode {
     use firstline::gui::{self, catalog, play::PlaySetup, script::Script};
     let name = a.file.to_string_lossy().to_string();
     let source = if a.file.exists() {
@@ -225,13 +247,15 @@ fn play(a: PlayArgs, lang: firstline::gui::i18n::Lang) -> ExitCode {
     if let catalog::Source::File(p) = &source {
         inputs.push(p.clone());
     }
+    // The screen writes nothing: it shows a drill, it does not record one.
+    let (log, report) = if a.screen { (None, None) } else { (Some(log), Some(report)) };
     let setup = PlaySetup {
         role,
         mode: a.mode,
         competence: a.competence,
         seed: a.seed,
-        log: Some(log),
-        report: Some(report),
+        log,
+        report,
         inputs,
         script,
         exit_after_s: a.exit_after,
@@ -240,6 +264,7 @@ fn play(a: PlayArgs, lang: firstline::gui::i18n::Lang) -> ExitCode {
         // Frame times are measured at the chosen pace, not at full speed.
         paced: a.frame_stats.is_some(),
         instructor: a.instructor,
+        screen: a.screen,
     };
     gui::open(gui::GuiOptions {
         start: Some((source, setup)),
@@ -273,6 +298,9 @@ fn main() -> ExitCode {
         Command::Validate { files } => validate(&files),
         Command::Inspect { file, at, png, pixels } => inspect(&file, at, png.as_deref(), pixels),
         Command::Replay { log, scenario, report, partial } => replay(&log, &scenario, report, partial),
+        Command::Report { log, scenario, html, pdf, partial } => {
+            evaluation_report(&log, &scenario, html, pdf, cli.lang, partial)
+        }
         Command::Sweep { file, seeds, players, threads, each } => sweep(&file, &seeds, &players, threads, each),
         Command::Run { file, seed, until, report, log, npc, competence, quiet } => {
             let npc = match npc.as_str() {
@@ -360,6 +388,95 @@ fn run(file: PathBuf, opts: RunOptions, quiet: bool) -> ExitCode {
 fn failed(e: &std::io::Error) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(if e.kind() == std::io::ErrorKind::InvalidInput { 2 } else { 1 })
+}
+
+/// `firstline report`: replay the log, then write the evaluation report.
+fn evaluation_report(
+    log_path: &Path,
+    scenario_path: &Path,
+    html: Option<PathBuf>,
+    pdf: Option<PathBuf>,
+    lang: firstline::i18n::Lang,
+    partial: bool,
+) -> ExitCode {
+    use firstline::record::{atomic, evaluation};
+    if html.is_none() && pdf.is_none() {
+        eprintln!("error: name an output: --html PATH and/or --pdf PATH");
+        return ExitCode::from(2);
+    }
+    for out in html.iter().chain(pdf.iter()) {
+        if out.as_path() == log_path || out.as_path() == scenario_path {
+            eprintln!("error: {} is an input; write the report elsewhere", out.display());
+            return ExitCode::from(2);
+        }
+    }
+    let text = match std::fs::read(log_path) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", log_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let recorded = match replay::read_log(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}:{e}", log_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = match scenario::load(scenario_path) {
+        Ok(l) => l,
+        Err(r) => {
+            eprintln!("{}", r.render());
+            return ExitCode::from(2);
+        }
+    };
+    if loaded.sha256 != recorded.header.scenario_sha256 {
+        eprintln!("error: {} is not the scenario this log was recorded with", scenario_path.display());
+        return ExitCode::from(2);
+    }
+    if recorded.ended_s.is_none() && !partial {
+        eprintln!(
+            "{}: incomplete: the log ends at {} s without `drill_ended`; `--partial` evaluates what it holds",
+            log_path.display(),
+            recorded.last_s()
+        );
+        return ExitCode::from(2);
+    }
+    // The report rests on a replay: a log that does not reproduce is no evidence.
+    let outcome = match headless::run(&loaded, &RunOptions::replaying(&recorded), &mut |_, _| {}) {
+        Ok(o) => o,
+        Err(e) => return failed(&e),
+    };
+    let replayed = &outcome.events[..recorded.events.len().min(outcome.events.len())];
+    let replayed = if recorded.ended_s.is_some() { &outcome.events[..] } else { replayed };
+    if let Some(d) = replay::first_difference(&recorded.events, replayed) {
+        eprintln!("{}: the log does not replay, so no report is made:\n{d}", log_path.display());
+        return ExitCode::from(3);
+    }
+    let e = evaluation::evaluate(&loaded.scenario, &recorded.header, &recorded.events, &outcome.report, lang);
+    if let Some(p) = &html {
+        if let Err(err) = atomic::write(p, evaluation::html::render(&e).as_bytes()) {
+            eprintln!("error: {}: {err}", p.display());
+            return ExitCode::from(1);
+        }
+        println!("wrote {}", p.display());
+    }
+    if let Some(p) = &pdf {
+        let bytes = match evaluation::pdf::render(&e) {
+            Ok(b) => b,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(1);
+            }
+        };
+        if let Err(err) = atomic::write(p, &bytes) {
+            eprintln!("error: {}: {err}", p.display());
+            return ExitCode::from(1);
+        }
+        println!("wrote {}", p.display());
+    }
+    ExitCode::SUCCESS
 }
 
 fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>, partial: bool) -> ExitCode {

@@ -301,6 +301,7 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
         speed: None,
         paced: false,
         instructor: false,
+        screen: false,
     };
     let mut p = play::Play::start(&loaded, setup).unwrap();
     let mut console = ConsoleState::default();
@@ -469,6 +470,7 @@ fn the_instructors_console_writes_a_log_that_replays() {
         speed: None,
         paced: false,
         instructor: true,
+        screen: false,
     };
     let mut p = play::Play::start(&loaded, setup).unwrap();
     assert_eq!(p.roles.len(), loaded.scenario.roles.len(), "every role in view");
@@ -506,4 +508,61 @@ fn the_instructors_console_writes_a_log_that_replays() {
         firstline::headless::run(&loaded, &firstline::headless::RunOptions::replaying(&recorded), &mut |_, _| {})
             .unwrap();
     assert!(firstline::record::replay::first_difference(&recorded.events, &again.events).is_none());
+}
+
+/// The projector screen's panel on the flood drill at 50 min (every role
+/// played by its follower): the counters are the residents' states in the
+/// view (warned ≥ left ≥ safe), every village is listed with its hazard
+/// status from the forecast — here a forecast made up to cover each case:
+/// reached, 10 minutes left, not threatened — and its shelters' fill.
+#[test]
+fn the_screen_shows_counters_and_each_villages_time_left() {
+    let (loaded, session) = drill_at(3000, &[]);
+    let tr = Tr::new(Lang::En);
+    let sim = session.world().resource::<SimView>().clone();
+    let events = session.events().to_vec();
+    let view = role_view(session.world(), "commander").unwrap();
+    let now_s = session.clock().now_s();
+    let villages = &loaded.scenario.villages;
+    let forecast = firstline::forecast::Forecast {
+        villages: vec![
+            (villages[0].id.clone(), Some(now_s - 100)),
+            (villages[1].id.clone(), Some(now_s + 600)),
+            (villages[2].id.clone(), None),
+            (villages[3].id.clone(), None),
+        ],
+        assumed: 0,
+    };
+    let ctx = Ctx {
+        tr: &tr,
+        scenario: &loaded.scenario,
+        role: &loaded.scenario.roles[0],
+        view: &view,
+        sim: &sim,
+        events: &events,
+        series: &[],
+        now_s,
+        mode: Mode::Practice,
+        speed: 10,
+        instructor: false,
+        roles: &[],
+    };
+    let c = firstline::gui::screen::counts(&ctx);
+    let states = |s: firstline::sim::view::PersonState| sim.residents.iter().filter(|p| p.state == s).count();
+    use firstline::sim::view::PersonState::*;
+    assert_eq!(c.safe, states(Safe));
+    assert_eq!(c.left, states(Safe) + states(Moving));
+    assert_eq!(c.warned, c.left + states(Warned));
+    assert!(c.safe > 100 && c.warned >= c.left && c.left >= c.safe, "{c:?}");
+    let mut harness = Harness::new_ui(|ui| firstline::gui::screen::panel(ui, &ctx, Some(&forecast), 32.0));
+    harness.run();
+    for n in [c.warned, c.left, c.safe, c.at_risk, c.harmed] {
+        assert!(harness.query_all_by_label(&n.to_string()).count() >= 1, "{n} is shown");
+    }
+    assert!(harness.query_by_label("the hazard is here").is_some());
+    assert!(harness.query_by_label("reaches it in 0:10:00").is_some());
+    assert_eq!(harness.query_all_by_label("not threatened").count(), 2);
+    for v in villages {
+        assert!(harness.query_by_label(tr.text(&v.name)).is_some(), "{} listed", v.id);
+    }
 }

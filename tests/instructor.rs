@@ -225,3 +225,43 @@ fn messages_reach_one_inbox_and_notes_change_nothing() {
             SimEvent::OrderGiven { source: Source::Instructor, action: Action::Note { text }, .. } if text == "trainee hesitated"))
     );
 }
+
+/// The forecast (what the projector's "time left" shows) is the drill run
+/// ahead with nobody acting: its arrival at each village is the first time
+/// the hazard reaches a home there in that run; an instructor's early
+/// release of the slide brings Houshan's arrival forward by the same
+/// amount of time, and orders that do not touch the hazard change nothing.
+#[test]
+fn the_forecast_follows_the_instructors_hazard_orders() {
+    let loaded = load("qingshi_landslide");
+    let seed = loaded.scenario.meta.seed;
+    let plain = firstline::forecast::forecast(&loaded, seed, &[]).unwrap();
+    let nobody = headless::run(
+        &loaded,
+        &RunOptions { npc: firstline::roles::plans::NpcRoles::None, ..Default::default() },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(plain.villages, firstline::forecast::arrivals(&loaded, &nobody.events));
+    let houshan = |f: &firstline::forecast::Forecast| f.villages.iter().find(|v| v.0 == "houshan").unwrap().1;
+    let scripted = houshan(&plain).expect("the slide reaches Houshan");
+    let i = Seat::instructor();
+    let early = firstline::forecast::forecast(
+        &loaded,
+        seed,
+        &[
+            i.order(600, Action::TriggerLandslide),
+            i.order(10, Action::Note { text: "no effect".into() }),
+            Seat::trainee("commander").order(5, Action::TriggerLandslide),
+        ],
+    )
+    .unwrap();
+    assert_eq!(early.assumed, 1, "only the instructor's hazard order counts");
+    let released = |events: &[Event]| {
+        events.iter().find(|e| matches!(e.event, SimEvent::LandslideReleased { .. })).map(|e| e.t).unwrap()
+    };
+    let lead = released(&nobody.events) - 600;
+    assert!(lead > 0);
+    let moved = houshan(&early).expect("still reached");
+    assert!(moved < scripted, "{moved} vs {scripted} (released {lead} s earlier)");
+}

@@ -246,8 +246,8 @@ fn imports_point_down_only() {
                 bad(&["record", "headless", "gui", "net"])
             } else if under(m, "record") {
                 bad(&["headless", "gui", "net"])
-            } else if under(m, "headless") {
-                // The shared session: no face above it.
+            } else if ["headless", "forecast", "sweep", "inspect"].iter().any(|x| under(m, x)) {
+                // The shared session and the library faces over it: no window or network above them.
                 bad(&["gui", "net"])
             } else {
                 false

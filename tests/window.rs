@@ -121,3 +121,90 @@ fn a_scripted_window_session_replays_and_shows_the_township() {
     let kinds: BTreeSet<_> = recorded.events.iter().map(|e| e.event.kind()).collect();
     assert!(kinds.contains("inject_delivered") && kinds.contains("order_given"), "{kinds:?}");
 }
+
+/// Runs `firstline ARGS` under Xvfb at `size`; panics with its stderr on failure.
+fn window(args: &[&str], size: &str) {
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", &format!("-screen 0 {size}x24")])
+        .arg(env!("CARGO_BIN_EXE_firstline"))
+        .args(args)
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "the window run failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Chinese text read off a picture by tesseract (`chi_sim`), if installed.
+fn ocr(png: &Path) -> Option<String> {
+    if !have("tesseract") {
+        assert!(
+            std::env::var_os("FIRSTLINE_REQUIRE_DISPLAY").is_none(),
+            "FIRSTLINE_REQUIRE_DISPLAY is set but tesseract is missing (apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
+        );
+        return None;
+    }
+    let out = Command::new("tesseract").arg(png).args(["-", "-l", "chi_sim"]).output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect())
+}
+
+/// The instructor's console (`--instructor`, scripted: a note, an inject
+/// sent early, a village head taken over and played, the slide released
+/// early, a message, a bookmark) and the projector screen (`--screen`) of
+/// the landslide drill at 1280×720: both windows run and draw; the
+/// console's log holds the instructor's orders and replays; the screen's
+/// counters are read back off the picture in Chinese.
+#[test]
+fn the_instructors_console_and_the_projector_screen_run() {
+    if !display_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (shot, log) = (dir.path().join("console.png"), dir.path().join("console.log.jsonl"));
+    let (shot_s, log_s, report) = (shot.to_str().unwrap(), log.to_str().unwrap(), dir.path().join("c.json"));
+    window(
+        &[
+            "play",
+            "scenarios/qingshi_landslide.ron",
+            "--instructor",
+            "--script",
+            "tests/data/instructor_script.ron",
+            "--exit-after",
+            "900",
+            "--screenshot",
+            shot_s,
+            "--log",
+            log_s,
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        "1280x720",
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let recorded = firstline::record::replay::read_log(&text).unwrap();
+    let instructor =
+        recorded.commands.iter().filter(|c| c.source() == firstline::sim::orders::Source::Instructor).count();
+    assert_eq!(instructor, 6, "note, inject, take-over, slide, message, bookmark");
+    let rep = Command::new(env!("CARGO_BIN_EXE_firstline"))
+        .args(["replay", log_s, "--scenario", "scenarios/qingshi_landslide.ron", "--partial"])
+        .output()
+        .unwrap();
+    assert!(rep.status.success(), "replay: {}", String::from_utf8_lossy(&rep.stdout));
+    let (all, _) = colours(&shot, (0.0, 1.0, 0.0, 1.0));
+    assert!(all > 500, "{all} colours in the console");
+
+    let screen = dir.path().join("screen.png");
+    window(
+        &["play", "scenarios/qingshi_landslide.ron", "--screen", "--size", "1280x720", "--exit-after", "1500"]
+            .into_iter()
+            .chain(["--screenshot", screen.to_str().unwrap()])
+            .collect::<Vec<_>>(),
+        "1280x720",
+    );
+    let (map, top_share) = colours(&screen, (0.05, 0.60, 0.10, 0.90));
+    assert!(map > 100 && top_share < 0.6, "the screen's map shows {map} colours, the commonest {top_share:.2}");
+    if let Some(read) = ocr(&screen) {
+        for words in ["已获知预警", "避难场所", "各村情况"] {
+            assert!(read.contains(words), "`{words}` not read off the screen: {read}");
+        }
+    }
+}

@@ -9,7 +9,7 @@
 use bevy_egui::egui;
 
 /// The subset font's bytes.
-pub const CJK: &[u8] = include_bytes!("../../assets/fonts/firstline-cjk.ttf");
+pub const CJK: &[u8] = crate::i18n::CJK_FONT;
 
 /// egui's fonts with the CJK font first (it has Latin too) and egui's own
 /// fonts behind it for symbols.

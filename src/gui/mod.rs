@@ -16,6 +16,7 @@ pub mod launcher;
 mod overlay;
 pub mod play;
 pub mod scene;
+pub mod screen;
 pub mod script;
 pub mod stats;
 mod ui;
@@ -102,6 +103,11 @@ pub fn open(opts: GuiOptions) -> ExitCode {
                 scene::setup.run_if(resource_added::<play::Play>),
                 scene::update.run_if(resource_exists::<scene::grid::MapGrid>),
                 ui::camera_input.run_if(resource_exists::<scene::camera::OrbitCam>),
+                scene::auto_camera.run_if(
+                    resource_exists::<scene::camera::OrbitCam>
+                        .and_then(resource_exists::<scene::grid::MapGrid>)
+                        .and_then(resource_exists::<play::Play>),
+                ),
                 ui::pick.run_if(resource_exists::<scene::grid::MapGrid>),
                 scene::place_camera.run_if(resource_exists::<scene::camera::OrbitCam>),
                 ui::finish_scripted,

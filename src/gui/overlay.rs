@@ -27,21 +27,22 @@ fn tag(
     text: String,
     colour: egui::Color32,
     area: egui::Rect,
+    k: f32,
 ) {
     if !area.contains(at) {
         return;
     }
-    let font = egui::FontId::proportional(15.0);
+    let font = egui::FontId::proportional(15.0 * k);
     let galley = painter.layout_no_wrap(text, font, egui::Color32::WHITE);
     let rect =
-        egui::Rect::from_min_size(at + egui::vec2(-galley.size().x / 2.0, -galley.size().y - 6.0), galley.size())
-            .expand(3.0);
+        egui::Rect::from_min_size(at + egui::vec2(-galley.size().x / 2.0, -galley.size().y - 6.0 * k), galley.size())
+            .expand(3.0 * k);
     if !area.contains_rect(rect) || taken.iter().any(|r| r.intersects(rect)) {
         return;
     }
     taken.push(rect);
-    painter.rect_filled(rect, 3.0, colour);
-    painter.galley(rect.min + egui::vec2(3.0, 3.0), galley, egui::Color32::WHITE);
+    painter.rect_filled(rect, 3.0 * k, colour);
+    painter.galley(rect.min + egui::vec2(3.0 * k, 3.0 * k), galley, egui::Color32::WHITE);
 }
 
 pub fn labels(
@@ -52,6 +53,7 @@ pub fn labels(
     camera: &Camera,
     gt: &GlobalTransform,
     area: egui::Rect,
+    k: f32,
 ) {
     let tr = c.tr;
     let dark = egui::Color32::from_rgba_unmultiplied(20, 30, 40, 200);
@@ -61,7 +63,7 @@ pub fn labels(
         if let Some(p) = screen(camera, gt, grid.world(f.at, 30.0)) {
             let task = f.task.map_or(String::new(), |t| tr.t(&format!("task-{t:?}")));
             let text = format!("{} {}", console::force_name(c, f.force.as_str()), task);
-            tag(painter, taken, p, text, egui::Color32::from_rgba_unmultiplied(200, 90, 0, 230), area);
+            tag(painter, taken, p, text, egui::Color32::from_rgba_unmultiplied(200, 90, 0, 230), area, k);
         }
     }
     for s in &c.sim.shelters {
@@ -74,22 +76,22 @@ pub fn labels(
                     ("capacity", s.capacity.into()),
                 ],
             );
-            tag(painter, taken, p, text, egui::Color32::from_rgba_unmultiplied(20, 120, 50, 220), area);
+            tag(painter, taken, p, text, egui::Color32::from_rgba_unmultiplied(20, 120, 50, 220), area, k);
         }
     }
-    for (k, g) in c.scenario.gauges.iter().enumerate() {
+    for (n, g) in c.scenario.gauges.iter().enumerate() {
         let at = g.kind.marker_at();
         if let Some(p) = screen(camera, gt, grid.world(at, 42.0)) {
-            let v = c.view.gauges.get(k).map_or(f64::NAN, |(_, v)| *v);
+            let v = c.view.gauges.get(n).map_or(f64::NAN, |(_, v)| *v);
             let text = format!("{} {:.2}", console::feed::gauge_name(c, &g.id), v);
-            tag(painter, taken, p, text, dark, area);
+            tag(painter, taken, p, text, dark, area, k);
         }
     }
     for v in &c.scenario.villages {
         let at = crate::geom::centroid(&v.boundary);
         if let Some(p) = screen(camera, gt, grid.world(at, 60.0)) {
             let grey = egui::Color32::from_rgba_unmultiplied(60, 60, 60, 170);
-            tag(painter, taken, p, tr.text(&v.name).to_owned(), grey, area);
+            tag(painter, taken, p, tr.text(&v.name).to_owned(), grey, area, k);
         }
     }
 }
@@ -159,8 +161,8 @@ pub fn map_furniture(
 }
 
 /// The colour keys of residents and houses (bottom left of the map);
-/// returns the rectangle it covers.
-pub fn legend(painter: &egui::Painter, tr: &Tr, area: egui::Rect) -> egui::Rect {
+/// returns the rectangle it covers (`k`: size against the window's 14 px).
+pub fn legend(painter: &egui::Painter, tr: &Tr, area: egui::Rect, k: f32) -> egui::Rect {
     let rows: Vec<(String, [f32; 3])> = [
         ("legend-unaware", markers::PERSON_COLOURS[0]),
         ("legend-warned", markers::PERSON_COLOURS[1]),
@@ -173,21 +175,21 @@ pub fn legend(painter: &egui::Painter, tr: &Tr, area: egui::Rect) -> egui::Rect 
     .into_iter()
     .map(|(k, c)| (tr.t(k), c))
     .collect();
-    let h = 20.0;
+    let h = 20.0 * k;
     let top = area.bottom() - 12.0 - h * rows.len() as f32;
     let left = area.left() + 12.0;
     let frame =
-        egui::Rect::from_min_max(egui::pos2(left - 6.0, top - 6.0), egui::pos2(left + 150.0, area.bottom() - 6.0));
+        egui::Rect::from_min_max(egui::pos2(left - 6.0, top - 6.0), egui::pos2(left + 150.0 * k, area.bottom() - 6.0));
     painter.rect_filled(frame, 3.0, egui::Color32::from_rgba_unmultiplied(255, 255, 255, 210));
-    for (k, (text, c)) in rows.into_iter().enumerate() {
-        let y = top + k as f32 * h + h / 2.0;
+    for (n, (text, c)) in rows.into_iter().enumerate() {
+        let y = top + n as f32 * h + h / 2.0;
         let col = egui::Color32::from_rgb((c[0] * 255.0) as u8, (c[1] * 255.0) as u8, (c[2] * 255.0) as u8);
-        painter.circle_filled(egui::pos2(left + 8.0, y), 6.0, col);
+        painter.circle_filled(egui::pos2(left + 8.0 * k, y), 6.0 * k, col);
         painter.text(
-            egui::pos2(left + 22.0, y),
+            egui::pos2(left + 22.0 * k, y),
             egui::Align2::LEFT_CENTER,
             text,
-            egui::FontId::proportional(14.0),
+            egui::FontId::proportional(14.0 * k),
             egui::Color32::from_rgb(20, 20, 20),
         );
     }

@@ -56,6 +56,9 @@ pub struct PlaySetup {
     /// role is played by its plan follower until the instructor takes it
     /// over; `role` is the role shown first (any role, or empty).
     pub instructor: bool,
+    /// The projector screen (大屏): no controls, every role played by its
+    /// follower (or by the log followed).
+    pub screen: bool,
 }
 
 /// How the drill ended.
@@ -78,6 +81,11 @@ pub struct Play {
     pub roles: Vec<RoleView>,
     /// The drill second a jump ahead runs to.
     jump_to_s: Option<u64>,
+    /// The projector screen (see `PlaySetup::screen`).
+    pub screen: bool,
+    /// When the hazard reaches each village if nobody acts (computed in
+    /// the background; again when the instructor changes the hazard).
+    forecast: Forecaster,
     pub mode: Mode,
     /// Drill seconds per second; 0 = paused.
     pub speed: u32,
@@ -111,9 +119,10 @@ impl Play {
             let ids: Vec<&str> = s.roles.iter().map(|r| r.id.as_str()).collect();
             format!("`{}` is not a role of {} (its roles: {})", setup.role, s.meta.id, ids.join(", ")) // not window text
         })?;
-        // The instructor's window seats nobody: the followers play every role.
+        // The instructor's window and the screen seat nobody: the followers play every role.
+        let nobody_seated = setup.instructor || setup.screen;
         let others: Vec<String> =
-            s.roles.iter().filter(|r| setup.instructor || r.id != role.id).map(|r| r.id.clone()).collect();
+            s.roles.iter().filter(|r| nobody_seated || r.id != role.id).map(|r| r.id.clone()).collect();
         let opts = RunOptions {
             seed: setup.seed,
             log: setup.log.clone(),
@@ -146,6 +155,8 @@ impl Play {
             instructor: setup.instructor,
             roles: Vec::new(),
             jump_to_s: None,
+            screen: setup.screen,
+            forecast: Forecaster::default(),
             role_view: RoleView {
                 role: crate::sim::ids::RoleId(role.id.clone()),
                 inbox: vec![],
@@ -175,6 +186,10 @@ impl Play {
             s.step();
         }
         play.refresh();
+        if play.screen || play.instructor {
+            let seed = play.session.as_ref().map_or(loaded.scenario.meta.seed, |s| s.seed());
+            play.forecast.start(loaded, seed, Vec::new());
+        }
         Ok(play)
     }
 
@@ -198,11 +213,19 @@ impl Play {
         self.exit_after_s.is_some_and(|t| self.clock_s() >= t) || (self.exit_after_s.is_some() && !self.running())
     }
 
+    /// The forecast of the hazard's arrival at each village, once computed.
+    pub fn forecast(&self) -> Option<&crate::forecast::Forecast> {
+        self.forecast.latest.as_ref()
+    }
+
     /// The seat an order goes through: the window's own; at the
     /// instructor's console the instructor seat for instructor orders, and
     /// a person's seat in the role shown while the instructor holds it
     /// (`None`: a role its follower plays takes no orders from here).
     fn seat_for(&self, action: &crate::scenario::schema::Action) -> Option<Seat> {
+        if self.screen {
+            return None;
+        }
         if !self.instructor || action.kind().instructor_only() {
             return Some(self.seat.clone());
         }
@@ -339,6 +362,25 @@ impl Play {
         if ev.len() > self.events.len() {
             self.events.extend_from_slice(&ev[self.events.len()..]);
         }
+        if self.screen || self.instructor {
+            self.forecast.poll();
+            // A hazard the instructor changed: forecast again with it.
+            let hazard: Vec<crate::sim::orders::Command> = self
+                .events
+                .iter()
+                .filter_map(|e| match &e.event {
+                    crate::sim::events::SimEvent::OrderGiven { role, source, action } => {
+                        Some(Seat::recorded(role.clone(), *source).order(e.tick, action.clone()))
+                    }
+                    _ => None,
+                })
+                .filter(crate::forecast::changes_hazard)
+                .collect();
+            if hazard.len() != self.forecast.asked {
+                let (loaded, seed) = (s.loaded().clone(), s.seed());
+                self.forecast.start(&loaded, seed, hazard);
+            }
+        }
     }
 
     /// Ends the drill where it stands: the log and report are written, the
@@ -352,5 +394,39 @@ impl Play {
             }
             Err(e) => Err(e.to_string()),
         });
+    }
+}
+
+/// The forecast computed in a background thread (a whole drill run ahead
+/// takes seconds to a minute); the newest one asked for wins.
+#[derive(Default)]
+struct Forecaster {
+    latest: Option<crate::forecast::Forecast>,
+    pending: Option<std::sync::Arc<std::sync::Mutex<Option<crate::forecast::Forecast>>>>,
+    /// The instructor's hazard orders the newest request assumed.
+    asked: usize,
+}
+
+impl Forecaster {
+    fn start(&mut self, loaded: &Loaded, seed: u64, commands: Vec<crate::sim::orders::Command>) {
+        let slot = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let (loaded, out) = (loaded.clone(), slot.clone());
+        self.asked = commands.len();
+        std::thread::spawn(move || {
+            if let Ok(f) = crate::forecast::forecast(&loaded, seed, &commands)
+                && let Ok(mut o) = out.lock()
+            {
+                *o = Some(f);
+            }
+        });
+        self.pending = Some(slot);
+    }
+
+    fn poll(&mut self) {
+        let done = self.pending.as_ref().and_then(|p| p.lock().ok().and_then(|mut o| o.take()));
+        if let Some(f) = done {
+            self.latest = Some(f);
+            self.pending = None;
+        }
     }
 }

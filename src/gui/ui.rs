@@ -156,6 +156,7 @@ pub fn launcher_ui(
                     speed: None,
                     paced: false,
                     instructor: false,
+                    screen: false,
                 };
                 match Play::start(loaded, setup) {
                     Ok(p) => {
@@ -205,6 +206,36 @@ pub fn drill_ui(
     let ctx = contexts.ctx_mut()?.clone();
     let mut root = root_ui(&ctx);
     let mut actions: Vec<UiAction> = Vec::new();
+    if play.screen {
+        let c = ctx_of(&play, &tr);
+        // Body text 32 px at 1080 lines, in proportion on other windows.
+        let px = 32.0 * ctx.viewport_rect().height() / 1080.0;
+        let width = ctx.viewport_rect().width() * 0.36;
+        egui::Panel::top("screen_top").show(&mut root, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(tr.text(&c.scenario.meta.title)).size(px * 1.1).strong());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let total = c.scenario.meta.duration_s as u64;
+                    let clock =
+                        tr.a("bar-clock", &[("now", Tr::clock(c.now_s).into()), ("total", Tr::clock(total).into())]);
+                    ui.label(egui::RichText::new(clock).size(px * 1.1).monospace().strong());
+                });
+            });
+        });
+        egui::Panel::right("screen_side").exact_size(width).resizable(false).show(&mut root, |ui| {
+            super::screen::panel(ui, &c, play.forecast(), px);
+        });
+        if let (Some(cam), Some(grid), Ok((camera, gt))) = (cam.as_deref(), grid.as_deref(), camera.single()) {
+            let area = root.available_rect_before_wrap();
+            let painter = ctx.layer_painter(egui::LayerId::background());
+            let mut taken = overlay::map_furniture(&painter, &tr, cam, camera, gt, area);
+            // Map text at the screen's size too (the window's is 15 px).
+            let k = px / 15.0;
+            taken.push(overlay::legend(&painter, &tr, area, k * 0.75));
+            overlay::labels(&painter, &mut taken, &c, grid, camera, gt, area, k * 0.75);
+        }
+        return Ok(());
+    }
     {
         let c = ctx_of(&play, &tr);
         egui::Panel::top("top").show(&mut root, |ui| actions.extend(console::clock::top_bar(ui, &c)));
@@ -255,9 +286,9 @@ pub fn drill_ui(
             let painter = ctx.layer_painter(egui::LayerId::background());
             // The furniture first: labels keep clear of it.
             let mut taken = overlay::map_furniture(&painter, &tr, cam, camera, gt, area);
-            taken.push(overlay::legend(&painter, &tr, area));
+            taken.push(overlay::legend(&painter, &tr, area, 1.0));
             if layers.labels {
-                overlay::labels(&painter, &mut taken, &c, grid, camera, gt, area);
+                overlay::labels(&painter, &mut taken, &c, grid, camera, gt, area, 1.0);
             }
         }
         if let Some(ended) = &play.ended {

@@ -19,7 +19,11 @@ pub fn line(ctx: &Ctx, e: &Event) -> Option<String> {
     let me = ctx.role.id.as_str();
     // The instructor knows what every role knows.
     let mine = |r: &str| ctx.instructor || r == me;
-    let who = |r: &str| if ctx.instructor { format!("{}：", role_name(ctx, r)) } else { String::new() };
+    let who = |r: &str| match (ctx.instructor, r == crate::sim::orders::INSTRUCTOR_ROLE) {
+        (false, _) => String::new(),
+        (true, true) => format!("{}：", tr.t("inbox-from-instructor")),
+        (true, false) => format!("{}：", role_name(ctx, r)),
+    };
     let my_force = |f: &str| ctx.instructor || ctx.role.force.as_deref().is_none_or(|own| own == f);
     let text = match &e.event {
         SimEvent::DrillStarted { .. } => tr.t("feed-started"),

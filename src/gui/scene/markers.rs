@@ -36,12 +36,15 @@ pub const HOUSE_COLOURS: [[f32; 3]; 6] = [
 ];
 
 /// The resident colours, in `person_index` order.
+/// People by state in the Okabe–Ito palette (safe for the common kinds of
+/// colour blindness, and distinct on a washed-out projector): grey, yellow,
+/// sky blue, bluish green, vermillion.
 pub const PERSON_COLOURS: [[f32; 3]; 5] = [
-    [0.60, 0.60, 0.62], // unaware
-    [1.00, 0.75, 0.10], // warned
-    [0.10, 0.85, 0.95], // moving
-    [0.15, 0.80, 0.25], // safe
-    [0.90, 0.10, 0.10], // harmed
+    [0.60, 0.60, 0.60], // unaware
+    [0.94, 0.89, 0.26], // warned
+    [0.34, 0.71, 0.91], // moving
+    [0.00, 0.62, 0.45], // safe
+    [0.84, 0.37, 0.00], // harmed
 ];
 
 /// Which house colour a state takes; struck by fire when the cell burns.

@@ -343,3 +343,33 @@ pub fn place_camera(cam: Res<OrbitCam>, mut q: Query<&mut Transform, With<Camera
         }
     }
 }
+
+/// The projector's camera follows what matters: homes the hazard has
+/// reached and people on their way, framed together; the whole map when
+/// nothing is happening yet. It eases there (half the way in about a
+/// second and a half), so the picture never jumps.
+pub fn auto_camera(play: Res<Play>, grid: Res<MapGrid>, mut cam: ResMut<OrbitCam>, time: Res<Time<Real>>) {
+    if !play.screen {
+        return;
+    }
+    use crate::sim::view::{HouseState, PersonState};
+    let v = &play.view;
+    let hit = v.houses.iter().filter(|h| matches!(h.state, HouseState::Flooded | HouseState::Struck)).map(|h| h.at);
+    let moving = v.residents.iter().filter(|p| p.state == PersonState::Moving).map(|p| p.at);
+    let pts: Vec<(f64, f64)> = hit.chain(moving).collect();
+    let size = grid.width_m().max(grid.height_m());
+    let (target, distance) = if pts.is_empty() {
+        let mid = (grid.width_m() as f64 / 2.0, grid.height_m() as f64 / 2.0);
+        (mid, size * 1.05)
+    } else {
+        let n = pts.len() as f64;
+        let c = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
+        let spread = pts.iter().map(|p| crate::geom::dist(*p, c)).fold(0.0, f64::max) as f32;
+        (c, (spread * 2.6).clamp(size * 0.3, size * 1.05))
+    };
+    let goal = grid.world(target, 0.0);
+    let k = (time.delta_secs() * 0.5).min(1.0);
+    let c = &mut *cam;
+    c.focus += (goal - c.focus) * k;
+    c.distance += (distance - c.distance) * k;
+}
