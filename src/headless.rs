@@ -167,6 +167,12 @@ impl Session {
         self.world.resource_mut::<CommandQueue>().submit(seat, tick, action);
     }
 
+    /// A command a seat made earlier, at its own tick (a recorded order,
+    /// fed to a run that follows another's log).
+    pub fn push(&mut self, c: Command) {
+        self.world.resource_mut::<CommandQueue>().push(c);
+    }
+
     /// The events logged so far.
     pub fn events(&self) -> &[Event] {
         self.world.resource::<EventLog>().events()

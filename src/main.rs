@@ -184,6 +184,12 @@ struct PlayArgs {
     /// a camera that follows the hazard; every role played by its follower.
     #[arg(long)]
     screen: bool,
+    /// With --screen: show the drill another window is running, by
+    /// following its event log as it is written (the same drill is run
+    /// here from that log's orders; give the path passed to that window's
+    /// --log).
+    #[arg(long, value_name = "LOG", requires = "screen")]
+    follow: Option<PathBuf>,
 }
 
 #[cfg(feature = "gui")]
@@ -265,6 +271,7 @@ fn play(a: PlayArgs, lang: firstline::i18n::Lang) -> ExitCode {
         paced: a.frame_stats.is_some(),
         instructor: a.instructor,
         screen: a.screen,
+        follow: a.follow,
     };
     gui::open(gui::GuiOptions {
         start: Some((source, setup)),

@@ -302,6 +302,7 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
         paced: false,
         instructor: false,
         screen: false,
+        follow: None,
     };
     let mut p = play::Play::start(&loaded, setup).unwrap();
     let mut console = ConsoleState::default();
@@ -471,6 +472,7 @@ fn the_instructors_console_writes_a_log_that_replays() {
         paced: false,
         instructor: true,
         screen: false,
+        follow: None,
     };
     let mut p = play::Play::start(&loaded, setup).unwrap();
     assert_eq!(p.roles.len(), loaded.scenario.roles.len(), "every role in view");
@@ -565,4 +567,63 @@ fn the_screen_shows_counters_and_each_villages_time_left() {
     for v in villages {
         assert!(harness.query_by_label(tr.text(&v.name)).is_some(), "{} listed", v.id);
     }
+}
+
+/// The projector following the instructor's live drill (`--screen --follow
+/// LOG`), both driven without a window, frame by frame: the screen reads
+/// the log's partial file as the instructor's console writes it, runs the
+/// same drill from its orders and never gets ahead of it; the slide the
+/// instructor set off early is in the screen's events at the same tick,
+/// and every event the screen ran matches the log line for line.
+#[test]
+fn the_screen_follows_the_instructors_live_drill() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = catalog::Source::Embedded(catalog::EMBEDDED[1].0, catalog::EMBEDDED[1].1).load().unwrap();
+    let script =
+        firstline::gui::script::Script::read(std::path::Path::new("tests/data/instructor_script.ron")).unwrap();
+    let log = dir.path().join("live.log.jsonl");
+    let setup = |instructor: bool, screen: bool, follow: Option<std::path::PathBuf>| play::PlaySetup {
+        role: String::new(),
+        mode: Mode::Practice,
+        competence: firstline::sim::orders::Competence::Typical,
+        seed: Some(4),
+        log: (!screen).then(|| log.clone()),
+        report: (!screen).then(|| dir.path().join("live.report.json")),
+        inputs: vec![],
+        script: if instructor { script.clone() } else { Default::default() },
+        exit_after_s: if instructor { Some(720) } else { None },
+        screenshot: None,
+        speed: Some(600),
+        paced: true,
+        instructor,
+        screen,
+        follow,
+    };
+    let mut console = ConsoleState::default();
+    let mut instr = play::Play::start(&loaded, setup(true, false, None)).unwrap();
+    // The screen starts once the console has begun writing its log.
+    instr.drive(std::time::Duration::from_millis(100), &mut console);
+    let mut screen = play::Play::start(&loaded, setup(false, true, Some(log.clone()))).unwrap();
+    let mut screen_console = ConsoleState::default();
+    let mut frames = 0;
+    while !instr.at_exit_point() {
+        instr.drive(std::time::Duration::from_millis(100), &mut console);
+        screen.drive(std::time::Duration::from_millis(100), &mut screen_console);
+        assert!(screen.clock_s() <= instr.clock_s(), "the screen ran ahead of the drill it shows");
+        frames += 1;
+    }
+    instr.end();
+    for _ in 0..20 {
+        screen.drive(std::time::Duration::from_millis(100), &mut screen_console);
+    }
+    assert!(frames > 5, "followed over several frames ({frames})");
+    let recorded = firstline::record::replay::read_log(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    let shown: Vec<_> = screen.events.iter().filter(|e| e.tick < screen.clock_s()).cloned().collect();
+    assert!(shown.len() > 100, "{} events shown", shown.len());
+    let logged: Vec<_> = recorded.events.iter().filter(|e| e.tick < screen.clock_s()).cloned().collect();
+    assert_eq!(firstline::record::replay::first_difference(&logged, &shown), None);
+    let released = |ev: &[firstline::sim::events::Event]| {
+        ev.iter().find(|e| matches!(e.event, firstline::sim::events::SimEvent::LandslideReleased { .. })).map(|e| e.t)
+    };
+    assert_eq!(released(&shown), Some(600), "the instructor's early slide is on the screen");
 }

@@ -59,6 +59,11 @@ pub struct PlaySetup {
     /// The projector screen (大屏): no controls, every role played by its
     /// follower (or by the log followed).
     pub screen: bool,
+    /// Follow a live drill's event log (another window's, written as it
+    /// runs): the same drill is run here with that log's seed and plan
+    /// followers, its trainees' and instructor's orders fed in at their
+    /// ticks as they appear, never running past the log.
+    pub follow: Option<PathBuf>,
 }
 
 /// How the drill ended.
@@ -86,6 +91,8 @@ pub struct Play {
     /// When the hazard reaches each village if nobody acts (computed in
     /// the background; again when the instructor changes the hazard).
     forecast: Forecaster,
+    /// The live log followed, if any.
+    follow: Option<Follow>,
     pub mode: Mode,
     /// Drill seconds per second; 0 = paused.
     pub speed: u32,
@@ -110,7 +117,7 @@ impl Play {
     /// in the drill, an output path that collides).
     pub fn start(loaded: &Loaded, setup: PlaySetup) -> Result<Play, String> {
         let s = &loaded.scenario;
-        let wanted = if setup.instructor && setup.role.is_empty() {
+        let wanted = if (setup.instructor || setup.screen) && setup.role.is_empty() {
             s.roles.first().map_or("", |r| r.id.as_str())
         } else {
             setup.role.as_str()
@@ -123,7 +130,7 @@ impl Play {
         let nobody_seated = setup.instructor || setup.screen;
         let others: Vec<String> =
             s.roles.iter().filter(|r| nobody_seated || r.id != role.id).map(|r| r.id.clone()).collect();
-        let opts = RunOptions {
+        let mut opts = RunOptions {
             seed: setup.seed,
             log: setup.log.clone(),
             report: setup.report.clone(),
@@ -131,6 +138,22 @@ impl Play {
             npc: NpcRoles::Only(others),
             competence: setup.competence,
             ..Default::default()
+        };
+        // Following a live log: its drill, seed and software players.
+        let follow = match &setup.follow {
+            Some(path) => {
+                let header = Follow::header(path)?;
+                if header.scenario_sha256 != loaded.sha256 {
+                    return Err(format!("{} was recorded with another scenario file", path.display())); // not window text
+                }
+                opts.seed = Some(header.seed);
+                opts.npc = NpcRoles::Only(header.plan_followers.iter().map(|r| r.to_string()).collect());
+                opts.competence = header.competence;
+                opts.log = None;
+                opts.report = None;
+                Some(Follow::new(path.clone()))
+            }
+            None => None,
         };
         // The default `runs/` folder is made when a drill starts, not before.
         for dir in [&setup.log, &setup.report].into_iter().flatten().filter_map(|p| p.parent()) {
@@ -157,6 +180,7 @@ impl Play {
             jump_to_s: None,
             screen: setup.screen,
             forecast: Forecaster::default(),
+            follow,
             role_view: RoleView {
                 role: crate::sim::ids::RoleId(role.id.clone()),
                 inbox: vec![],
@@ -281,6 +305,31 @@ impl Play {
             return;
         }
         let tick_s = self.scenario.meta.tick_s.max(1) as f64;
+        if self.follow.is_some() {
+            let (stepped, done) = {
+                let (Some(f), Some(s)) = (self.follow.as_mut(), self.session.as_mut()) else { return };
+                // As far as the live log allows, as fast as a frame allows.
+                f.poll(s);
+                let to = f.allowed_tick();
+                let deadline = Instant::now() + Duration::from_millis(250);
+                let mut stepped = false;
+                while s.clock().tick < to && Instant::now() < deadline {
+                    let last = s.clock().tick + 1 >= to || Instant::now() + Duration::from_millis(20) >= deadline;
+                    if !(if last { s.step() } else { s.step_unviewed() }) {
+                        break;
+                    }
+                    stepped = true;
+                }
+                (stepped, f.ended.is_some_and(|e| s.clock().tick >= e) || s.clock().finished)
+            };
+            if stepped {
+                self.refresh();
+            }
+            if done {
+                self.end();
+            }
+            return;
+        }
         if self.jump_to_s.is_some_and(|t| self.clock_s() >= t) {
             self.jump_to_s = None;
         }
@@ -428,5 +477,77 @@ impl Forecaster {
             self.latest = Some(f);
             self.pending = None;
         }
+    }
+}
+
+/// A live event log being read as it grows (`PlaySetup::follow`): the file
+/// itself, or its `.partial` while the drill that writes it runs.
+struct Follow {
+    path: PathBuf,
+    /// Bytes read so far (the same in the partial and the final file).
+    offset: u64,
+    /// The end of the last read that was not yet a whole line.
+    tail: String,
+    /// The highest tick with an event read.
+    seen_tick: u64,
+    /// The tick of `drill_ended`, once read.
+    ended: Option<u64>,
+}
+
+impl Follow {
+    fn new(path: PathBuf) -> Follow {
+        Follow { path, offset: 0, tail: String::new(), seen_tick: 0, ended: None }
+    }
+
+    /// The file to read: the log, or its partial while it is written.
+    fn file(path: &std::path::Path) -> PathBuf {
+        if path.exists() { path.to_owned() } else { crate::record::atomic::partial_path(path) }
+    }
+
+    /// The log's header (its first line).
+    fn header(path: &std::path::Path) -> Result<crate::sim::events::LogHeader, String> {
+        let text = std::fs::read_to_string(Self::file(path)).map_err(|e| format!("{}: {e}", path.display()))?; // not window text
+        let first = text.lines().next().unwrap_or("");
+        let r =
+            crate::record::replay::read_log(&format!("{first}\n")).map_err(|e| format!("{}: {e}", path.display()))?; // not window text
+        Ok(r.header)
+    }
+
+    /// Reads what was appended; feeds the orders of the seats the software
+    /// does not play to `session` at their ticks.
+    fn poll(&mut self, session: &mut Session) {
+        use std::io::{Read, Seek, SeekFrom};
+        let Ok(mut f) = std::fs::File::open(Self::file(&self.path)) else { return };
+        if f.seek(SeekFrom::Start(self.offset)).is_err() {
+            return;
+        }
+        let mut bytes = Vec::new();
+        if f.read_to_end(&mut bytes).is_err() {
+            return;
+        }
+        self.offset += bytes.len() as u64;
+        self.tail.push_str(&String::from_utf8_lossy(&bytes));
+        let Some(cut) = self.tail.rfind('\n') else { return };
+        let whole: String = self.tail.drain(..=cut).collect();
+        for line in whole.lines() {
+            let Ok(e) = serde_json::from_str::<crate::sim::events::Event>(line) else { continue };
+            match &e.event {
+                crate::sim::events::SimEvent::OrderGiven { role, source, action }
+                | crate::sim::events::SimEvent::OrderRefused { role, source, action, .. }
+                    if *source != crate::sim::orders::Source::Npc =>
+                {
+                    session.push(Seat::recorded(role.clone(), *source).order(e.tick, action.clone()));
+                }
+                crate::sim::events::SimEvent::DrillEnded { .. } => self.ended = Some(e.tick),
+                _ => {}
+            }
+            self.seen_tick = self.seen_tick.max(e.tick);
+        }
+    }
+
+    /// How far the run here may go: the drill's end once logged, else one
+    /// tick short of the last tick seen (its lines may still be coming).
+    fn allowed_tick(&self) -> u64 {
+        self.ended.unwrap_or(self.seen_tick.saturating_sub(1))
     }
 }

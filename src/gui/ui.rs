@@ -157,6 +157,7 @@ pub fn launcher_ui(
                     paced: false,
                     instructor: false,
                     screen: false,
+                    follow: None,
                 };
                 match Play::start(loaded, setup) {
                     Ok(p) => {
