@@ -148,6 +148,17 @@ impl Session {
         self.world.resource::<SimClock>()
     }
 
+    /// A copy of the drill's whole state now (`sim::snapshot`).
+    pub fn snapshot(&self) -> crate::sim::snapshot::Snapshot {
+        crate::sim::snapshot::take(&self.world)
+    }
+
+    /// Puts back a state this session's drill was in; refused (false) for
+    /// a session writing a log file, which cannot take lines back.
+    pub fn restore(&mut self, s: &crate::sim::snapshot::Snapshot) -> bool {
+        crate::sim::snapshot::put(&mut self.world, s)
+    }
+
     pub fn seed(&self) -> u64 {
         self.seed
     }

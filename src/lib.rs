@@ -16,7 +16,8 @@
 //!   files, replay.
 //! - `i18n`: the words of the window and the reports (`assets/i18n`).
 //! - faces: `headless` (`Session`, behind `firstline run`), `forecast`
-//!   (when the hazard reaches each village if nobody acts), `inspect`
+//!   (when the hazard reaches each village if nobody acts), `review` (a
+//!   recorded drill shown at any tick, from keyframes), `inspect`
 //!   (an author's map summary and picture), `sweep`
 //!   (many seeds and competences, `firstline sweep`), `gui` (the
 //!   window, feature `gui`) and the CLI in `main.rs`.
@@ -31,6 +32,7 @@ pub mod headless;
 pub mod i18n;
 pub mod inspect;
 pub mod record;
+pub mod review;
 pub mod roles;
 pub mod scenario;
 pub mod scoring;

@@ -35,6 +35,7 @@ pub struct InjectPlugin;
 
 impl Plugin for InjectPlugin {
     fn build(&self, app: &mut App) {
+        crate::sim::snapshot::register::<InjectState>(app);
         app.init_resource::<InjectState>().add_systems(SimTick, injects.in_set(Observe::Drill));
     }
 }

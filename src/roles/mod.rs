@@ -22,6 +22,9 @@ pub struct RolesPlugin {
 impl Plugin for RolesPlugin {
     fn build(&self, app: &mut App) {
         let drill = app.world().resource::<crate::sim::Drill>().clone();
+        crate::sim::snapshot::register::<inbox::Inboxes>(app);
+        crate::sim::snapshot::register::<triggers::Facts>(app);
+        crate::sim::snapshot::register::<plans::PlanTracker>(app);
         app.init_resource::<inbox::Inboxes>()
             .init_resource::<triggers::Facts>()
             .insert_resource(plans::PlanTracker::new(&drill, self.npc.clone(), self.competence))

@@ -562,6 +562,23 @@ impl EventLog {
         self.flush();
         self.sink.take()
     }
+
+    /// Whether the log mirrors its lines to a sink.
+    pub fn has_sink(&self) -> bool {
+        self.sink.is_some()
+    }
+
+    /// The log as it stands, without its sink (for snapshots).
+    pub fn copy_without_sink(&self) -> EventLog {
+        EventLog {
+            events: self.events.clone(),
+            sink: None,
+            hasher: self.hasher.clone(),
+            bytes: self.bytes,
+            unflushed: false,
+            error: self.error.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

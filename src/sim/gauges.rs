@@ -69,6 +69,8 @@ pub struct GaugePlugin;
 impl Plugin for GaugePlugin {
     fn build(&self, app: &mut App) {
         let n = app.world().get_resource::<Drill>().map_or(0, |d| d.scenario.gauges.len());
+        crate::sim::snapshot::register::<Gauges>(app);
+        crate::sim::snapshot::register::<Crossings>(app);
         app.init_resource::<Gauges>()
             .insert_resource(Crossings { forward: vec![0; n], backward: vec![0; n] })
             .add_systems(SimTick, sample.in_set(Observe::Gauges));

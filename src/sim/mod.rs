@@ -6,7 +6,7 @@
 //! order book, the township's state), `exposure` (per-cell fields the hazards
 //! publish), `roads` (the road graph and its state), `tasks` (work on scene),
 //! `bed` (changes to the ground under the water), `gauges` and `view` (what
-//! faces may draw). The models — `flood`, `landslide`, `fire`, `crowd`,
+//! faces may draw), `snapshot` (copying the state out and back). The models — `flood`, `landslide`, `fire`, `crowd`,
 //! `response` — import the core only, never a sibling and never this module.
 //!
 //! `SimTick` runs on a single-threaded executor with ambiguity detection as
@@ -31,6 +31,7 @@ pub mod orders;
 pub mod response;
 pub mod rng;
 pub mod roads;
+pub mod snapshot;
 pub mod tasks;
 pub mod tick;
 pub mod view;

@@ -20,7 +20,7 @@ pub fn stream(seed: u64, name: &str) -> ChaCha8Rng {
 }
 
 /// The run's streams, created on first use and kept in name order.
-#[derive(Resource, Debug)]
+#[derive(Resource, Debug, Clone)]
 pub struct RngStreams {
     seed: u64,
     streams: BTreeMap<&'static str, ChaCha8Rng>,

@@ -220,6 +220,18 @@ impl Plugin for CorePlugin {
         .init_resource::<tasks::Tasks>()
         .init_resource::<bed::BedChanges>()
         .init_resource::<Halt>();
+        use super::snapshot::{register, register_log};
+        register_log(app);
+        register::<SimClock>(app);
+        register::<RngStreams>(app);
+        register::<roads::RoadGraph>(app);
+        register::<orders::CommandQueue>(app);
+        register::<orders::OrderBook>(app);
+        register::<orders::Township>(app);
+        register::<exposure::Exposure>(app);
+        register::<tasks::Tasks>(app);
+        register::<bed::BedChanges>(app);
+        register::<Halt>(app);
         configure_tick(app);
         app.add_systems(SimTick, begin.in_set(SimSet::Begin))
             .add_systems(SimTick, advance_clock.in_set(SimSet::Clock))

@@ -120,6 +120,7 @@ pub struct ViewPlugin;
 
 impl Plugin for ViewPlugin {
     fn build(&self, app: &mut App) {
+        crate::sim::snapshot::register::<SimView>(app);
         app.init_resource::<SimView>().add_systems(SimTick, fill_core.in_set(FillView::Core));
     }
 }

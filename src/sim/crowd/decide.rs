@@ -18,11 +18,11 @@ use crate::sim::tasks::{OnScene, Tasks};
 use crate::sim::tick::{Drill, SimClock};
 use bevy::prelude::*;
 
-pub(super) fn at_risk(clock: Res<SimClock>, drill: Res<Drill>, mut log: ResMut<EventLog>, mut done: Local<bool>) {
-    if *done {
+pub(super) fn at_risk(clock: Res<SimClock>, drill: Res<Drill>, mut r: ResMut<Residents>, mut log: ResMut<EventLog>) {
+    if r.at_risk_logged {
         return;
     }
-    *done = true;
+    r.at_risk_logged = true;
     for z in &drill.scenario.residents.danger_zones {
         for (_, h) in drill.households.iter().filter(|(_, h)| in_polygon(h.at, &z.zone)) {
             log.push(

@@ -299,12 +299,13 @@ pub(super) fn rescue(
     tasks: Res<Tasks>,
     mut r: ResMut<Residents>,
     mut log: ResMut<EventLog>,
-    mut work: Local<Vec<f64>>,
 ) {
     let forces = &drill.scenario.forces;
-    if work.len() != forces.len() {
-        *work = vec![0.0; forces.len()];
+    let r = &mut *r;
+    if r.rescue_work.len() != forces.len() {
+        r.rescue_work = vec![0.0; forces.len()];
     }
+    let work = &mut r.rescue_work;
     for (k, spec) in forces.iter().enumerate() {
         let Some(&crate::sim::tasks::OnScene { at, village, .. }) = tasks.doing(k, Task::Rescue) else { continue };
         let members = spec.members.max(1);

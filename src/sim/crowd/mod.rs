@@ -133,6 +133,7 @@ impl Plugin for CrowdPlugin {
             let spec = AgentSpec { state: AgentState::Waiting, ..AgentSpec::new(p.pos.0, p.pos.1, p.v0, p.shelter) };
             crowd.add_agent(spec).expect("finite positions and speeds; the shelter goal exists");
         }
+        crate::sim::snapshot::register::<Residents>(app);
         app.insert_resource(Residents {
             people,
             houses,
@@ -144,6 +145,8 @@ impl Plugin for CrowdPlugin {
             orders_seen: 0,
             tasks_seen: 0,
             home_water: Vec::new(),
+            at_risk_logged: false,
+            rescue_work: Vec::new(),
         })
         .add_systems(
             SimTick,

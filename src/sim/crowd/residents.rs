@@ -99,4 +99,8 @@ pub struct Residents {
     pub(super) tasks_seen: usize,
     /// Water at each home (household order), for the harm rules.
     pub(super) home_water: Vec<HomeWater>,
+    /// The homes in the danger zones were logged (at the first tick).
+    pub(super) at_risk_logged: bool,
+    /// Per force, seconds of rescue work done towards the next person.
+    pub(super) rescue_work: Vec<f64>,
 }

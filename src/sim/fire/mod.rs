@@ -54,7 +54,7 @@ pub const HOUSE_FLAME_M: f64 = 0.5;
 pub const HOUSE_REACH_M: f64 = 30.0;
 
 /// The fire model of a drill.
-#[derive(Resource)]
+#[derive(Resource, Clone)]
 pub struct Fire {
     pub grid: FireGrid,
     pub spec: FireSpec,
@@ -166,6 +166,7 @@ impl Plugin for FirePlugin {
             let mut flames = Flames::default();
             fire.publish(&mut flames, true);
             app.world_mut().resource_mut::<Exposure>().fire = Some(flames);
+            crate::sim::snapshot::register::<Fire>(app);
             app.insert_resource(fire)
                 .add_systems(SimTick, step.in_set(Step::Fire))
                 .add_systems(SimTick, detect.in_set(Observe::Fire));

@@ -59,6 +59,11 @@ pub struct Flood {
     pub walls: Vec<works::Wall>,
     /// Water pumped out so far (m³).
     pub pumped_m3: f64,
+    /// Per force, sandbags laid so far, and whether it is pumping.
+    bags_used: Vec<f64>,
+    pumping: Vec<bool>,
+    /// The instructor's breaches already opened.
+    breaches_seen: usize,
 }
 
 impl Flood {
@@ -117,6 +122,9 @@ impl Flood {
             gauges: vec![false; s.gauges.len()],
             walls: vec![works::Wall::default(); spec.dikes.len()],
             pumped_m3: 0.0,
+            bags_used: Vec::new(),
+            pumping: Vec::new(),
+            breaches_seen: 0,
         }
     }
 
@@ -172,6 +180,7 @@ impl Plugin for FloodPlugin {
             let mut water = Water::default();
             flood.publish(&mut water);
             app.world_mut().resource_mut::<Exposure>().water = Some(water);
+            crate::sim::snapshot::register::<Flood>(app);
             app.insert_resource(flood)
                 .add_systems(SimTick, step.in_set(Step::Flood))
                 .add_systems(SimTick, detect.in_set(Observe::Flood));
@@ -189,14 +198,11 @@ pub fn step(
     mut halt: ResMut<Halt>,
     mut log: ResMut<EventLog>,
     town: Res<Township>,
-    mut bags_used: Local<Vec<f64>>,
-    mut pumping: Local<Vec<bool>>,
-    mut breaches_seen: Local<usize>,
 ) {
     let flood = &mut *flood;
     lay_bed(&mut flood.water, &bed.take());
     // Breaches the instructor ordered (the gate refused unknown or breached dikes).
-    for (_, dike) in &town.breaches[(*breaches_seen).min(town.breaches.len())..] {
+    for (_, dike) in &town.breaches[flood.breaches_seen.min(town.breaches.len())..] {
         if flood.script.breach_now(dike, clock.now_s() as f64) {
             log.push(
                 clock.tick,
@@ -205,7 +211,7 @@ pub fn step(
             );
         }
     }
-    *breaches_seen = town.breaches.len();
+    flood.breaches_seen = town.breaches.len();
     for e in flood.script.update(clock.now_s() as f64, &mut flood.water) {
         match e {
             ScriptEvent::BreachStarted { dike, overtopping } => log.push(
@@ -219,7 +225,9 @@ pub fn step(
         }
     }
     let dt = clock.tick_s as f64;
+    let (mut bags_used, mut pumping) = (std::mem::take(&mut flood.bags_used), std::mem::take(&mut flood.pumping));
     work(&drill, &tasks, flood, dt, &mut log, clock.tick, clock.tick_s, &mut bags_used, &mut pumping);
+    (flood.bags_used, flood.pumping) = (bags_used, pumping);
     if let Err(step) = flood.water.advance_capped(dt, MAX_SUBSTEPS) {
         log.push(
             clock.tick,

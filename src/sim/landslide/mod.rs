@@ -56,7 +56,7 @@ pub const CLEAR_M3_PER_H: f64 = 60.0;
 const SWEEP_SPEED: f64 = 0.3;
 
 /// The landslide model of a drill.
-#[derive(Resource)]
+#[derive(Resource, Clone)]
 pub struct Landslide {
     pub runout: Runout,
     pub spec: LandslideSpec,
@@ -154,6 +154,7 @@ impl Plugin for LandslidePlugin {
             let mut debris = Debris::default();
             ls.publish(&mut debris);
             app.world_mut().resource_mut::<Exposure>().debris = Some(debris);
+            crate::sim::snapshot::register::<Landslide>(app);
             app.insert_resource(ls)
                 .add_systems(SimTick, step.in_set(Step::Landslide))
                 .add_systems(SimTick, (patrols, detect).chain().in_set(Observe::Landslide))

@@ -50,6 +50,42 @@ pub struct Runout {
     start: Vec<(f64, f64, f64)>,
 }
 
+impl Clone for Runout {
+    /// A copy of the bodies, colliders, contacts and islands (the physics
+    /// pipeline is workspace only: the copy gets a fresh one, which the
+    /// next step fills the same way).
+    fn clone(&self) -> Self {
+        let w = &self.world;
+        let world = PhysicsWorld {
+            gravity: w.gravity,
+            integration_parameters: w.integration_parameters,
+            physics_pipeline: Default::default(),
+            islands: w.islands.clone(),
+            broad_phase: w.broad_phase.clone(),
+            narrow_phase: w.narrow_phase.clone(),
+            bodies: w.bodies.clone(),
+            colliders: w.colliders.clone(),
+            impulse_joints: w.impulse_joints.clone(),
+            multibody_joints: w.multibody_joints.clone(),
+            ccd_solver: w.ccd_solver.clone(),
+        };
+        Runout {
+            world,
+            bodies: self.bodies.clone(),
+            body_volume: self.body_volume,
+            radius: self.radius,
+            nx: self.nx,
+            ny: self.ny,
+            dx: self.dx,
+            centre: self.centre,
+            z0: self.z0,
+            params: self.params,
+            time_s: self.time_s,
+            start: self.start.clone(),
+        }
+    }
+}
+
 impl Runout {
     /// Builds the ground from `elevation` (nx·ny, row-major, m) on cells of `dx` m.
     pub fn new(nx: usize, ny: usize, dx: f64, elevation: &[f64], params: RunoutParams) -> Self {

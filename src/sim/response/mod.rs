@@ -102,6 +102,7 @@ impl Plugin for ResponsePlugin {
             })
             .collect();
         app.world_mut().resource_mut::<Tasks>().on_scene = vec![None; forces.len()];
+        crate::sim::snapshot::register::<Responders>(app);
         app.insert_resource(Responders { forces, cursor: 0 })
             .add_systems(SimTick, respond.in_set(SimSet::Response))
             .add_systems(SimTick, publish_view.in_set(FillView::Forces));
