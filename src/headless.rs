@@ -148,6 +148,12 @@ impl Session {
         self.world.resource::<SimClock>()
     }
 
+    /// The report of the run as it stands (no file is written).
+    pub fn report(&self) -> Report {
+        let log = self.world.resource::<EventLog>();
+        build_report(&self.world, &self.loaded, self.seed, log)
+    }
+
     /// A copy of the drill's whole state now (`sim::snapshot`).
     pub fn snapshot(&self) -> crate::sim::snapshot::Snapshot {
         crate::sim::snapshot::take(&self.world)

@@ -92,6 +92,30 @@ enum Command {
         #[arg(long)]
         each: bool,
     },
+    /// Open the after-action review (复盘) of a recorded drill in the window:
+    /// the drill replayed once with keyframes, then shown at any moment (a
+    /// scrubber, play and pause), the timeline with filters by role and
+    /// kind, the scorecard whose evidence jumps the drill to its event, and
+    /// the report's charts.
+    #[cfg(feature = "gui")]
+    Review {
+        log: PathBuf,
+        /// The scenario file the log was recorded with.
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Open at this drill second.
+        #[arg(long, value_name = "SECONDS")]
+        at: Option<u64>,
+        /// Open this metric's evidence (a metric id of the rubric).
+        #[arg(long, value_name = "ID")]
+        metric: Option<String>,
+        /// Save a PNG of the window (with --at), then close.
+        #[arg(long, value_name = "PNG", requires = "at")]
+        screenshot: Option<PathBuf>,
+        /// Window size, WIDTHxHEIGHT.
+        #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+        size: (u32, u32),
+    },
     /// Write the drill evaluation report (演练评估报告) of a recorded run:
     /// the log is replayed first (a log that does not replay gets no
     /// report, exit 3), then the overview, timeline, metrics with their
@@ -305,6 +329,10 @@ fn main() -> ExitCode {
         Command::Validate { files } => validate(&files),
         Command::Inspect { file, at, png, pixels } => inspect(&file, at, png.as_deref(), pixels),
         Command::Replay { log, scenario, report, partial } => replay(&log, &scenario, report, partial),
+        #[cfg(feature = "gui")]
+        Command::Review { log, scenario, at, metric, screenshot, size } => {
+            review(&log, &scenario, at, metric, screenshot, size, cli.lang)
+        }
         Command::Report { log, scenario, html, pdf, partial } => {
             evaluation_report(&log, &scenario, html, pdf, cli.lang, partial)
         }
@@ -395,6 +423,83 @@ fn run(file: PathBuf, opts: RunOptions, quiet: bool) -> ExitCode {
 fn failed(e: &std::io::Error) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(if e.kind() == std::io::ErrorKind::InvalidInput { 2 } else { 1 })
+}
+
+/// `firstline review`: replay the log with keyframes, then open the window.
+#[cfg(feature = "gui")]
+fn review(
+    log_path: &Path,
+    scenario_path: &Path,
+    at: Option<u64>,
+    metric: Option<String>,
+    screenshot: Option<PathBuf>,
+    size: (u32, u32),
+    lang: firstline::i18n::Lang,
+) -> ExitCode {
+    use firstline::gui;
+    let text = match std::fs::read(log_path) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", log_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let recorded = match replay::read_log(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}:{e}", log_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = match scenario::load(scenario_path) {
+        Ok(l) => l,
+        Err(r) => {
+            eprintln!("{}", r.render());
+            return ExitCode::from(2);
+        }
+    };
+    if loaded.sha256 != recorded.header.scenario_sha256 {
+        eprintln!("error: {} is not the scenario this log was recorded with", scenario_path.display());
+        return ExitCode::from(2);
+    }
+    let bar = indicatif::ProgressBar::new(100);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("replaying for the review {bar:40} {percent}%")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now(); // ok: wall time printed to stderr only
+    let seeker = match firstline::review::Seeker::new(&loaded, &recorded, 600, &mut |t, total| {
+        bar.set_position((100 * t / total.max(1)).min(100));
+    }) {
+        Ok(s) => s,
+        Err(e) => return failed(&e),
+    };
+    bar.finish_and_clear();
+    eprintln!("replayed in {:.1} s; {} keyframes", started.elapsed().as_secs_f64(), seeker.keyframes().len());
+    if let Some(d) =
+        replay::first_difference(&recorded.events, &seeker.events()[..recorded.events.len().min(seeker.events().len())])
+    {
+        eprintln!("{}: the log does not replay, so it cannot be reviewed:\n{d}", log_path.display());
+        return ExitCode::from(3);
+    }
+    let mut play = gui::play::Play::review(&loaded, seeker, recorded.header.clone(), lang);
+    let tick_s = loaded.scenario.meta.tick_s.max(1) as u64;
+    let mut console = gui::console::state::ConsoleState::default();
+    if let Some(id) = &metric {
+        let Some(k) = play.review.as_ref().and_then(|r| r.card.metrics.iter().position(|m| &m.id == id)) else {
+            eprintln!("error: no metric `{id}` in this drill's rubric");
+            return ExitCode::from(2);
+        };
+        console.review.open = Some(k);
+    }
+    if let Some(t) = at {
+        play.apply(&[gui::console::UiAction::Seek(t / tick_s)], &mut console);
+    }
+    play.screenshot = screenshot.clone();
+    if screenshot.is_some() {
+        play.exit_after_s = at;
+    }
+    gui::open_ready(play, console, lang, size, 1.0)
 }
 
 /// `firstline report`: replay the log, then write the evaluation report.

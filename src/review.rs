@@ -22,6 +22,8 @@ pub struct Seeker {
     /// Every event of the run (the first pass).
     events: Vec<Event>,
     last: u64,
+    /// The run's report (at its end).
+    report: crate::record::report::Report,
 }
 
 impl Seeker {
@@ -58,7 +60,8 @@ impl Seeker {
         }
         let last = session.clock().tick;
         let events = session.events().to_vec();
-        let mut s = Seeker { session, keys, events, last };
+        let report = session.report();
+        let mut s = Seeker { session, keys, events, last, report };
         // The last tick's view (its step may have run unviewed) as a keyframe too.
         if s.keys.last().is_some_and(|k| k.0 != last) {
             s.seek(last);
@@ -66,6 +69,16 @@ impl Seeker {
             s.keys.push((last, snap));
         }
         Ok(s)
+    }
+
+    /// The run's report, as its end stood.
+    pub fn report(&self) -> &crate::record::report::Report {
+        &self.report
+    }
+
+    /// The gauges' series up to where the seeker stands.
+    pub fn series(&self) -> &[crate::sim::gauges::GaugeSeries] {
+        &self.session.world().resource::<crate::sim::gauges::Gauges>().series
     }
 
     /// The last tick of the run.

@@ -4,8 +4,9 @@
 //! only what the role is entitled to.
 #![cfg(feature = "gui")]
 
+use bevy_egui::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use firstline::gui::console::orders::OrderForm;
 use firstline::gui::console::state::ConsoleState;
 use firstline::gui::console::{self, Ctx, Mode, UiAction};
@@ -626,4 +627,112 @@ fn the_screen_follows_the_instructors_live_drill() {
         ev.iter().find(|e| matches!(e.event, firstline::sim::events::SimEvent::LandslideReleased { .. })).map(|e| e.t)
     };
     assert_eq!(released(&shown), Some(600), "the instructor's early slide is on the screen");
+}
+
+/// The after-action review (`firstline review`) without a window: a
+/// recorded landslide drill (poor followers, people harmed) is replayed
+/// with keyframes; the scorecard's casualties metric opens its evidence
+/// and a click on its first event asks to seek there; the window's review
+/// then shows the world at that tick (the view's clock); the timeline
+/// filtered to the office director lists only that role's events; the
+/// scrubber's "+10 min" asks for ten minutes on.
+#[test]
+fn the_review_jumps_from_a_metrics_evidence_to_its_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = catalog::Source::Embedded(catalog::EMBEDDED[1].0, catalog::EMBEDDED[1].1).load().unwrap();
+    let log = dir.path().join("r.log");
+    let opts = RunOptions {
+        seed: Some(2),
+        until_s: Some(9000),
+        log: Some(log.clone()),
+        competence: firstline::sim::orders::Competence::Poor,
+        ..Default::default()
+    };
+    firstline::headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
+    let recorded = firstline::record::replay::read_log(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    let seeker = firstline::review::Seeker::new(&loaded, &recorded, 600, &mut |_, _| {}).unwrap();
+    let mut p = play::Play::review(&loaded, seeker, recorded.header.clone(), Lang::En);
+    let card = p.review.as_ref().unwrap().card.clone();
+    let k = card.metrics.iter().position(|m| m.id == "casualties").unwrap();
+    assert!(!card.metrics[k].evidence.is_empty(), "people were harmed");
+    let first = p.events[card.metrics[k].evidence[0]].clone();
+    let tr = Tr::new(Lang::En);
+    let role = loaded.scenario.roles[0].clone();
+    let view = p.role_view.clone();
+    let sim = p.view.clone();
+    let events = p.events.clone();
+    let mut harness = Harness::new_ui_state(
+        |ui, (form, out): &mut (console::review::ReviewForm, Vec<UiAction>)| {
+            let c = Ctx {
+                tr: &tr,
+                scenario: &loaded.scenario,
+                role: &role,
+                view: &view,
+                sim: &sim,
+                events: &events,
+                series: &[],
+                now_s: 0,
+                mode: Mode::Practice,
+                speed: 0,
+                instructor: false,
+                roles: &[],
+            };
+            out.extend(console::review::scorecard(ui, &c, &card, form));
+            out.extend(console::review::scrubber(ui, &c, 9000, 0));
+        },
+        (console::review::ReviewForm::default(), Vec::new()),
+    );
+    harness.run();
+    harness.get_by_label("Casualties").click();
+    harness.run();
+    assert_eq!(harness.state().0.open, Some(k), "the metric opens");
+    let line = format!("{}  ", Tr::clock(first.t));
+    let evidence = harness.get_all_by_label_contains(&line).next().expect("its first event is listed");
+    evidence.click();
+    harness.run();
+    assert_eq!(harness.state().1.last(), Some(&UiAction::Seek(first.tick)));
+    harness.state_mut().1.clear();
+    harness.get_by_label("+10 min").click();
+    harness.run();
+    assert_eq!(harness.state().1, vec![UiAction::Seek(600)]);
+    drop(harness);
+    // The window's review moves its world there.
+    let mut console = ConsoleState::default();
+    p.apply(&[UiAction::Seek(first.tick)], &mut console);
+    assert_eq!(p.view.tick, first.tick);
+    assert_eq!(p.now_s(), first.t);
+    assert!(p.view.residents.iter().any(|r| r.state == firstline::sim::view::PersonState::Harmed));
+    // The timeline of one role.
+    let ctx = Ctx {
+        tr: &tr,
+        scenario: &loaded.scenario,
+        role: &loaded.scenario.roles[0],
+        view: &p.role_view,
+        sim: &p.view,
+        events: &p.events,
+        series: &[],
+        now_s: p.now_s(),
+        mode: Mode::Practice,
+        speed: 0,
+        instructor: false,
+        roles: &[],
+    };
+    let kept: Vec<_> = p.events.iter().filter(|e| console::review::roles_of(e).contains(&"office_director")).collect();
+    assert!(!kept.is_empty());
+    // Every line shown under the office director's filter concerns that
+    // role; without the filter some do not.
+    for (role, all_theirs) in [(None, false), (Some("office_director".to_owned()), true)] {
+        let mut form = console::review::ReviewForm { role: role.clone(), ..Default::default() };
+        let mut h = Harness::builder().with_size(egui::vec2(900.0, 700.0)).build_ui(|ui| {
+            console::review::timeline(ui, &ctx, &mut form);
+        });
+        h.run();
+        let by = egui_kittest::kittest::by().predicate(|n| {
+            n.value().is_some_and(|v| v.starts_with("0:") || v.starts_with("1:") || v.starts_with("2:"))
+        });
+        let lines: Vec<String> = h.query_all(by).filter_map(|n| n.accesskit_node().value()).collect();
+        assert!(lines.len() >= 5, "{role:?}: {lines:?}");
+        let theirs = lines.iter().all(|l| l.contains("Emergency office director"));
+        assert_eq!(theirs, all_theirs, "{role:?}: {lines:?}");
+    }
 }

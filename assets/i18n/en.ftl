@@ -440,3 +440,19 @@ action-Message = Message
 action-TakeOver = Take a role over
 action-HandBack = Hand a role back
 action-Note = Instructor's note
+
+## Review
+review-title = Review: { $drill }
+review-back = { $minutes } min
+review-forward = { $minutes } min
+review-play = ▶ Play
+review-pause = ‖ Pause
+review-score = Score { $score }, level: { $level }
+review-timeline = Timeline
+review-all-roles = All roles
+review-kind-orders = orders
+review-kind-messages = messages
+review-kind-plans = plan steps
+review-kind-hazard = hazard
+review-kind-people = people and forces
+eval-ev-warning = a { $level } arrives from above

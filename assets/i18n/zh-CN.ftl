@@ -440,3 +440,19 @@ action-Message = 发送消息
 action-TakeOver = 接管角色
 action-HandBack = 交还角色
 action-Note = 导调笔记
+
+## 复盘
+review-title = 复盘：{ $drill }
+review-back = 后退 { $minutes } 分钟
+review-forward = 前进 { $minutes } 分钟
+review-play = ▶ 播放
+review-pause = ‖ 暂停
+review-score = 得分 { $score }，等级：{ $level }
+review-timeline = 过程回顾
+review-all-roles = 全部角色
+review-kind-orders = 指令
+review-kind-messages = 消息
+review-kind-plans = 预案步骤
+review-kind-hazard = 灾情
+review-kind-people = 群众与力量
+eval-ev-warning = 收到上级{ $level }

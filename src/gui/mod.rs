@@ -46,6 +46,34 @@ const NO_DISPLAY: &str = "error: no display (DISPLAY is not set): the window can
 /// Opens the window and runs until it closes; the exit code says whether
 /// the drill's outputs were written.
 pub fn open(opts: GuiOptions) -> ExitCode {
+    run(opts, None)
+}
+
+/// Opens the window on a drill already made ready (the review of a
+/// recorded run, `Play::review`); `screenshot` with the drill second it is
+/// taken at.
+pub fn open_ready(
+    play: play::Play,
+    console: console::state::ConsoleState,
+    lang: i18n::Lang,
+    size: (u32, u32),
+    scale: f32,
+) -> ExitCode {
+    let scripted = play.screenshot.is_some();
+    let opts = GuiOptions { start: None, lang, size, frame_stats: None, scale };
+    run_scripted(opts, Some((play, console)), scripted)
+}
+
+fn run(opts: GuiOptions, ready: Option<(play::Play, console::state::ConsoleState)>) -> ExitCode {
+    let scripted = opts.start.as_ref().is_some_and(|(_, s)| s.screenshot.is_some());
+    run_scripted(opts, ready, scripted)
+}
+
+fn run_scripted(
+    opts: GuiOptions,
+    ready: Option<(play::Play, console::state::ConsoleState)>,
+    scripted: bool,
+) -> ExitCode {
     // The window is an X11 one (XWayland serves it under Wayland): without
     // a display, say so rather than fail inside the windowing library.
     let display = std::env::var_os("DISPLAY"); // not window text
@@ -56,7 +84,6 @@ pub fn open(opts: GuiOptions) -> ExitCode {
     // A scripted run's screenshot must show the whole scene: compile each
     // render pipeline before the frame that first needs it (a person's
     // window compiles them in the background and stays responsive).
-    let scripted = opts.start.as_ref().is_some_and(|(_, s)| s.screenshot.is_some());
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -79,8 +106,11 @@ pub fn open(opts: GuiOptions) -> ExitCode {
     .init_resource::<scene::Layers>()
     .insert_resource(stats::FrameStats::new(opts.frame_stats.clone()))
     .init_resource::<ui::Ending>();
-    match opts.start {
-        Some((source, setup)) => match source.load().and_then(|l| play::Play::start(&l, setup)) {
+    match (ready, opts.start) {
+        (Some((p, console)), _) => {
+            app.insert_resource(p).insert_resource(console);
+        }
+        (None, Some((source, setup))) => match source.load().and_then(|l| play::Play::start(&l, setup)) {
             Ok(p) => {
                 app.insert_resource(p);
             }
@@ -89,7 +119,7 @@ pub fn open(opts: GuiOptions) -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        None => {
+        (None, None) => {
             app.insert_resource(ui::LauncherState::new());
         }
     }

@@ -82,7 +82,7 @@ pub fn labels(
     for (n, g) in c.scenario.gauges.iter().enumerate() {
         let at = g.kind.marker_at();
         if let Some(p) = screen(camera, gt, grid.world(at, 42.0)) {
-            let v = c.view.gauges.get(n).map_or(f64::NAN, |(_, v)| *v);
+            let v = c.sim.gauges.get(n).map_or(f64::NAN, |(_, v)| *v);
             let text = format!("{} {:.2}", console::feed::gauge_name(c, &g.id), v);
             tag(painter, taken, p, text, dark, area, k);
         }

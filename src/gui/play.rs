@@ -93,6 +93,8 @@ pub struct Play {
     forecast: Forecaster,
     /// The live log followed, if any.
     follow: Option<Follow>,
+    /// The after-action review of a recorded run, if this is one.
+    pub review: Option<Box<Reviewing>>,
     pub mode: Mode,
     /// Drill seconds per second; 0 = paused.
     pub speed: u32,
@@ -181,6 +183,7 @@ impl Play {
             screen: setup.screen,
             forecast: Forecaster::default(),
             follow,
+            review: None,
             role_view: RoleView {
                 role: crate::sim::ids::RoleId(role.id.clone()),
                 inbox: vec![],
@@ -237,6 +240,65 @@ impl Play {
         self.exit_after_s.is_some_and(|t| self.clock_s() >= t) || (self.exit_after_s.is_some() && !self.running())
     }
 
+    /// The review of a recorded run: no seat, no session of its own; the
+    /// world shown is the seeker's, at the tick the person picks.
+    pub fn review(
+        loaded: &Loaded,
+        seeker: crate::review::Seeker,
+        header: crate::sim::events::LogHeader,
+        lang: crate::i18n::Lang,
+    ) -> Play {
+        let s = &loaded.scenario;
+        let card = seeker.report().scoring.clone();
+        let eval = crate::record::evaluation::evaluate(s, &header, seeker.events(), seeker.report(), lang);
+        let role = s.roles[0].clone();
+        let mut play = Play {
+            session: None,
+            scenario: Arc::new(s.clone()),
+            terrain: Arc::new(loaded.terrain.clone()),
+            seat: Seat::instructor(),
+            instructor: false,
+            roles: Vec::new(),
+            jump_to_s: None,
+            screen: false,
+            forecast: Forecaster::default(),
+            follow: None,
+            review: None,
+            role_view: RoleView {
+                role: crate::sim::ids::RoleId(role.id.clone()),
+                inbox: vec![],
+                steps: vec![],
+                orders: vec![],
+                forces: vec![],
+                gauges: vec![],
+            },
+            role,
+            mode: Mode::Practice,
+            speed: 0,
+            owed_s: 0.0,
+            script: Script::default(),
+            exit_after_s: None,
+            screenshot: None,
+            paced: false,
+            view: SimView::default(),
+            series: Vec::new(),
+            events: seeker.events().to_vec(),
+            ended: None,
+            written: Vec::new(),
+            step_time: Duration::ZERO,
+        };
+        play.review = Some(Box::new(Reviewing { seeker, card, charts: eval.charts }));
+        play.seek(0);
+        play
+    }
+
+    /// The review shows the drill after `tick`.
+    fn seek(&mut self, tick: u64) {
+        let Some(r) = self.review.as_mut() else { return };
+        self.view = r.seeker.seek(tick).clone();
+        self.series = r.seeker.series().to_vec();
+    }
+
     /// The forecast of the hazard's arrival at each village, once computed.
     pub fn forecast(&self) -> Option<&crate::forecast::Forecast> {
         self.forecast.latest.as_ref()
@@ -287,6 +349,7 @@ impl Play {
                         self.refresh();
                     }
                 }
+                UiAction::Seek(t) => self.seek(*t),
                 UiAction::Jump(by) if self.mode == Mode::Practice => {
                     self.jump_to_s = Some(self.clock_s() + by);
                     self.owed_s = 0.0;
@@ -301,6 +364,20 @@ impl Play {
     /// the budget allows in a scripted run; ticks owed past the budget are
     /// dropped (the drill slows down rather than falls behind).
     pub fn drive(&mut self, dt: Duration, console: &mut ConsoleState) {
+        if self.review.is_some() {
+            // Playing the review: the scrubber moves at the chosen pace.
+            if self.speed > 0 {
+                let tick_s = self.scenario.meta.tick_s.max(1) as f64;
+                self.owed_s += dt.as_secs_f64() * self.speed as f64;
+                let n = (self.owed_s / tick_s).floor();
+                self.owed_s -= n * tick_s;
+                if n >= 1.0 {
+                    let to = self.view.tick + n as u64;
+                    self.seek(to);
+                }
+            }
+            return;
+        }
         if self.session.is_none() || self.at_exit_point() {
             return;
         }
@@ -550,4 +627,11 @@ impl Follow {
     fn allowed_tick(&self) -> u64 {
         self.ended.unwrap_or(self.seen_tick.saturating_sub(1))
     }
+}
+
+/// A recorded run under review.
+pub struct Reviewing {
+    pub seeker: crate::review::Seeker,
+    pub card: crate::scoring::Scorecard,
+    pub charts: Vec<crate::record::evaluation::chart::Chart>,
 }

@@ -207,6 +207,65 @@ pub fn drill_ui(
     let ctx = contexts.ctx_mut()?.clone();
     let mut root = root_ui(&ctx);
     let mut actions: Vec<UiAction> = Vec::new();
+    if play.review.is_some() {
+        let mut actions = Vec::new();
+        {
+            let c = ctx_of(&play, &tr);
+            let r = play.review.as_ref().expect("checked");
+            let last = r.seeker.last_tick();
+            egui::Panel::top("review_top").show(&mut root, |ui| {
+                ui.horizontal(|ui| {
+                    ui.strong(tr.a("review-title", &[("drill", tr.text(&c.scenario.meta.title).into())]));
+                    ui.separator();
+                    let total = c.scenario.meta.duration_s as u64;
+                    let clock =
+                        tr.a("bar-clock", &[("now", Tr::clock(c.now_s).into()), ("total", Tr::clock(total).into())]);
+                    ui.label(egui::RichText::new(clock).monospace().strong());
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui.button(tr.t("score-quit")).clicked() {
+                            actions.push(UiAction::Quit);
+                        }
+                        if ui.button(tr.t("bar-lang")).clicked() {
+                            actions.push(UiAction::SwitchLang);
+                        }
+                    });
+                });
+                actions.extend(console::review::scrubber(ui, &c, last, c.speed));
+            });
+            egui::Panel::left("review_left").default_size(420.0 * scale.0).resizable(true).show(&mut root, |ui| {
+                egui::ScrollArea::vertical().id_salt("review_left_scroll").show(ui, |ui| {
+                    actions.extend(console::review::scorecard(ui, &c, &r.card, &mut console.review));
+                    ui.separator();
+                    console::review::charts(ui, &r.charts);
+                });
+            });
+            egui::Panel::right("review_right").default_size(420.0 * scale.0).resizable(true).show(&mut root, |ui| {
+                layer_toggles(ui, &tr, &mut layers);
+                ui.separator();
+                actions.extend(console::review::timeline(ui, &c, &mut console.review));
+            });
+            if let (Some(cam), Some(grid), Ok((camera, gt))) = (cam.as_deref(), grid.as_deref(), camera.single()) {
+                let area = root.available_rect_before_wrap();
+                let painter = ctx.layer_painter(egui::LayerId::background());
+                let mut taken = overlay::map_furniture(&painter, &tr, cam, camera, gt, area);
+                taken.push(overlay::legend(&painter, &tr, area, 1.0));
+                if layers.labels {
+                    overlay::labels(&painter, &mut taken, &c, grid, camera, gt, area, 1.0);
+                }
+            }
+        }
+        for a in &actions {
+            match a {
+                UiAction::SwitchLang => *tr = Tr::new(tr.lang().other()),
+                UiAction::Quit => {
+                    exit.write(AppExit::Success);
+                }
+                _ => {}
+            }
+        }
+        play.apply(&actions, &mut console);
+        return Ok(());
+    }
     if play.screen {
         let c = ctx_of(&play, &tr);
         // Body text 32 px at 1080 lines, in proportion on other windows.

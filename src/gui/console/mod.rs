@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod instructor;
 pub mod orders;
 pub mod plan;
+pub mod review;
 pub mod score;
 pub mod state;
 
@@ -85,6 +86,8 @@ pub enum UiAction {
     PickIgnition,
     /// Run ahead this many drill seconds as fast as the machine allows.
     Jump(u64),
+    /// The review shows the drill after this tick.
+    Seek(u64),
 }
 
 /// Something on the map.

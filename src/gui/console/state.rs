@@ -26,6 +26,8 @@ pub struct ConsoleState {
     pub picking_ignition: bool,
     /// Where the instructor picked a fire to light (taken by the window).
     pub ignition: Option<Point>,
+    /// The review's filters and open metric.
+    pub review: super::review::ReviewForm,
 }
 
 impl ConsoleState {

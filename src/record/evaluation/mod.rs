@@ -241,7 +241,7 @@ fn fmt_value(m: Metric, v: f64) -> String {
 /// Whether an event belongs in the timeline: the drill's start and end,
 /// injects, every order and refusal, overdue steps, the hazard's big
 /// moments, every harm, forces arriving.
-fn is_key(e: &Event) -> bool {
+pub fn is_key(e: &Event) -> bool {
     matches!(
         e.event,
         SimEvent::DrillStarted { .. }
@@ -259,7 +259,7 @@ fn is_key(e: &Event) -> bool {
 }
 
 /// An event in words, for the kinds a reader of the report meets.
-fn describe(tr: &Tr, s: &Scenario, e: &Event, role_name: &dyn Fn(&str) -> String) -> Option<String> {
+pub fn describe(tr: &Tr, s: &Scenario, e: &Event, role_name: &dyn Fn(&str) -> String) -> Option<String> {
     use crate::scenario::schema::Action;
     let force = |id: &str| s.forces.iter().find(|f| f.id == id).map_or(id.to_owned(), |f| tr.text(&f.name).to_owned());
     let kind = |a: &Action| tr.t(&format!("action-{:?}", a.kind()));
@@ -304,6 +304,9 @@ fn describe(tr: &Tr, s: &Scenario, e: &Event, role_name: &dyn Fn(&str) -> String
                 ("why", reason.as_str().into()),
             ],
         ),
+        SimEvent::WarningReceived { level, .. } => {
+            tr.a("eval-ev-warning", &[("level", tr.t(&format!("warning-{level:?}")).into())])
+        }
         SimEvent::PlanStepTriggered { step, role, .. } => {
             tr.a("eval-ev-step-triggered", &[("role", role_name(role.as_str()).into()), ("step", step.as_str().into())])
         }
