@@ -49,6 +49,8 @@ pub struct RunOptions {
     /// Stop once every event of this drill second is in, before the drill's end
     /// (a partial replay); the drill keeps its duration.
     pub pause_at_s: Option<u64>,
+    /// This run is a branch of another (written into the log's header).
+    pub branch: Option<crate::sim::events::BranchOf>,
 }
 
 impl RunOptions {
@@ -68,6 +70,7 @@ impl RunOptions {
             npc: NpcRoles::Only(recorded.header.plan_followers.iter().map(|r| r.to_string()).collect()),
             competence: recorded.header.competence,
             commands: recorded.commands.clone(),
+            branch: recorded.header.branch.clone(),
         }
     }
 }
@@ -110,6 +113,7 @@ impl Session {
         let mut header = drill.log_header();
         header.plan_followers = opts.npc.resolve(&loaded.scenario);
         header.competence = opts.competence;
+        header.branch = opts.branch.clone();
         let log = EventLog::new(&header, sink);
         let mut app = drill_app(drill, opts, log);
         if view {

@@ -214,6 +214,14 @@ struct PlayArgs {
     /// --log).
     #[arg(long, value_name = "LOG", requires = "screen")]
     follow: Option<PathBuf>,
+    /// What if: play --role from drill second --at of this recorded run on
+    /// (the same drill, seed and software players; the run's orders before
+    /// that moment); the log's header names the run it branched from.
+    #[arg(long, value_name = "LOG", requires = "at")]
+    branch_of: Option<PathBuf>,
+    /// With --branch-of: the drill second to take over at.
+    #[arg(long, value_name = "SECONDS", requires = "branch_of")]
+    at: Option<u64>,
 }
 
 #[cfg(feature = "gui")]
@@ -296,6 +304,7 @@ fn play(a: PlayArgs, lang: firstline::i18n::Lang) -> ExitCode {
         instructor: a.instructor,
         screen: a.screen,
         follow: a.follow,
+        branch: a.branch_of.clone().zip(a.at.map(|s| s / loaded.scenario.meta.tick_s.max(1) as u64)),
     };
     gui::open(gui::GuiOptions {
         start: Some((source, setup)),
@@ -482,7 +491,7 @@ fn review(
         eprintln!("{}: the log does not replay, so it cannot be reviewed:\n{d}", log_path.display());
         return ExitCode::from(3);
     }
-    let mut play = gui::play::Play::review(&loaded, seeker, recorded.header.clone(), lang);
+    let mut play = gui::play::Play::review(&loaded, log_path.to_owned(), seeker, recorded.header.clone(), lang);
     let tick_s = loaded.scenario.meta.tick_s.max(1) as u64;
     let mut console = gui::console::state::ConsoleState::default();
     if let Some(id) = &metric {

@@ -304,6 +304,7 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
         instructor: false,
         screen: false,
         follow: None,
+        branch: None,
     };
     let mut p = play::Play::start(&loaded, setup).unwrap();
     let mut console = ConsoleState::default();
@@ -474,6 +475,7 @@ fn the_instructors_console_writes_a_log_that_replays() {
         instructor: true,
         screen: false,
         follow: None,
+        branch: None,
     };
     let mut p = play::Play::start(&loaded, setup).unwrap();
     assert_eq!(p.roles.len(), loaded.scenario.roles.len(), "every role in view");
@@ -599,6 +601,7 @@ fn the_screen_follows_the_instructors_live_drill() {
         instructor,
         screen,
         follow,
+        branch: None,
     };
     let mut console = ConsoleState::default();
     let mut instr = play::Play::start(&loaded, setup(true, false, None)).unwrap();
@@ -651,7 +654,7 @@ fn the_review_jumps_from_a_metrics_evidence_to_its_moment() {
     firstline::headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
     let recorded = firstline::record::replay::read_log(&std::fs::read_to_string(&log).unwrap()).unwrap();
     let seeker = firstline::review::Seeker::new(&loaded, &recorded, 600, &mut |_, _| {}).unwrap();
-    let mut p = play::Play::review(&loaded, seeker, recorded.header.clone(), Lang::En);
+    let mut p = play::Play::review(&loaded, log.clone(), seeker, recorded.header.clone(), Lang::En);
     let card = p.review.as_ref().unwrap().card.clone();
     let k = card.metrics.iter().position(|m| m.id == "casualties").unwrap();
     assert!(!card.metrics[k].evidence.is_empty(), "people were harmed");
@@ -719,6 +722,31 @@ fn the_review_jumps_from_a_metrics_evidence_to_its_moment() {
     };
     let kept: Vec<_> = p.events.iter().filter(|e| console::review::roles_of(e).contains(&"office_director")).collect();
     assert!(!kept.is_empty());
+    // The reference run (every plan at its best) comes in the background;
+    // a poor run departs from it, and the panel's link jumps to where.
+    let reference = {
+        let slot = p.review.as_ref().unwrap().reference.clone();
+        let mut waited = 0;
+        loop {
+            if let Some(r) = slot.lock().unwrap().clone() {
+                break r;
+            }
+            assert!(waited < 600, "the reference run never came");
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            waited += 1;
+        }
+    };
+    assert!(reference.card.score > card.score, "{} vs {}", reference.card.score, card.score);
+    let at = reference.diverges_at.expect("a poor run departs from the perfect one");
+    let mut h = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| out.extend(console::review::reference(ui, &ctx, &card, Some(&reference))),
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label_contains("first differs at").click();
+    h.run();
+    assert_eq!(h.state(), &vec![UiAction::Seek(at)]);
+    drop(h);
     // Every line shown under the office director's filter concerns that
     // role; without the filter some do not.
     for (role, all_theirs) in [(None, false), (Some("office_director".to_owned()), true)] {
@@ -735,4 +763,77 @@ fn the_review_jumps_from_a_metrics_evidence_to_its_moment() {
         let theirs = lines.iter().all(|l| l.contains("Emergency office director"));
         assert_eq!(theirs, all_theirs, "{role:?}: {lines:?}");
     }
+}
+
+/// What if (a branch): from the review of a poor landslide run (16 dead),
+/// ten minutes before the slide the Houshan village head is played by a
+/// person (here a script) who orders the evacuation at once. The branch
+/// shares the recorded run up to that tick (every event before it is the
+/// same), its log's header names the run and the tick it branched from, it
+/// replays, and it saves lives (fewer dead than the run it came from).
+#[test]
+fn a_branch_from_before_the_slide_saves_lives() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = catalog::Source::Embedded(catalog::EMBEDDED[1].0, catalog::EMBEDDED[1].1).load().unwrap();
+    let parent_log = dir.path().join("parent.log");
+    let opts = RunOptions {
+        seed: Some(2),
+        log: Some(parent_log.clone()),
+        competence: firstline::sim::orders::Competence::Poor,
+        ..Default::default()
+    };
+    firstline::headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
+    let parent_text = std::fs::read_to_string(&parent_log).unwrap();
+    let parent = firstline::record::replay::read_log(&parent_text).unwrap();
+    use firstline::sim::events::{HarmOutcome, SimEvent};
+    let released = parent.events.iter().find(|e| matches!(e.event, SimEvent::LandslideReleased { .. })).unwrap().tick;
+    let at = released - 600;
+    let script = firstline::gui::script::Script::parse(
+        "s.ron",
+        &format!("[(at_s: {at}, do: Order(OrderEvacuation(village: \"houshan\")))]"),
+    )
+    .unwrap();
+    let log = dir.path().join("branch.log");
+    let setup = play::PlaySetup {
+        role: "head_houshan".into(),
+        mode: Mode::Practice,
+        competence: firstline::sim::orders::Competence::Perfect,
+        seed: None,
+        log: Some(log.clone()),
+        report: Some(dir.path().join("branch.json")),
+        inputs: vec![parent_log.clone()],
+        script,
+        exit_after_s: Some(loaded.scenario.meta.duration_s as u64),
+        screenshot: None,
+        speed: None,
+        paced: false,
+        instructor: false,
+        screen: false,
+        follow: None,
+        branch: Some((parent_log.clone(), at)),
+    };
+    let mut p = play::Play::start(&loaded, setup).unwrap();
+    assert_eq!(p.view.tick, at, "the branch starts where it was taken");
+    let mut console = ConsoleState::default();
+    while !p.at_exit_point() {
+        p.drive(std::time::Duration::from_millis(16), &mut console);
+    }
+    p.end();
+    let ended = p.ended.as_ref().unwrap().as_ref().unwrap();
+    let (_, parent_dead) = ended.parent.as_ref().expect("the parent is scored");
+    eprintln!("dead: {parent_dead} in the recorded run, {} in the branch", ended.dead);
+    assert!(*parent_dead > 0 && ended.dead < *parent_dead, "{} dead in the branch vs {parent_dead}", ended.dead);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let branch = firstline::record::replay::read_log(&text).unwrap();
+    let b = branch.header.branch.as_ref().expect("the header names its parent");
+    assert_eq!(b.at_tick, at);
+    assert_eq!(b.parent_log_sha256, firstline::scenario::load::sha256_hex(parent_text.as_bytes()));
+    let before = |ev: &[firstline::sim::events::Event]| ev.iter().filter(|e| e.tick < at).cloned().collect::<Vec<_>>();
+    assert_eq!(firstline::record::replay::first_difference(&before(&parent.events), &before(&branch.events)), None);
+    let dead = |ev: &[firstline::sim::events::Event]| {
+        ev.iter().filter(|e| matches!(e.event, SimEvent::ResidentHarmed { outcome: HarmOutcome::Dead, .. })).count()
+    };
+    assert_eq!(dead(&branch.events), ended.dead);
+    let again = firstline::headless::run(&loaded, &RunOptions::replaying(&branch), &mut |_, _| {}).unwrap();
+    assert_eq!(firstline::record::replay::first_difference(&branch.events, &again.events), None, "the branch replays");
 }

@@ -64,12 +64,20 @@ pub struct PlaySetup {
     /// followers, its trainees' and instructor's orders fed in at their
     /// ticks as they appear, never running past the log.
     pub follow: Option<PathBuf>,
+    /// What if: play `role` from this tick of a recorded run (its log) on —
+    /// the same drill, seed and software players, the run's orders before
+    /// the tick, this window's person in the role after it.
+    pub branch: Option<(PathBuf, u64)>,
 }
 
 /// How the drill ended.
 pub struct Ended {
     pub card: Scorecard,
     pub written: Vec<String>,
+    /// A branch's parent run, scored the same way: (its scorecard, its dead).
+    pub parent: Option<(Scorecard, usize)>,
+    /// Residents dead in this run.
+    pub dead: usize,
 }
 
 /// The drill in the window.
@@ -95,6 +103,8 @@ pub struct Play {
     follow: Option<Follow>,
     /// The after-action review of a recorded run, if this is one.
     pub review: Option<Box<Reviewing>>,
+    /// A branch's parent run, scored (see `Ended::parent`).
+    parent: Option<(Scorecard, usize)>,
     pub mode: Mode,
     /// Drill seconds per second; 0 = paused.
     pub speed: u32,
@@ -157,6 +167,43 @@ impl Play {
             }
             None => None,
         };
+        // A branch: the parent's drill up to the tick, then this window's person.
+        let mut parent = None;
+        let mut branch_at = None;
+        if let Some((log, at)) = &setup.branch {
+            let text = std::fs::read_to_string(log).map_err(|e| format!("{}: {e}", log.display()))?; // not window text
+            let rec = crate::record::replay::read_log(&text).map_err(|e| format!("{}: {e}", log.display()))?; // not window text
+            if rec.header.scenario_sha256 != loaded.sha256 {
+                return Err(format!("{} was recorded with another scenario file", log.display())); // not window text
+            }
+            opts.seed = Some(rec.header.seed);
+            opts.npc = NpcRoles::Only(
+                rec.header.plan_followers.iter().filter(|r| r.as_str() != role.id).map(|r| r.to_string()).collect(),
+            );
+            opts.competence = rec.header.competence;
+            opts.commands = rec.commands.iter().filter(|c| c.tick() < *at).cloned().collect();
+            opts.branch = Some(crate::sim::events::BranchOf {
+                parent_log_sha256: crate::scenario::load::sha256_hex(text.as_bytes()),
+                at_tick: *at,
+                role: crate::sim::ids::RoleId(role.id.clone()),
+            });
+            let card = crate::scoring::score(s, &rec.events);
+            let dead = rec
+                .events
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e.event,
+                        crate::sim::events::SimEvent::ResidentHarmed {
+                            outcome: crate::sim::events::HarmOutcome::Dead,
+                            ..
+                        }
+                    )
+                })
+                .count();
+            parent = Some((card, dead));
+            branch_at = Some(*at);
+        }
         // The default `runs/` folder is made when a drill starts, not before.
         for dir in [&setup.log, &setup.report].into_iter().flatten().filter_map(|p| p.parent()) {
             if !dir.as_os_str().is_empty() {
@@ -184,6 +231,7 @@ impl Play {
             forecast: Forecaster::default(),
             follow,
             review: None,
+            parent: None,
             role_view: RoleView {
                 role: crate::sim::ids::RoleId(role.id.clone()),
                 inbox: vec![],
@@ -208,10 +256,16 @@ impl Play {
             step_time: Duration::ZERO,
             session: Some(session),
         };
-        // The first run sets the drill up and reads tick 0.
+        // The first run sets the drill up and reads tick 0; a branch runs
+        // on to its tick (the parent's drill, replayed).
         if let Some(s) = play.session.as_mut() {
             s.step();
+            if let Some(at) = branch_at.filter(|&at| at > 0) {
+                while s.clock().tick + 1 < at && s.step_unviewed() {}
+                s.step();
+            }
         }
+        play.parent = parent;
         play.refresh();
         if play.screen || play.instructor {
             let seed = play.session.as_ref().map_or(loaded.scenario.meta.seed, |s| s.seed());
@@ -244,6 +298,7 @@ impl Play {
     /// world shown is the seeker's, at the tick the person picks.
     pub fn review(
         loaded: &Loaded,
+        log: PathBuf,
         seeker: crate::review::Seeker,
         header: crate::sim::events::LogHeader,
         lang: crate::i18n::Lang,
@@ -264,6 +319,7 @@ impl Play {
             forecast: Forecaster::default(),
             follow: None,
             review: None,
+            parent: None,
             role_view: RoleView {
                 role: crate::sim::ids::RoleId(role.id.clone()),
                 inbox: vec![],
@@ -287,9 +343,61 @@ impl Play {
             written: Vec::new(),
             step_time: Duration::ZERO,
         };
-        play.review = Some(Box::new(Reviewing { seeker, card, charts: eval.charts }));
+        let reference = std::sync::Arc::new(std::sync::Mutex::new(None));
+        {
+            let (slot, loaded, events) = (reference.clone(), loaded.clone(), seeker.events().to_vec());
+            let seed = seeker.report().seed;
+            std::thread::spawn(move || {
+                let opts = RunOptions { seed: Some(seed), ..Default::default() };
+                if let Ok(out) = crate::headless::run(&loaded, &opts, &mut |_, _| {}) {
+                    let d = crate::record::replay::first_difference(&events, &out.events);
+                    let r = Reference { card: out.report.scoring, diverges_at: d.map(|d| d.tick) };
+                    if let Ok(mut s) = slot.lock() {
+                        *s = Some(r);
+                    }
+                }
+            });
+        }
+        play.review =
+            Some(Box::new(Reviewing { reference, seeker, card, charts: eval.charts, loaded: loaded.clone(), log }));
         play.seek(0);
         play
+    }
+
+    /// What if: leaves the review for a new run in which this window's
+    /// person plays `role` from the tick shown on (`PlaySetup::branch`); its
+    /// log and report go beside the default outputs.
+    fn branch(&mut self, role: &str) {
+        let Some(r) = self.review.as_ref() else { return };
+        let at = self.view.tick;
+        let loaded = r.loaded.clone();
+        let seed = r.seeker.report().seed;
+        let (log, report) = default_outputs(&loaded.scenario.meta.id, &format!("{role}-branch{at}"), seed);
+        for dir in [&log, &report].into_iter().filter_map(|p| p.parent()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let setup = PlaySetup {
+            role: role.to_owned(),
+            mode: Mode::Practice,
+            competence: Competence::default(),
+            seed: None,
+            log: Some(log),
+            report: Some(report),
+            inputs: vec![r.log.clone()],
+            script: Script::default(),
+            exit_after_s: None,
+            screenshot: None,
+            speed: None,
+            paced: false,
+            instructor: false,
+            screen: false,
+            follow: None,
+            branch: Some((r.log.clone(), at)),
+        };
+        match Play::start(&loaded, setup) {
+            Ok(p) => *self = p,
+            Err(e) => self.ended = Some(Err(e)),
+        }
     }
 
     /// The review shows the drill after `tick`.
@@ -350,6 +458,7 @@ impl Play {
                     }
                 }
                 UiAction::Seek(t) => self.seek(*t),
+                UiAction::Branch(role) => self.branch(role),
                 UiAction::Jump(by) if self.mode == Mode::Practice => {
                     self.jump_to_s = Some(self.clock_s() + by);
                     self.owed_s = 0.0;
@@ -515,8 +624,26 @@ impl Play {
         let Some(s) = self.session.take() else { return };
         self.ended = Some(match s.finish() {
             Ok(outcome) => {
+                let dead = outcome
+                    .events
+                    .iter()
+                    .filter(|e| {
+                        matches!(
+                            e.event,
+                            crate::sim::events::SimEvent::ResidentHarmed {
+                                outcome: crate::sim::events::HarmOutcome::Dead,
+                                ..
+                            }
+                        )
+                    })
+                    .count();
                 self.events = outcome.events;
-                Ok(Ended { card: outcome.report.scoring, written: self.written.clone() })
+                Ok(Ended {
+                    card: outcome.report.scoring,
+                    written: self.written.clone(),
+                    parent: self.parent.take(),
+                    dead,
+                })
             }
             Err(e) => Err(e.to_string()),
         });
@@ -629,9 +756,24 @@ impl Follow {
     }
 }
 
+/// The reference run beside a review.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub card: crate::scoring::Scorecard,
+    /// The first tick where the recorded run's events differ from it.
+    pub diverges_at: Option<u64>,
+}
+
 /// A recorded run under review.
 pub struct Reviewing {
+    /// The reference run (every role by its plan, at its best, same seed),
+    /// computed in the background: its scorecard and the first tick where
+    /// the recorded run departs from it.
+    pub reference: std::sync::Arc<std::sync::Mutex<Option<Reference>>>,
     pub seeker: crate::review::Seeker,
     pub card: crate::scoring::Scorecard,
     pub charts: Vec<crate::record::evaluation::chart::Chart>,
+    pub loaded: Loaded,
+    /// The recorded run's log (a branch names it as its parent).
+    pub log: PathBuf,
 }

@@ -158,6 +158,7 @@ pub fn launcher_ui(
                     instructor: false,
                     screen: false,
                     follow: None,
+                    branch: None,
                 };
                 match Play::start(loaded, setup) {
                     Ok(p) => {
@@ -235,6 +236,11 @@ pub fn drill_ui(
             egui::Panel::left("review_left").default_size(420.0 * scale.0).resizable(true).show(&mut root, |ui| {
                 egui::ScrollArea::vertical().id_salt("review_left_scroll").show(ui, |ui| {
                     actions.extend(console::review::scorecard(ui, &c, &r.card, &mut console.review));
+                    ui.separator();
+                    actions.extend(console::review::branch(ui, &c));
+                    ui.separator();
+                    let reference = r.reference.lock().ok().and_then(|g| g.clone());
+                    actions.extend(console::review::reference(ui, &c, &r.card, reference.as_ref()));
                     ui.separator();
                     console::review::charts(ui, &r.charts);
                 });
@@ -356,6 +362,18 @@ pub fn drill_ui(
                 Ok(e) => {
                     let role = (play.role.id.as_str(), tr.text(&play.role.name));
                     actions.extend(console::score::score(ui, &tr, &e.card, role, &e.written));
+                    if let Some((parent, dead)) = &e.parent {
+                        ui.separator();
+                        ui.strong(tr.a(
+                            "score-branch",
+                            &[
+                                ("parent", ((parent.score * 10.0).round() / 10.0).into()),
+                                ("parent_dead", (*dead as u64).into()),
+                                ("score", ((e.card.score * 10.0).round() / 10.0).into()),
+                                ("dead", (e.dead as u64).into()),
+                            ],
+                        ));
+                    }
                 }
                 Err(why) => {
                     ui.colored_label(

@@ -482,6 +482,19 @@ pub struct LogHeader {
     /// from the log.
     pub plan_followers: Vec<RoleId>,
     pub competence: Competence,
+    /// A "what if" run: the run it branched from (its log's SHA-256) and
+    /// the tick it took over at. Absent for a run of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<BranchOf>,
+}
+
+/// Where a branch run comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchOf {
+    pub parent_log_sha256: String,
+    pub at_tick: u64,
+    /// The role a person took over at that tick.
+    pub role: RoleId,
 }
 
 /// A writer the log mirrors its lines to (a file, a pipe, a journal).

@@ -136,6 +136,7 @@ impl Drill {
             seed: self.seed,
             plan_followers: Vec::new(),
             competence: Default::default(),
+            branch: None,
         }
     }
 }

@@ -88,6 +88,8 @@ pub enum UiAction {
     Jump(u64),
     /// The review shows the drill after this tick.
     Seek(u64),
+    /// What if: play this role from the moment the review shows.
+    Branch(String),
 }
 
 /// Something on the map.

@@ -259,3 +259,63 @@ pub fn charts(ui: &mut egui::Ui, charts: &[Chart]) {
         ui.add_space(6.0);
     }
 }
+
+/// What if (分支推演): play a role from the moment shown on — a new run that
+/// shares the recorded one up to here.
+pub fn branch(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
+    let tr = ctx.tr;
+    let mut out = Vec::new();
+    ui.heading(tr.t("review-branch"));
+    ui.label(tr.a("review-branch-from", &[("at", Tr::clock(ctx.now_s).into())]));
+    ui.horizontal_wrapped(|ui| {
+        for r in &ctx.scenario.roles {
+            if ui.button(tr.text(&r.name)).clicked() {
+                out.push(UiAction::Branch(r.id.clone()));
+            }
+        }
+    });
+    out
+}
+
+/// The recorded run beside the reference run (every role by its plan, at
+/// its best, on the same seed): both scores, each metric's value in both,
+/// and the first moment the two differ (a click jumps there).
+pub fn reference(
+    ui: &mut egui::Ui,
+    ctx: &Ctx,
+    card: &Scorecard,
+    reference: Option<&crate::gui::play::Reference>,
+) -> Vec<UiAction> {
+    let tr = ctx.tr;
+    let mut out = Vec::new();
+    ui.heading(tr.t("review-reference"));
+    let Some(r) = reference else {
+        ui.label(tr.t("review-reference-running"));
+        return out;
+    };
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    ui.label(
+        tr.a("review-reference-scores", &[("mine", round(card.score).into()), ("theirs", round(r.card.score).into())]),
+    );
+    match r.diverges_at {
+        Some(t) => {
+            let at = t * ctx.scenario.meta.tick_s as u64;
+            if ui.link(tr.a("review-diverges", &[("at", Tr::clock(at).into())])).clicked() {
+                out.push(UiAction::Seek(t));
+            }
+        }
+        None => {
+            ui.label(tr.t("review-same"));
+        }
+    }
+    egui::Grid::new("review_reference").striped(true).show(ui, |ui| {
+        for (m, theirs) in card.metrics.iter().zip(&r.card.metrics) {
+            ui.label(tr.t(&format!("metric-{:?}", m.metric)));
+            let v = |x: Option<f64>| x.map_or("—".to_owned(), |v| format!("{:.2}", v));
+            ui.label(v(m.value));
+            ui.label(v(theirs.value));
+            ui.end_row();
+        }
+    });
+    out
+}
