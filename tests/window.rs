@@ -192,19 +192,25 @@ fn the_instructors_console_and_the_projector_screen_run() {
     let (all, _) = colours(&shot, (0.0, 1.0, 0.0, 1.0));
     assert!(all > 500, "{all} colours in the console");
 
-    let screen = dir.path().join("screen.png");
-    window(
-        &["play", "scenarios/qingshi_landslide.ron", "--screen", "--size", "1280x720", "--exit-after", "1500"]
-            .into_iter()
-            .chain(["--screenshot", screen.to_str().unwrap()])
-            .collect::<Vec<_>>(),
-        "1280x720",
-    );
-    let (map, top_share) = colours(&screen, (0.05, 0.60, 0.10, 0.90));
-    assert!(map > 100 && top_share < 0.6, "the screen's map shows {map} colours, the commonest {top_share:.2}");
-    if let Some(read) = ocr(&screen) {
-        for words in ["已获知预警", "避难场所", "各村情况"] {
-            assert!(read.contains(words), "`{words}` not read off the screen: {read}");
+    // The projector's layout at both sizes it is made for.
+    for size in ["1280x720", "1920x1080"] {
+        let screen = dir.path().join(format!("screen-{size}.png"));
+        window(
+            &["play", "scenarios/qingshi_landslide.ron", "--screen", "--size", size, "--exit-after", "1500"]
+                .into_iter()
+                .chain(["--screenshot", screen.to_str().unwrap()])
+                .collect::<Vec<_>>(),
+            size,
+        );
+        let (map, top_share) = colours(&screen, (0.05, 0.60, 0.10, 0.90));
+        assert!(
+            map > 100 && top_share < 0.6,
+            "{size}: the screen's map shows {map} colours, the commonest {top_share:.2}"
+        );
+        if let Some(read) = ocr(&screen) {
+            for words in ["已获知预警", "避难场所", "各村情况"] {
+                assert!(read.contains(words), "{size}: `{words}` not read off the screen: {read}");
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 //! Owns: `Play`, pacing, the end of a played drill. May not touch: sim
 //! state (it submits through `Session::submit` and reads views).
 
+use super::console::review::Reference;
 use super::console::state::ConsoleState;
 use super::console::{Mode, UiAction};
 use super::script::Script;
@@ -754,14 +755,6 @@ impl Follow {
     fn allowed_tick(&self) -> u64 {
         self.ended.unwrap_or(self.seen_tick.saturating_sub(1))
     }
-}
-
-/// The reference run beside a review.
-#[derive(Debug, Clone)]
-pub struct Reference {
-    pub card: crate::scoring::Scorecard,
-    /// The first tick where the recorded run's events differ from it.
-    pub diverges_at: Option<u64>,
 }
 
 /// A recorded run under review.

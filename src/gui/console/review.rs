@@ -16,6 +16,14 @@ use crate::scoring::Scorecard;
 use crate::sim::events::{Event, SimEvent};
 use bevy_egui::egui;
 
+/// The reference run beside a review.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub card: crate::scoring::Scorecard,
+    /// The first tick where the recorded run's events differ from it.
+    pub diverges_at: Option<u64>,
+}
+
 /// Kinds of event the timeline can show.
 pub const KINDS: [&str; 5] =
     ["review-kind-orders", "review-kind-messages", "review-kind-plans", "review-kind-hazard", "review-kind-people"];
@@ -280,12 +288,7 @@ pub fn branch(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
 /// The recorded run beside the reference run (every role by its plan, at
 /// its best, on the same seed): both scores, each metric's value in both,
 /// and the first moment the two differ (a click jumps there).
-pub fn reference(
-    ui: &mut egui::Ui,
-    ctx: &Ctx,
-    card: &Scorecard,
-    reference: Option<&crate::gui::play::Reference>,
-) -> Vec<UiAction> {
+pub fn reference(ui: &mut egui::Ui, ctx: &Ctx, card: &Scorecard, reference: Option<&Reference>) -> Vec<UiAction> {
     let tr = ctx.tr;
     let mut out = Vec::new();
     ui.heading(tr.t("review-reference"));
