@@ -2,6 +2,8 @@
 //! `play`: straight into a drill), and validating, running and replaying
 //! drills headless.
 
+mod cli;
+
 use clap::{Parser, Subcommand};
 use firstline::headless::{self, RunOptions};
 use firstline::record::replay;
@@ -73,6 +75,22 @@ enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// The orders of the people from a recorded session (a window's or
+        /// a team's event log): their seats' orders are given at their ticks.
+        #[arg(long, value_name = "LOG")]
+        orders: Option<PathBuf>,
+        /// Store the finished run in the records (replayed first).
+        #[arg(long)]
+        record: bool,
+        /// With --record: the person who played --role (their code or ID number).
+        #[arg(long, requires = "record")]
+        trainee: Option<String>,
+        /// With --trainee: the role they played.
+        #[arg(long, requires = "trainee")]
+        role: Option<String>,
+        /// The records database (default: the platform's data folder, or $FIRSTLINE_DB).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
     },
     /// Run a drill over many seeds with perfect, typical and poor plan
     /// followers and with nobody acting, and print the table of scores
@@ -149,6 +167,51 @@ enum Command {
         /// Replay a log without its end up to its last event.
         #[arg(long)]
         partial: bool,
+    },
+    /// The records (演练档案): organisations, people, runs; import and export.
+    Records {
+        /// The records database (default: the platform's data folder, or $FIRSTLINE_DB).
+        #[arg(long, value_name = "PATH", global = true)]
+        db: Option<PathBuf>,
+        #[command(subcommand)]
+        cmd: cli::records::RecordsCmd,
+    },
+    /// The issuing office's signing key.
+    Keys {
+        #[command(subcommand)]
+        cmd: cli::records::KeysCmd,
+    },
+    /// Issue a signed certificate for a person's stored run (JSON, and a
+    /// printable PDF with a QR code).
+    Certify {
+        /// The run's number in the records.
+        run: i64,
+        /// The person (their code or identity number).
+        #[arg(long)]
+        person: String,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// The office's signing key (default: the platform's config folder, or $FIRSTLINE_KEY).
+        #[arg(long, value_name = "PATH")]
+        key: Option<PathBuf>,
+        /// The certificate file to write.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// The printable certificate.
+        #[arg(long, value_name = "PATH")]
+        pdf: Option<PathBuf>,
+    },
+    /// Check a certificate: its signature (against the office's public key),
+    /// then the drill re-run from its own scenario and orders; says exactly
+    /// what fails; exit 0 valid, 3 invalid, 2 bad input.
+    Verify {
+        cert: PathBuf,
+        /// The issuing office's public key (`.pub.pem`).
+        #[arg(long, value_name = "PATH")]
+        pubkey: Option<PathBuf>,
+        /// Where the scenario's relative asset files (heightmaps) are.
+        #[arg(long, value_name = "DIR")]
+        scenario_dir: Option<PathBuf>,
     },
 }
 
@@ -346,15 +409,39 @@ fn main() -> ExitCode {
             evaluation_report(&log, &scenario, html, pdf, cli.lang, partial)
         }
         Command::Sweep { file, seeds, players, threads, each } => sweep(&file, &seeds, &players, threads, each),
-        Command::Run { file, seed, until, report, log, npc, competence, quiet } => {
+        Command::Records { db, cmd } => cli::records::records(cmd, db.as_deref()),
+        Command::Keys { cmd } => cli::records::keys_cmd(cmd),
+        Command::Certify { run, person, db, key, out, pdf } => {
+            cli::records::certify_cmd(run, &person, db.as_deref(), key, &out, pdf)
+        }
+        Command::Verify { cert, pubkey, scenario_dir } => {
+            cli::records::verify_cmd(&cert, pubkey.as_deref(), scenario_dir.as_deref())
+        }
+        Command::Run { file, seed, until, report, log, npc, competence, quiet, orders, record, trainee, role, db } => {
             let npc = match npc.as_str() {
                 "all" => NpcRoles::All,
                 "none" => NpcRoles::None,
                 list => NpcRoles::Only(list.split(',').map(|r| r.trim().to_owned()).collect()),
             };
-            let inputs = vec![file.clone()];
-            let opts = RunOptions { seed, until_s: until, log, report, inputs, npc, competence, ..Default::default() };
-            run(file, opts, quiet)
+            let commands = match orders.as_deref().map(read_orders).transpose() {
+                Ok(c) => c.unwrap_or_default(),
+                Err(code) => return code,
+            };
+            let mut inputs = vec![file.clone()];
+            inputs.extend(orders);
+            let opts = RunOptions {
+                seed,
+                until_s: until,
+                log,
+                report,
+                inputs,
+                npc,
+                competence,
+                commands,
+                ..Default::default()
+            };
+            let record = record.then(|| Record { db, seats: role.into_iter().zip(trainee).collect() });
+            run(file, opts, quiet, record)
         }
     }
 }
@@ -389,7 +476,31 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     if ok { ExitCode::SUCCESS } else { ExitCode::from(2) }
 }
 
-fn run(file: PathBuf, opts: RunOptions, quiet: bool) -> ExitCode {
+/// `run --record`: where, and who sat in which role.
+struct Record {
+    db: Option<PathBuf>,
+    seats: Vec<(String, String)>,
+}
+
+/// The people's orders (not the software's) of a recorded session's log.
+fn read_orders(path: &Path) -> Result<Vec<firstline::sim::orders::Command>, ExitCode> {
+    let text = std::fs::read(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })?;
+    replay::read_log(&String::from_utf8_lossy(&text)).map(|r| r.commands).map_err(|e| {
+        eprintln!("{}:{e}", path.display());
+        ExitCode::from(2)
+    })
+}
+
+fn run(file: PathBuf, mut opts: RunOptions, quiet: bool, record: Option<Record>) -> ExitCode {
+    // A run to record needs its log's bytes: beside the records when no --log.
+    let scratch = (record.is_some() && opts.log.is_none())
+        .then(|| std::env::temp_dir().join(format!("firstline-record-{}.log.jsonl", std::process::id())));
+    if let Some(p) = &scratch {
+        opts.log = Some(p.clone());
+    }
     let loaded = match scenario::load(&file) {
         Ok(l) => {
             if let NpcRoles::Only(list) = &opts.npc
@@ -424,7 +535,33 @@ fn run(file: PathBuf, opts: RunOptions, quiet: bool) -> ExitCode {
     let r = &outcome.report;
     let _ = writeln!(std::io::stdout(), "{}", summary_table(r));
     eprintln!("ran {} drill seconds in {:.2} s wall time", r.drill_seconds, started.elapsed().as_secs_f64());
-    ExitCode::SUCCESS
+    let Some(record) = record else { return ExitCode::SUCCESS };
+    let log_path = opts.log.clone().unwrap_or_default();
+    let stored = (|| {
+        let log = std::fs::read(&log_path).map_err(|e| format!("cannot read {}: {e}", log_path.display()))?;
+        let source = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let path = record.db.clone().unwrap_or_else(firstline::record::store::Store::default_path);
+        let mut store = firstline::record::store::Store::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // People are named by code or identity number; the store keeps codes.
+        let mut seats = Vec::new();
+        for (role, who) in &record.seats {
+            seats.push((role.clone(), store.person(who).map_err(|e| e.to_string())?.code));
+        }
+        firstline::certify::record(&mut store, &loaded, &source, &log, &seats, None)
+    })();
+    if let Some(p) = &scratch {
+        let _ = std::fs::remove_file(p);
+    }
+    match stored {
+        Ok(id) => {
+            println!("stored as run {id}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: the run was not recorded: {e}");
+            ExitCode::from(3)
+        }
+    }
 }
 
 /// Exit code and message of a failed run: 2 for outputs refused before the
@@ -432,6 +569,37 @@ fn run(file: PathBuf, opts: RunOptions, quiet: bool) -> ExitCode {
 fn failed(e: &std::io::Error) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(if e.kind() == std::io::ErrorKind::InvalidInput { 2 } else { 1 })
+}
+
+/// Reads a recorded run's log and the scenario it was recorded with, and
+/// checks that they belong together; the error is printed and its exit
+/// code returned (2: bad input).
+fn open_recorded(
+    log_path: &Path,
+    scenario_path: &Path,
+) -> Result<(Vec<u8>, replay::Recorded, scenario::Loaded), ExitCode> {
+    let bytes = std::fs::read(log_path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", log_path.display());
+        ExitCode::from(2)
+    })?;
+    let recorded = replay::read_log(&String::from_utf8_lossy(&bytes)).map_err(|e| {
+        eprintln!("{}:{e}", log_path.display());
+        ExitCode::from(2)
+    })?;
+    let loaded = scenario::load(scenario_path).map_err(|r| {
+        eprintln!("{}", r.render());
+        ExitCode::from(2)
+    })?;
+    if loaded.sha256 != recorded.header.scenario_sha256 {
+        eprintln!(
+            "error: {} is not the scenario this log was recorded with (sha256 {} ≠ {})",
+            scenario_path.display(),
+            &loaded.sha256[..12],
+            recorded.header.scenario_sha256.get(..12).unwrap_or(&recorded.header.scenario_sha256)
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok((bytes, recorded, loaded))
 }
 
 /// `firstline review`: replay the log with keyframes, then open the window.
@@ -446,31 +614,10 @@ fn review(
     lang: firstline::i18n::Lang,
 ) -> ExitCode {
     use firstline::gui;
-    let text = match std::fs::read(log_path) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", log_path.display());
-            return ExitCode::from(2);
-        }
+    let (_, recorded, loaded) = match open_recorded(log_path, scenario_path) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    let recorded = match replay::read_log(&text) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{}:{e}", log_path.display());
-            return ExitCode::from(2);
-        }
-    };
-    let loaded = match scenario::load(scenario_path) {
-        Ok(l) => l,
-        Err(r) => {
-            eprintln!("{}", r.render());
-            return ExitCode::from(2);
-        }
-    };
-    if loaded.sha256 != recorded.header.scenario_sha256 {
-        eprintln!("error: {} is not the scenario this log was recorded with", scenario_path.display());
-        return ExitCode::from(2);
-    }
     let bar = indicatif::ProgressBar::new(100);
     bar.set_style(
         indicatif::ProgressStyle::with_template("replaying for the review {bar:40} {percent}%")
@@ -531,31 +678,10 @@ fn evaluation_report(
             return ExitCode::from(2);
         }
     }
-    let text = match std::fs::read(log_path) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", log_path.display());
-            return ExitCode::from(2);
-        }
+    let (_, recorded, loaded) = match open_recorded(log_path, scenario_path) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    let recorded = match replay::read_log(&text) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{}:{e}", log_path.display());
-            return ExitCode::from(2);
-        }
-    };
-    let loaded = match scenario::load(scenario_path) {
-        Ok(l) => l,
-        Err(r) => {
-            eprintln!("{}", r.render());
-            return ExitCode::from(2);
-        }
-    };
-    if loaded.sha256 != recorded.header.scenario_sha256 {
-        eprintln!("error: {} is not the scenario this log was recorded with", scenario_path.display());
-        return ExitCode::from(2);
-    }
     if recorded.ended_s.is_none() && !partial {
         eprintln!(
             "{}: incomplete: the log ends at {} s without `drill_ended`; `--partial` evaluates what it holds",
@@ -601,37 +727,10 @@ fn evaluation_report(
 }
 
 fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>, partial: bool) -> ExitCode {
-    let bytes = match std::fs::read(log_path) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", log_path.display());
-            return ExitCode::from(2);
-        }
+    let (bytes, recorded, loaded) = match open_recorded(log_path, scenario_path) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let recorded = match replay::read_log(&text) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{}:{e}", log_path.display());
-            return ExitCode::from(2);
-        }
-    };
-    let loaded = match scenario::load(scenario_path) {
-        Ok(l) => l,
-        Err(r) => {
-            eprintln!("{}", r.render());
-            return ExitCode::from(2);
-        }
-    };
-    if loaded.sha256 != recorded.header.scenario_sha256 {
-        eprintln!(
-            "error: {} is not the scenario this log was recorded with (sha256 {} ≠ {})",
-            scenario_path.display(),
-            &loaded.sha256[..12],
-            recorded.header.scenario_sha256.get(..12).unwrap_or(&recorded.header.scenario_sha256)
-        );
-        return ExitCode::from(2);
-    }
     if recorded.header.build != firstline::sim::build_id() {
         eprintln!(
             "warning: recorded with `{}`, replaying with `{}`",

@@ -9,7 +9,7 @@ use crate::headless::{RunOptions, run};
 use crate::roles::plans::{Competence, NpcRoles};
 use crate::scenario::Loaded;
 use crate::scenario::schema::Level;
-use crate::sim::events::{HarmOutcome, SimEvent};
+use crate::sim::events::SimEvent;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -87,16 +87,7 @@ fn one(loaded: &Loaded, players: Players, seed: u64) -> std::io::Result<Row> {
     let opts = RunOptions { seed: Some(seed), npc, competence, ..Default::default() };
     let o = run(loaded, &opts, &mut |_, _| {})?;
     let c = &o.report.scoring;
-    let mut dead: Vec<_> = o
-        .events
-        .iter()
-        .filter_map(|e| match e.event {
-            SimEvent::ResidentHarmed { resident, outcome: HarmOutcome::Dead, .. } => Some(resident),
-            _ => None,
-        })
-        .collect();
-    dead.sort_unstable();
-    dead.dedup();
+    let dead = crate::sim::events::dead(&o.events);
     let exposed = o
         .events
         .iter()

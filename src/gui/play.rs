@@ -189,19 +189,7 @@ impl Play {
                 role: crate::sim::ids::RoleId(role.id.clone()),
             });
             let card = crate::scoring::score(s, &rec.events);
-            let dead = rec
-                .events
-                .iter()
-                .filter(|e| {
-                    matches!(
-                        e.event,
-                        crate::sim::events::SimEvent::ResidentHarmed {
-                            outcome: crate::sim::events::HarmOutcome::Dead,
-                            ..
-                        }
-                    )
-                })
-                .count();
+            let dead = crate::sim::events::dead(&rec.events).len();
             parent = Some((card, dead));
             branch_at = Some(*at);
         }
@@ -625,19 +613,7 @@ impl Play {
         let Some(s) = self.session.take() else { return };
         self.ended = Some(match s.finish() {
             Ok(outcome) => {
-                let dead = outcome
-                    .events
-                    .iter()
-                    .filter(|e| {
-                        matches!(
-                            e.event,
-                            crate::sim::events::SimEvent::ResidentHarmed {
-                                outcome: crate::sim::events::HarmOutcome::Dead,
-                                ..
-                            }
-                        )
-                    })
-                    .count();
+                let dead = crate::sim::events::dead(&outcome.events).len();
                 self.events = outcome.events;
                 Ok(Ended {
                     card: outcome.report.scoring,

@@ -1,9 +1,11 @@
 //! Records of a drill: the report, atomic file writing, replay from an
-//! event log, and the exported evaluation report (HTML and PDF). (The
-//! SQLite store and certificates build on these.)
+//! event log, the exported evaluation report (HTML and PDF), the records
+//! store (SQLite) and signed certificates.
 
 pub mod atomic;
+pub mod certificate;
 pub mod evaluation;
 pub mod outputs;
 pub mod replay;
 pub mod report;
+pub mod store;

@@ -594,6 +594,20 @@ impl EventLog {
     }
 }
 
+/// The residents killed in a run (each once, in id order).
+pub fn dead(events: &[Event]) -> Vec<ResidentId> {
+    let mut dead: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::ResidentHarmed { resident, outcome: HarmOutcome::Dead, .. } => Some(resident),
+            _ => None,
+        })
+        .collect();
+    dead.sort_unstable();
+    dead.dedup();
+    dead
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ const MARGIN: f32 = 48.0;
 const BODY: f32 = 9.5;
 
 /// Width of `s` at `size` points (an upper estimate).
-fn width(s: &str, size: f32) -> f32 {
+pub(crate) fn width(s: &str, size: f32) -> f32 {
     s.chars().map(|c| if c.is_ascii() { 0.6 } else { 1.0 }).sum::<f32>() * size
 }
 

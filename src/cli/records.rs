@@ -1,0 +1,373 @@
+//! `firstline records …`, `keys init`, `certify RUN --person ID` and
+//! `verify CERT`: the records store and the office's certificates from the
+//! command line. Exit codes: 0 done (a certificate that holds), 1 a write
+//! failed, 2 bad input, 3 a certificate that does not hold.
+//!
+//! May not touch: sim state.
+
+use clap::Subcommand;
+use firstline::certify;
+use firstline::record::atomic;
+use firstline::record::certificate::{Certificate, keys};
+use firstline::record::store::{self, NewPerson, Organisation, Store};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum RecordsCmd {
+    /// Add (or update) an organisation: a township, a village or a volunteer team.
+    AddOrg {
+        code: String,
+        name: String,
+        /// township, village or team (乡镇, 村, 队伍).
+        #[arg(long)]
+        kind: String,
+        /// A team's category (e.g. 水上搜救).
+        #[arg(long)]
+        category: Option<String>,
+        /// The grade a team claims (e.g. 一级).
+        #[arg(long)]
+        grade: Option<String>,
+    },
+    /// Add (or update) a person; the identity number is kept only as a salted hash.
+    AddPerson {
+        /// The office's number for the person.
+        code: String,
+        name: String,
+        #[arg(long)]
+        id_number: Option<String>,
+        /// Their organisation's code.
+        #[arg(long)]
+        org: Option<String>,
+        /// Their post (镇长, 网格员, 队长…).
+        #[arg(long)]
+        post: Option<String>,
+    },
+    /// Import people or organisations from CSV (headers 编号,姓名,身份证号,单位,岗位
+    /// or 编号,名称,类型,类别,申报等级) or RON; all rows or none.
+    Import { file: PathBuf },
+    /// List people, organisations or runs.
+    List {
+        #[arg(value_parser = ["people", "orgs", "runs"], default_value = "people")]
+        what: String,
+    },
+    /// A person's history: every run they played in, with their role's score.
+    Show { person: String },
+    /// Store a finished run from its event log (a window session's, or
+    /// `firstline run --log`): the log is replayed first; a log that does
+    /// not reproduce is not stored.
+    AddRun {
+        log: PathBuf,
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Who played a role: ROLE=PERSON (repeat for each person).
+        #[arg(long = "seat", value_name = "ROLE=PERSON")]
+        seats: Vec<String>,
+        /// The drill session's date (YYYY-MM-DD), place and instructor.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        instructor: Option<String>,
+    },
+    /// Export the runs, one row per person and run, as CSV and/or XLSX.
+    Export {
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeysCmd {
+    /// Make the issuing office's ed25519 signing key (PKCS#8 PEM, mode
+    /// 0600) and its public half beside it (`.pub.pem`, to give to
+    /// checking offices).
+    Init {
+        /// Where (default: the platform's config folder, or $FIRSTLINE_KEY).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// The office's name, printed on its certificates.
+        #[arg(long)]
+        office: String,
+    },
+}
+
+fn open(db: Option<&Path>) -> Result<Store, ExitCode> {
+    let path = db.map(Path::to_owned).unwrap_or_else(Store::default_path);
+    Store::open(&path).map_err(|e| {
+        eprintln!("error: {}: {e}", path.display());
+        ExitCode::from(2)
+    })
+}
+
+fn bad(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn write_out(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
+    atomic::write(path, bytes).map_err(|e| {
+        eprintln!("error: {}: {e}", path.display());
+        ExitCode::from(1)
+    })?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+/// `ROLE=PERSON` pairs.
+pub fn parse_seats(seats: &[String]) -> Result<Vec<(String, String)>, String> {
+    seats
+        .iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(r, p)| (r.trim().to_owned(), p.trim().to_owned()))
+                .filter(|(r, p)| !r.is_empty() && !p.is_empty())
+                .ok_or_else(|| format!("--seat {s}: expected ROLE=PERSON, e.g. commander=P001"))
+        })
+        .collect()
+}
+
+pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
+    let mut store = match open(db) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let done = match cmd {
+        RecordsCmd::AddOrg { code, name, kind, category, grade } => store
+            .put_organisation(&Organisation { code, name, kind, category, claimed_grade: grade })
+            .map(|_| println!("stored")),
+        RecordsCmd::AddPerson { code, name, id_number, org, post } => {
+            store.put_person(&NewPerson { code, name, id_number, organisation: org, post }).map(|_| println!("stored"))
+        }
+        RecordsCmd::Import { file } => {
+            store::import(&mut store, &file).map(|(o, p)| println!("imported {o} organisations and {p} people"))
+        }
+        RecordsCmd::List { what } => list(&store, &what),
+        RecordsCmd::Show { person } => show(&store, &person),
+        RecordsCmd::AddRun { log, scenario, seats, date, place, instructor } => {
+            return add_run(&mut store, &log, &scenario, &seats, date, place, instructor);
+        }
+        RecordsCmd::Export { csv, xlsx } => {
+            if csv.is_none() && xlsx.is_none() {
+                return bad("name an output: --csv PATH and/or --xlsx PATH");
+            }
+            for (path, bytes) in
+                [(csv, store::export_csv as fn(&Store) -> store::Result<Vec<u8>>), (xlsx, store::export_xlsx)]
+            {
+                let Some(path) = path else { continue };
+                match bytes(&store) {
+                    Ok(b) => {
+                        if let Err(c) = write_out(&path, &b) {
+                            return c;
+                        }
+                    }
+                    Err(e) => return bad(e),
+                }
+            }
+            Ok(())
+        }
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => bad(e),
+    }
+}
+
+fn list(store: &Store, what: &str) -> store::Result<()> {
+    match what {
+        "orgs" => {
+            for o in store.organisations()? {
+                let extra = [o.category, o.claimed_grade].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                println!("{}\t{}\t{}\t{extra}", o.code, o.name, o.kind);
+            }
+        }
+        "runs" => {
+            for r in store.runs(None)? {
+                let who: Vec<String> = r.roles.iter().map(|(role, by, _)| format!("{role}={by}")).collect();
+                println!(
+                    "{}\t{}\t{}\tseed {}\t{:.1} {}\t{}",
+                    r.id,
+                    r.recorded_at,
+                    r.scenario_id,
+                    r.seed,
+                    r.score,
+                    r.level,
+                    who.join(" ")
+                );
+            }
+        }
+        _ => {
+            for p in store.people()? {
+                let org = p.organisation.map(|o| o.name).unwrap_or_default();
+                let id = if p.id_hash.is_some() { "ID on file" } else { "" };
+                println!("{}\t{}\t{org}\t{}\t{id}", p.code, p.name, p.post.unwrap_or_default());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn show(store: &Store, person: &str) -> store::Result<()> {
+    let p = store.person(person)?;
+    let org = p.organisation.as_ref().map(|o| format!(", {}", o.name)).unwrap_or_default();
+    println!("{} {}{org}", p.code, p.name);
+    let runs = store.runs(Some(&p.code))?;
+    if runs.is_empty() {
+        println!("  no runs recorded");
+    }
+    for r in runs {
+        for (role, by, score) in r.roles.iter().filter(|(_, by, _)| by == &p.code) {
+            let _ = by;
+            let mine = score.map(|s| format!("{s:.1}")).unwrap_or_else(|| "—".into());
+            println!(
+                "  run {}  {}  {}  role {role}: {mine}  overall {:.1} {}",
+                r.id, r.recorded_at, r.scenario_title_zh, r.score, r.level
+            );
+        }
+    }
+    Ok(())
+}
+
+fn add_run(
+    store: &mut Store,
+    log: &Path,
+    scenario: &Path,
+    seats: &[String],
+    date: Option<String>,
+    place: Option<String>,
+    instructor: Option<String>,
+) -> ExitCode {
+    let people = match parse_seats(seats) {
+        Ok(p) => p,
+        Err(e) => return bad(e),
+    };
+    let (Ok(source), Ok(bytes)) = (std::fs::read(scenario), std::fs::read(log)) else {
+        return bad(format!("cannot read {} or {}", scenario.display(), log.display()));
+    };
+    let loaded = match firstline::scenario::load(scenario) {
+        Ok(l) => l,
+        Err(r) => {
+            eprintln!("{}", r.render());
+            return ExitCode::from(2);
+        }
+    };
+    let session = (date.is_some() || place.is_some() || instructor.is_some())
+        .then(|| (date.unwrap_or_else(store::today), place, instructor));
+    match certify::record(store, &loaded, &source, &bytes, &people, session) {
+        Ok(id) => {
+            println!("stored as run {id}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", log.display());
+            ExitCode::from(3)
+        }
+    }
+}
+
+pub fn keys_cmd(cmd: KeysCmd) -> ExitCode {
+    match cmd {
+        KeysCmd::Init { key, office } => {
+            let path = key.unwrap_or_else(keys::default_path);
+            match keys::init(&path, &office) {
+                Ok(public) => {
+                    println!(
+                        "signing key: {} (mode 0600; keep it off the records database and backed up offline)",
+                        path.display()
+                    );
+                    println!(
+                        "public key:  {} (give it to the offices that check certificates)",
+                        keys::public_path(&path).display()
+                    );
+                    println!("fingerprint: {}", keys::fingerprint(&public));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => bad(e),
+            }
+        }
+    }
+}
+
+pub fn certify_cmd(
+    run: i64,
+    person: &str,
+    db: Option<&Path>,
+    key: Option<PathBuf>,
+    out: &Path,
+    pdf: Option<PathBuf>,
+) -> ExitCode {
+    let store = match open(db) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let (key, office) = match keys::load_signing(&key.unwrap_or_else(keys::default_path)) {
+        Ok(k) => k,
+        Err(e) => return bad(e),
+    };
+    let cert = match certify::certify(&store, run, person, &key, &office) {
+        Ok(c) => c,
+        Err(e) => return bad(e),
+    };
+    if let Err(c) = write_out(out, &cert.to_bytes()) {
+        return c;
+    }
+    if let Some(pdf) = pdf {
+        match firstline::record::certificate::pdf::render(&cert) {
+            Ok(b) => {
+                if let Err(c) = write_out(&pdf, &b) {
+                    return c;
+                }
+            }
+            Err(e) => return bad(e),
+        }
+    }
+    println!(
+        "certificate {} for {} ({}): {:.1} {}",
+        cert.claims.id, cert.claims.person.name, cert.claims.role_title, cert.claims.score, cert.claims.level
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn verify_cmd(cert_path: &Path, pubkey: Option<&Path>, scenario_dir: Option<&Path>) -> ExitCode {
+    let bytes = match std::fs::read(cert_path) {
+        Ok(b) => b,
+        Err(e) => return bad(format!("cannot read {}: {e}", cert_path.display())),
+    };
+    let cert = match Certificate::from_bytes(&bytes) {
+        Ok(c) => c,
+        Err(e) => return bad(format!("{}: {e}", cert_path.display())),
+    };
+    let office = match pubkey.map(keys::load_public).transpose() {
+        Ok(k) => k,
+        Err(e) => return bad(e),
+    };
+    let base = scenario_dir.map(Path::to_owned).unwrap_or_default();
+    eprintln!("checking {} — re-running the drill from its orders…", cert.claims.id);
+    let v = certify::verify(&cert, office.as_ref(), &base);
+    for n in &v.notes {
+        println!("note: {n}");
+    }
+    if v.holds() {
+        let c = &cert.claims;
+        println!(
+            "VALID: {} — {} ({}) as {}, {}: {:.1} {}; signed by {}; the re-run gives the same event log and score",
+            c.id,
+            c.person.name,
+            c.person.code,
+            c.role_title,
+            c.scenario.title_zh,
+            c.score,
+            c.level,
+            cert.key_fingerprint
+        );
+        ExitCode::SUCCESS
+    } else {
+        for f in &v.findings {
+            println!("INVALID: {f}");
+        }
+        ExitCode::from(3)
+    }
+}

@@ -1,0 +1,310 @@
+//! Records and certificates: the SQLite store (schema, identity numbers
+//! kept as salted hashes, imports with Chinese headers all-or-nothing, a run
+//! stored whole or not at all, exports), and certificates issued from a
+//! stored run and checked by re-running the drill — with each kind of
+//! tampering named for what it is.
+
+use firstline::certify;
+use firstline::headless::{RunOptions, run};
+use firstline::record::certificate::{Certificate, Finding, keys};
+use firstline::record::store::{NewPerson, Organisation, RoleSeat, Store};
+use firstline::roles::plans::NpcRoles;
+use firstline::sim::events::SimEvent;
+use firstline::sim::orders::{Seat, Source};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SMALL: &str = "scenarios/example_small.ron";
+/// A valid identity number (GB 11643's example).
+const ID: &str = "11010519491231002X";
+
+fn firstline(args: &[&str], db: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_firstline"))
+        .args(args)
+        .env("FIRSTLINE_DB", db)
+        .output()
+        .expect("firstline runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A finished run of the small drill in which a person played the office
+/// director: the perfect follower's orders for that role, given instead
+/// from a trainee's seat. Returns the log's path.
+fn trainee_log(dir: &Path) -> PathBuf {
+    let loaded = firstline::scenario::load(Path::new(SMALL)).unwrap();
+    let follower = run(&loaded, &RunOptions::default(), &mut |_, _| {}).unwrap();
+    let commands: Vec<_> = follower
+        .events
+        .iter()
+        .filter_map(|e| match &e.event {
+            SimEvent::OrderGiven { role, source: Source::Npc, action } if role.0 == "office_director" => {
+                Some(Seat::trainee("office_director").order(e.tick, action.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(!commands.is_empty(), "the follower gave the office director's orders");
+    let log = dir.join("trainee.log.jsonl");
+    let opts = RunOptions {
+        log: Some(log.clone()),
+        npc: NpcRoles::Only(vec!["commander".into(), "head_xiaohe".into(), "grid_xiaohe".into()]),
+        commands,
+        ..Default::default()
+    };
+    run(&loaded, &opts, &mut |_, _| {}).unwrap();
+    log
+}
+
+#[test]
+fn the_store_keeps_people_with_hashed_identity_numbers_and_reopens_at_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/records.sqlite");
+    {
+        let mut s = Store::open(&path).unwrap();
+        assert_eq!(s.version().unwrap(), 1);
+        s.put_organisation(&Organisation {
+            code: "T01".into(),
+            name: "青石镇".into(),
+            kind: "township".into(),
+            category: None,
+            claimed_grade: None,
+        })
+        .unwrap();
+        s.put_person(&NewPerson {
+            code: "P001".into(),
+            name: "王芳".into(),
+            id_number: Some(ID.into()),
+            organisation: Some("T01".into()),
+            post: Some("应急办主任".into()),
+        })
+        .unwrap();
+        // A person of an organisation not in the records is refused.
+        let e = s
+            .put_person(&NewPerson {
+                code: "P002".into(),
+                name: "李".into(),
+                organisation: Some("X".into()),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("no organisation `X`"), "{e}");
+        // A mistyped identity number is refused by its check character.
+        let e = s
+            .put_person(&NewPerson {
+                code: "P003".into(),
+                name: "赵".into(),
+                id_number: Some("110105194912310021".into()),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("check character"), "{e}");
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.version().unwrap(), 1, "reopening migrates nothing");
+    let p = s.person("P001").unwrap();
+    assert_eq!(p.organisation.as_ref().unwrap().name, "青石镇");
+    assert_eq!(p.id_number, None, "the number itself is not kept");
+    assert_eq!(p.id_hash.as_deref(), Some(s.id_hash(ID).unwrap().as_str()));
+    assert_eq!(s.person(ID).unwrap().code, "P001", "found by identity number");
+    // The clear number is nowhere in the file.
+    drop(s);
+    let bytes = std::fs::read(&path).unwrap();
+    let wal = std::fs::read(path.with_extension("sqlite-wal")).unwrap_or_default();
+    for b in [&bytes, &wal] {
+        assert!(!b.windows(ID.len()).any(|w| w == ID.as_bytes()), "the identity number was written in clear");
+    }
+}
+
+#[test]
+fn an_import_with_chinese_headers_stores_all_rows_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::in_memory().unwrap();
+    let orgs = dir.path().join("orgs.csv");
+    std::fs::write(
+        &orgs,
+        "\u{feff}编号,名称,类型,类别,申报等级\nT01,青石镇,乡镇,,\nV01,东湾村,村,,\nR01,蓝天救援队,队伍,水上搜救,二级\n",
+    )
+    .unwrap();
+    assert_eq!(firstline::record::store::import(&mut s, &orgs).unwrap(), (3, 0));
+    let team = s.organisations().unwrap().into_iter().find(|o| o.code == "R01").unwrap();
+    assert_eq!(
+        (team.kind.as_str(), team.category.as_deref(), team.claimed_grade.as_deref()),
+        ("team", Some("水上搜救"), Some("二级"))
+    );
+
+    let people = dir.path().join("people.csv");
+    std::fs::write(
+        &people,
+        format!(
+            "编号,姓名,身份证号,单位,岗位\nP001,王芳,{ID},T01,应急办主任\nP002,李强,,V01,村书记\nP003,张伟,,NOPE,队员\n"
+        ),
+    )
+    .unwrap();
+    let e = firstline::record::store::import(&mut s, &people).unwrap_err();
+    assert!(e.to_string().contains("no organisation `NOPE`"), "{e}");
+    assert!(s.people().unwrap().is_empty(), "a bad row stores nothing");
+
+    std::fs::write(&people, "编号,姓名,身份证号\nP009,钱,12345\n").unwrap();
+    let e = firstline::record::store::import(&mut s, &people).unwrap_err();
+    assert!(e.to_string().contains("people.csv:2"), "the line is named: {e}");
+}
+
+#[test]
+fn a_run_is_stored_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = trainee_log(dir.path());
+    let loaded = firstline::scenario::load(Path::new(SMALL)).unwrap();
+    let source = std::fs::read(SMALL).unwrap();
+    let bytes = std::fs::read(&log).unwrap();
+    let mut s = Store::in_memory().unwrap();
+    s.put_person(&NewPerson { code: "P001".into(), name: "王芳".into(), ..Default::default() }).unwrap();
+
+    // The person's role must be named; an unknown person stores nothing.
+    let e = certify::record(&mut s, &loaded, &source, &bytes, &[], None).unwrap_err();
+    assert!(e.contains("name them (--seat office_director=CODE)"), "{e}");
+    let e = certify::record(&mut s, &loaded, &source, &bytes, &[("office_director".into(), "P404".into())], None)
+        .unwrap_err();
+    assert!(e.contains("no person `P404`"), "{e}");
+    assert!(s.runs(None).unwrap().is_empty(), "the failed run left no row");
+    // A role the software played is not a person's.
+    let e =
+        certify::record(&mut s, &loaded, &source, &bytes, &[("commander".into(), "P001".into())], None).unwrap_err();
+    assert!(e.contains("played by the software"), "{e}");
+
+    // A log that does not replay is not stored.
+    let text = String::from_utf8(bytes.clone()).unwrap().replacen("\"tick\":", "\"tick\":1", 1);
+    assert!(
+        certify::record(&mut s, &loaded, &source, text.as_bytes(), &[("office_director".into(), "P001".into())], None)
+            .is_err()
+    );
+    assert!(s.runs(None).unwrap().is_empty());
+
+    let id =
+        certify::record(&mut s, &loaded, &source, &bytes, &[("office_director".into(), "P001".into())], None).unwrap();
+    let run = s.run(id).unwrap();
+    assert_eq!(run.log, bytes, "the log comes back byte for byte");
+    assert_eq!(run.scenario_source, source);
+    let seats: Vec<_> = run.row.roles.iter().map(|(r, by, _)| (r.as_str(), by.as_str())).collect();
+    assert_eq!(
+        seats,
+        [
+            ("commander", "plan_follower"),
+            ("office_director", "P001"),
+            ("head_xiaohe", "plan_follower"),
+            ("grid_xiaohe", "plan_follower")
+        ]
+    );
+    assert_eq!(s.runs(Some("P001")).unwrap().len(), 1);
+    let _ = RoleSeat::Nobody;
+
+    let csv = String::from_utf8(firstline::record::store::export_csv(&s).unwrap()).unwrap();
+    assert!(csv.starts_with('\u{feff}') && csv.contains("王芳") && csv.contains("office_director"), "{csv}");
+    let xlsx = firstline::record::store::export_xlsx(&s).unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip file");
+}
+
+#[test]
+fn a_certificate_is_issued_checked_and_its_tampering_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("records.sqlite");
+    let log = trainee_log(d);
+    let s = |p: &Path| p.to_str().unwrap().to_owned();
+
+    let (code, _, err) = firstline(&["records", "add-org", "T01", "青石镇", "--kind", "团体"], &db);
+    assert_eq!(code, 2, "an unknown kind is refused: {err}");
+    assert!(err.contains("not one of township, village, team"), "{err}");
+    assert_eq!(firstline(&["records", "add-org", "T01", "青石镇", "--kind", "乡镇"], &db).0, 0);
+    let (code, _, err) = firstline(
+        &["records", "add-person", "P001", "王芳", "--id-number", ID, "--org", "T01", "--post", "应急办主任"],
+        &db,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) =
+        firstline(&["records", "add-run", &s(&log), "--scenario", SMALL, "--seat", "office_director=P001"], &db);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("stored as run 1"), "{out}");
+
+    let key = d.join("keys/office.pem");
+    let (code, out, err) = firstline(&["keys", "init", "--key", &s(&key), "--office", "某县应急管理局"], &db);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("fingerprint"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let (code, _, err) = firstline(&["keys", "init", "--key", &s(&key), "--office", "x"], &db);
+    assert_eq!(code, 2, "a key is never overwritten");
+    assert!(err.contains("exists"), "{err}");
+
+    let cert = d.join("cert.json");
+    let pdf = d.join("cert.pdf");
+    // Named by identity number: the store finds the person by its hash.
+    let (code, out, err) =
+        firstline(&["certify", "1", "--person", ID, "--key", &s(&key), "--out", &s(&cert), "--pdf", &s(&pdf)], &db);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    // The printed certificate's text is real, copyable Chinese (poppler).
+    if let Ok(out) = Command::new("pdftotext").args([s(&pdf).as_str(), "-"]).output() {
+        let text = String::from_utf8_lossy(&out.stdout);
+        for words in ["应急演练考核证书", "王芳", "青石镇", "应急办主任", "某县应急管理局", "FL-"]
+        {
+            assert!(text.contains(words), "`{words}` not in the certificate's text: {text}");
+        }
+    }
+    let pubkey = keys::public_path(&key);
+    let (code, out, err) = firstline(&["verify", &s(&cert), "--pubkey", &s(&pubkey)], &db);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("VALID") && out.contains("王芳"), "{out}");
+    let c = Certificate::from_bytes(&std::fs::read(&cert).unwrap()).unwrap();
+    assert_eq!(c.claims.issuer, "某县应急管理局");
+    assert_eq!(c.claims.role, "office_director");
+    assert!(!c.claims.orders.is_empty() && c.claims.orders.iter().all(|o| o.source == Source::Trainee));
+
+    // Altered field: the score raised by hand.
+    let text = String::from_utf8(std::fs::read(&cert).unwrap()).unwrap();
+    let score = format!("\"score\":{}", serde_json::to_string(&c.claims.score).unwrap());
+    assert!(text.contains(&score));
+    let forged = d.join("forged.json");
+    std::fs::write(&forged, text.replace(&score, "\"score\":120.0")).unwrap();
+    let (code, out, _) = firstline(&["verify", &s(&forged), "--pubkey", &s(&pubkey)], &db);
+    assert_eq!(code, 3);
+    assert!(out.contains("a field was changed after it was signed") && out.contains("altered score"), "{out}");
+
+    // Wrong key: the certificate checked against another office's key.
+    let other = d.join("other.pem");
+    keys::init(&other, "别的单位").unwrap();
+    let (code, out, _) = firstline(&["verify", &s(&cert), "--pubkey", &s(&keys::public_path(&other))], &db);
+    assert_eq!(code, 3);
+    assert!(out.contains("wrong key"), "{out}");
+
+    // Altered log, signed anew with the office's own key: an order dropped
+    // and the build renamed — the signature holds, the re-run does not.
+    let (signing, _) = keys::load_signing(&key).unwrap();
+    let mut claims = c.claims.clone();
+    claims.orders.clear();
+    claims.build = "firstline 0.0.1 (elsewhere)".into();
+    let resigned = Certificate::sign(claims, &signing);
+    let v = certify::verify(&resigned, Some(&signing.verifying_key()), Path::new(""));
+    assert!(v.findings.iter().any(|f| matches!(f, Finding::LogDiffers { .. })), "{:?}", v.findings);
+    assert!(v.findings.iter().any(|f| matches!(f, Finding::OtherBuild { .. })), "{:?}", v.findings);
+    assert!(!v.findings.contains(&Finding::AlteredField));
+
+    // The same certificate checked twice gives the same bytes and verdict.
+    assert_eq!(c.to_bytes(), std::fs::read(&cert).unwrap());
+    assert_eq!(firstline::record::certificate::pdf::render(&c).unwrap(), std::fs::read(&pdf).unwrap());
+}
+
+#[test]
+fn canonical_json_sorts_keys_and_has_no_spaces() {
+    let v = serde_json::json!({"b": 1, "a": {"d": [1, 2], "c": "中"}});
+    assert_eq!(
+        firstline::record::certificate::canonical(&v),
+        r#"{"a":{"c":"中","d":[1,2]},"b":1}"#.as_bytes().to_vec()
+    );
+}
