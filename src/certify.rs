@@ -76,7 +76,9 @@ pub fn record(
     let mut report = outcome.report;
     // Same events; the stored hash is of the bytes as written.
     report.event_log_sha256 = crate::scenario::load::sha256_hex(log);
-    store.store_run(&NewRun { scenario_source, log, report: &report, seats, session }).map_err(|e| e.to_string())
+    store
+        .store_run(&NewRun { scenario_source, log, report: &report, seats, session, batch_key: None })
+        .map_err(|e| e.to_string())
 }
 
 /// The claims of a certificate for `person` on stored run `run_id`.

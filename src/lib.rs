@@ -22,6 +22,7 @@
 //!   (many seeds and competences, `firstline sweep`), `gui` (the
 //!   window, feature `gui`) and the CLI in `main.rs`.
 
+pub mod assess;
 pub mod certify;
 pub mod dist;
 pub mod drill;

@@ -176,6 +176,22 @@ enum Command {
         #[command(subcommand)]
         cmd: cli::records::RecordsCmd,
     },
+    /// Graded assessment of volunteer teams: run every team's command log
+    /// on its category's drills (in parallel), score, grade, store each run
+    /// as it finishes (run again after an interruption, it does only what is
+    /// not stored), print and export the ranked table.
+    Assess {
+        roster: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Runs at once (default: the machine's cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long, value_name = "PATH")]
+        csv: Option<PathBuf>,
+        #[arg(long, value_name = "PATH")]
+        xlsx: Option<PathBuf>,
+    },
     /// The issuing office's signing key.
     Keys {
         #[command(subcommand)]
@@ -411,6 +427,9 @@ fn main() -> ExitCode {
         Command::Sweep { file, seeds, players, threads, each } => sweep(&file, &seeds, &players, threads, each),
         Command::Records { db, cmd } => cli::records::records(cmd, db.as_deref()),
         Command::Keys { cmd } => cli::records::keys_cmd(cmd),
+        Command::Assess { roster, db, threads, csv, xlsx } => {
+            cli::records::assess_cmd(&roster, db.as_deref(), threads, csv.as_deref(), xlsx.as_deref())
+        }
         Command::Certify { run, person, db, key, out, pdf } => {
             cli::records::certify_cmd(run, &person, db.as_deref(), key, &out, pdf)
         }

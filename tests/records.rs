@@ -65,7 +65,7 @@ fn the_store_keeps_people_with_hashed_identity_numbers_and_reopens_at_its_versio
     let path = dir.path().join("sub/records.sqlite");
     {
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(s.version().unwrap(), 1);
+        assert_eq!(s.version().unwrap(), 2);
         s.put_organisation(&Organisation {
             code: "T01".into(),
             name: "青石镇".into(),
@@ -104,7 +104,7 @@ fn the_store_keeps_people_with_hashed_identity_numbers_and_reopens_at_its_versio
         assert!(e.to_string().contains("check character"), "{e}");
     }
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.version().unwrap(), 1, "reopening migrates nothing");
+    assert_eq!(s.version().unwrap(), 2, "reopening migrates nothing");
     let p = s.person("P001").unwrap();
     assert_eq!(p.organisation.as_ref().unwrap().name, "青石镇");
     assert_eq!(p.id_number, None, "the number itself is not kept");
@@ -229,6 +229,37 @@ fn a_certificate_is_issued_checked_and_its_tampering_named() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("stored as run 1"), "{out}");
 
+    // The same orders run headless from the log, recorded with the person named by ID number.
+    let (code, out, err) = firstline(
+        &[
+            "run",
+            SMALL,
+            "--quiet",
+            "--npc",
+            "commander,head_xiaohe,grid_xiaohe",
+            "--orders",
+            &s(&log),
+            "--record",
+            "--trainee",
+            ID,
+            "--role",
+            "office_director",
+        ],
+        &db,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("stored as run 2"), "{out}");
+    let store = Store::open(&db).unwrap();
+    let (one, two) = (store.run(1).unwrap(), store.run(2).unwrap());
+    assert_eq!(one.log_sha256, two.log_sha256, "the orders from the log give the same run");
+    assert_eq!(two.row.roles[1], ("office_director".into(), "P001".into(), one.row.roles[1].2));
+    drop(store);
+    // The software's seat cannot be credited to a person.
+    let (code, _, err) =
+        firstline(&["run", SMALL, "--quiet", "--record", "--trainee", "P001", "--role", "office_director"], &db);
+    assert_eq!(code, 3);
+    assert!(err.contains("played by the software"), "{err}");
+
     let key = d.join("keys/office.pem");
     let (code, out, err) = firstline(&["keys", "init", "--key", &s(&key), "--office", "某县应急管理局"], &db);
     assert_eq!(code, 0, "{err}");
@@ -307,4 +338,93 @@ fn canonical_json_sorts_keys_and_has_no_spaces() {
         firstline::record::certificate::canonical(&v),
         r#"{"a":{"c":"中","d":[1,2]},"b":1}"#.as_bytes().to_vec()
     );
+}
+
+#[test]
+fn an_assessment_grades_ranks_and_resumes_without_storing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("records.sqlite");
+    trainee_log(d); // trainee.log.jsonl: the active team's log
+    // A team whose leader gave no order at all.
+    let idle = d.join("idle.log.jsonl");
+    let loaded = firstline::scenario::load(Path::new(SMALL)).unwrap();
+    let opts = RunOptions {
+        log: Some(idle.clone()),
+        npc: NpcRoles::Only(vec!["commander".into(), "head_xiaohe".into(), "grid_xiaohe".into()]),
+        ..Default::default()
+    };
+    run(&loaded, &opts, &mut |_, _| {}).unwrap();
+    let scenario = std::fs::canonicalize(SMALL).unwrap();
+    let roster = d.join("roster.ron");
+    std::fs::write(
+        &roster,
+        format!(
+            r#"(
+    title: "测评",
+    categories: [(name: "防汛", drills: [(scenario: "{s}", role: "office_director"), (scenario: "{s}", role: "office_director", seed: Some(7))])],
+    teams: [
+        (code: "R02", name: "乙队", category: "防汛", claimed_grade: Some("一级"), leader: "L2", logs: ["idle.log.jsonl", "idle.log.jsonl"]),
+        (code: "R01", name: "甲队", category: "防汛", claimed_grade: Some("二级"), leader: "L1", logs: ["trainee.log.jsonl", "trainee.log.jsonl"]),
+    ],
+)"#,
+            s = scenario.display()
+        ),
+    )
+    .unwrap();
+    let xlsx = d.join("rank.xlsx");
+    let r = |extra: &[&str]| {
+        let mut a = vec!["assess", roster.to_str().unwrap(), "--threads", "2"];
+        a.extend_from_slice(extra);
+        firstline(&a, &db)
+    };
+    let (code, out, err) = r(&["--xlsx", xlsx.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("4 runs, 4 run now, 0 stored before"), "{out}");
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+    assert!(lines[0].starts_with("1\tR01 甲队") && lines[0].contains("一级"), "the active team first, graded: {out}");
+    assert!(lines[1].starts_with("2\tR02 乙队") && lines[1].contains("不定级"), "the idle team fails: {out}");
+    assert!(lines[1].contains("warning_delay"), "its failed metrics are listed: {out}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+
+    // Run again: nothing is run or stored twice.
+    let (code, out, _) = r(&[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("4 runs, 0 run now, 4 stored before"), "{out}");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.runs(None).unwrap().len(), 4);
+    assert_eq!(store.runs(Some("L1")).unwrap().len(), 2, "the leader's history holds the team's runs");
+    drop(store);
+
+    // Killed mid-batch (SIGKILL once a run is stored), then run again: every
+    // entry stored exactly once, none half.
+    let db2 = d.join("second.sqlite");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_firstline"))
+        .args(["assess", roster.to_str().unwrap(), "--threads", "1"])
+        .env("FIRSTLINE_DB", &db2)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while std::io::BufRead::read_line(&mut err, &mut line).unwrap_or(0) > 0 && !line.contains("stored run") {
+        line.clear();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let stored_before = Store::open(&db2).unwrap().runs(None).unwrap().len();
+    assert!((1..=4).contains(&stored_before), "{stored_before} runs stored before the kill");
+    let out = Command::new(env!("CARGO_BIN_EXE_firstline"))
+        .args(["assess", roster.to_str().unwrap(), "--threads", "1"])
+        .env("FIRSTLINE_DB", &db2)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("{} run now, {stored_before} stored before", 4 - stored_before)), "{text}");
+    let s = Store::open(&db2).unwrap();
+    assert_eq!(s.runs(None).unwrap().len(), 4);
+    for r in s.runs(None).unwrap() {
+        assert!(s.run(r.id).is_ok(), "run {} reads back whole", r.id);
+    }
 }

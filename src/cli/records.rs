@@ -371,3 +371,70 @@ pub fn verify_cmd(cert_path: &Path, pubkey: Option<&Path>, scenario_dir: Option<
         ExitCode::from(3)
     }
 }
+
+pub fn assess_cmd(
+    roster_path: &Path,
+    db: Option<&Path>,
+    threads: Option<usize>,
+    csv_out: Option<&Path>,
+    xlsx_out: Option<&Path>,
+) -> ExitCode {
+    use firstline::assess;
+    let (roster, base) = match assess::read(roster_path) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    let entries = match assess::entries(&roster, &base) {
+        Ok(e) => e,
+        Err(e) => return bad(format!("{}: {e}", roster_path.display())),
+    };
+    let store = match open(db) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let bar = indicatif::ProgressBar::new(entries.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("assessing {bar:40} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let failures = std::sync::Mutex::new(Vec::new());
+    let scratch = std::env::temp_dir();
+    let done = |e: &assess::Entry, r: &Result<i64, String>| {
+        bar.inc(1);
+        match r {
+            Ok(id) => {
+                bar.suspend(|| eprintln!("stored run {id}: {} on {}", roster.teams[e.team].code, e.scenario.display()))
+            }
+            Err(err) => {
+                bar.suspend(|| eprintln!("FAILED: {} on {}: {err}", roster.teams[e.team].code, e.scenario.display()));
+                if let Ok(mut f) = failures.lock() {
+                    f.push(err.clone());
+                }
+            }
+        }
+    };
+    let (results, ran) = match assess::assess(store, &roster, &entries, threads, &scratch, &done) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    bar.finish_and_clear();
+    println!("{}: {} runs, {ran} run now, {} stored before", roster.title, entries.len(), entries.len() - ran);
+    let rows = assess::table(&results);
+    for r in &rows {
+        println!("{}", r.join("\t"));
+    }
+    for (out, bytes) in [(csv_out, store::csv_bytes(&rows)), (xlsx_out, store::xlsx_bytes("测评结果", &rows, &[0]))]
+    {
+        let Some(out) = out else { continue };
+        match bytes {
+            Ok(b) => {
+                if let Err(c) = write_out(out, &b) {
+                    return c;
+                }
+            }
+            Err(e) => return bad(e),
+        }
+    }
+    if failures.lock().map(|f| f.is_empty()).unwrap_or(false) { ExitCode::SUCCESS } else { ExitCode::from(3) }
+}

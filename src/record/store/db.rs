@@ -80,6 +80,10 @@ const MIGRATIONS: &[&str] = &[
         CHECK ((played_by = 'person') = (person_id IS NOT NULL))
      );
      CREATE INDEX run_roles_person ON run_roles(person_id);",
+    // 2: runs made by a batch (`firstline assess`) carry the key of their
+    // roster entry, so an interrupted batch resumes without storing twice.
+    "ALTER TABLE runs ADD COLUMN batch_key TEXT;
+     CREATE UNIQUE INDEX runs_batch_key ON runs(batch_key) WHERE batch_key IS NOT NULL;",
 ];
 
 /// The records store, open.

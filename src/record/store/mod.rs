@@ -23,4 +23,4 @@ mod table;
 
 pub use db::*;
 pub use runs::{NewRun, RoleSeat, RunRow, StoredRun};
-pub use table::{export_csv, export_xlsx, import};
+pub use table::{csv_bytes, export_csv, export_xlsx, import, xlsx_bytes};

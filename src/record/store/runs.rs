@@ -29,6 +29,8 @@ pub struct NewRun<'a> {
     pub seats: Vec<(String, RoleSeat)>,
     /// The drill session (date, place, instructor), if one is named.
     pub session: Option<(String, Option<String>, Option<String>)>,
+    /// The roster entry a batch made it for (unique in the store).
+    pub batch_key: Option<String>,
 }
 
 /// A run as listed.
@@ -92,8 +94,8 @@ impl Store {
         };
         let c = &run.report.scoring;
         tx.execute(
-            "INSERT INTO runs (session_id, scenario_sha256, build, seed, recorded_at, log_deflate, log_sha256, report, score, level)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO runs (session_id, scenario_sha256, build, seed, recorded_at, log_deflate, log_sha256, report, score, level, batch_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 session_id,
                 sha,
@@ -104,7 +106,8 @@ impl Store {
                 log_sha,
                 report,
                 c.score,
-                c.level_zh
+                c.level_zh,
+                run.batch_key
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -132,6 +135,11 @@ impl Store {
         }
         tx.commit()?;
         Ok(id)
+    }
+
+    /// The run a batch stored for this roster entry, if any.
+    pub fn batch_run(&self, key: &str) -> Result<Option<i64>> {
+        Ok(self.conn().query_row("SELECT id FROM runs WHERE batch_key = ?1", params![key], |r| r.get(0)).optional()?)
     }
 
     /// Every run (newest first), or only those a person played in.

@@ -173,39 +173,50 @@ fn export_rows(store: &Store) -> Result<Vec<[String; 11]>> {
     Ok(rows)
 }
 
-/// The runs as CSV bytes (UTF-8 with a byte-order mark).
-pub fn export_csv(store: &Store) -> Result<Vec<u8>> {
+/// Rows as CSV bytes (UTF-8 with a byte-order mark, so Excel reads the Chinese).
+pub fn csv_bytes<R: AsRef<[String]>>(rows: &[R]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let io = |e: csv::Error| StoreError::Io(e.to_string());
-    w.write_record(EXPORT_HEADERS).map_err(io)?;
-    for r in export_rows(store)? {
-        w.write_record(&r).map_err(io)?;
+    for r in rows {
+        w.write_record(r.as_ref()).map_err(|e| StoreError::Io(e.to_string()))?;
     }
     w.into_inner().map_err(|e| StoreError::Io(e.to_string()))
 }
 
-/// The runs as an XLSX workbook's bytes (numbers as numbers).
-pub fn export_xlsx(store: &Store) -> Result<Vec<u8>> {
+/// Rows as an XLSX workbook of one sheet (the first row bold and frozen;
+/// the `numeric` columns written as numbers where they read as one).
+pub fn xlsx_bytes<R: AsRef<[String]>>(sheet_name: &str, rows: &[R], numeric: &[usize]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let x = |e: rust_xlsxwriter::XlsxError| StoreError::Io(format!("XLSX: {e}"));
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name("演练记录").map_err(x)?;
+    sheet.set_name(sheet_name).map_err(x)?;
     let bold = Format::new().set_bold();
-    for (c, h) in EXPORT_HEADERS.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(x)?;
-    }
-    for (k, r) in export_rows(store)?.iter().enumerate() {
-        let row = k as u32 + 1;
-        for (c, v) in r.iter().enumerate() {
-            let numeric = matches!(c, 0 | 3 | 8 | 9);
+    for (k, r) in rows.iter().enumerate() {
+        for (c, v) in r.as_ref().iter().enumerate() {
+            let (row, col) = (k as u32, c as u16);
             match v.parse::<f64>() {
-                Ok(n) if numeric => sheet.write_number(row, c as u16, n).map_err(x)?,
-                _ => sheet.write_string(row, c as u16, v).map_err(x)?,
+                _ if k == 0 => sheet.write_string_with_format(row, col, v, &bold).map_err(x)?,
+                Ok(n) if numeric.contains(&c) => sheet.write_number(row, col, n).map_err(x)?,
+                _ => sheet.write_string(row, col, v).map_err(x)?,
             };
         }
     }
-    sheet.set_column_width(2, 28).map_err(x)?;
     sheet.set_freeze_panes(1, 0).map_err(x)?;
     book.save_to_buffer().map_err(x)
+}
+
+fn export_table(store: &Store) -> Result<Vec<Vec<String>>> {
+    let mut rows = vec![EXPORT_HEADERS.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    rows.extend(export_rows(store)?.into_iter().map(Vec::from));
+    Ok(rows)
+}
+
+/// The runs as CSV bytes.
+pub fn export_csv(store: &Store) -> Result<Vec<u8>> {
+    csv_bytes(&export_table(store)?)
+}
+
+/// The runs as an XLSX workbook's bytes (numbers as numbers).
+pub fn export_xlsx(store: &Store) -> Result<Vec<u8>> {
+    xlsx_bytes("演练记录", &export_table(store)?, &[0, 3, 8, 9])
 }

@@ -1,0 +1,348 @@
+//! Graded assessment of volunteer teams (社会应急力量分级分类测评): a roster
+//! names the teams, their category and claimed grade, and for each team the
+//! drills of its category with the command log its leader's seat gave. Each
+//! (team, drill) is run — the team's role from its log, every other role by
+//! its plan follower at its best — in parallel, scored by the drill's
+//! rubric, and stored whole as it finishes, under a key of its roster entry
+//! (team, role, scenario bytes, log bytes, seed): run again after an
+//! interruption (Ctrl-C, kill -9), the batch does only what is not stored.
+//! A team's grade is the band its weakest drill's level allows; the table
+//! ranks the teams and lists each failed metric.
+//!
+//! A face over `headless::run` and the store; may not touch sim state.
+
+use crate::headless::{RunOptions, run};
+use crate::record::replay;
+use crate::record::store::{NewRun, Organisation, RoleSeat, Store};
+use crate::roles::plans::NpcRoles;
+use crate::scenario::schema::Level;
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// A roster file (RON).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roster {
+    pub title: String,
+    /// The grade each level earns (default: 优秀 → 一级, 良好 → 二级, 合格 → 三级).
+    #[serde(default)]
+    pub bands: Option<Bands>,
+    pub categories: Vec<Category>,
+    pub teams: Vec<Team>,
+}
+
+/// Grade names by level.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bands {
+    pub excellent: String,
+    pub good: String,
+    pub pass: String,
+}
+
+impl Default for Bands {
+    fn default() -> Self {
+        Bands { excellent: "一级".into(), good: "二级".into(), pass: "三级".into() }
+    }
+}
+
+impl Bands {
+    /// The grade a level earns (`None`: no grade).
+    pub fn grade(&self, level: Level) -> Option<&str> {
+        match level {
+            Level::Excellent => Some(&self.excellent),
+            Level::Good => Some(&self.good),
+            Level::Pass => Some(&self.pass),
+            Level::Fail => None,
+        }
+    }
+}
+
+/// A category and its drills (each scenario file with the role a team plays).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub name: String,
+    pub drills: Vec<Drill>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Drill {
+    pub scenario: PathBuf,
+    /// The role the team's leader plays.
+    pub role: String,
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+/// A team, its leader and its command log for each of its category's drills.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    #[serde(default)]
+    pub claimed_grade: Option<String>,
+    /// The leader's person code in the records (added when absent).
+    pub leader: String,
+    #[serde(default)]
+    pub leader_name: Option<String>,
+    /// One event log per drill of the category, in the category's order.
+    pub logs: Vec<PathBuf>,
+}
+
+/// One (team, drill) of a roster, ready to run.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub team: usize,
+    pub drill: usize,
+    pub scenario: PathBuf,
+    pub role: String,
+    pub seed: Option<u64>,
+    pub log: PathBuf,
+    pub key: String,
+}
+
+/// A team's result on one drill.
+#[derive(Debug, Clone)]
+pub struct DrillResult {
+    pub scenario: String,
+    /// Its run in the records (0: not run).
+    pub run: i64,
+    pub role_score: Option<f64>,
+    pub score: f64,
+    pub level: String,
+    /// Applicable metrics it failed.
+    pub failed: Vec<String>,
+}
+
+/// A team's result.
+#[derive(Debug, Clone)]
+pub struct TeamResult {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub claimed: Option<String>,
+    pub drills: Vec<DrillResult>,
+    /// The weakest level, and the grade it earns.
+    pub level: Level,
+    pub grade: Option<String>,
+}
+
+/// Reads a roster; paths in it are relative to its folder.
+pub fn read(path: &Path) -> Result<(Roster, PathBuf), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let roster: Roster = crate::scenario::load::ron_options()
+        .from_str(&text)
+        .map_err(|e| format!("{}:{}:{}: {}", path.display(), e.span.start.line, e.span.start.col, e.code))?;
+    Ok((roster, path.parent().map(Path::to_owned).unwrap_or_default()))
+}
+
+/// The entries of a roster, checked: every team's category exists, and it
+/// has one log per drill of it. The key of an entry is the SHA-256 of its
+/// team, role, seed, scenario bytes and log bytes.
+pub fn entries(roster: &Roster, base: &Path) -> Result<Vec<Entry>, String> {
+    let mut out = Vec::new();
+    for (t, team) in roster.teams.iter().enumerate() {
+        let Some(cat) = roster.categories.iter().find(|c| c.name == team.category) else {
+            return Err(format!("team {}: no category `{}` in the roster", team.code, team.category));
+        };
+        if team.logs.len() != cat.drills.len() {
+            return Err(format!(
+                "team {}: {} logs for the {} drills of {}",
+                team.code,
+                team.logs.len(),
+                cat.drills.len(),
+                cat.name
+            ));
+        }
+        for (d, (drill, log)) in cat.drills.iter().zip(&team.logs).enumerate() {
+            let scenario = base.join(&drill.scenario);
+            let log = base.join(log);
+            let read = |p: &Path| std::fs::read(p).map_err(|e| format!("team {}: {}: {e}", team.code, p.display()));
+            let mut h = format!("{}\n{}\n{:?}\n", team.code, drill.role, drill.seed).into_bytes();
+            h.extend(crate::scenario::load::sha256_hex(&read(&scenario)?).bytes());
+            h.extend(crate::scenario::load::sha256_hex(&read(&log)?).bytes());
+            let key = crate::scenario::load::sha256_hex(&h);
+            out.push(Entry { team: t, drill: d, scenario, role: drill.role.clone(), seed: drill.seed, log, key });
+        }
+    }
+    Ok(out)
+}
+
+/// Runs one entry and stores it (whole, in one transaction); its run number.
+fn run_entry(store: &std::sync::Mutex<Store>, team: &Team, e: &Entry, scratch: &Path) -> Result<i64, String> {
+    let loaded = crate::scenario::load(&e.scenario).map_err(|r| r.render())?;
+    if !loaded.scenario.roles.iter().any(|r| r.id == e.role) {
+        return Err(format!("{}: no role `{}`", e.scenario.display(), e.role));
+    }
+    let text = std::fs::read(&e.log).map_err(|err| format!("{}: {err}", e.log.display()))?;
+    let recorded =
+        replay::read_log(&String::from_utf8_lossy(&text)).map_err(|err| format!("{}:{err}", e.log.display()))?;
+    // The team's orders only, from the team's seat.
+    let commands = recorded.commands.into_iter().filter(|c| c.role().0 == e.role).collect();
+    let log = scratch.join(format!("{}.log.jsonl", &e.key[..16]));
+    let followers = loaded.scenario.roles.iter().filter(|r| r.id != e.role).map(|r| r.id.clone()).collect();
+    let opts = RunOptions {
+        seed: e.seed,
+        log: Some(log.clone()),
+        npc: NpcRoles::Only(followers),
+        commands,
+        ..Default::default()
+    };
+    let outcome = run(&loaded, &opts, &mut |_, _| {}).map_err(|err| err.to_string())?;
+    let bytes = std::fs::read(&log).map_err(|err| format!("{}: {err}", log.display()))?;
+    let _ = std::fs::remove_file(&log);
+    let source = std::fs::read(&e.scenario).map_err(|err| err.to_string())?;
+    let seats = loaded
+        .scenario
+        .roles
+        .iter()
+        .map(|r| {
+            let seat = if r.id == e.role { RoleSeat::Person(team.leader.clone()) } else { RoleSeat::PlanFollower };
+            (r.id.clone(), seat)
+        })
+        .collect();
+    let mut store = store.lock().map_err(|_| "the store's lock was poisoned".to_owned())?;
+    store
+        .store_run(&NewRun {
+            scenario_source: &source,
+            log: &bytes,
+            report: &outcome.report,
+            seats,
+            session: None,
+            batch_key: Some(e.key.clone()),
+        })
+        .map_err(|err| err.to_string())
+}
+
+/// Runs what of the roster is not yet stored (`threads` at once), calling
+/// `done(entry, run or error)` as each finishes; then reads every entry's
+/// run back and grades the teams, best first.
+pub fn assess(
+    store: Store,
+    roster: &Roster,
+    entries: &[Entry],
+    threads: usize,
+    scratch: &Path,
+    done: &(dyn Fn(&Entry, &Result<i64, String>) + Sync),
+) -> Result<(Vec<TeamResult>, usize), String> {
+    let store = std::sync::Mutex::new(store);
+    {
+        let mut s = store.lock().map_err(|_| "lock")?;
+        for team in &roster.teams {
+            s.put_organisation(&Organisation {
+                code: team.code.clone(),
+                name: team.name.clone(),
+                kind: "team".into(),
+                category: Some(team.category.clone()),
+                claimed_grade: team.claimed_grade.clone(),
+            })
+            .map_err(|e| e.to_string())?;
+            if s.person(&team.leader).is_err() {
+                s.put_person(&crate::record::store::NewPerson {
+                    code: team.leader.clone(),
+                    name: team.leader_name.clone().unwrap_or_else(|| format!("{} 队长", team.name)),
+                    organisation: Some(team.code.clone()),
+                    post: Some("队长".into()),
+                    ..Default::default()
+                })
+                .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    let pending: Vec<&Entry> = {
+        let s = store.lock().map_err(|_| "lock")?;
+        entries.iter().filter(|e| !matches!(s.batch_run(&e.key), Ok(Some(_)))).collect()
+    };
+    let n = pending.len();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| e.to_string())?;
+    pool.install(|| {
+        pending.par_iter().for_each(|e| {
+            let r = run_entry(&store, &roster.teams[e.team], e, scratch);
+            done(e, &r);
+        })
+    });
+    let store = store.into_inner().map_err(|_| "lock")?;
+    let bands = roster.bands.clone().unwrap_or_default();
+    let mut results = Vec::new();
+    for (t, team) in roster.teams.iter().enumerate() {
+        let mut drills = Vec::new();
+        let mut level = Level::Excellent;
+        for e in entries.iter().filter(|e| e.team == t) {
+            let Some(id) = store.batch_run(&e.key).map_err(|e| e.to_string())? else {
+                drills.push(DrillResult {
+                    scenario: e.scenario.display().to_string(),
+                    run: 0,
+                    role_score: None,
+                    score: 0.0,
+                    level: "未完成".into(),
+                    failed: vec!["not run".into()],
+                });
+                level = Level::Fail;
+                continue;
+            };
+            let run = store.run(id).map_err(|e| e.to_string())?;
+            let c = &run.report.scoring;
+            level = level.min(c.level);
+            let role_score = c.roles.iter().find(|r| r.role == e.role).and_then(|r| r.score);
+            let failed =
+                c.metrics.iter().filter(|m| m.applicable && !m.passed).map(|m| m.id.clone()).collect::<Vec<_>>();
+            drills.push(DrillResult {
+                scenario: run.row.scenario_id.clone(),
+                run: id,
+                role_score,
+                score: c.score,
+                level: c.level_zh.clone(),
+                failed,
+            });
+        }
+        results.push(TeamResult {
+            code: team.code.clone(),
+            name: team.name.clone(),
+            category: team.category.clone(),
+            claimed: team.claimed_grade.clone(),
+            grade: bands.grade(level).map(str::to_owned),
+            level,
+            drills,
+        });
+    }
+    // Best first: level, then the mean of the overall scores; code breaks ties.
+    let mean = |r: &TeamResult| r.drills.iter().map(|d| d.score).sum::<f64>() / r.drills.len().max(1) as f64;
+    results.sort_by(|a, b| b.level.cmp(&a.level).then(mean(b).total_cmp(&mean(a))).then(a.code.cmp(&b.code)));
+    Ok((results, n))
+}
+
+/// The ranked table as rows (for printing and export).
+pub fn table(results: &[TeamResult]) -> Vec<[String; 8]> {
+    let mut rows = vec![[
+        "名次".to_owned(),
+        "队伍".into(),
+        "类别".into(),
+        "申报等级".into(),
+        "测评等级".into(),
+        "科目得分".into(),
+        "记录号".into(),
+        "未通过指标".into(),
+    ]];
+    for (k, r) in results.iter().enumerate() {
+        rows.push([
+            (k + 1).to_string(),
+            format!("{} {}", r.code, r.name),
+            r.category.clone(),
+            r.claimed.clone().unwrap_or_default(),
+            r.grade.clone().unwrap_or_else(|| "不定级".into()),
+            r.drills
+                .iter()
+                .map(|d| format!("{} {:.1} {}", d.scenario, d.score, d.level))
+                .collect::<Vec<_>>()
+                .join("; "),
+            r.drills.iter().map(|d| d.run.to_string()).collect::<Vec<_>>().join(","),
+            r.drills.iter().flat_map(|d| d.failed.iter().cloned()).collect::<Vec<_>>().join(", "),
+        ]);
+    }
+    rows
+}
