@@ -232,20 +232,7 @@ impl Store {
 
     /// Adds an organisation, or updates the one with the same code.
     pub fn put_organisation(&mut self, o: &Organisation) -> Result<()> {
-        let o = &Organisation { kind: normalise_kind(&o.kind), ..o.clone() };
-        if !KINDS.contains(&o.kind.as_str()) {
-            return Err(StoreError::Invalid(format!(
-                "organisation {}: kind `{}` is not one of township, village, team",
-                o.code, o.kind
-            )));
-        }
-        check_code("organisation", &o.code)?;
-        self.conn.execute(
-            "INSERT INTO organisations (code, name, kind, category, claimed_grade) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(code) DO UPDATE SET name = ?2, kind = ?3, category = ?4, claimed_grade = ?5",
-            params![o.code, o.name, o.kind, o.category, o.claimed_grade],
-        )?;
-        Ok(())
+        put_organisation(&self.conn, o)
     }
 
     /// Adds a person, or updates the one with the same code.
@@ -260,19 +247,7 @@ impl Store {
     pub fn put_all(&mut self, orgs: &[Organisation], people: &[NewPerson]) -> Result<()> {
         let tx = self.conn.transaction()?;
         for o in orgs {
-            let o = &Organisation { kind: normalise_kind(&o.kind), ..o.clone() };
-            if !KINDS.contains(&o.kind.as_str()) {
-                return Err(StoreError::Invalid(format!(
-                    "organisation {}: kind `{}` is not one of township, village, team",
-                    o.code, o.kind
-                )));
-            }
-            check_code("organisation", &o.code)?;
-            tx.execute(
-                "INSERT INTO organisations (code, name, kind, category, claimed_grade) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(code) DO UPDATE SET name = ?2, kind = ?3, category = ?4, claimed_grade = ?5",
-                params![o.code, o.name, o.kind, o.category, o.claimed_grade],
-            )?;
+            put_organisation(&tx, o)?;
         }
         for p in people {
             put_person(&tx, p)?;
@@ -386,6 +361,23 @@ pub fn check_id_number(id: &str) -> std::result::Result<(), String> {
     if chars[17] != check {
         return Err(format!("identity number `{id}`: its check character should be {check} (GB 11643)"));
     }
+    Ok(())
+}
+
+fn put_organisation(conn: &Connection, o: &Organisation) -> Result<()> {
+    let kind = normalise_kind(&o.kind);
+    if !KINDS.contains(&kind.as_str()) {
+        return Err(StoreError::Invalid(format!(
+            "organisation {}: kind `{}` is not one of township, village, team",
+            o.code, o.kind
+        )));
+    }
+    check_code("organisation", &o.code)?;
+    conn.execute(
+        "INSERT INTO organisations (code, name, kind, category, claimed_grade) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(code) DO UPDATE SET name = ?2, kind = ?3, category = ?4, claimed_grade = ?5",
+        params![o.code, o.name, kind, o.category, o.claimed_grade],
+    )?;
     Ok(())
 }
 

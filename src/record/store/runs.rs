@@ -144,12 +144,20 @@ impl Store {
 
     /// Every run (newest first), or only those a person played in.
     pub fn runs(&self, person: Option<&str>) -> Result<Vec<RunRow>> {
-        let sql = "SELECT r.id, r.recorded_at, s.id, s.title_zh, r.seed, r.score, r.level
-             FROM runs r JOIN scenarios s ON s.sha256 = r.scenario_sha256
-             WHERE ?1 IS NULL OR r.id IN (SELECT rr.run_id FROM run_roles rr JOIN people p ON p.id = rr.person_id WHERE p.code = ?1)
-             ORDER BY r.id DESC";
-        let mut st = self.conn().prepare(sql)?;
-        let rows = st.query_map(params![person], |r| {
+        self.rows(
+            "?1 IS NULL OR r.id IN (SELECT rr.run_id FROM run_roles rr JOIN people p ON p.id = rr.person_id WHERE p.code = ?1)",
+            person.map(|p| p.to_owned().into()).unwrap_or(rusqlite::types::Value::Null),
+        )
+    }
+
+    /// The runs matching `filter` (SQL over `r`, one parameter), with their seats.
+    fn rows(&self, filter: &str, param: rusqlite::types::Value) -> Result<Vec<RunRow>> {
+        let sql = format!(
+            "SELECT r.id, r.recorded_at, s.id, s.title_zh, r.seed, r.score, r.level
+             FROM runs r JOIN scenarios s ON s.sha256 = r.scenario_sha256 WHERE {filter} ORDER BY r.id DESC"
+        );
+        let mut st = self.conn().prepare(&sql)?;
+        let rows = st.query_map(params![param], |r| {
             Ok(RunRow {
                 id: r.get(0)?,
                 recorded_at: r.get(1)?,
@@ -179,39 +187,24 @@ impl Store {
 
     /// One run with its scenario, log and report.
     pub fn run(&self, id: i64) -> Result<StoredRun> {
-        let found = self
-            .conn()
-            .query_row(
-                "SELECT r.recorded_at, s.id, s.title_zh, r.seed, r.score, r.level, s.source, s.sha256, r.build,
-                        r.log_deflate, r.log_sha256, r.report
-                 FROM runs r JOIN scenarios s ON s.sha256 = r.scenario_sha256 WHERE r.id = ?1",
-                params![id],
-                |r| {
-                    Ok((
-                        RunRow {
-                            id,
-                            recorded_at: r.get(0)?,
-                            scenario_id: r.get(1)?,
-                            scenario_title_zh: r.get(2)?,
-                            seed: r.get::<_, i64>(3)? as u64,
-                            score: r.get(4)?,
-                            level: r.get(5)?,
-                            roles: Vec::new(),
-                        },
-                        r.get::<_, Vec<u8>>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                        r.get::<_, Vec<u8>>(9)?,
-                        r.get::<_, String>(10)?,
-                        r.get::<_, String>(11)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((mut row, scenario_source, scenario_sha256, build, deflated, log_sha256, report)) = found else {
+        let Some(row) = self.rows("r.id = ?1", id.into())?.pop() else {
             return Err(StoreError::NotFound(format!("no run {id} in the records; `firstline records list runs`")));
         };
-        row.roles = self.seats(id)?;
+        let (scenario_source, scenario_sha256, build, deflated, log_sha256, report) = self.conn().query_row(
+            "SELECT s.source, s.sha256, r.build, r.log_deflate, r.log_sha256, r.report
+             FROM runs r JOIN scenarios s ON s.sha256 = r.scenario_sha256 WHERE r.id = ?1",
+            params![id],
+            |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            },
+        )?;
         let mut log = Vec::new();
         flate2::read::DeflateDecoder::new(&deflated[..])
             .read_to_end(&mut log)
