@@ -120,6 +120,21 @@ fn the_store_keeps_people_with_hashed_identity_numbers_and_reopens_at_its_versio
 }
 
 #[test]
+fn an_office_that_must_keep_identity_numbers_can_and_can_stop() {
+    let mut s = Store::in_memory().unwrap();
+    s.set_keep_id_numbers(true).unwrap();
+    s.put_person(&NewPerson {
+        code: "P1".into(), name: "甲".into(), id_number: Some(ID.into()), ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(s.person("P1").unwrap().id_number.as_deref(), Some(ID));
+    s.set_keep_id_numbers(false).unwrap();
+    let p = s.person("P1").unwrap();
+    assert_eq!(p.id_number, None, "going back to hash-only erases the numbers");
+    assert!(p.id_hash.is_some());
+}
+
+#[test]
 fn an_import_with_chinese_headers_stores_all_rows_or_none() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::in_memory().unwrap();

@@ -71,6 +71,13 @@ pub enum RecordsCmd {
         #[arg(long)]
         instructor: Option<String>,
     },
+    /// How identity numbers are kept: `hash-only` (the default: a salted
+    /// SHA-256, enough to find a person by number) or `keep` (in clear too,
+    /// when the office must); going back to hash-only erases the numbers.
+    IdNumbers {
+        #[arg(value_parser = ["hash-only", "keep"])]
+        mode: String,
+    },
     /// Export the runs, one row per person and run, as CSV and/or XLSX.
     Export {
         #[arg(long)]
@@ -149,6 +156,9 @@ pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
         RecordsCmd::Show { person } => show(&store, &person),
         RecordsCmd::AddRun { log, scenario, seats, date, place, instructor } => {
             return add_run(&mut store, &log, &scenario, &seats, date, place, instructor);
+        }
+        RecordsCmd::IdNumbers { mode } => {
+            store.set_keep_id_numbers(mode == "keep").map(|_| println!("identity numbers: {mode}"))
         }
         RecordsCmd::Export { csv, xlsx } => {
             if csv.is_none() && xlsx.is_none() {

@@ -168,6 +168,8 @@ impl Store {
         let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Erased identity numbers are overwritten on disk, not left in free pages.
+        conn.pragma_update(None, "secure_delete", true)?;
         let mut store = Store { conn };
         store.migrate()?;
         Ok(store)
