@@ -135,6 +135,13 @@ fn window(args: &[&str], size: &str) {
 }
 
 /// Chinese text read off a picture by tesseract (`chi_sim`), if installed.
+/// Whether OCR text holds `words` with at most one character misread
+/// (tesseract reads the small 720-line text with the odd slip: 避 → 吉).
+fn reads(read: &str, words: &str) -> bool {
+    let (r, w): (Vec<char>, Vec<char>) = (read.chars().collect(), words.chars().collect());
+    r.windows(w.len()).any(|win| win.iter().zip(&w).filter(|(a, b)| a != b).count() <= 1)
+}
+
 fn ocr(png: &Path) -> Option<String> {
     if !have("tesseract") {
         assert!(
@@ -209,7 +216,7 @@ fn the_instructors_console_and_the_projector_screen_run() {
         );
         if let Some(read) = ocr(&screen) {
             for words in ["已获知预警", "避难场所", "各村情况"] {
-                assert!(read.contains(words), "{size}: `{words}` not read off the screen: {read}");
+                assert!(reads(&read, words), "{size}: `{words}` not read off the screen: {read}");
             }
         }
     }
