@@ -73,9 +73,12 @@ pub fn record(
     if let Some(d) = replay::first_difference(&recorded.events, &outcome.events) {
         return Err(format!("the log does not replay, so it is not recorded:\n{d}"));
     }
-    let mut report = outcome.report;
-    // Same events; the stored hash is of the bytes as written.
-    report.event_log_sha256 = crate::scenario::load::sha256_hex(log);
+    let report = outcome.report;
+    // Same events, and the same bytes: a certificate states the hash of the
+    // log the drill writes, which its re-run must give again.
+    if report.event_log_sha256 != crate::scenario::load::sha256_hex(log) {
+        return Err("the log's events replay, but its bytes are not those the drill writes (was it edited or re-saved?); store the log as the drill wrote it".into());
+    }
     store
         .store_run(&NewRun { scenario_source, log, report: &report, seats, session, batch_key: None })
         .map_err(|e| e.to_string())

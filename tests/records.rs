@@ -198,6 +198,15 @@ fn a_run_is_stored_whole_or_not_at_all() {
     );
     assert!(s.runs(None).unwrap().is_empty());
 
+    // Nor one whose events replay but whose bytes were re-saved (CRLF):
+    // a certificate's re-run must give the stored log's hash.
+    let crlf = String::from_utf8(bytes.clone()).unwrap().replace('\n', "\r\n");
+    let e =
+        certify::record(&mut s, &loaded, &source, crlf.as_bytes(), &[("office_director".into(), "P001".into())], None)
+            .unwrap_err();
+    assert!(e.contains("bytes are not those the drill writes"), "{e}");
+    assert!(s.runs(None).unwrap().is_empty());
+
     let id =
         certify::record(&mut s, &loaded, &source, &bytes, &[("office_director".into(), "P001".into())], None).unwrap();
     let run = s.run(id).unwrap();
