@@ -84,6 +84,28 @@ pub fn record(
         .map_err(|e| e.to_string())
 }
 
+/// Stores a finished drill from its log file (a window's): its scenario is
+/// the candidate (bytes, folder) whose SHA-256 the log names; `person` (a
+/// code or an identity number) played `role`. Returns the run's number.
+pub fn record_log_file(
+    log: &Path,
+    scenarios: Vec<(Vec<u8>, std::path::PathBuf)>,
+    db: &Path,
+    role: &str,
+    person: &str,
+) -> Result<i64, String> {
+    let bytes = std::fs::read(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let header = replay::read_log(&String::from_utf8_lossy(&bytes))?.header;
+    let (source, base) = scenarios
+        .into_iter()
+        .find(|(b, _)| crate::scenario::load::sha256_hex(b) == header.scenario_sha256)
+        .ok_or_else(|| format!("the scenario file of {} is not at hand", header.scenario))?;
+    let loaded = crate::scenario::load_bytes(&header.scenario, &source, &base).map_err(|r| r.render())?;
+    let mut store = Store::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
+    let code = store.person(person).map_err(|e| e.to_string())?.code;
+    record(&mut store, &loaded, &source, &bytes, &[(role.to_owned(), code)], None)
+}
+
 /// The claims of a certificate for `person` on stored run `run_id`.
 pub fn claims(store: &Store, run_id: i64, person: &str, issuer: &str, issued: &str) -> Result<Claims, String> {
     let stored = store.run(run_id).map_err(|e| e.to_string())?;

@@ -364,6 +364,117 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
         firstline::record::replay::first_difference(&recorded.events, &again.events[..n.min(again.events.len())]),
         None
     );
+
+    // The end screen stores the drill in the records for the person who
+    // played it: the code typed, the button, then (off the frame loop) the
+    // log replayed and stored with this role's seat.
+    let tr = Tr::new(Lang::ZhCn);
+    let mut harness = Harness::new_ui_state(
+        |ui, (person, out): &mut (String, Vec<UiAction>)| {
+            out.extend(console::score::record_form(ui, &tr, person, None));
+        },
+        (String::new(), Vec::new()),
+    );
+    harness.run();
+    harness.get_by_role(egui::accesskit::Role::TextInput).focus();
+    harness.run();
+    harness.get_by_role(egui::accesskit::Role::TextInput).type_text("P001");
+    harness.run();
+    harness.get_by_label("存入档案").click();
+    harness.run();
+    assert_eq!(harness.state().1, vec![UiAction::Record("P001".into())]);
+    drop(harness);
+    // This drill was ended at 15 min, before its end: not a record.
+    let db = dir.path().join("records.sqlite");
+    with_person(&db);
+    p.records_db = db;
+    p.record("P001");
+    match wait_recording(&p) {
+        Some(play::Recording::Failed(why)) => assert!(why.contains("only finished runs"), "{why}"),
+        other => panic!("an unfinished drill is not stored, not {other:?}"),
+    }
+}
+
+fn with_person(db: &std::path::Path) {
+    let mut store = firstline::record::store::Store::open(db).unwrap();
+    store
+        .put_person(&firstline::record::store::NewPerson {
+            code: "P001".into(),
+            name: "王芳".into(),
+            ..Default::default()
+        })
+        .unwrap();
+}
+
+/// Waits for the window's background storing to finish.
+fn wait_recording(p: &play::Play) -> Option<play::Recording> {
+    let t = std::time::Instant::now();
+    loop {
+        match p.recording() {
+            Some(play::Recording::Busy) if t.elapsed().as_secs() < 300 => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A drill played to its end in the window is stored in the records from
+/// the end screen, for the person who played it, with the window's log
+/// byte for byte (its scenario found among the files it was started from).
+#[test]
+fn a_finished_window_drill_is_stored_for_the_person_who_played_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = std::path::PathBuf::from("scenarios/example_small.ron");
+    let loaded = catalog::Source::File(file.clone()).load().unwrap();
+    let script = firstline::gui::script::Script::parse(
+        "s.ron",
+        r#"[(at_s: 60, do: Order(IssueWarning(level: Red, channels: [Broadcast, Sms], villages: ["xiaohe"])))]"#,
+    )
+    .unwrap();
+    let log = dir.path().join("small.log.jsonl");
+    let setup = play::PlaySetup {
+        role: "office_director".into(),
+        mode: Mode::Practice,
+        competence: firstline::sim::orders::Competence::Perfect,
+        seed: None,
+        log: Some(log.clone()),
+        report: Some(dir.path().join("small.report.json")),
+        inputs: vec![file],
+        script,
+        // Played at full speed to the drill's end (an hour).
+        exit_after_s: Some(3600),
+        screenshot: None,
+        speed: Some(120),
+        paced: false,
+        instructor: false,
+        screen: false,
+        follow: None,
+        branch: None,
+    };
+    let mut p = play::Play::start(&loaded, setup).unwrap();
+    let mut console = ConsoleState::default();
+    while !p.at_exit_point() {
+        p.drive(std::time::Duration::from_millis(100), &mut console);
+    }
+    p.end();
+    let db = dir.path().join("records.sqlite");
+    with_person(&db);
+    p.records_db = db.clone();
+    p.record("P404");
+    match wait_recording(&p) {
+        Some(play::Recording::Failed(why)) => assert!(why.contains("no person `P404`"), "{why}"),
+        other => panic!("an unknown person is refused, not {other:?}"),
+    }
+    p.record("P001");
+    assert_eq!(wait_recording(&p), Some(play::Recording::Stored(1)));
+    let store = firstline::record::store::Store::open(&db).unwrap();
+    let run = store.run(1).unwrap();
+    assert_eq!(run.log, std::fs::read(&log).unwrap(), "the window's log, byte for byte");
+    let seat = run.row.roles.iter().find(|r| r.0 == "office_director").unwrap();
+    assert_eq!(seat.1, "P001", "{:?}", run.row.roles);
+    let scored = run.report.scoring.roles.iter().find(|r| r.role == "office_director").unwrap().score;
+    assert!(seat.2.is_some() && seat.2 == scored, "the role's own score is kept with its seat: {seat:?}");
 }
 
 /// The instructor's console (导调台) on the flood drill at 60 s: every role

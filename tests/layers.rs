@@ -246,7 +246,10 @@ fn imports_point_down_only() {
                 bad(&["record", "headless", "gui", "net"])
             } else if under(m, "record") {
                 bad(&["headless", "gui", "net"])
-            } else if ["headless", "forecast", "review", "sweep", "inspect"].iter().any(|x| under(m, x)) {
+            } else if ["headless", "forecast", "review", "sweep", "inspect", "certify", "assess"]
+                .iter()
+                .any(|x| under(m, x))
+            {
                 // The shared session and the library faces over it: no window or network above them.
                 bad(&["gui", "net"])
             } else {

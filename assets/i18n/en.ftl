@@ -254,6 +254,11 @@ score-na = not applicable
 score-passed = met
 score-failed = not met
 score-written = Saved { $path }
+record-person = Store in the records — the person's code or ID number:
+record-store = Store
+record-busy = Replaying the drill to check it, then storing it…
+record-stored = Stored in the records as run { $run }
+record-failed = Not stored: { $why }
 score-quit = Quit
 score-error = Saving the drill's record failed: { $why }
 

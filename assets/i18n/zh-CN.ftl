@@ -254,6 +254,11 @@ score-na = 不适用
 score-passed = 达标
 score-failed = 未达标
 score-written = 已保存 { $path }
+record-person = 存入档案，人员编号或身份证号：
+record-store = 存入档案
+record-busy = 正在重演核对并存入档案…
+record-stored = 已存入档案，记录号 { $run }
+record-failed = 未能存入档案：{ $why }
 score-quit = 退出
 score-error = 保存演练记录失败：{ $why }
 

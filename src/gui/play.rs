@@ -121,6 +121,13 @@ pub struct Play {
     pub events: Vec<Event>,
     pub ended: Option<Result<Ended, String>>,
     written: Vec<String>,
+    /// The drill being stored in the records, or stored (see `record`).
+    recording: Option<Arc<std::sync::Mutex<Recording>>>,
+    /// The records database (the platform's, or `$FIRSTLINE_DB`).
+    pub records_db: PathBuf,
+    /// The event log and the files the drill was started from.
+    log_path: Option<PathBuf>,
+    inputs: Vec<PathBuf>,
     /// Wall time spent stepping the drill in the last frame.
     pub step_time: Duration,
 }
@@ -242,6 +249,10 @@ impl Play {
             events: Vec::new(),
             ended: None,
             written,
+            recording: None,
+            records_db: crate::record::store::Store::default_path(),
+            log_path: setup.log.clone(),
+            inputs: setup.inputs.clone(),
             step_time: Duration::ZERO,
             session: Some(session),
         };
@@ -330,6 +341,10 @@ impl Play {
             events: seeker.events().to_vec(),
             ended: None,
             written: Vec::new(),
+            recording: None,
+            records_db: crate::record::store::Store::default_path(),
+            log_path: None,
+            inputs: Vec::new(),
             step_time: Duration::ZERO,
         };
         let reference = std::sync::Arc::new(std::sync::Mutex::new(None));
@@ -625,6 +640,54 @@ impl Play {
             Err(e) => Err(e.to_string()),
         });
     }
+}
+
+/// Storing an ended drill in the records (off the frame loop: the log is
+/// replayed first, which takes as long as running the drill headless).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recording {
+    Busy,
+    Stored(i64),
+    Failed(String),
+}
+
+impl Play {
+    /// Stores the ended drill in the records, this window's role played by
+    /// `person` (a code or an identity number), in a background thread.
+    pub fn record(&mut self, person: &str) {
+        if matches!(self.recording(), Some(Recording::Busy | Recording::Stored(_))) {
+            return;
+        }
+        let job = Arc::new(std::sync::Mutex::new(Recording::Busy));
+        self.recording = Some(job.clone());
+        let (log, inputs, db) =
+            (self.log_path.clone().unwrap_or_default(), self.inputs.clone(), self.records_db.clone());
+        let (role, person) = (self.role.id.clone(), person.to_owned());
+        std::thread::spawn(move || {
+            let done = crate::certify::record_log_file(&log, scenario_candidates(&inputs), &db, &role, &person);
+            if let Ok(mut j) = job.lock() {
+                *j = match done {
+                    Ok(id) => Recording::Stored(id),
+                    Err(e) => Recording::Failed(e),
+                };
+            }
+        });
+    }
+
+    /// How storing the drill went, if it was asked for.
+    pub fn recording(&self) -> Option<Recording> {
+        self.recording.as_ref().and_then(|j| j.lock().ok().map(|g| g.clone()))
+    }
+}
+
+/// The drill's scenario candidates: the files it was started from and the
+/// embedded drills (with the folder their relative paths start from).
+fn scenario_candidates(inputs: &[PathBuf]) -> Vec<(Vec<u8>, PathBuf)> {
+    let files = inputs
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok().map(|b| (b, p.parent().map(PathBuf::from).unwrap_or_default())));
+    let embedded = super::catalog::EMBEDDED.iter().map(|(_, t)| (t.as_bytes().to_vec(), PathBuf::from(".")));
+    files.chain(embedded).collect()
 }
 
 /// The forecast computed in a background thread (a whole drill run ahead

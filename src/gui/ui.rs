@@ -263,6 +263,7 @@ pub fn drill_ui(
         for a in &actions {
             match a {
                 UiAction::SwitchLang => *tr = Tr::new(tr.lang().other()),
+                UiAction::Record(person) => play.record(person),
                 UiAction::Quit => {
                     exit.write(AppExit::Success);
                 }
@@ -362,6 +363,16 @@ pub fn drill_ui(
                 Ok(e) => {
                     let role = (play.role.id.as_str(), tr.text(&play.role.name));
                     actions.extend(console::score::score(ui, &tr, &e.card, role, &e.written));
+                    // A trainee's drill can be stored for the person who played it.
+                    if !play.instructor && !e.written.is_empty() {
+                        let status = play.recording();
+                        actions.extend(console::score::record_form(
+                            ui,
+                            &tr,
+                            &mut console.record_person,
+                            status.as_ref(),
+                        ));
+                    }
                     if let Some((parent, dead)) = &e.parent {
                         ui.separator();
                         ui.strong(tr.a(

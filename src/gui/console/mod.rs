@@ -90,6 +90,9 @@ pub enum UiAction {
     Seek(u64),
     /// What if: play this role from the moment the review shows.
     Branch(String),
+    /// Store the ended drill in the records, this role played by this
+    /// person (their code or identity number).
+    Record(String),
 }
 
 /// Something on the map.

@@ -65,3 +65,41 @@ pub fn score(ui: &mut egui::Ui, tr: &Tr, card: &Scorecard, role: (&str, &str), w
     }
     out
 }
+
+/// The end screen's line to store the drill in the records: the person's
+/// code (or identity number), the button, and how the storing went.
+pub fn record_form(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    person: &mut String,
+    status: Option<&crate::gui::play::Recording>,
+) -> Option<UiAction> {
+    use crate::gui::play::Recording;
+    let mut out = None;
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.label(tr.t("record-person"));
+        ui.add(egui::TextEdit::singleline(person).desired_width(140.0));
+        let busy = matches!(status, Some(Recording::Busy));
+        let ready = !busy && !person.trim().is_empty() && !matches!(status, Some(Recording::Stored(_)));
+        if ui.add_enabled(ready, egui::Button::new(tr.t("record-store"))).clicked() {
+            out = Some(UiAction::Record(person.trim().to_owned()));
+        }
+    });
+    match status {
+        Some(Recording::Busy) => {
+            ui.label(tr.t("record-busy"));
+        }
+        Some(Recording::Stored(id)) => {
+            ui.label(tr.a("record-stored", &[("run", (*id as f64).into())]));
+        }
+        Some(Recording::Failed(why)) => {
+            ui.colored_label(
+                egui::Color32::from_rgb(220, 40, 40),
+                tr.a("record-failed", &[("why", why.as_str().into())]),
+            );
+        }
+        None => {}
+    }
+    out
+}

@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 #[derive(bevy::prelude::Resource, Debug, Clone, Default)]
 pub struct ConsoleState {
     pub form: OrderForm,
+    /// The person's code typed on the end screen (to store the drill).
+    pub record_person: String,
     /// Messages opened.
     pub read: BTreeSet<String>,
     /// Waiting for a click on the map.
