@@ -237,7 +237,7 @@ pub fn assess(
             s.put_organisation(&Organisation {
                 code: team.code.clone(),
                 name: team.name.clone(),
-                kind: "team".into(),
+                kind: crate::record::store::OrgKind::Team,
                 category: Some(team.category.clone()),
                 claimed_grade: team.claimed_grade.clone(),
             })

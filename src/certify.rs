@@ -140,7 +140,7 @@ pub fn claims(store: &Store, run_id: i64, person: &str, issuer: &str, issued: &s
         organisation: who.organisation.as_ref().map(|o| OrganisationClaim {
             code: o.code.clone(),
             name: o.name.clone(),
-            kind: o.kind.clone(),
+            kind: o.kind,
         }),
         role: role.clone(),
         role_title,

@@ -69,7 +69,7 @@ fn the_store_keeps_people_with_hashed_identity_numbers_and_reopens_at_its_versio
         s.put_organisation(&Organisation {
             code: "T01".into(),
             name: "青石镇".into(),
-            kind: "township".into(),
+            kind: firstline::record::store::OrgKind::Township,
             category: None,
             claimed_grade: None,
         })

@@ -143,9 +143,12 @@ pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
         Err(c) => return c,
     };
     let done = match cmd {
-        RecordsCmd::AddOrg { code, name, kind, category, grade } => store
-            .put_organisation(&Organisation { code, name, kind, category, claimed_grade: grade })
-            .map(|_| println!("stored")),
+        RecordsCmd::AddOrg { code, name, kind, category, grade } => match store::OrgKind::parse(&kind) {
+            Ok(kind) => store
+                .put_organisation(&Organisation { code, name, kind, category, claimed_grade: grade })
+                .map(|_| println!("stored")),
+            Err(e) => return bad(format!("organisation {code}: {e}")),
+        },
         RecordsCmd::AddPerson { code, name, id_number, org, post } => {
             store.put_person(&NewPerson { code, name, id_number, organisation: org, post }).map(|_| println!("stored"))
         }
@@ -191,7 +194,7 @@ fn list(store: &Store, what: &str) -> store::Result<()> {
         "orgs" => {
             for o in store.organisations()? {
                 let extra = [o.category, o.claimed_grade].into_iter().flatten().collect::<Vec<_>>().join(" ");
-                println!("{}\t{}\t{}\t{extra}", o.code, o.name, o.kind);
+                println!("{}\t{}\t{}\t{extra}", o.code, o.name, o.kind.as_str());
             }
         }
         "runs" => {

@@ -43,7 +43,7 @@ pub struct PersonClaim {
 pub struct OrganisationClaim {
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: crate::record::store::OrgKind,
 }
 
 /// One order a person (or the instructor) gave in the run.

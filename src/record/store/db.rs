@@ -91,16 +91,46 @@ pub struct Store {
     conn: Connection,
 }
 
-/// Kinds of organisation.
-pub const KINDS: [&str; 3] = ["township", "village", "team"];
+/// Kinds of organisation (stored as `township`, `village`, `team`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgKind {
+    Township,
+    Village,
+    Team,
+}
+
+impl OrgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Township => "township",
+            OrgKind::Village => "village",
+            OrgKind::Team => "team",
+        }
+    }
+
+    /// A kind as offices write it (乡镇, 村, 队伍) or in English.
+    pub fn parse(s: &str) -> std::result::Result<OrgKind, String> {
+        match s.trim() {
+            "乡镇" | "镇" | "乡" | "街道" => Ok(OrgKind::Township),
+            "村" | "社区" | "村（社区）" => Ok(OrgKind::Village),
+            "队伍" | "救援队" | "社会应急力量" => Ok(OrgKind::Team),
+            other => match other.to_lowercase().as_str() {
+                "township" => Ok(OrgKind::Township),
+                "village" => Ok(OrgKind::Village),
+                "team" => Ok(OrgKind::Team),
+                _ => Err(format!("kind `{other}` is not one of township, village, team (乡镇, 村, 队伍)")),
+            },
+        }
+    }
+}
 
 /// An organisation as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {
     pub code: String,
     pub name: String,
-    /// `township`, `village` or `team`.
-    pub kind: String,
+    pub kind: OrgKind,
     /// A team's category (e.g. 水上搜救), if any.
     pub category: Option<String>,
     /// The grade a team claims (e.g. 一级), if any.
@@ -313,7 +343,7 @@ fn person_row(r: &rusqlite::Row) -> rusqlite::Result<Person> {
             Some(code) => Some(Organisation {
                 code,
                 name: r.get(6)?,
-                kind: r.get(7)?,
+                kind: kind_at(r, 7)?,
                 category: r.get(8)?,
                 claimed_grade: r.get(9)?,
             }),
@@ -326,20 +356,18 @@ fn org_row(r: &rusqlite::Row) -> rusqlite::Result<Organisation> {
     Ok(Organisation {
         code: r.get(0)?,
         name: r.get(1)?,
-        kind: r.get(2)?,
+        kind: kind_at(r, 2)?,
         category: r.get(3)?,
         claimed_grade: r.get(4)?,
     })
 }
 
-/// A kind as offices write it (乡镇, 村, 队伍) or in English.
-pub fn normalise_kind(s: &str) -> String {
-    match s.trim() {
-        "乡镇" | "镇" | "乡" | "街道" => "township".into(),
-        "村" | "社区" | "村（社区）" => "village".into(),
-        "队伍" | "救援队" | "社会应急力量" => "team".into(),
-        other => other.to_lowercase(),
-    }
+/// The kind in column `k` (the schema's CHECK keeps it one of three).
+fn kind_at(r: &rusqlite::Row, k: usize) -> rusqlite::Result<OrgKind> {
+    let s: String = r.get(k)?;
+    OrgKind::parse(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(k, rusqlite::types::Type::Text, Box::new(StoreError::Invalid(e)))
+    })
 }
 
 fn check_code(what: &str, code: &str) -> Result<()> {
@@ -367,18 +395,11 @@ pub fn check_id_number(id: &str) -> std::result::Result<(), String> {
 }
 
 fn put_organisation(conn: &Connection, o: &Organisation) -> Result<()> {
-    let kind = normalise_kind(&o.kind);
-    if !KINDS.contains(&kind.as_str()) {
-        return Err(StoreError::Invalid(format!(
-            "organisation {}: kind `{}` is not one of township, village, team",
-            o.code, o.kind
-        )));
-    }
     check_code("organisation", &o.code)?;
     conn.execute(
         "INSERT INTO organisations (code, name, kind, category, claimed_grade) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(code) DO UPDATE SET name = ?2, kind = ?3, category = ?4, claimed_grade = ?5",
-        params![o.code, o.name, kind, o.category, o.claimed_grade],
+        params![o.code, o.name, o.kind.as_str(), o.category, o.claimed_grade],
     )?;
     Ok(())
 }

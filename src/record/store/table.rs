@@ -5,7 +5,7 @@
 //!
 //! Owns: the table formats. May not touch: the sim.
 
-use super::db::{KINDS, NewPerson, Organisation, Person, Result, Store, StoreError, check_id_number, normalise_kind};
+use super::db::{NewPerson, OrgKind, Organisation, Person, Result, Store, StoreError, check_id_number};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -69,14 +69,19 @@ pub fn import(store: &mut Store, path: &Path) -> Result<(usize, usize)> {
         (
             r.organisations
                 .into_iter()
-                .map(|o| Organisation {
-                    code: o.code,
-                    name: o.name,
-                    kind: normalise_kind(&o.kind),
-                    category: o.category,
-                    claimed_grade: o.claimed_grade,
+                .map(|o| {
+                    let kind = OrgKind::parse(&o.kind).map_err(|e| {
+                        StoreError::Invalid(format!("{}: organisation {}: {e}", path.display(), o.code))
+                    })?;
+                    Ok(Organisation {
+                        code: o.code,
+                        name: o.name,
+                        kind,
+                        category: o.category,
+                        claimed_grade: o.claimed_grade,
+                    })
                 })
-                .collect::<Vec<_>>(),
+                .collect::<Result<Vec<_>>>()?,
             r.people
                 .into_iter()
                 .map(|p| NewPerson {
@@ -133,11 +138,8 @@ fn read_csv(path: &Path, text: &str) -> Result<(Vec<Organisation>, Vec<NewPerson
             }
             people.push(NewPerson { code, name, id_number: get(2), organisation: get(3), post: get(4) });
         } else {
-            let k = normalise_kind(&get(2).unwrap_or_default());
-            if !KINDS.contains(&k.as_str()) {
-                return Err(bad(line, format!("类型 `{k}`: 乡镇, 村 or 队伍 (township, village, team)")));
-            }
-            orgs.push(Organisation { code, name, kind: k, category: get(3), claimed_grade: get(4) });
+            let kind = OrgKind::parse(&get(2).unwrap_or_default()).map_err(|e| bad(line, format!("类型: {e}")))?;
+            orgs.push(Organisation { code, name, kind, category: get(3), claimed_grade: get(4) });
         }
     }
     Ok((orgs, people))
