@@ -158,6 +158,10 @@ fn every_key_the_window_asks_for_exists() {
                 "VulnerableEvacuated",
                 "ShelterOverflow",
                 "PlanAdherence",
+                "Rescued",
+                "TimeToRescue",
+                "CrewSafety",
+                "RouteFailures",
             ],
         ),
     ];

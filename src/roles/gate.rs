@@ -8,7 +8,8 @@
 //! and must make sense in the drill (a dike it has, a role it has, a role
 //! taken over before it is handed back, texts of at most 4,096 characters). Every other order needs a role of the drill with the
 //! right to give it (`scenario::permissions`); the instructor seat is the
-//! only one exempt from the table. An acknowledgement needs an open message
+//! only one exempt from the table. A team leader dispatches only the team
+//! they lead, and no force is sent to a task it is not equipped for. An acknowledgement needs an open message
 //! of that id in the role's inbox.
 //!
 //! Owns: the gate system. May not touch: models' state.
@@ -16,7 +17,7 @@
 use super::inbox::Inboxes;
 use crate::scenario::load::MAX_TEXT_CHARS;
 use crate::scenario::permissions::permitted;
-use crate::scenario::schema::Action;
+use crate::scenario::schema::{Action, RoleKind};
 use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::ids::{MessageId, RoleId};
 use crate::sim::orders::{Command, CommandQueue, Order, OrderBook, Source, Township};
@@ -86,6 +87,18 @@ pub fn refusal(drill: &Drill, c: &Command, inbox: &Inboxes, town: &Township) -> 
     };
     if c.source() != Source::Instructor && !permitted(role, action.kind()) {
         return Some(format!("{:?} may not order {:?}", role.kind, action.kind()));
+    }
+    if let Action::Dispatch { force, task, .. } = action {
+        if let Some(own) = role.force.as_deref().filter(|own| role.kind == RoleKind::RescueLeader && own != force)
+            && c.source() != Source::Instructor
+        {
+            return Some(format!("`{}` leads `{own}` and cannot dispatch `{force}`", role.id));
+        }
+        match drill.scenario.forces.iter().find(|f| &f.id == force) {
+            None => return Some(format!("no force `{force}` in this drill")),
+            Some(f) if !f.can(*task) => return Some(format!("`{force}` is not equipped for {task:?}")),
+            _ => {}
+        }
     }
     if let Action::Acknowledge { message } = action
         && !inbox.of(c.role().as_str()).any(|m| &m.id == message && m.acked.is_none())

@@ -9,7 +9,7 @@
 use super::expect::{Expected, evacuation_due};
 use crate::scenario::schema::{Action, ActionKind, EvacuationClock, Metric, ReportKind, RubricMetric, Scenario};
 use crate::sim::events::{Event, HarmOutcome, SimEvent};
-use crate::sim::ids::HouseholdId;
+use crate::sim::ids::{HouseholdId, ResidentId};
 use std::collections::BTreeMap;
 
 /// A measured value before judging: `None` = not applicable.
@@ -435,5 +435,100 @@ pub fn measure(m: &RubricMetric, s: &Scenario, events: &[Event], exp: &[Expected
             }
         }
         Metric::PlanAdherence => plan_adherence(exp, role),
+        Metric::Rescued | Metric::TimeToRescue if !has_residents(events) => no_people(),
+        Metric::Rescued => rescues(s, events, role, false),
+        Metric::TimeToRescue => rescues(s, events, role, true),
+        Metric::CrewSafety => {
+            crew_counts(s, events, role, &|e| matches!(e, SimEvent::CrewEndangered { .. }), "came into danger")
+        }
+        Metric::RouteFailures => crew_counts(
+            s,
+            events,
+            role,
+            &|e| matches!(e, SimEvent::ForceRerouted { .. } | SimEvent::ForceCutOff { .. }),
+            "was turned back or cut off on the road",
+        ),
+    }
+}
+
+/// The force a team leader's metric is about (`None`: every force).
+fn own_force<'s>(s: &'s Scenario, role: Option<&str>) -> Option<&'s str> {
+    role.and_then(|r| s.roles.iter().find(|x| x.id == r)).and_then(|r| r.force.as_deref())
+}
+
+fn force_of(e: &SimEvent) -> Option<&str> {
+    match e {
+        SimEvent::CrewEndangered { force, .. }
+        | SimEvent::ForceRerouted { force, .. }
+        | SimEvent::ForceCutOff { force }
+        | SimEvent::ResidentRescued { by: force, .. } => Some(force.as_str()),
+        _ => None,
+    }
+}
+
+/// How many times the role's force (every force, without a role) had
+/// events of one kind.
+fn crew_counts(
+    s: &Scenario,
+    events: &[Event],
+    role: Option<&str>,
+    f: &dyn Fn(&SimEvent) -> bool,
+    what: &str,
+) -> Measured {
+    let own = own_force(s, role);
+    let hits: Vec<usize> = pick(events, |e| (f(e) && own.is_none_or(|o| force_of(e) == Some(o))).then_some(()))
+        .map(|(k, _, _)| k)
+        .collect();
+    Measured { value: Some(hits.len() as f64), note: format!("{} time(s) the crew {what}", hits.len()), evidence: hits }
+}
+
+/// Trapped residents and their rescues: the share brought out alive
+/// (`timing` false) or the mean seconds from trapped to rescued, counting
+/// those never rescued until the drill's end (`timing` true).
+fn rescues(s: &Scenario, events: &[Event], role: Option<&str>, timing: bool) -> Measured {
+    let own = own_force(s, role);
+    let mut trapped: BTreeMap<ResidentId, (usize, u64)> = BTreeMap::new();
+    for (k, e, resident) in pick(events, |e| match e {
+        SimEvent::ResidentHarmed { resident, outcome: HarmOutcome::Trapped, .. } => Some(*resident),
+        _ => None,
+    }) {
+        trapped.entry(resident).or_insert((k, e.t));
+    }
+    if trapped.is_empty() {
+        return na("nobody was trapped in this run");
+    }
+    let mut out: BTreeMap<ResidentId, (usize, u64)> = BTreeMap::new();
+    for (k, e, (resident, by)) in pick(events, |e| match e {
+        SimEvent::ResidentRescued { resident, by, .. } => Some((*resident, by.as_str())),
+        _ => None,
+    }) {
+        if trapped.contains_key(&resident) && own.is_none_or(|o| o == by) {
+            out.entry(resident).or_insert((k, e.t));
+        }
+    }
+    let end = events.last().map_or(0, |e| e.t);
+    let mut evidence: Vec<usize> = trapped.values().map(|x| x.0).chain(out.values().map(|x| x.0)).collect();
+    evidence.sort_unstable();
+    if timing {
+        let waits: Vec<u64> =
+            trapped.iter().map(|(r, (_, t0))| out.get(r).map_or(end, |(_, t)| *t).saturating_sub(*t0)).collect();
+        let mean = waits.iter().sum::<u64>() as f64 / waits.len() as f64;
+        let longest = waits.iter().copied().max().unwrap_or(0);
+        Measured {
+            value: Some(mean),
+            evidence,
+            note: format!(
+                "{} trapped, {} rescued; mean wait {mean:.0} s, longest {longest} s{}",
+                trapped.len(),
+                out.len(),
+                if out.len() < trapped.len() { " (the unrescued counted to the end of the drill)" } else { "" }
+            ),
+        }
+    } else {
+        Measured {
+            value: Some(out.len() as f64 / trapped.len() as f64),
+            evidence,
+            note: format!("{} of {} trapped residents brought out alive", out.len(), trapped.len()),
+        }
     }
 }

@@ -163,6 +163,7 @@ fn drivers(metric: Metric) -> &'static [ActionKind] {
         | Metric::Casualties
         | Metric::Exposed => &[K::IssueWarning, K::OrderEvacuation, K::DoorToDoor, K::Dispatch],
         Metric::ShelterOverflow => &[K::OpenShelter, K::CloseShelter],
+        Metric::Rescued | Metric::TimeToRescue | Metric::CrewSafety | Metric::RouteFailures => &[K::Dispatch],
         Metric::AlarmTaken | Metric::PlanAdherence => &[],
     }
 }

@@ -46,6 +46,8 @@ pub enum HazardCause {
     Scripted,
     RainfallThreshold,
     Instructor,
+    /// A slope's second failure after its first release.
+    SecondFailure,
 }
 
 /// How a household left.
@@ -171,6 +173,16 @@ pub enum SimEvent {
         force: ForceId,
         after_s: u64,
         task: Task,
+    },
+    /// The crew at work is in danger: in water past its limit (wading: the
+    /// FD2321 hazard rating; a boat: the current), beside moving debris, or
+    /// beside fire. Logged once each time it comes into danger.
+    CrewEndangered {
+        force: ForceId,
+        hazard: HazardKind,
+        /// The hazard rating, current (m/s) or distance (m) that put it there.
+        value: f64,
+        limit: f64,
     },
     // Flood.
     DikeBreached {
@@ -423,6 +435,7 @@ pub const KINDS: &[&str] = &[
     "force_cut_off",
     "force_rerouted",
     "force_on_scene",
+    "crew_endangered",
     "dike_breached",
     "water_reached",
     "gauge_water_reached",

@@ -60,6 +60,13 @@ pub fn line(ctx: &Ctx, e: &Event) -> Option<String> {
                 ("after", (*after_s).into()),
             ],
         ),
+        SimEvent::CrewEndangered { force, hazard, .. } if my_force(force.as_str()) => tr.a(
+            "feed-crew-endangered",
+            &[
+                ("force", force_name(ctx, force.as_str()).into()),
+                ("hazard", tr.t(&format!("hazard-{hazard:?}")).into()),
+            ],
+        ),
         SimEvent::ForceCutOff { force } if my_force(force.as_str()) => {
             tr.a("feed-cut-off", &[("force", force_name(ctx, force.as_str()).into())])
         }

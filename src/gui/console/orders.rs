@@ -147,7 +147,13 @@ impl OrderForm {
             ActionKind::OpenShelter => Action::OpenShelter { shelter: need(&self.shelter, "order-missing-shelter")? },
             ActionKind::CloseShelter => Action::CloseShelter { shelter: need(&self.shelter, "order-missing-shelter")? },
             ActionKind::Dispatch => Action::Dispatch {
-                force: need(&self.force, "order-missing-force")?,
+                force: {
+                    let force = need(&self.force, "order-missing-force")?;
+                    if ctx.scenario.forces.iter().any(|f| f.id == force && !f.can(self.task)) {
+                        return Err("order-missing-task");
+                    }
+                    force
+                },
                 task: self.task,
                 to: match &self.place {
                     PlaceChoice::None => return Err("order-missing-place"),
@@ -296,6 +302,8 @@ pub fn orders(ui: &mut egui::Ui, ctx: &Ctx, form: &mut OrderForm, picking: bool)
             });
             ui.label(tr.t("order-task"));
             ui.horizontal_wrapped(|ui| {
+                // Only what the chosen force (the leader's own team) is equipped for.
+                let chosen = form.force.as_ref().and_then(|id| s.forces.iter().find(|f| &f.id == id));
                 for t in [
                     Task::Rescue,
                     Task::EscortVulnerable,
@@ -305,7 +313,10 @@ pub fn orders(ui: &mut egui::Ui, ctx: &Ctx, form: &mut OrderForm, picking: bool)
                     Task::ClearRoad,
                     Task::SuppressFire,
                     Task::Standby,
-                ] {
+                ]
+                .into_iter()
+                .filter(|t| chosen.is_none_or(|f| f.can(*t)))
+                {
                     choice(ui, &mut form.task, t, tr.t(&format!("task-{t:?}")));
                 }
             });

@@ -165,6 +165,21 @@ pub struct LandslideSpec {
     /// Signs before the slide that a patrol near the zone can see.
     #[serde(default)]
     pub precursors: Vec<Precursor>,
+    /// A retrogressive failure (后缘再次滑塌): the back scarp lets go again
+    /// `after_s` after the first release, from its own zone, with bodies
+    /// of the first failure's size.
+    #[serde(default)]
+    pub second: Option<SecondFailure>,
+}
+
+/// The second failure of a slope after its first release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFailure {
+    pub zone: Vec<Point>,
+    pub volume_m3: f64,
+    /// Seconds after the first release.
+    pub after_s: u32,
 }
 
 fn debris_friction() -> f64 {

@@ -78,6 +78,51 @@ pub struct Meta {
     /// absent. A classroom drill of hours is usually compressed, e.g. 30.
     #[serde(default)]
     pub pace: Option<u32>,
+    /// The hours of darkness and what they cost the responders (needs
+    /// `start_clock`); daylight throughout when absent.
+    #[serde(default)]
+    pub night: Option<Night>,
+}
+
+/// Darkness: from `from` to `to` (clock times, "HH:MM", wrapping past
+/// midnight) forces drive at `travel_factor` of their speed and rescue
+/// work goes at `work_factor` of its daytime rate. The factors are the
+/// scenario author's, not published figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Night {
+    pub from: String,
+    pub to: String,
+    #[serde(default = "night_travel")]
+    pub travel_factor: f64,
+    #[serde(default = "night_work")]
+    pub work_factor: f64,
+}
+
+fn night_travel() -> f64 {
+    0.6
+}
+fn night_work() -> f64 {
+    0.7
+}
+
+/// Minutes after midnight of a clock time "HH:MM".
+pub fn clock_minutes(hhmm: &str) -> Option<u32> {
+    let (h, m) = hhmm.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && hhmm.trim().len() == 5).then_some(h * 60 + m)
+}
+
+impl Meta {
+    /// The darkness in force at drill second `t_s`, if it is dark then.
+    pub fn night_at(&self, t_s: u64) -> Option<&Night> {
+        let n = self.night.as_ref()?;
+        let start = clock_minutes(self.start_clock.as_deref()?)? as u64;
+        let (from, to) = (clock_minutes(&n.from)? as u64, clock_minutes(&n.to)? as u64);
+        let now = (start + t_s / 60) % 1440;
+        let dark = if from <= to { now >= from && now < to } else { now >= from || now < to };
+        dark.then_some(n)
+    }
 }
 
 fn one() -> u32 {

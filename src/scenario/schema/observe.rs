@@ -160,19 +160,37 @@ pub enum Metric {
     ShelterOverflow,
     /// Share of plan steps done by the right role before their deadline.
     PlanAdherence,
+    /// Share of the residents trapped (by water or debris) that a rescue
+    /// brought out alive — by the role's own force, when the metric names
+    /// a team leader.
+    Rescued,
+    /// Mean seconds from a resident being trapped to their rescue; one
+    /// never rescued counts until the drill's end.
+    TimeToRescue,
+    /// Times a crew came into danger at work (`crew_endangered`).
+    CrewSafety,
+    /// Times a force on the road was turned back or cut off by a closed
+    /// road (a route into water, debris or fire).
+    RouteFailures,
 }
 
 impl Metric {
     /// Whether larger values are better.
     pub fn higher_is_better(self) -> bool {
-        matches!(self, Metric::EvacuatedBeforeArrival | Metric::VulnerableEvacuated | Metric::PlanAdherence)
+        matches!(
+            self,
+            Metric::EvacuatedBeforeArrival | Metric::VulnerableEvacuated | Metric::PlanAdherence | Metric::Rescued
+        )
     }
 
     /// Unit of the metric's values and thresholds.
     pub fn unit(self) -> &'static str {
         match self {
-            Metric::EvacuatedBeforeArrival | Metric::VulnerableEvacuated | Metric::PlanAdherence => "share 0..1",
+            Metric::EvacuatedBeforeArrival | Metric::VulnerableEvacuated | Metric::PlanAdherence | Metric::Rescued => {
+                "share 0..1"
+            }
             Metric::Casualties | Metric::Exposed | Metric::ShelterOverflow => "people",
+            Metric::CrewSafety | Metric::RouteFailures => "times",
             _ => "s",
         }
     }

@@ -186,6 +186,18 @@ pub struct Force {
     pub vehicles: Vec<Vehicle>,
     #[serde(default)]
     pub equipment: Vec<Equipment>,
+    /// The tasks the force is equipped and trained for (a volunteer team's
+    /// category); any task when absent. A dispatch for another task is
+    /// refused, and the team leader's console offers only these.
+    #[serde(default)]
+    pub tasks: Option<Vec<super::plans::Task>>,
+}
+
+impl Force {
+    /// Whether the force can be sent to do `task`.
+    pub fn can(&self, task: super::plans::Task) -> bool {
+        self.tasks.as_ref().is_none_or(|t| t.contains(&task))
+    }
 }
 
 fn default_turnout() -> u32 {

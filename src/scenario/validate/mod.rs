@@ -163,6 +163,22 @@ fn check_meta(s: &Scenario, out: &mut Findings) {
             out.err(p.f("start_clock"), format!("`{c}` is not a time of day"), "write it as \"HH:MM\", e.g. \"14:30\"");
         }
     }
+    if let Some(n) = &m.night {
+        let np = p.f("night");
+        if m.start_clock.is_none() {
+            out.err(np.clone(), "night hours need the drill's `start_clock`", "add `start_clock: \"22:00\"` to meta");
+        }
+        for (field, t) in [("from", &n.from), ("to", &n.to)] {
+            if crate::scenario::schema::clock_minutes(t).is_none() {
+                out.err(np.f(field), format!("`{t}` is not a time of day"), "write it as \"HH:MM\", e.g. \"19:30\"");
+            }
+        }
+        for (field, x) in [("travel_factor", n.travel_factor), ("work_factor", n.work_factor)] {
+            if !(x > 0.0 && x <= 1.0) {
+                out.err(np.f(field), format!("{field} {x} is out of range"), "a share of the daytime rate, in (0, 1]");
+            }
+        }
+    }
 }
 
 fn check_map(m: &MapSpec, out: &mut Findings) -> bool {

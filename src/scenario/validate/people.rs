@@ -241,6 +241,13 @@ pub(crate) fn check_forces<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut
                 "the 135 standard turns out in 180 s",
             );
         }
+        if f.tasks.as_ref().is_some_and(|t| t.is_empty()) {
+            out.err(
+                fp.f("tasks"),
+                format!("force `{}` is equipped for no task", f.id),
+                "list its tasks, e.g. [Rescue, Standby], or leave `tasks` out",
+            );
+        }
         let mut vehicles = super::findings::Ids::default();
         for (j, v) in f.vehicles.iter().enumerate() {
             vehicles.add(out, "vehicle", &v.id, fp.f("vehicles").i(j).f("id"));
@@ -375,6 +382,9 @@ pub(crate) fn check_points(s: &Scenario, t: &TerrainGrid, out: &mut Findings) {
     if let Some(l) = &s.hazards.landslide {
         for (j, p) in l.zone.iter().enumerate() {
             at(hz.f("landslide").f("zone").i(j), *p);
+        }
+        for (j, p) in l.second.iter().flat_map(|s| s.zone.iter()).enumerate() {
+            at(hz.f("landslide").f("second").f("zone").i(j), *p);
         }
     }
 }

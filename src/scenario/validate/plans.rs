@@ -177,8 +177,32 @@ pub(crate) fn check_plans<'a>(s: &'a Scenario, cat: &mut Catalog<'a>, out: &mut 
                     "give the step to a role entitled to it, or add the action to the role's `permissions`",
                 );
             }
+            if let (Some(r), Action::Dispatch { force, task, .. }) = (role, &st.action) {
+                check_team_dispatch(s, r, force, *task, out, sp.f("action"));
+            }
             check_action(&st.action, cat, out, sp.f("action"));
         }
+    }
+}
+
+/// A team leader sends only the team they lead, and a team only to the
+/// tasks it is equipped for (the rights gate refuses the same at run time).
+fn check_team_dispatch(s: &Scenario, r: &Role, force: &str, task: Task, out: &mut Findings, p: Path) {
+    if let Some(own) = r.force.as_deref().filter(|own| r.kind == RoleKind::RescueLeader && *own != force) {
+        out.err(
+            p.f("force"),
+            format!("`{}` leads `{own}` and cannot dispatch `{force}`", r.id),
+            "give the step to a role that commands that force (a commander or the office director)",
+        );
+    }
+    if let Some(f) = s.forces.iter().find(|f| f.id == force)
+        && !f.can(task)
+    {
+        out.err(
+            p.f("task"),
+            format!("force `{force}` is not equipped for {task:?}"),
+            format!("its tasks are {:?}; add the task to the force's `tasks`, or send another force", f.tasks),
+        );
     }
 }
 
@@ -461,6 +485,24 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
         }
         if !(l.destroy_depth_m > 0.0 && l.block_depth_m > 0.0) {
             out.err(lp.f("destroy_depth_m"), "debris depth limits must be positive", "defaults 1.0 m and 0.3 m");
+        }
+        if let Some(second) = &l.second {
+            let sp = lp.f("second");
+            polygon(out, sp.f("zone"), &second.zone);
+            if !(second.volume_m3 > 0.0 && second.volume_m3 <= 10.0 * l.volume_m3) {
+                out.err(
+                    sp.f("volume_m3"),
+                    "the second failure's volume must be positive and at most ten times the first's",
+                    "a back-scarp failure is usually smaller than the first slide",
+                );
+            }
+            if second.after_s == 0 || second.after_s > dur {
+                out.err(
+                    sp.f("after_s"),
+                    "the second failure must come within the drill",
+                    "seconds after the first release",
+                );
+            }
         }
         let mut ids = Ids::default();
         for (k, q) in l.precursors.iter().enumerate() {

@@ -54,6 +54,9 @@ pub const DEADLY_FLAME_M: f64 = 1.2;
 /// Seconds of work a crew of four needs to bring one trapped resident out
 /// (boat or rope rescue, including the carry to safety).
 pub const RESCUE_S_PER_PERSON: f64 = 600.0;
+/// A rescue sent to a point or a road node reaches the trapped within this
+/// distance of it (m); one sent to a village, anyone trapped in the village.
+pub const RESCUE_REACH_M: f64 = 500.0;
 
 /// One harm to log: resident, outcome, cause and what measured it.
 struct Harm {
@@ -309,14 +312,15 @@ pub(super) fn rescue(
     for (k, spec) in forces.iter().enumerate() {
         let Some(&crate::sim::tasks::OnScene { at, village, .. }) = tasks.doing(k, Task::Rescue) else { continue };
         let members = spec.members.max(1);
-        work[k] += clock.tick_s as f64 * members as f64 / 4.0;
+        let dark = drill.scenario.meta.night_at(clock.now_s()).map_or(1.0, |n| n.work_factor);
+        work[k] += clock.tick_s as f64 * members as f64 / 4.0 * dark;
         while work[k] >= RESCUE_S_PER_PERSON {
             let d2 = |p: (f64, f64)| (p.0 - at.0).powi(2) + (p.1 - at.1).powi(2);
             let next = (0..r.people.len())
                 .filter(|&i| r.people[i].state == State::Trapped)
                 .filter(|&i| {
-                    village.is_none_or(|v| r.houses[r.people[i].household].village == v)
-                        || d2(r.people[i].pos) < 250_000.0
+                    village.is_some_and(|v| r.houses[r.people[i].household].village == v)
+                        || d2(r.people[i].pos) < RESCUE_REACH_M * RESCUE_REACH_M
                 })
                 .min_by(|&a, &b| d2(r.people[a].pos).total_cmp(&d2(r.people[b].pos)).then(a.cmp(&b)));
             let Some(i) = next else {

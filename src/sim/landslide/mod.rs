@@ -7,6 +7,11 @@
 //! phase it logs debris reaching houses, destroyed houses and blocked roads,
 //! which it marks in the road graph.
 //!
+//! A second failure (`second`, a retrogressive slide of the back scarp)
+//! lets go its own zone's volume the given seconds after the first
+//! release, in bodies of the first's size, and is logged as a release of
+//! cause `second_failure`.
+//!
 //! Houses: a house whose final debris depth reaches `destroy_depth_m`, or
 //! that a body crossed at ≥ 2 m/s, is destroyed.
 //!
@@ -64,9 +69,15 @@ pub struct Landslide {
     pub release_at: Option<u64>,
     pub released: bool,
     pub settled: bool,
+    /// Drill second of the first release, and whether the second failure
+    /// (`spec.second`) has let go.
+    pub first_release_s: Option<u64>,
+    pub second_released: bool,
     source: Vec<usize>,
     /// Debris depth per cell (m), updated every tick while it moves.
     pub depth: Vec<f64>,
+    /// Depth already laid on the flood's bed.
+    laid: Vec<f64>,
     /// Fastest body that crossed each cell (m/s); 0 where none did.
     pub swept: Vec<f32>,
     /// Cells crossed during the current tick.
@@ -118,8 +129,11 @@ impl Landslide {
             release_at,
             released: false,
             settled: false,
+            first_release_s: None,
+            second_released: false,
             source,
             depth: vec![0.0; t.nx * t.ny],
+            laid: vec![0.0; t.nx * t.ny],
             swept: vec![0.0; t.nx * t.ny],
             fresh: Vec::new(),
             houses: drill.households.iter().map(|(_, h)| (t.cell_of(h.at).unwrap_or(0), false, false)).collect(),
@@ -194,6 +208,7 @@ fn advance(
     let live = town.landslide_triggered.is_some();
     if !ls.released && (live || ls.release_at.is_some_and(|r| now >= r)) {
         ls.released = true;
+        ls.first_release_s = Some(now);
         ls.runout.release(&ls.source, &drill.terrain.elevation, ls.spec.volume_m3, ls.spec.bodies as usize);
         let cause = match ls.spec.release {
             _ if live => HazardCause::Instructor,
@@ -205,6 +220,28 @@ fn advance(
             clock.tick,
             clock.tick_s,
             SimEvent::LandslideReleased { cause, volume_m3: ls.spec.volume_m3, bodies: ls.runout.len() },
+        );
+    }
+    if let Some(second) = &ls.spec.second
+        && ls.released
+        && !ls.second_released
+        && ls.first_release_s.is_some_and(|t| now >= t + second.after_s as u64)
+    {
+        ls.second_released = true;
+        ls.settled = false;
+        let cells: Vec<usize> = (0..drill.terrain.nx * drill.terrain.ny)
+            .filter(|&k| in_polygon(drill.terrain.center(k), &second.zone))
+            .collect();
+        let before = ls.runout.len();
+        ls.runout.release_more(&cells, &drill.terrain.elevation, second.volume_m3);
+        log.push(
+            clock.tick,
+            clock.tick_s,
+            SimEvent::LandslideReleased {
+                cause: HazardCause::SecondFailure,
+                volume_m3: second.volume_m3,
+                bodies: ls.runout.len() - before,
+            },
         );
     }
     if !ls.released || ls.settled {
@@ -242,7 +279,10 @@ fn advance(
             },
         );
         if drill.scenario.hazards.flood.is_some() {
-            bed.lay(&ls.depth);
+            // What this failure added (a second failure lays only its own).
+            let new: Vec<f64> = ls.depth.iter().zip(&ls.laid).map(|(d, l)| (d - l).max(0.0)).collect();
+            bed.lay(&new);
+            ls.laid.clone_from(&ls.depth);
             let t = &drill.terrain;
             let on_river = (0..ls.depth.len()).filter(|&k| t.river[k] && ls.depth[k] > 0.0);
             let (cells, deepest) = on_river.fold((0usize, 0.0f64), |(n, d), k| (n + 1, d.max(ls.depth[k])));

@@ -46,6 +46,9 @@ pub struct Runout {
     params: RunoutParams,
     /// Simulated seconds since release.
     pub time_s: f64,
+    /// `time_s` of the latest release (bodies released at rest need a
+    /// second to gather speed before the mass can count as at rest).
+    last_release_s: f64,
     /// Release position of every body, map frame.
     start: Vec<(f64, f64, f64)>,
 }
@@ -81,6 +84,7 @@ impl Clone for Runout {
             z0: self.z0,
             params: self.params,
             time_s: self.time_s,
+            last_release_s: self.last_release_s,
             start: self.start.clone(),
         }
     }
@@ -124,6 +128,7 @@ impl Runout {
             z0,
             params,
             time_s: 0.0,
+            last_release_s: 0.0,
             start: Vec::new(),
         }
     }
@@ -158,6 +163,37 @@ impl Runout {
             let (ci, cj) = (k % self.nx, k / self.nx);
             for a in 0..side {
                 for b in 0..side {
+                    let x = ci as f64 * self.dx + (a as f64 + 0.5) * spot;
+                    let y = cj as f64 * self.dx + (b as f64 + 0.5) * spot;
+                    let z =
+                        self.ground_at(elevation, x, y) + r * 1.01 + if (a + b) % 2 == 1 { layers_gap } else { 0.0 };
+                    self.add_body((x, y, z));
+                }
+            }
+        }
+    }
+
+    /// Releases `volume` more from `cells` (a second failure) in bodies of
+    /// the first release's size, laid out on the cells' lattice like it.
+    pub fn release_more(&mut self, cells: &[usize], elevation: &[f64], volume: f64) {
+        if cells.is_empty() || volume <= 0.0 || self.body_volume <= 0.0 {
+            return;
+        }
+        let n = (volume / self.body_volume).round().max(1.0);
+        let side = (n / cells.len() as f64).max(1.0).sqrt().ceil().max(1.0) as usize;
+        let spot = self.dx / side as f64;
+        let r = self.radius;
+        let layers_gap = (2.0 * r - spot).max(0.0);
+        let mut left = n as usize;
+        self.last_release_s = self.time_s;
+        'cells: for &k in cells {
+            let (ci, cj) = (k % self.nx, k / self.nx);
+            for a in 0..side {
+                for b in 0..side {
+                    if left == 0 {
+                        break 'cells;
+                    }
+                    left -= 1;
                     let x = ci as f64 * self.dx + (a as f64 + 0.5) * spot;
                     let y = cj as f64 * self.dx + (b as f64 + 0.5) * spot;
                     let z =
@@ -242,7 +278,7 @@ impl Runout {
 
     /// Whether every body moves slower than the rest speed (after the first second).
     pub fn at_rest(&self) -> bool {
-        self.time_s > 1.0 && self.max_speed() < self.params.rest_speed
+        self.time_s > self.last_release_s + 1.0 && self.max_speed() < self.params.rest_speed
     }
 
     /// Fastest body (m/s).

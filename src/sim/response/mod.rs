@@ -9,11 +9,21 @@
 //! logged with their seconds since the order. Work on scene is published
 //! in the core's `Tasks` for the models that carry it out.
 //!
+//! At night (`meta.night`) a force travels (the drive and the walk off the
+//! road) at the night's `travel_factor` of its speed. A crew at work is watched for danger (`crew_safety`): in
+//! water, a wading crew past the FD2321 hazard rating `WADE_HR_LIMIT`, a
+//! boat crew in a current faster than `BOAT_CURRENT_MS`; moving debris
+//! within `DEBRIS_REACH_M`; fire igniting within `FIRE_REACH_M`. The first
+//! time a crew comes into danger on a task, `crew_endangered` is logged
+//! (once per dispatch: a current that hovers about the limit is one event).
+//!
 //! Owns: `Responders`. Writes the road graph's closures by order and the
-//! tasks under way. May not touch: other models.
+//! tasks under way; reads the hazards' exposure fields. May not touch:
+//! other models.
 
-use crate::scenario::schema::{Action, Place, Point, Task};
+use crate::scenario::schema::{Action, HazardKind, Place, Point, Task};
 use crate::sim::events::{EventLog, SimEvent};
+use crate::sim::exposure::Exposure;
 use crate::sim::ids::{ForceId, NodeId, RoadId};
 use crate::sim::orders::{OrderBook, Township};
 use crate::sim::roads::{self, FOOT_MS, RoadGraph};
@@ -21,6 +31,19 @@ use crate::sim::tasks::{OnScene, Tasks};
 use crate::sim::tick::{Drill, SimClock, SimSet, SimTick};
 use crate::sim::view::{FillView, ForceView, SimView};
 use bevy::prelude::*;
+
+/// FD2321 hazard rating from which water is a danger to most people
+/// (Defra/EA 2006, "danger for most"): the limit for a crew wading.
+pub const WADE_HR_LIMIT: f64 = 1.25;
+/// Current (m/s) a small flood-rescue boat crew should not work in: the
+/// scenario language's fixed setting, not a published limit (swift-water
+/// practice treats anything over about 0.5 m/s as moving water and expects
+/// a trained crew and a powered boat beyond it).
+pub const BOAT_CURRENT_MS: f64 = 2.0;
+/// Moving debris this close to a crew at work endangers it (m).
+pub const DEBRIS_REACH_M: f64 = 50.0;
+/// A cell igniting this close to a crew at work endangers it (m).
+pub const FIRE_REACH_M: f64 = 30.0;
 
 /// Where a force is in its work.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +80,8 @@ pub struct ForceState {
     /// While travelling: the node it left, and per edge of its path the
     /// tick it reaches the far end.
     route: (usize, Vec<(usize, u64)>),
+    /// Whether its crew came into danger since its latest dispatch.
+    pub endangered: bool,
 }
 
 impl ForceState {
@@ -99,12 +124,13 @@ impl Plugin for ResponsePlugin {
                 on_foot: f.vehicles.is_empty(),
                 boat: f.vehicles.iter().any(|v| v.kind == crate::scenario::schema::VehicleKind::Boat),
                 route: (0, Vec::new()),
+                endangered: false,
             })
             .collect();
         app.world_mut().resource_mut::<Tasks>().on_scene = vec![None; forces.len()];
         crate::sim::snapshot::register::<Responders>(app);
         app.insert_resource(Responders { forces, cursor: 0 })
-            .add_systems(SimTick, respond.in_set(SimSet::Response))
+            .add_systems(SimTick, (respond, crew_safety).chain().in_set(SimSet::Response))
             .add_systems(SimTick, publish_view.in_set(FillView::Forces));
     }
 }
@@ -144,6 +170,8 @@ fn respond(
 ) {
     let (tick, tick_s) = (clock.tick, clock.tick_s as u64);
     let ticks = |s: f64| (s / tick_s as f64).ceil() as u64;
+    // Darkness slows the drive (the factor of the hour the force sets off).
+    let pace = drill.scenario.meta.night_at(clock.now_s()).map_or(1.0, |n| n.travel_factor);
     let resp = &mut *resp;
     // Roads closed to the public by order (residents' cars keep off them).
     let roads = &mut *roads;
@@ -164,6 +192,7 @@ fn respond(
         let turnout = if f.phase == Phase::AtBase { drill.scenario.forces[k].turnout_s as f64 } else { 0.0 };
         f.phase = Phase::TurningOut { until: order.tick + ticks(turnout) };
         tasks.on_scene[k] = None;
+        f.endangered = false;
         log.push(
             tick,
             clock.tick_s,
@@ -183,7 +212,7 @@ fn respond(
                     let mut at = tick as f64;
                     path.iter()
                         .map(|&e| {
-                            at += roads.edge_time(e, mobility) / tick_s as f64;
+                            at += roads.edge_time(e, mobility) / pace / tick_s as f64;
                             (e, at.ceil() as u64)
                         })
                         .collect::<Vec<_>>()
@@ -198,14 +227,15 @@ fn respond(
                 }
                 match route {
                     Some((secs, path)) => {
-                        f.phase = Phase::Travelling { arrive: tick + ticks(secs + f.offroad_s).max(1) };
+                        let secs = (secs + f.offroad_s) / pace;
+                        f.phase = Phase::Travelling { arrive: tick + ticks(secs).max(1) };
                         f.route = (f.node, legs.unwrap_or_default());
                         log.push(
                             tick,
                             clock.tick_s,
                             SimEvent::ForceEnRoute {
                                 force: ForceId(f.id.clone()),
-                                travel_s: (secs + f.offroad_s).round(),
+                                travel_s: secs.round(),
                                 edges: path.len(),
                             },
                         );
@@ -254,6 +284,65 @@ fn respond(
                 let work = OnScene { task, at: point, village, since: tick };
                 tasks.on_scene[k] = Some(work);
                 tasks.started.push((k, work));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Watches each crew at work for danger and logs each time one comes into it.
+fn crew_safety(
+    clock: Res<SimClock>,
+    drill: Res<Drill>,
+    tasks: Res<Tasks>,
+    exposure: Res<Exposure>,
+    mut resp: ResMut<Responders>,
+    mut log: ResMut<EventLog>,
+) {
+    let t = &drill.terrain;
+    for (k, f) in resp.forces.iter_mut().enumerate() {
+        let danger = tasks.on_scene.get(k).copied().flatten().and_then(|work| {
+            let cell = t.cell_of(work.at)?;
+            let near = |cells: &mut dyn Iterator<Item = usize>, reach: f64| {
+                cells
+                    .map(|c| {
+                        let p = t.center(c);
+                        ((p.0 - work.at.0).powi(2) + (p.1 - work.at.1).powi(2)).sqrt()
+                    })
+                    .filter(|&d| d <= reach)
+                    .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.min(d))))
+            };
+            let water = exposure.water.as_ref().and_then(|w| {
+                if f.boat {
+                    let (u, v) = w.velocity(cell);
+                    let speed = (u * u + v * v).sqrt();
+                    (speed > BOAT_CURRENT_MS).then_some((HazardKind::Flood, speed, BOAT_CURRENT_MS))
+                } else {
+                    let hr = w.hazard_rating(cell);
+                    (hr >= WADE_HR_LIMIT).then_some((HazardKind::Flood, hr, WADE_HR_LIMIT))
+                }
+            });
+            let debris = exposure.debris.as_ref().and_then(|d| {
+                near(&mut d.fresh.iter().copied(), DEBRIS_REACH_M).map(|m| (HazardKind::Landslide, m, DEBRIS_REACH_M))
+            });
+            let fire = exposure.fire.as_ref().and_then(|x| {
+                near(&mut x.fresh.iter().map(|(c, _)| *c), FIRE_REACH_M).map(|m| (HazardKind::Fire, m, FIRE_REACH_M))
+            });
+            water.or(debris).or(fire)
+        });
+        match danger {
+            Some((hazard, value, limit)) if !f.endangered => {
+                f.endangered = true;
+                log.push(
+                    clock.tick,
+                    clock.tick_s,
+                    SimEvent::CrewEndangered {
+                        force: ForceId(f.id.clone()),
+                        hazard,
+                        value: (value * 1000.0).round() / 1000.0,
+                        limit,
+                    },
+                );
             }
             _ => {}
         }
