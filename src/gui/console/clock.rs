@@ -10,8 +10,7 @@ use bevy_egui::egui;
 /// The wall-clock time of day at drill second `s`, from the scenario's
 /// `start_clock` ("HH:MM"), if it has one.
 pub fn time_of_day(start: Option<&str>, s: u64) -> Option<String> {
-    let (h, m) = start?.split_once(':')?;
-    let start_s = h.trim().parse::<u64>().ok()? * 3600 + m.trim().parse::<u64>().ok()? * 60;
+    let start_s = crate::scenario::schema::clock_minutes(start?)? as u64 * 60;
     let t = (start_s + s) % 86_400;
     Some(format!("{:02}:{:02}", t / 3600, t / 60 % 60))
 }

@@ -155,11 +155,7 @@ fn check_meta(s: &Scenario, out: &mut Findings) {
         }
     }
     if let Some(c) = &m.start_clock {
-        let ok = c.len() == 5
-            && c.as_bytes()[2] == b':'
-            && c[..2].parse::<u32>().is_ok_and(|h| h < 24)
-            && c[3..].parse::<u32>().is_ok_and(|mm| mm < 60);
-        if !ok {
+        if crate::scenario::schema::clock_minutes(c).is_none() {
             out.err(p.f("start_clock"), format!("`{c}` is not a time of day"), "write it as \"HH:MM\", e.g. \"14:30\"");
         }
     }

@@ -151,26 +151,9 @@ impl Runout {
         let per_cell = (n_bodies as f64 / cells.len() as f64).max(1.0);
         let side = per_cell.sqrt().ceil().max(1.0) as usize;
         let total = cells.len() * side * side;
-        let v = volume / total as f64;
-        let r = (3.0 * v / (4.0 * std::f64::consts::PI)).cbrt();
-        // The lattice spacing keeps spheres apart; a sphere wider than its
-        // lattice spot is stacked higher instead of overlapping.
-        let spot = self.dx / side as f64;
-        let layers_gap = (2.0 * r - spot).max(0.0);
-        self.body_volume = v;
-        self.radius = r;
-        for &k in cells {
-            let (ci, cj) = (k % self.nx, k / self.nx);
-            for a in 0..side {
-                for b in 0..side {
-                    let x = ci as f64 * self.dx + (a as f64 + 0.5) * spot;
-                    let y = cj as f64 * self.dx + (b as f64 + 0.5) * spot;
-                    let z =
-                        self.ground_at(elevation, x, y) + r * 1.01 + if (a + b) % 2 == 1 { layers_gap } else { 0.0 };
-                    self.add_body((x, y, z));
-                }
-            }
-        }
+        self.body_volume = volume / total as f64;
+        self.radius = (3.0 * self.body_volume / (4.0 * std::f64::consts::PI)).cbrt();
+        self.lay(cells, elevation, side, total);
     }
 
     /// Releases `volume` more from `cells` (a second failure) in bodies of
@@ -181,26 +164,25 @@ impl Runout {
         }
         let n = (volume / self.body_volume).round().max(1.0);
         let side = (n / cells.len() as f64).max(1.0).sqrt().ceil().max(1.0) as usize;
+        self.last_release_s = self.time_s;
+        self.lay(cells, elevation, side, n as usize);
+    }
+
+    /// Lays up to `count` bodies of the current radius on a `side × side`
+    /// lattice in each of `cells`. The lattice spacing keeps spheres apart;
+    /// a sphere wider than its lattice spot is stacked higher instead of
+    /// overlapping.
+    fn lay(&mut self, cells: &[usize], elevation: &[f64], side: usize, count: usize) {
         let spot = self.dx / side as f64;
         let r = self.radius;
         let layers_gap = (2.0 * r - spot).max(0.0);
-        let mut left = n as usize;
-        self.last_release_s = self.time_s;
-        'cells: for &k in cells {
+        let spots = cells.iter().flat_map(|&k| (0..side).flat_map(move |a| (0..side).map(move |b| (k, a, b))));
+        for (k, a, b) in spots.take(count) {
             let (ci, cj) = (k % self.nx, k / self.nx);
-            for a in 0..side {
-                for b in 0..side {
-                    if left == 0 {
-                        break 'cells;
-                    }
-                    left -= 1;
-                    let x = ci as f64 * self.dx + (a as f64 + 0.5) * spot;
-                    let y = cj as f64 * self.dx + (b as f64 + 0.5) * spot;
-                    let z =
-                        self.ground_at(elevation, x, y) + r * 1.01 + if (a + b) % 2 == 1 { layers_gap } else { 0.0 };
-                    self.add_body((x, y, z));
-                }
-            }
+            let x = ci as f64 * self.dx + (a as f64 + 0.5) * spot;
+            let y = cj as f64 * self.dx + (b as f64 + 0.5) * spot;
+            let z = self.ground_at(elevation, x, y) + r * 1.01 + if (a + b) % 2 == 1 { layers_gap } else { 0.0 };
+            self.add_body((x, y, z));
         }
     }
 
