@@ -154,10 +154,10 @@ fn check_meta(s: &Scenario, out: &mut Findings) {
             );
         }
     }
-    if let Some(c) = &m.start_clock {
-        if crate::scenario::schema::clock_minutes(c).is_none() {
-            out.err(p.f("start_clock"), format!("`{c}` is not a time of day"), "write it as \"HH:MM\", e.g. \"14:30\"");
-        }
+    if let Some(c) = &m.start_clock
+        && crate::scenario::schema::clock_minutes(c).is_none()
+    {
+        out.err(p.f("start_clock"), format!("`{c}` is not a time of day"), "write it as \"HH:MM\", e.g. \"14:30\"");
     }
     if let Some(n) = &m.night {
         let np = p.f("night");
