@@ -29,7 +29,15 @@ pub struct Roster {
     #[serde(default)]
     pub bands: Option<Bands>,
     pub categories: Vec<Category>,
+    /// Teams written in the roster itself…
+    #[serde(default)]
     pub teams: Vec<Team>,
+    /// …and/or a CSV table of teams as offices keep it (UTF-8, a BOM is
+    /// fine; headers 队伍编号, 队伍名称, 类别, 申报等级, 队长编号, 队长姓名,
+    /// 指令记录 — or code, name, category, claimed_grade, leader,
+    /// leader_name, logs — the logs of one team separated by `;`).
+    #[serde(default)]
+    pub teams_csv: Option<PathBuf>,
 }
 
 /// Grade names by level.
@@ -132,13 +140,86 @@ pub struct TeamResult {
     pub grade: Option<String>,
 }
 
-/// Reads a roster; paths in it are relative to its folder.
+/// Reads a roster, with the teams of its CSV table if it names one; paths
+/// in it (and in the table) are relative to the roster's folder.
 pub fn read(path: &Path) -> Result<(Roster, PathBuf), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let roster: Roster = crate::scenario::load::ron_options()
+    let mut roster: Roster = crate::scenario::load::ron_options()
         .from_str(&text)
         .map_err(|e| format!("{}:{}:{}: {}", path.display(), e.span.start.line, e.span.start.col, e.code))?;
-    Ok((roster, path.parent().map(Path::to_owned).unwrap_or_default()))
+    let base = path.parent().map(Path::to_owned).unwrap_or_default();
+    if let Some(csv) = &roster.teams_csv {
+        let csv = base.join(csv);
+        let bytes = std::fs::read(&csv).map_err(|e| format!("{}: {e}", csv.display()))?;
+        roster.teams.extend(read_teams_csv(&csv, &bytes)?);
+    }
+    if roster.teams.is_empty() {
+        return Err(format!("{}: the roster names no team (`teams` or `teams_csv`)", path.display()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(t) = roster.teams.iter().find(|t| !seen.insert(t.code.as_str())) {
+        return Err(format!("{}: team {} is named twice", path.display(), t.code));
+    }
+    Ok((roster, base))
+}
+
+/// The headers each column of a teams table may have (Chinese first).
+const TEAM_COLS: [(&str, &[&str], bool); 7] = [
+    ("code", &["队伍编号", "编号", "code"], true),
+    ("name", &["队伍名称", "名称", "name"], true),
+    ("category", &["类别", "测评类别", "category"], true),
+    ("claimed_grade", &["申报等级", "claimed_grade"], false),
+    ("leader", &["队长编号", "leader"], true),
+    ("leader_name", &["队长姓名", "队长", "leader_name"], false),
+    ("logs", &["指令记录", "logs"], true),
+];
+
+/// The teams of a CSV table; a row with a required cell empty, or a table
+/// without a required column, is an error naming the file and line.
+pub fn read_teams_csv(path: &Path, bytes: &[u8]) -> Result<Vec<Team>, String> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let mut rd = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = rd.headers().map_err(|e| format!("{}: {e}", path.display()))?.clone();
+    let mut cols = Vec::new();
+    for (field, names, required) in TEAM_COLS {
+        let at = headers.iter().position(|h| names.contains(&h));
+        if at.is_none() && required {
+            return Err(format!(
+                "{}:1: no column {} ({field}); the header has {}",
+                path.display(),
+                names[0],
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        cols.push(at);
+    }
+    let mut teams = Vec::new();
+    for row in rd.records() {
+        let row = row.map_err(|e| format!("{}: {e}", path.display()))?;
+        let line = row.position().map_or(0, |p| p.line());
+        let cell = |k: usize| cols[k].and_then(|c| row.get(c)).map(str::trim).filter(|s| !s.is_empty());
+        let need = |k: usize| {
+            cell(k)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("{}:{line}: {} is empty", path.display(), TEAM_COLS[k].1[0]))
+        };
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let logs: Vec<PathBuf> =
+            need(6)?.split([';', '；']).map(str::trim).filter(|s| !s.is_empty()).map(PathBuf::from).collect();
+        teams.push(Team {
+            code: need(0)?,
+            name: need(1)?,
+            category: need(2)?,
+            claimed_grade: cell(3).map(str::to_owned),
+            leader: need(4)?,
+            leader_name: cell(5).map(str::to_owned),
+            logs,
+        });
+    }
+    Ok(teams)
 }
 
 /// The entries of a roster, checked: every team's category exists, and it

@@ -452,3 +452,100 @@ fn an_assessment_grades_ranks_and_resumes_without_storing_twice() {
         assert!(s.run(r.id).is_ok(), "run {} reads back whole", r.id);
     }
 }
+
+/// The issue's whole path for a new user: three volunteer teams from the
+/// office's CSV table (BOM, Chinese headers), graded on the water-rescue
+/// drill from the logs their leaders handed in, a ranked XLSX, the best
+/// team's leader certified (JSON and PDF), the certificate accepted — and
+/// rejected once any one byte of its score or of its orders is changed.
+#[test]
+fn three_teams_from_csv_are_graded_ranked_and_the_best_certified_and_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("records.sqlite");
+    let s = |p: &Path| p.to_str().unwrap().to_owned();
+    let roster = "rosters/water_rescue_2026/roster.ron";
+    assert!(std::fs::read("rosters/water_rescue_2026/teams.csv").unwrap().starts_with(b"\xef\xbb\xbf"));
+    let xlsx = d.join("rank.xlsx");
+    let (code, out, err) = firstline(&["assess", roster, "--threads", "2", "--xlsx", &s(&xlsx)], &db);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("3 runs, 3 run now, 0 stored before"), "{out}");
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|r| r.len() == 8 && r[0].parse::<u32>().is_ok())
+        .collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    // The prompt team in slack water, the slow one, the one that sent its
+    // boats into the breach: graded by what their logs did.
+    assert!(rows[0][1].starts_with("R01") && rows[0][4] == "一级", "{out}");
+    assert!(rows[1][1].starts_with("R02") && rows[1][4] == "二级", "{out}");
+    assert!(rows[1][7].contains("call_taken") && rows[1][7].contains("time_to_rescue"), "{out}");
+    assert!(rows[2][1].starts_with("R03") && rows[2][4] == "三级" && rows[2][7].contains("crew_safety"), "{out}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.person("R01-L").unwrap().name, "陈立军", "the leader came from the table");
+    drop(store);
+
+    let key = d.join("office.pem");
+    assert_eq!(firstline(&["keys", "init", "--key", &s(&key), "--office", "某县应急管理局"], &db).0, 0);
+    let (cert, pdf) = (d.join("R01.json"), d.join("R01.pdf"));
+    let (code, out, err) = firstline(
+        &["certify", rows[0][6], "--person", "R01-L", "--key", &s(&key), "--out", &s(&cert), "--pdf", &s(&pdf)],
+        &db,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let pubkey = keys::public_path(&key);
+    let (code, out, err) = firstline(&["verify", &s(&cert), "--pubkey", &s(&pubkey)], &db);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("VALID") && out.contains("陈立军"), "{out}");
+
+    // One byte changed, in the score or in the orders: never accepted.
+    let bytes = std::fs::read(&cert).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let score_at = text.find("\"score\":").unwrap() + "\"score\":".len();
+    let orders_at = text.find("\"orders\":[").unwrap() + "\"orders\":[".len();
+    let orders_end = orders_at + text[orders_at..].find("],\"").unwrap();
+    let mut changed: Vec<usize> = (score_at..score_at + 3).collect();
+    // Spread over the orders: their ticks, forces, places, tasks.
+    changed.extend((orders_at..orders_end).step_by(((orders_end - orders_at) / 6).max(1)).take(6));
+    let office = keys::load_public(&pubkey).unwrap();
+    for at in changed {
+        let mut forged = bytes.clone();
+        forged[at] = if forged[at].is_ascii_digit() { b'0' + (forged[at] - b'0' + 1) % 10 } else { forged[at] ^ 0x01 };
+        let verdict = Certificate::from_bytes(&forged).map(|c| certify::verify(&c, Some(&office), Path::new("")));
+        match verdict {
+            Err(e) => assert!(!e.to_string().is_empty(), "byte {at}: refused unread"),
+            Ok(v) => assert!(!v.findings.is_empty(), "byte {at} ({}) changed and still accepted", forged[at] as char),
+        }
+    }
+    // And through the command line, as an office checks: exit 3, the reason named.
+    let mut forged = bytes.clone();
+    forged[score_at] = if forged[score_at] == b'9' { b'8' } else { b'9' };
+    let path = d.join("forged.json");
+    std::fs::write(&path, &forged).unwrap();
+    let (code, out, _) = firstline(&["verify", &s(&path), "--pubkey", &s(&pubkey)], &db);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("altered score"), "{out}");
+}
+
+#[test]
+fn a_teams_table_with_a_column_missing_or_a_cell_empty_is_refused_with_its_line() {
+    use firstline::assess::read_teams_csv;
+    let p = Path::new("teams.csv");
+    let ok =
+        "\u{feff}队伍编号,队伍名称,类别,申报等级,队长编号,队长姓名,指令记录\nR1,甲队,水域救援,,L1,,a.jsonl；b.jsonl\n";
+    let teams = read_teams_csv(p, ok.as_bytes()).unwrap();
+    assert_eq!(teams.len(), 1);
+    assert_eq!(teams[0].logs, vec![PathBuf::from("a.jsonl"), PathBuf::from("b.jsonl")], "full-width ； separates too");
+    assert_eq!((teams[0].claimed_grade.as_deref(), teams[0].leader_name.as_deref()), (None, None));
+    let err = read_teams_csv(p, "队伍编号,队伍名称,类别,队长编号\nR1,甲队,水域救援,L1\n".as_bytes()).unwrap_err();
+    assert!(err.starts_with("teams.csv:1: no column 指令记录"), "{err}");
+    let err = read_teams_csv(
+        p,
+        "code,name,category,leader,logs\nR1,甲队,水域救援,L1,a.jsonl\nR2,,水域救援,L2,b.jsonl\n".as_bytes(),
+    )
+    .unwrap_err();
+    assert!(err.starts_with("teams.csv:3: 队伍名称 is empty"), "{err}");
+}
