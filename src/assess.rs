@@ -321,6 +321,7 @@ pub fn assess(
                 kind: crate::record::store::OrgKind::Team,
                 category: Some(team.category.clone()),
                 claimed_grade: team.claimed_grade.clone(),
+                parent: None,
             })
             .map_err(|e| e.to_string())?;
             if s.person(&team.leader).is_err() {

@@ -12,9 +12,10 @@ use crate::record::certificate::{
     CERTIFICATE_VERSION, Certificate, Claims, Finding, Order, OrganisationClaim, PersonClaim, Rerun,
 };
 use crate::record::replay::{self, Recorded};
-use crate::record::store::{NewRun, RoleSeat, Store};
+use crate::record::store::{NewRun, NewSession, RoleSeat, Store};
 use crate::roles::plans::NpcRoles;
 use crate::scenario::Loaded;
+use crate::scenario::schema::DrillKind;
 use crate::sim::orders::Source;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use std::path::Path;
@@ -59,7 +60,7 @@ pub fn record(
     scenario_source: &[u8],
     log: &[u8],
     people: &[(String, String)],
-    session: Option<(String, Option<String>, Option<String>)>,
+    session: Option<NewSession>,
 ) -> Result<i64, String> {
     let recorded = replay::read_log(&String::from_utf8_lossy(log))?;
     if recorded.ended_s.is_none() {
@@ -74,6 +75,11 @@ pub fn record(
         return Err(format!("the log does not replay, so it is not recorded:\n{d}"));
     }
     let report = outcome.report;
+    // The office's word on the drill's kind, else the scenario author's, else special.
+    let session = session.map(|s| NewSession {
+        kind: Some(s.kind.or(loaded.scenario.meta.drill_kind).unwrap_or(DrillKind::Special)),
+        ..s
+    });
     // Same events, and the same bytes: a certificate states the hash of the
     // log the drill writes, which its re-run must give again.
     if report.event_log_sha256 != crate::scenario::load::sha256_hex(log) {

@@ -88,6 +88,14 @@ enum Command {
         /// With --trainee: the role they played.
         #[arg(long, requires = "trainee")]
         role: Option<String>,
+        /// With --record: the township or village that held the drill (its
+        /// code), so it counts for its yearly drills (`records compliance`).
+        #[arg(long, requires = "record")]
+        org: Option<String>,
+        /// With --org: comprehensive or special (综合, 专项); the scenario's
+        /// `drill_kind` when absent.
+        #[arg(long, requires = "org")]
+        kind: Option<String>,
         /// The records database (default: the platform's data folder, or $FIRSTLINE_DB).
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
@@ -436,7 +444,23 @@ fn main() -> ExitCode {
         Command::Verify { cert, pubkey, scenario_dir } => {
             cli::records::verify_cmd(&cert, pubkey.as_deref(), scenario_dir.as_deref())
         }
-        Command::Run { file, seed, until, report, log, npc, competence, quiet, orders, record, trainee, role, db } => {
+        Command::Run {
+            file,
+            seed,
+            until,
+            report,
+            log,
+            npc,
+            competence,
+            quiet,
+            orders,
+            record,
+            trainee,
+            role,
+            org,
+            kind,
+            db,
+        } => {
             let npc = match npc.as_str() {
                 "all" => NpcRoles::All,
                 "none" => NpcRoles::None,
@@ -459,7 +483,20 @@ fn main() -> ExitCode {
                 commands,
                 ..Default::default()
             };
-            let record = record.then(|| Record { db, seats: role.into_iter().zip(trainee).collect() });
+            let kind = match kind.as_deref().map(firstline::scenario::schema::DrillKind::parse).transpose() {
+                Ok(k) => k,
+                Err(e) => {
+                    eprintln!("error: --kind: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let session = org.map(|org| firstline::record::store::NewSession {
+                date: firstline::record::store::today(),
+                organisation: Some(org),
+                kind,
+                ..Default::default()
+            });
+            let record = record.then(|| Record { db, seats: role.into_iter().zip(trainee).collect(), session });
             run(file, opts, quiet, record)
         }
     }
@@ -499,6 +536,7 @@ fn validate(files: &[PathBuf]) -> ExitCode {
 struct Record {
     db: Option<PathBuf>,
     seats: Vec<(String, String)>,
+    session: Option<firstline::record::store::NewSession>,
 }
 
 /// The people's orders (not the software's) of a recorded session's log.
@@ -566,7 +604,7 @@ fn run(file: PathBuf, mut opts: RunOptions, quiet: bool, record: Option<Record>)
         for (role, who) in &record.seats {
             seats.push((role.clone(), store.person(who).map_err(|e| e.to_string())?.code));
         }
-        firstline::certify::record(&mut store, &loaded, &source, &log, &seats, None)
+        firstline::certify::record(&mut store, &loaded, &source, &log, &seats, record.session.clone())
     })();
     if let Some(p) = &scratch {
         let _ = std::fs::remove_file(p);

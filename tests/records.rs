@@ -65,13 +65,14 @@ fn the_store_keeps_people_with_hashed_identity_numbers_and_reopens_at_its_versio
     let path = dir.path().join("sub/records.sqlite");
     {
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(s.version().unwrap(), 2);
+        assert_eq!(s.version().unwrap(), 3);
         s.put_organisation(&Organisation {
             code: "T01".into(),
             name: "青石镇".into(),
             kind: firstline::record::store::OrgKind::Township,
             category: None,
             claimed_grade: None,
+            parent: None,
         })
         .unwrap();
         s.put_person(&NewPerson {
@@ -104,7 +105,7 @@ fn the_store_keeps_people_with_hashed_identity_numbers_and_reopens_at_its_versio
         assert!(e.to_string().contains("check character"), "{e}");
     }
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.version().unwrap(), 2, "reopening migrates nothing");
+    assert_eq!(s.version().unwrap(), 3, "reopening migrates nothing");
     let p = s.person("P001").unwrap();
     assert_eq!(p.organisation.as_ref().unwrap().name, "青石镇");
     assert_eq!(p.id_number, None, "the number itself is not kept");
@@ -548,4 +549,123 @@ fn a_teams_table_with_a_column_missing_or_a_cell_empty_is_refused_with_its_line(
     )
     .unwrap_err();
     assert!(err.starts_with("teams.csv:3: 队伍名称 is empty"), "{err}");
+}
+
+/// A store made by the previous build (schema 2, with a person and a run
+/// session in it) opens at this build's schema with everything kept.
+#[test]
+fn a_store_of_the_previous_schema_is_migrated_forward_with_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for step in &firstline::record::store::MIGRATIONS[..2] {
+            c.execute_batch(step).unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO settings VALUES ('id_salt', 'abc'), ('keep_id_numbers', '0');
+             INSERT INTO organisations (code, name, kind) VALUES ('T01', '青石镇', 'township');
+             INSERT INTO people (code, name, organisation_id) VALUES ('P001', '王芳', 1);
+             INSERT INTO sessions (date, scenario_id) VALUES ('2026-03-01', 'example_small');
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.version().unwrap(), firstline::record::store::MIGRATIONS.len() as u32);
+    let p = s.person("P001").unwrap();
+    assert_eq!((p.name.as_str(), p.organisation.unwrap().parent), ("王芳", None));
+    // The old session is kept, of no organisation, so it counts for none.
+    let rows = firstline::record::store::compliance(&s, 2026).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(!rows[0].met() && rows[0].special.is_empty());
+}
+
+/// `records compliance`: which townships and villages held the year's
+/// comprehensive drill (or took part in their township's), which special
+/// drills, who took part; a drill of another year does not count.
+#[test]
+fn compliance_names_who_held_the_years_comprehensive_drill_and_who_did_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("records.sqlite");
+    let log = trainee_log(d);
+    let s = |p: &Path| p.to_str().unwrap().to_owned();
+    let orgs = d.join("orgs.csv");
+    std::fs::write(
+        &orgs,
+        "\u{feff}编号,名称,类型,上级单位\nV01,东湾村,村,T01\nT01,青石镇,乡镇,\nV02,小河村,村,T01\nV03,林场村,村,T01\nT02,白石乡,乡镇,\n",
+    )
+    .unwrap();
+    let (code, _, err) = firstline(&["records", "import", &s(&orgs)], &db);
+    assert_eq!(code, 0, "a village may come before its township in the table: {err}");
+    let people = d.join("people.csv");
+    std::fs::write(&people, "编号,姓名,单位,岗位\nP001,王芳,T01,应急办主任\nP002,李强,V01,村支书\nP003,张敏,V02,网格员\nP004,周涛,V03,村主任\n")
+        .unwrap();
+    assert_eq!(firstline(&["records", "import", &s(&people)], &db).0, 0);
+    let add = |person: &str, org: &str, date: &str, kind: Option<&str>| {
+        let seat = format!("office_director={person}");
+        let mut a = vec!["records", "add-run", log.to_str().unwrap(), "--scenario", SMALL, "--seat", &seat];
+        a.extend(["--org", org, "--date", date, "--place", "镇会议室"]);
+        if let Some(k) = kind {
+            a.extend(["--kind", k]);
+        }
+        let (code, out, err) = firstline(&a, &db);
+        assert_eq!(code, 0, "{out}{err}");
+    };
+    // The township's comprehensive drill: its office director and a village's
+    // party secretary each in a seat, the same day — one session.
+    add("P001", "T01", "2026-05-20", Some("综合"));
+    add("P002", "T01", "2026-05-20", Some("综合"));
+    // A village's own special drill (the small drill's kind: special).
+    add("P003", "V02", "2026-07-01", None);
+    // Last year's comprehensive drill does not count this year.
+    add("P004", "V03", "2025-06-01", Some("comprehensive"));
+    let (code, _, err) = firstline(
+        &[
+            "records",
+            "add-run",
+            &s(&log),
+            "--scenario",
+            SMALL,
+            "--seat",
+            "office_director=P001",
+            "--org",
+            "T01",
+            "--kind",
+            "演习",
+        ],
+        &db,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not one of comprehensive, special"), "{err}");
+
+    let (csv, xlsx) = (d.join("c.csv"), d.join("c.xlsx"));
+    let (code, out, err) =
+        firstline(&["records", "compliance", "--year", "2026", "--csv", &s(&csv), "--xlsx", &s(&xlsx)], &db);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("2026: 5 townships and villages; 2 held or took part in a comprehensive drill, 3 did not"),
+        "{out}"
+    );
+    let text = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
+    assert!(text.starts_with('\u{feff}'), "Excel reads the BOM as UTF-8");
+    let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    let codes: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(codes, ["T01", "V01", "V02", "V03", "T02"], "each township followed by its villages");
+    let row = |c: &str| rows.iter().find(|r| &r[0] == c).unwrap().clone();
+    let t01 = row("T01");
+    assert_eq!((&t01[4], &t01[9]), ("1", "已开展综合演练"), "two runs of one day are one drill: {t01:?}");
+    assert!(t01[8].contains("王芳（应急办主任）") && t01[8].contains("李强（村支书）"), "{t01:?}");
+    let v01 = row("V01");
+    assert_eq!(&v01[9], "参加乡镇综合演练", "{v01:?}");
+    assert!(v01[5].contains("2026-05-20") && v01[8] == *"李强（村支书）", "{v01:?}");
+    let v02 = row("V02");
+    assert_eq!((&v02[4], &v02[6], &v02[9]), ("0", "1", "未开展综合演练"), "{v02:?}");
+    assert_eq!(&row("V03")[4], "0", "last year's drill");
+    assert_eq!(&row("T02")[9], "未开展综合演练");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let (_, out, _) = firstline(&["records", "compliance", "--year", "2025"], &db);
+    assert!(out.contains("2025: 5 townships and villages; 1 held"), "{out}");
 }

@@ -9,7 +9,8 @@ use clap::Subcommand;
 use firstline::certify;
 use firstline::record::atomic;
 use firstline::record::certificate::{Certificate, keys};
-use firstline::record::store::{self, NewPerson, Organisation, Store};
+use firstline::record::store::{self, NewPerson, NewSession, Organisation, Store};
+use firstline::scenario::schema::DrillKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -28,6 +29,9 @@ pub enum RecordsCmd {
         /// The grade a team claims (e.g. 一级).
         #[arg(long)]
         grade: Option<String>,
+        /// The organisation it belongs to (a village's township), by code.
+        #[arg(long)]
+        parent: Option<String>,
     },
     /// Add (or update) a person; the identity number is kept only as a salted hash.
     AddPerson {
@@ -44,7 +48,7 @@ pub enum RecordsCmd {
         post: Option<String>,
     },
     /// Import people or organisations from CSV (headers 编号,姓名,身份证号,单位,岗位
-    /// or 编号,名称,类型,类别,申报等级) or RON; all rows or none.
+    /// or 编号,名称,类型,类别,申报等级,上级单位) or RON; all rows or none.
     Import { file: PathBuf },
     /// List people, organisations or runs.
     List {
@@ -70,6 +74,24 @@ pub enum RecordsCmd {
         place: Option<String>,
         #[arg(long)]
         instructor: Option<String>,
+        /// The township or village that held the drill (its code), so it
+        /// counts for its yearly drills.
+        #[arg(long)]
+        org: Option<String>,
+        /// comprehensive or special (综合, 专项); the scenario's `drill_kind`
+        /// when absent.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Which townships and villages held this year's required comprehensive
+    /// drill, which special drills, and who took part (CSV and/or XLSX).
+    Compliance {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
     },
     /// How identity numbers are kept: `hash-only` (the default: a salted
     /// SHA-256, enough to find a person by number) or `keep` (in clear too,
@@ -143,9 +165,9 @@ pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
         Err(c) => return c,
     };
     let done = match cmd {
-        RecordsCmd::AddOrg { code, name, kind, category, grade } => match store::OrgKind::parse(&kind) {
+        RecordsCmd::AddOrg { code, name, kind, category, grade, parent } => match store::OrgKind::parse(&kind) {
             Ok(kind) => store
-                .put_organisation(&Organisation { code, name, kind, category, claimed_grade: grade })
+                .put_organisation(&Organisation { code, name, kind, category, claimed_grade: grade, parent })
                 .map(|_| println!("stored")),
             Err(e) => return bad(format!("organisation {code}: {e}")),
         },
@@ -157,8 +179,21 @@ pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
         }
         RecordsCmd::List { what } => list(&store, &what),
         RecordsCmd::Show { person } => show(&store, &person),
-        RecordsCmd::AddRun { log, scenario, seats, date, place, instructor } => {
-            return add_run(&mut store, &log, &scenario, &seats, date, place, instructor);
+        RecordsCmd::Compliance { year, csv, xlsx } => return compliance(&store, year, csv.as_deref(), xlsx.as_deref()),
+        RecordsCmd::AddRun { log, scenario, seats, date, place, instructor, org, kind } => {
+            let kind = match kind.as_deref().map(DrillKind::parse).transpose() {
+                Ok(k) => k,
+                Err(e) => return bad(format!("--kind: {e}")),
+            };
+            let named = date.is_some() || place.is_some() || instructor.is_some() || org.is_some();
+            let session = named.then(|| NewSession {
+                date: date.unwrap_or_else(store::today),
+                place,
+                instructor,
+                organisation: org,
+                kind,
+            });
+            return add_run(&mut store, &log, &scenario, &seats, session);
         }
         RecordsCmd::IdNumbers { mode } => {
             store.set_keep_id_numbers(mode == "keep").map(|_| println!("identity numbers: {mode}"))
@@ -244,15 +279,7 @@ fn show(store: &Store, person: &str) -> store::Result<()> {
     Ok(())
 }
 
-fn add_run(
-    store: &mut Store,
-    log: &Path,
-    scenario: &Path,
-    seats: &[String],
-    date: Option<String>,
-    place: Option<String>,
-    instructor: Option<String>,
-) -> ExitCode {
+fn add_run(store: &mut Store, log: &Path, scenario: &Path, seats: &[String], session: Option<NewSession>) -> ExitCode {
     let people = match parse_seats(seats) {
         Ok(p) => p,
         Err(e) => return bad(e),
@@ -267,8 +294,6 @@ fn add_run(
             return ExitCode::from(2);
         }
     };
-    let session = (date.is_some() || place.is_some() || instructor.is_some())
-        .then(|| (date.unwrap_or_else(store::today), place, instructor));
     match certify::record(store, &loaded, &source, &bytes, &people, session) {
         Ok(id) => {
             println!("stored as run {id}");
@@ -279,6 +304,38 @@ fn add_run(
             ExitCode::from(3)
         }
     }
+}
+
+/// `records compliance --year`: the table printed, and written as asked.
+fn compliance(store: &Store, year: i32, csv: Option<&Path>, xlsx: Option<&Path>) -> ExitCode {
+    let rows = match store::compliance(store, year) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    let table = store::compliance_table(&rows);
+    for r in &table {
+        println!("{}", r.join("\t"));
+    }
+    let missing = rows.iter().filter(|r| !r.met()).count();
+    println!(
+        "{year}: {} townships and villages; {} held or took part in a comprehensive drill, {missing} did not",
+        rows.len(),
+        rows.len() - missing
+    );
+    for (out, bytes) in
+        [(csv, store::csv_bytes(&table)), (xlsx, store::xlsx_bytes(&format!("{year}年演练开展情况"), &table, &[4, 6]))]
+    {
+        let Some(out) = out else { continue };
+        match bytes {
+            Ok(b) => {
+                if let Err(c) = write_out(out, &b) {
+                    return c;
+                }
+            }
+            Err(e) => return bad(e),
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 pub fn keys_cmd(cmd: KeysCmd) -> ExitCode {

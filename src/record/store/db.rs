@@ -23,7 +23,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// The schema, one step per version; never edit a step once shipped —
 /// add the next.
-const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
      CREATE TABLE organisations (
@@ -84,6 +84,13 @@ const MIGRATIONS: &[&str] = &[
     // roster entry, so an interrupted batch resumes without storing twice.
     "ALTER TABLE runs ADD COLUMN batch_key TEXT;
      CREATE UNIQUE INDEX runs_batch_key ON runs(batch_key) WHERE batch_key IS NOT NULL;",
+    // 3: the yearly drill requirement (`records compliance`): a village
+    // belongs to its township; a session is held by an organisation and is a
+    // comprehensive or a special drill.
+    "ALTER TABLE organisations ADD COLUMN parent_id INTEGER REFERENCES organisations(id);
+     ALTER TABLE sessions ADD COLUMN organisation_id INTEGER REFERENCES organisations(id);
+     ALTER TABLE sessions ADD COLUMN kind TEXT CHECK (kind IN ('comprehensive', 'special'));
+     CREATE INDEX sessions_organisation ON sessions(organisation_id, date);",
 ];
 
 /// The records store, open.
@@ -135,6 +142,8 @@ pub struct Organisation {
     pub category: Option<String>,
     /// The grade a team claims (e.g. 一级), if any.
     pub claimed_grade: Option<String>,
+    /// The organisation it belongs to (a village's township), by code.
+    pub parent: Option<String>,
 }
 
 /// A person as given to the store (the identity number in clear, hashed
@@ -276,9 +285,13 @@ impl Store {
     }
 
     /// Adds many organisations and people in one transaction: all or none.
+    /// An organisation's parent may come later in the same list.
     pub fn put_all(&mut self, orgs: &[Organisation], people: &[NewPerson]) -> Result<()> {
         let tx = self.conn.transaction()?;
         for o in orgs {
+            put_organisation(&tx, &Organisation { parent: None, ..o.clone() })?;
+        }
+        for o in orgs.iter().filter(|o| o.parent.is_some()) {
             put_organisation(&tx, o)?;
         }
         for p in people {
@@ -290,8 +303,7 @@ impl Store {
 
     /// Every organisation, by code.
     pub fn organisations(&self) -> Result<Vec<Organisation>> {
-        let mut st =
-            self.conn.prepare("SELECT code, name, kind, category, claimed_grade FROM organisations ORDER BY code")?;
+        let mut st = self.conn.prepare(&format!("{ORG_SELECT} ORDER BY o.code"))?;
         let rows = st.query_map([], org_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -328,8 +340,12 @@ impl Store {
 }
 
 const PERSON_SELECT: &str = "SELECT p.code, p.name, p.id_hash, p.id_number, p.post,
-        o.code, o.name, o.kind, o.category, o.claimed_grade
-     FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id";
+        o.code, o.name, o.kind, o.category, o.claimed_grade, op.code
+     FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
+     LEFT JOIN organisations op ON op.id = o.parent_id";
+
+pub(crate) const ORG_SELECT: &str = "SELECT o.code, o.name, o.kind, o.category, o.claimed_grade, op.code
+     FROM organisations o LEFT JOIN organisations op ON op.id = o.parent_id";
 
 fn person_row(r: &rusqlite::Row) -> rusqlite::Result<Person> {
     let org_code: Option<String> = r.get(5)?;
@@ -346,19 +362,21 @@ fn person_row(r: &rusqlite::Row) -> rusqlite::Result<Person> {
                 kind: kind_at(r, 7)?,
                 category: r.get(8)?,
                 claimed_grade: r.get(9)?,
+                parent: r.get(10)?,
             }),
             None => None,
         },
     })
 }
 
-fn org_row(r: &rusqlite::Row) -> rusqlite::Result<Organisation> {
+pub(crate) fn org_row(r: &rusqlite::Row) -> rusqlite::Result<Organisation> {
     Ok(Organisation {
         code: r.get(0)?,
         name: r.get(1)?,
         kind: kind_at(r, 2)?,
         category: r.get(3)?,
         claimed_grade: r.get(4)?,
+        parent: r.get(5)?,
     })
 }
 
@@ -396,10 +414,26 @@ pub fn check_id_number(id: &str) -> std::result::Result<(), String> {
 
 fn put_organisation(conn: &Connection, o: &Organisation) -> Result<()> {
     check_code("organisation", &o.code)?;
+    let parent: Option<i64> = match &o.parent {
+        Some(code) if code == &o.code => {
+            return Err(StoreError::Invalid(format!("organisation {}: it cannot belong to itself", o.code)));
+        }
+        Some(code) => Some(
+            conn.query_row("SELECT id FROM organisations WHERE code = ?1", params![code], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| {
+                    StoreError::NotFound(format!(
+                        "organisation {}: no parent organisation `{code}`; add it first (firstline records add-org)",
+                        o.code
+                    ))
+                })?,
+        ),
+        None => None,
+    };
     conn.execute(
-        "INSERT INTO organisations (code, name, kind, category, claimed_grade) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(code) DO UPDATE SET name = ?2, kind = ?3, category = ?4, claimed_grade = ?5",
-        params![o.code, o.name, o.kind.as_str(), o.category, o.claimed_grade],
+        "INSERT INTO organisations (code, name, kind, category, claimed_grade, parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(code) DO UPDATE SET name = ?2, kind = ?3, category = ?4, claimed_grade = ?5, parent_id = ?6",
+        params![o.code, o.name, o.kind.as_str(), o.category, o.claimed_grade, parent],
     )?;
     Ok(())
 }

@@ -14,13 +14,18 @@
 //! the store's own, made when the store is made) unless the office chose
 //! `keep_id_numbers` when it made the store.
 //!
+//! Each township and village's yearly drills (`compliance`) are read from
+//! the sessions it held and the people seated in them.
+//!
 //! Owns: the database file and its schema. May not touch: the sim (it stores
 //! what a run produced; it never runs one).
 
+mod compliance;
 mod db;
 mod runs;
 mod table;
 
+pub use compliance::{ComplianceRow, Held, compliance, compliance_table};
 pub use db::*;
-pub use runs::{NewRun, RoleSeat, RunRow, StoredRun};
+pub use runs::{NewRun, NewSession, RoleSeat, RunRow, StoredRun};
 pub use table::{csv_bytes, export_csv, export_xlsx, import, xlsx_bytes};

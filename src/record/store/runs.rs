@@ -7,6 +7,7 @@
 
 use super::db::{Result, Store, StoreError, today};
 use crate::record::report::Report;
+use crate::scenario::schema::DrillKind;
 use rusqlite::{OptionalExtension, params};
 use std::io::{Read, Write};
 
@@ -27,10 +28,26 @@ pub struct NewRun<'a> {
     pub report: &'a Report,
     /// Every role of the drill and who played it.
     pub seats: Vec<(String, RoleSeat)>,
-    /// The drill session (date, place, instructor), if one is named.
-    pub session: Option<(String, Option<String>, Option<String>)>,
+    /// The drill session, if one is named.
+    pub session: Option<NewSession>,
     /// The roster entry a batch made it for (unique in the store).
     pub batch_key: Option<String>,
+}
+
+/// A drill session as the office names it when it records a run: runs of
+/// the same drill on the same day, place and instructor, held by the same
+/// organisation, share one session (a classroom's trainees).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewSession {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub place: Option<String>,
+    pub instructor: Option<String>,
+    /// The township or village that held it, by code.
+    pub organisation: Option<String>,
+    /// Comprehensive or special (the caller resolves it from the office's
+    /// word or the scenario's `drill_kind`).
+    pub kind: Option<DrillKind>,
 }
 
 /// A run as listed.
@@ -59,6 +76,45 @@ pub struct StoredRun {
     pub report: Report,
 }
 
+/// The session's row: the one already held by the same organisation, on
+/// the same day, place and instructor, of the same drill — or a new one.
+fn session(tx: &rusqlite::Transaction, s: &NewSession, scenario: &str) -> Result<i64> {
+    if s.date.len() != 10
+        || !s.date.chars().enumerate().all(|(k, c)| if k == 4 || k == 7 { c == '-' } else { c.is_ascii_digit() })
+    {
+        return Err(StoreError::Invalid(format!("session date `{}`: write it YYYY-MM-DD", s.date)));
+    }
+    let org: Option<i64> = match &s.organisation {
+        Some(code) => Some(
+            tx.query_row("SELECT id FROM organisations WHERE code = ?1", params![code], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| {
+                    StoreError::NotFound(format!(
+                        "no organisation `{code}` in the records; add it first (firstline records add-org)"
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    let kind = s.kind.map(DrillKind::as_str);
+    let found: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM sessions WHERE date = ?1 AND place IS ?2 AND instructor IS ?3 AND scenario_id = ?4
+                AND organisation_id IS ?5 AND kind IS ?6",
+            params![s.date, s.place, s.instructor, scenario, org, kind],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    tx.execute(
+        "INSERT INTO sessions (date, place, instructor, scenario_id, organisation_id, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![s.date, s.place, s.instructor, scenario, org, kind],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
 impl Store {
     /// Stores a run whole, or nothing: the scenario, the run, every seat.
     /// Returns the run's number.
@@ -83,13 +139,7 @@ impl Store {
             params![sha, run.report.scenario.id, run.report.scenario.title_zh, run.scenario_source],
         )?;
         let session_id: Option<i64> = match &run.session {
-            Some((date, place, instructor)) => {
-                tx.execute(
-                    "INSERT INTO sessions (date, place, instructor, scenario_id) VALUES (?1, ?2, ?3, ?4)",
-                    params![date, place, instructor, run.report.scenario.id],
-                )?;
-                Some(tx.last_insert_rowid())
-            }
+            Some(s) => Some(session(&tx, s, &run.report.scenario.id)?),
             None => None,
         };
         let c = &run.report.scoring;

@@ -17,12 +17,13 @@ const PERSON_COLS: [(&str, &[&str]); 5] = [
     ("organisation", &["单位", "单位编号", "organisation"]),
     ("post", &["岗位", "职务", "post"]),
 ];
-const ORG_COLS: [(&str, &[&str]); 5] = [
+const ORG_COLS: [(&str, &[&str]); 6] = [
     ("code", &["编号", "单位编号", "code"]),
     ("name", &["名称", "单位名称", "name"]),
     ("kind", &["类型", "kind"]),
     ("category", &["类别", "category"]),
     ("claimed_grade", &["申报等级", "claimed_grade"]),
+    ("parent", &["上级单位", "所属乡镇", "parent"]),
 ];
 
 /// A RON file of records.
@@ -42,6 +43,8 @@ struct RonOrg {
     category: Option<String>,
     #[serde(default)]
     claimed_grade: Option<String>,
+    #[serde(default)]
+    parent: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +82,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<(usize, usize)> {
                         kind,
                         category: o.category,
                         claimed_grade: o.claimed_grade,
+                        parent: o.parent,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?,
@@ -115,8 +119,11 @@ fn read_csv(path: &Path, text: &str) -> Result<(Vec<Organisation>, Vec<NewPerson
             headers.iter().collect::<Vec<_>>().join(", ")
         )));
     }
-    let spec = if is_people { &PERSON_COLS } else { &ORG_COLS };
-    let cols: Vec<Option<usize>> = spec.iter().map(|(_, names)| col(names)).collect();
+    let cols: Vec<Option<usize>> = if is_people {
+        PERSON_COLS.iter().map(|(_, names)| col(names)).collect()
+    } else {
+        ORG_COLS.iter().map(|(_, names)| col(names)).collect()
+    };
     for (k, required) in [(0, "编号"), (1, if is_people { "姓名" } else { "名称" })] {
         if cols[k].is_none() {
             return Err(bad(1, format!("no {required} column")));
@@ -139,7 +146,7 @@ fn read_csv(path: &Path, text: &str) -> Result<(Vec<Organisation>, Vec<NewPerson
             people.push(NewPerson { code, name, id_number: get(2), organisation: get(3), post: get(4) });
         } else {
             let kind = OrgKind::parse(&get(2).unwrap_or_default()).map_err(|e| bad(line, format!("类型: {e}")))?;
-            orgs.push(Organisation { code, name, kind, category: get(3), claimed_grade: get(4) });
+            orgs.push(Organisation { code, name, kind, category: get(3), claimed_grade: get(4), parent: get(5) });
         }
     }
     Ok((orgs, people))

@@ -82,6 +82,51 @@ pub struct Meta {
     /// `start_clock`); daylight throughout when absent.
     #[serde(default)]
     pub night: Option<Night>,
+    /// What kind of drill this is for the yearly drill requirement
+    /// (`firstline records compliance`): a comprehensive drill (综合演练,
+    /// the whole chain from the township down) or a special one (专项演练);
+    /// the office may say otherwise when it records a session. Special
+    /// when absent.
+    #[serde(default)]
+    pub drill_kind: Option<DrillKind>,
+}
+
+/// A comprehensive (综合演练) or special (专项演练) drill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum DrillKind {
+    Comprehensive,
+    Special,
+}
+
+impl DrillKind {
+    /// As stored: `comprehensive`, `special`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DrillKind::Comprehensive => "comprehensive",
+            DrillKind::Special => "special",
+        }
+    }
+
+    /// As printed: 综合演练, 专项演练.
+    pub fn zh(self) -> &'static str {
+        match self {
+            DrillKind::Comprehensive => "综合演练",
+            DrillKind::Special => "专项演练",
+        }
+    }
+
+    /// A kind as offices write it (综合, 专项) or in English.
+    pub fn parse(s: &str) -> Result<DrillKind, String> {
+        match s.trim() {
+            "综合" | "综合演练" | "综合性演练" => Ok(DrillKind::Comprehensive),
+            "专项" | "专项演练" | "单项演练" => Ok(DrillKind::Special),
+            other => match other.to_lowercase().as_str() {
+                "comprehensive" => Ok(DrillKind::Comprehensive),
+                "special" => Ok(DrillKind::Special),
+                _ => Err(format!("drill kind `{other}` is not one of comprehensive, special (综合, 专项)")),
+            },
+        }
+    }
 }
 
 /// Darkness: from `from` to `to` (clock times, "HH:MM", wrapping past
