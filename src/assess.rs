@@ -9,11 +9,16 @@
 //! A team's grade is the band its weakest drill's level allows; the table
 //! ranks the teams and lists each failed metric.
 //!
+//! A large assessment spreads over machines: `enqueue` puts the runs in a
+//! PostgreSQL centre's queue, `work` on each machine takes them one at a
+//! time (see `record::store::centre`), `grade_at_centre` ranks from there.
+//!
 //! A face over `headless::run` and the store; may not touch sim state.
 
 use crate::headless::{RunOptions, run};
 use crate::record::replay;
-use crate::record::store::{NewRun, Organisation, RoleSeat, Store};
+use crate::record::report::Report;
+use crate::record::store::{Centre, Done, Job, NewRun, Organisation, RoleSeat, Store};
 use crate::roles::plans::NpcRoles;
 use crate::scenario::schema::Level;
 use rayon::prelude::*;
@@ -254,50 +259,82 @@ pub fn entries(roster: &Roster, base: &Path) -> Result<Vec<Entry>, String> {
     Ok(out)
 }
 
-/// Runs one entry and stores it (whole, in one transaction); its run number.
-fn run_entry(store: &std::sync::Mutex<Store>, team: &Team, e: &Entry, scratch: &Path) -> Result<i64, String> {
-    let loaded = crate::scenario::load(&e.scenario).map_err(|r| r.render())?;
-    if !loaded.scenario.roles.iter().any(|r| r.id == e.role) {
-        return Err(format!("{}: no role `{}`", e.scenario.display(), e.role));
+/// Runs one (team, drill): the team's role from the orders its leader's
+/// seat gave in `log`, every other role by its plan follower at its best;
+/// `scenario` is the drill's bytes (`base`: where its files are found).
+pub fn run_job(
+    scenario: &[u8],
+    name: &str,
+    base: &Path,
+    role: &str,
+    seed: Option<u64>,
+    log: &[u8],
+    leader: &str,
+    scratch: &Path,
+) -> Result<Done, String> {
+    let loaded = crate::scenario::load_bytes(name, scenario, base).map_err(|r| r.render())?;
+    if !loaded.scenario.roles.iter().any(|r| r.id == role) {
+        return Err(format!("{name}: no role `{role}`"));
     }
-    let text = std::fs::read(&e.log).map_err(|err| format!("{}: {err}", e.log.display()))?;
-    let recorded =
-        replay::read_log(&String::from_utf8_lossy(&text)).map_err(|err| format!("{}:{err}", e.log.display()))?;
+    let recorded = replay::read_log(&String::from_utf8_lossy(log))?;
     // The team's orders only, from the team's seat.
-    let commands = recorded.commands.into_iter().filter(|c| c.role().0 == e.role).collect();
-    let log = scratch.join(format!("{}.log.jsonl", &e.key[..16]));
-    let followers = loaded.scenario.roles.iter().filter(|r| r.id != e.role).map(|r| r.id.clone()).collect();
-    let opts = RunOptions {
-        seed: e.seed,
-        log: Some(log.clone()),
-        npc: NpcRoles::Only(followers),
-        commands,
-        ..Default::default()
-    };
-    let outcome = run(&loaded, &opts, &mut |_, _| {}).map_err(|err| err.to_string())?;
-    let bytes = std::fs::read(&log).map_err(|err| format!("{}: {err}", log.display()))?;
-    let _ = std::fs::remove_file(&log);
-    let source = std::fs::read(&e.scenario).map_err(|err| err.to_string())?;
+    let commands = recorded.commands.into_iter().filter(|c| c.role().0 == role).collect();
+    let key = crate::scenario::load::sha256_hex(&[scenario, log, role.as_bytes()].concat());
+    let path = scratch.join(format!("firstline-assess-{}-{}.log.jsonl", std::process::id(), &key[..16]));
+    let followers = loaded.scenario.roles.iter().filter(|r| r.id != role).map(|r| r.id.clone()).collect();
+    let opts =
+        RunOptions { seed, log: Some(path.clone()), npc: NpcRoles::Only(followers), commands, ..Default::default() };
+    let outcome = run(&loaded, &opts, &mut |_, _| {}).map_err(|err| err.to_string());
+    let bytes = std::fs::read(&path).map_err(|err| format!("{}: {err}", path.display()));
+    let _ = std::fs::remove_file(&path);
+    let (outcome, bytes) = (outcome?, bytes?);
     let seats = loaded
         .scenario
         .roles
         .iter()
         .map(|r| {
-            let seat = if r.id == e.role { RoleSeat::Person(team.leader.clone()) } else { RoleSeat::PlanFollower };
+            let seat = if r.id == role { RoleSeat::Person(leader.to_owned()) } else { RoleSeat::PlanFollower };
             (r.id.clone(), seat)
         })
         .collect();
+    Ok(Done { log: bytes, report: outcome.report, seats })
+}
+
+/// Runs one entry and stores it (whole, in one transaction); its run number.
+fn run_entry(store: &std::sync::Mutex<Store>, team: &Team, e: &Entry, scratch: &Path) -> Result<i64, String> {
+    let source = std::fs::read(&e.scenario).map_err(|err| format!("{}: {err}", e.scenario.display()))?;
+    let log = std::fs::read(&e.log).map_err(|err| format!("{}: {err}", e.log.display()))?;
+    let name = e.scenario.display().to_string();
+    let base = e.scenario.parent().unwrap_or(Path::new("."));
+    let done = run_job(&source, &name, base, &e.role, e.seed, &log, &team.leader, scratch)
+        .map_err(|err| format!("{}: {err}", e.log.display()))?;
     let mut store = store.lock().map_err(|_| "the store's lock was poisoned".to_owned())?;
     store
         .store_run(&NewRun {
             scenario_source: &source,
-            log: &bytes,
-            report: &outcome.report,
-            seats,
+            log: &done.log,
+            report: &done.report,
+            seats: done.seats,
             session: None,
             batch_key: Some(e.key.clone()),
         })
         .map_err(|err| err.to_string())
+}
+
+/// The team's organisation as the records keep it.
+fn team_org(team: &Team) -> Organisation {
+    Organisation {
+        code: team.code.clone(),
+        name: team.name.clone(),
+        kind: crate::record::store::OrgKind::Team,
+        category: Some(team.category.clone()),
+        claimed_grade: team.claimed_grade.clone(),
+        parent: None,
+    }
+}
+
+fn leader_name(team: &Team) -> String {
+    team.leader_name.clone().unwrap_or_else(|| format!("{} 队长", team.name))
 }
 
 /// Runs what of the roster is not yet stored (`threads` at once), calling
@@ -315,19 +352,11 @@ pub fn assess(
     {
         let mut s = store.lock().map_err(|_| "lock")?;
         for team in &roster.teams {
-            s.put_organisation(&Organisation {
-                code: team.code.clone(),
-                name: team.name.clone(),
-                kind: crate::record::store::OrgKind::Team,
-                category: Some(team.category.clone()),
-                claimed_grade: team.claimed_grade.clone(),
-                parent: None,
-            })
-            .map_err(|e| e.to_string())?;
+            s.put_organisation(&team_org(team)).map_err(|e| e.to_string())?;
             if s.person(&team.leader).is_err() {
                 s.put_person(&crate::record::store::NewPerson {
                     code: team.leader.clone(),
-                    name: team.leader_name.clone().unwrap_or_else(|| format!("{} 队长", team.name)),
+                    name: leader_name(team),
                     organisation: Some(team.code.clone()),
                     post: Some("队长".into()),
                     ..Default::default()
@@ -349,13 +378,80 @@ pub fn assess(
         })
     });
     let store = store.into_inner().map_err(|_| "lock")?;
+    let results = grade(roster, entries, &mut |key| match store.batch_run(key).map_err(|e| e.to_string())? {
+        Some(id) => Ok(Some((id, store.run(id).map_err(|e| e.to_string())?.report))),
+        None => Ok(None),
+    })?;
+    Ok((results, n))
+}
+
+/// Queues the roster's runs at a centre (those not queued before); returns
+/// how many were new.
+pub fn enqueue(centre: &mut Centre, roster: &Roster, entries: &[Entry]) -> Result<usize, String> {
+    let teams: Vec<_> = roster.teams.iter().map(|t| (team_org(t), t.leader.clone(), leader_name(t))).collect();
+    let mut jobs = Vec::new();
+    for e in entries {
+        let read = |p: &Path| std::fs::read(p).map_err(|err| format!("{}: {err}", p.display()));
+        jobs.push(Job {
+            key: e.key.clone(),
+            team: roster.teams[e.team].code.clone(),
+            leader: roster.teams[e.team].leader.clone(),
+            role: e.role.clone(),
+            seed: e.seed,
+            scenario_name: e.scenario.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            scenario: read(&e.scenario)?,
+            log: read(&e.log)?,
+        });
+    }
+    centre.enqueue(&teams, &jobs).map_err(|e| e.to_string())
+}
+
+/// A worker: takes the centre's queued runs one at a time until none is
+/// left, running each drill here (`base`: where a scenario's files are
+/// found), calling `taken` as it takes one and `done` as it stores it.
+/// Returns how many it ran.
+pub fn work(
+    centre: &mut Centre,
+    base: &Path,
+    scratch: &Path,
+    taken: &mut dyn FnMut(&Job),
+    done: &mut dyn FnMut(&str, &Result<i64, String>),
+) -> Result<usize, String> {
+    let mut n = 0;
+    loop {
+        let mut run =
+            |j: &Job| run_job(&j.scenario, &j.scenario_name, base, &j.role, j.seed, &j.log, &j.leader, scratch);
+        match centre.work_one(taken, &mut run).map_err(|e| e.to_string())? {
+            Some((key, r)) => {
+                n += 1;
+                done(&key, &r);
+            }
+            None => return Ok(n),
+        }
+    }
+}
+
+/// The roster graded from the centre's stored runs (an entry not run yet
+/// counts as not run).
+pub fn grade_at_centre(centre: &mut Centre, roster: &Roster, entries: &[Entry]) -> Result<Vec<TeamResult>, String> {
+    grade(roster, entries, &mut |key| centre.batch_run(key).map_err(|e| e.to_string()))
+}
+
+/// Grades every team from its entries' runs (`lookup`: an entry's key →
+/// its run number and report, if run), best first.
+#[allow(clippy::type_complexity)]
+fn grade(
+    roster: &Roster,
+    entries: &[Entry],
+    lookup: &mut dyn FnMut(&str) -> Result<Option<(i64, Report)>, String>,
+) -> Result<Vec<TeamResult>, String> {
     let bands = roster.bands.clone().unwrap_or_default();
     let mut results = Vec::new();
     for (t, team) in roster.teams.iter().enumerate() {
         let mut drills = Vec::new();
         let mut level = Level::Excellent;
         for e in entries.iter().filter(|e| e.team == t) {
-            let Some(id) = store.batch_run(&e.key).map_err(|e| e.to_string())? else {
+            let Some((id, report)) = lookup(&e.key)? else {
                 drills.push(DrillResult {
                     scenario: e.scenario.display().to_string(),
                     run: 0,
@@ -367,14 +463,13 @@ pub fn assess(
                 level = Level::Fail;
                 continue;
             };
-            let run = store.run(id).map_err(|e| e.to_string())?;
-            let c = &run.report.scoring;
+            let c = &report.scoring;
             level = level.min(c.level);
             let role_score = c.roles.iter().find(|r| r.role == e.role).and_then(|r| r.score);
             let failed =
                 c.metrics.iter().filter(|m| m.applicable && !m.passed).map(|m| m.id.clone()).collect::<Vec<_>>();
             drills.push(DrillResult {
-                scenario: run.row.scenario_id.clone(),
+                scenario: report.scenario.id.clone(),
                 run: id,
                 role_score,
                 score: c.score,
@@ -395,7 +490,7 @@ pub fn assess(
     // Best first: level, then the mean of the overall scores; code breaks ties.
     let mean = |r: &TeamResult| r.drills.iter().map(|d| d.score).sum::<f64>() / r.drills.len().max(1) as f64;
     results.sort_by(|a, b| b.level.cmp(&a.level).then(mean(b).total_cmp(&mean(a))).then(a.code.cmp(&b.code)));
-    Ok((results, n))
+    Ok(results)
 }
 
 /// The ranked table as rows (for printing and export).

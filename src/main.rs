@@ -189,9 +189,19 @@ enum Command {
     /// as it finishes (run again after an interruption, it does only what is
     /// not stored), print and export the ranked table.
     Assess {
-        roster: PathBuf,
+        /// The roster (RON); not with --worker.
+        #[arg(required_unless_present = "worker")]
+        roster: Option<PathBuf>,
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
+        /// Queue the roster's runs at a centre (postgres://…) for workers,
+        /// instead of running them here; run again to see the ranked table.
+        #[arg(long, value_name = "URL", conflicts_with = "worker")]
+        queue: Option<String>,
+        /// Work for a centre (postgres://…): take its queued runs one at a
+        /// time until none is left.
+        #[arg(long, value_name = "URL")]
+        worker: Option<String>,
         /// Runs at once (default: the machine's cores).
         #[arg(long)]
         threads: Option<usize>,
@@ -435,9 +445,14 @@ fn main() -> ExitCode {
         Command::Sweep { file, seeds, players, threads, each } => sweep(&file, &seeds, &players, threads, each),
         Command::Records { db, cmd } => cli::records::records(cmd, db.as_deref()),
         Command::Keys { cmd } => cli::records::keys_cmd(cmd),
-        Command::Assess { roster, db, threads, csv, xlsx } => {
-            cli::records::assess_cmd(&roster, db.as_deref(), threads, csv.as_deref(), xlsx.as_deref())
-        }
+        Command::Assess { roster, db, queue, worker, threads, csv, xlsx } => match (roster, worker) {
+            (_, Some(url)) => cli::records::worker_cmd(&url),
+            (Some(roster), None) => match queue {
+                Some(url) => cli::records::queue_cmd(&roster, &url, csv.as_deref(), xlsx.as_deref()),
+                None => cli::records::assess_cmd(&roster, db.as_deref(), threads, csv.as_deref(), xlsx.as_deref()),
+            },
+            (None, None) => ExitCode::from(2),
+        },
         Command::Certify { run, person, db, key, out, pdf } => {
             cli::records::certify_cmd(run, &person, db.as_deref(), key, &out, pdf)
         }

@@ -83,6 +83,12 @@ pub enum RecordsCmd {
         #[arg(long)]
         kind: Option<String>,
     },
+    /// Send this store's organisations, people, sessions and runs to a
+    /// provincial centre (postgres://…); runs it already has are not sent twice.
+    Push {
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Which townships and villages held this year's required comprehensive
     /// drill, which special drills, and who took part (CSV and/or XLSX).
     Compliance {
@@ -179,6 +185,16 @@ pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
         }
         RecordsCmd::List { what } => list(&store, &what),
         RecordsCmd::Show { person } => show(&store, &person),
+        RecordsCmd::Push { to } => match store::Centre::connect(&to).and_then(|mut c| c.push(&store)) {
+            Ok(p) => {
+                println!(
+                    "pushed to the centre: {} organisations, {} people, {} new runs, {} it had already",
+                    p.organisations, p.people, p.new_runs, p.known_runs
+                );
+                Ok(())
+            }
+            Err(e) => Err(e),
+        },
         RecordsCmd::Compliance { year, csv, xlsx } => return compliance(&store, year, csv.as_deref(), xlsx.as_deref()),
         RecordsCmd::AddRun { log, scenario, seats, date, place, instructor, org, kind } => {
             let kind = match kind.as_deref().map(DrillKind::parse).transpose() {
@@ -442,6 +458,97 @@ pub fn verify_cmd(cert_path: &Path, pubkey: Option<&Path>, scenario_dir: Option<
     }
 }
 
+/// A roster read and checked, or the exit code after saying why not.
+fn roster_entries(roster_path: &Path) -> Result<(firstline::assess::Roster, Vec<firstline::assess::Entry>), ExitCode> {
+    let (roster, base) = firstline::assess::read(roster_path).map_err(bad)?;
+    let entries =
+        firstline::assess::entries(&roster, &base).map_err(|e| bad(format!("{}: {e}", roster_path.display())))?;
+    Ok((roster, entries))
+}
+
+/// The ranked table printed, and written as asked.
+fn print_ranking(
+    results: &[firstline::assess::TeamResult],
+    csv_out: Option<&Path>,
+    xlsx_out: Option<&Path>,
+) -> ExitCode {
+    let rows = firstline::assess::table(results);
+    for r in &rows {
+        println!("{}", r.join("\t"));
+    }
+    for (out, bytes) in [(csv_out, store::csv_bytes(&rows)), (xlsx_out, store::xlsx_bytes("测评结果", &rows, &[0]))]
+    {
+        let Some(out) = out else { continue };
+        match bytes {
+            Ok(b) => {
+                if let Err(c) = write_out(out, &b) {
+                    return c;
+                }
+            }
+            Err(e) => return bad(e),
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `assess ROSTER --queue URL`: the runs queued at the centre; once the
+/// workers have run them all, the ranked table.
+pub fn queue_cmd(roster_path: &Path, url: &str, csv_out: Option<&Path>, xlsx_out: Option<&Path>) -> ExitCode {
+    let (roster, entries) = match roster_entries(roster_path) {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let mut centre = match store::Centre::connect(url) {
+        Ok(c) => c,
+        Err(e) => return bad(e),
+    };
+    let new = match firstline::assess::enqueue(&mut centre, &roster, &entries) {
+        Ok(n) => n,
+        Err(e) => return bad(e),
+    };
+    let results = match firstline::assess::grade_at_centre(&mut centre, &roster, &entries) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    let done = results.iter().flat_map(|r| &r.drills).filter(|d| d.run != 0).count();
+    println!("{}: {} runs, {new} queued now, {done} done at the centre", roster.title, entries.len());
+    if done < entries.len() {
+        println!("waiting for workers: `firstline assess --worker URL` on each machine, then run this again");
+        return ExitCode::SUCCESS;
+    }
+    print_ranking(&results, csv_out, xlsx_out)
+}
+
+/// `assess --worker URL`: take the centre's queued runs until none is left.
+pub fn worker_cmd(url: &str) -> ExitCode {
+    let mut centre = match store::Centre::connect(url) {
+        Ok(c) => c,
+        Err(e) => return bad(e),
+    };
+    let scratch = std::env::temp_dir();
+    let mut failed = 0;
+    let r = firstline::assess::work(
+        &mut centre,
+        Path::new("."),
+        &scratch,
+        &mut |j| eprintln!("taken {} ({} on {})", &j.key[..16], j.team, j.scenario_name),
+        &mut |key, r| match r {
+            Ok(id) => eprintln!("stored run {id} for {}", &key[..16]),
+            Err(e) => {
+                failed += 1;
+                eprintln!("FAILED {}: {e}", &key[..16]);
+            }
+        },
+    );
+    match r {
+        Ok(n) => {
+            println!("ran {n} queued runs; none left to take");
+            if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) }
+        }
+        Err(e) => bad(e),
+    }
+}
+
 pub fn assess_cmd(
     roster_path: &Path,
     db: Option<&Path>,
@@ -450,13 +557,9 @@ pub fn assess_cmd(
     xlsx_out: Option<&Path>,
 ) -> ExitCode {
     use firstline::assess;
-    let (roster, base) = match assess::read(roster_path) {
+    let (roster, entries) = match roster_entries(roster_path) {
         Ok(r) => r,
-        Err(e) => return bad(e),
-    };
-    let entries = match assess::entries(&roster, &base) {
-        Ok(e) => e,
-        Err(e) => return bad(format!("{}: {e}", roster_path.display())),
+        Err(c) => return c,
     };
     let store = match open(db) {
         Ok(s) => s,
@@ -490,21 +593,9 @@ pub fn assess_cmd(
     };
     bar.finish_and_clear();
     println!("{}: {} runs, {ran} run now, {} stored before", roster.title, entries.len(), entries.len() - ran);
-    let rows = assess::table(&results);
-    for r in &rows {
-        println!("{}", r.join("\t"));
-    }
-    for (out, bytes) in [(csv_out, store::csv_bytes(&rows)), (xlsx_out, store::xlsx_bytes("测评结果", &rows, &[0]))]
-    {
-        let Some(out) = out else { continue };
-        match bytes {
-            Ok(b) => {
-                if let Err(c) = write_out(out, &b) {
-                    return c;
-                }
-            }
-            Err(e) => return bad(e),
-        }
+    let printed = print_ranking(&results, csv_out, xlsx_out);
+    if printed != ExitCode::SUCCESS {
+        return printed;
     }
     if failures.lock().map(|f| f.is_empty()).unwrap_or(false) { ExitCode::SUCCESS } else { ExitCode::from(3) }
 }

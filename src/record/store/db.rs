@@ -211,6 +211,9 @@ impl Store {
         conn.pragma_update(None, "secure_delete", true)?;
         let mut store = Store { conn };
         store.migrate()?;
+        // The store's own name, by which a centre knows the runs it pushed.
+        let id = hex(&random_bytes::<16>()?);
+        store.conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('store_id', ?1)", params![id])?;
         Ok(store)
     }
 
@@ -239,6 +242,11 @@ impl Store {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// The store's own random name (made when it was first opened).
+    pub fn store_id(&self) -> Result<String> {
+        self.setting("store_id")?.ok_or_else(|| StoreError::Invalid("the store has no id".into()))
     }
 
     /// Whether identity numbers are kept in clear (the office's choice).

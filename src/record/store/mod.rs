@@ -17,14 +17,19 @@
 //! Each township and village's yearly drills (`compliance`) are read from
 //! the sessions it held and the people seated in them.
 //!
+//! A provincial centre keeps the same records on PostgreSQL (`centre`):
+//! townships push to it, and assessment workers take runs from its queue.
+//!
 //! Owns: the database file and its schema. May not touch: the sim (it stores
 //! what a run produced; it never runs one).
 
+mod centre;
 mod compliance;
 mod db;
 mod runs;
 mod table;
 
+pub use centre::{Centre, Done, Job, Pushed, QueueState};
 pub use compliance::{ComplianceRow, Held, compliance, compliance_table};
 pub use db::*;
 pub use runs::{NewRun, NewSession, RoleSeat, RunRow, StoredRun};
