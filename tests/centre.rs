@@ -47,16 +47,33 @@ fn a_townships_records_pushed_twice_are_at_the_centre_once() {
     let db = dir.path().join("township.sqlite");
     let (code, out, err) = firstline(&["assess", "rosters/water_rescue_2026/roster.ron", "--threads", "2"], &db);
     assert_eq!(code, 0, "{out}{err}");
+    // The best team's leader certified: the certificate is in the register.
+    let run = out.lines().find(|l| l.starts_with("1\t")).unwrap().split('\t').nth(6).unwrap().to_owned();
+    let key = dir.path().join("office.pem");
+    let cert = dir.path().join("R01.json");
+    let k = key.to_str().unwrap();
+    assert_eq!(firstline(&["keys", "init", "--key", k, "--office", "某县应急管理局"], &db).0, 0);
+    let (code, out, err) =
+        firstline(&["certify", &run, "--person", "R01-L", "--key", k, "--out", cert.to_str().unwrap()], &db);
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, listed, _) = firstline(&["records", "list", "certificates"], &db);
+    assert!(listed.starts_with("FL-") && listed.contains("R01-L"), "{listed}");
+
     let (code, out, err) = firstline(&["records", "push", "--to", &url], &db);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("3 organisations, 3 people, 3 new runs, 0 it had already"), "{out}");
+    assert!(out.contains("3 organisations, 3 people, 3 new runs, 0 it had already, 1 new certificates"), "{out}");
     let (code, out, _) = firstline(&["records", "push", "--to", &url], &db);
     assert_eq!(code, 0);
-    assert!(out.contains("0 new runs, 3 it had already"), "a push repeated sends nothing twice: {out}");
+    assert!(
+        out.contains("0 new runs, 3 it had already, 0 new certificates"),
+        "a push repeated sends nothing twice: {out}"
+    );
 
     let store = Store::open(&db).unwrap();
     let mut centre = Centre::connect(&url).unwrap();
-    assert_eq!(centre.version().unwrap(), 1);
+    assert_eq!(centre.version().unwrap(), 2);
+    let id = listed.split('\t').next().unwrap();
+    assert_eq!(centre.certificate(id).unwrap().unwrap(), std::fs::read(&cert).unwrap(), "the signed bytes, unchanged");
     let runs = centre.runs().unwrap();
     assert_eq!(runs.len(), 3);
     let origin = store.store_id().unwrap();

@@ -50,9 +50,9 @@ pub enum RecordsCmd {
     /// Import people or organisations from CSV (headers 编号,姓名,身份证号,单位,岗位
     /// or 编号,名称,类型,类别,申报等级,上级单位) or RON; all rows or none.
     Import { file: PathBuf },
-    /// List people, organisations or runs.
+    /// List people, organisations, runs or the certificates issued.
     List {
-        #[arg(value_parser = ["people", "orgs", "runs"], default_value = "people")]
+        #[arg(value_parser = ["people", "orgs", "runs", "certificates"], default_value = "people")]
         what: String,
     },
     /// A person's history: every run they played in, with their role's score.
@@ -188,8 +188,8 @@ pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
         RecordsCmd::Push { to } => match store::Centre::connect(&to).and_then(|mut c| c.push(&store)) {
             Ok(p) => {
                 println!(
-                    "pushed to the centre: {} organisations, {} people, {} new runs, {} it had already",
-                    p.organisations, p.people, p.new_runs, p.known_runs
+                    "pushed to the centre: {} organisations, {} people, {} new runs, {} it had already, {} new certificates",
+                    p.organisations, p.people, p.new_runs, p.known_runs, p.new_certificates
                 );
                 Ok(())
             }
@@ -246,6 +246,11 @@ fn list(store: &Store, what: &str) -> store::Result<()> {
             for o in store.organisations()? {
                 let extra = [o.category, o.claimed_grade].into_iter().flatten().collect::<Vec<_>>().join(" ");
                 println!("{}\t{}\t{}\t{extra}", o.code, o.name, o.kind.as_str());
+            }
+        }
+        "certificates" => {
+            for c in store.certificates()? {
+                println!("{}\trun {}\t{}\t{}\t{}", c.id, c.run, c.person, c.issued, c.level);
             }
         }
         "runs" => {
@@ -338,9 +343,15 @@ fn compliance(store: &Store, year: i32, csv: Option<&Path>, xlsx: Option<&Path>)
         rows.len(),
         rows.len() - missing
     );
-    for (out, bytes) in
-        [(csv, store::csv_bytes(&table)), (xlsx, store::xlsx_bytes(&format!("{year}年演练开展情况"), &table, &[4, 6]))]
-    {
+    write_tables([
+        (csv, store::csv_bytes(&table)),
+        (xlsx, store::xlsx_bytes(&format!("{year}年演练开展情况"), &table, &[4, 6])),
+    ])
+}
+
+/// A table's CSV and XLSX bytes written where asked (each `None`: not asked).
+fn write_tables(outs: [(Option<&Path>, store::Result<Vec<u8>>); 2]) -> ExitCode {
+    for (out, bytes) in outs {
         let Some(out) = out else { continue };
         match bytes {
             Ok(b) => {
@@ -385,7 +396,7 @@ pub fn certify_cmd(
     out: &Path,
     pdf: Option<PathBuf>,
 ) -> ExitCode {
-    let store = match open(db) {
+    let mut store = match open(db) {
         Ok(s) => s,
         Err(c) => return c,
     };
@@ -397,6 +408,19 @@ pub fn certify_cmd(
         Ok(c) => c,
         Err(e) => return bad(e),
     };
+    // Into the office's register first, then the file.
+    let register = store::IssuedCertificate {
+        id: cert.claims.id.clone(),
+        run,
+        person: cert.claims.person.code.clone(),
+        issued: cert.claims.issued.clone(),
+        level: cert.claims.level.clone(),
+        body: cert.to_bytes(),
+    };
+    if let Err(e) = store.put_certificate(&register) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
     if let Err(c) = write_out(out, &cert.to_bytes()) {
         return c;
     }
@@ -476,19 +500,7 @@ fn print_ranking(
     for r in &rows {
         println!("{}", r.join("\t"));
     }
-    for (out, bytes) in [(csv_out, store::csv_bytes(&rows)), (xlsx_out, store::xlsx_bytes("测评结果", &rows, &[0]))]
-    {
-        let Some(out) = out else { continue };
-        match bytes {
-            Ok(b) => {
-                if let Err(c) = write_out(out, &b) {
-                    return c;
-                }
-            }
-            Err(e) => return bad(e),
-        }
-    }
-    ExitCode::SUCCESS
+    write_tables([(csv_out, store::csv_bytes(&rows)), (xlsx_out, store::xlsx_bytes("测评结果", &rows, &[0]))])
 }
 
 /// `assess ROSTER --queue URL`: the runs queued at the centre; once the

@@ -1,7 +1,7 @@
 //! A provincial centre's records on PostgreSQL (`postgres://…`): the
 //! township store's schema in PostgreSQL's dialect, so a centre gathers
 //! many townships' records — `push` sends one township's organisations,
-//! people, sessions and runs, idempotently (a run is known by the store it
+//! people, sessions, runs and issued certificates, idempotently (a run is known by the store it
 //! came from and its number there) — and a queue of assessment runs that
 //! worker machines take with `FOR UPDATE SKIP LOCKED`: a job stays locked by
 //! the transaction that runs it and is marked done in the same transaction
@@ -24,7 +24,8 @@ use postgres::{Client, NoTls, Transaction};
 use std::io::Write;
 
 /// The centre's schema, one step per version (never edit a shipped step).
-const MIGRATIONS: &[&str] = &["CREATE TABLE organisations (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE organisations (
         id BIGSERIAL PRIMARY KEY,
         code TEXT NOT NULL UNIQUE,
         name TEXT NOT NULL,
@@ -97,7 +98,17 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE organisations (
         log BYTEA NOT NULL,
         run_id BIGINT REFERENCES runs(id),
         error TEXT
-     );"];
+     );",
+    // 2: the certificates townships issued (the signed file's bytes).
+    "CREATE TABLE certificates (
+        id TEXT PRIMARY KEY,
+        run_id BIGINT NOT NULL REFERENCES runs(id),
+        person_id BIGINT NOT NULL REFERENCES people(id),
+        issued TEXT NOT NULL,
+        level TEXT NOT NULL,
+        body BYTEA NOT NULL
+     );",
+];
 
 /// A centre's database, connected.
 pub struct Centre {
@@ -112,6 +123,8 @@ pub struct Pushed {
     /// Runs new to the centre, and runs it already had.
     pub new_runs: usize,
     pub known_runs: usize,
+    /// Certificates new to the centre.
+    pub new_certificates: usize,
 }
 
 /// One assessment run waiting in the queue: a team's leader's log on one
@@ -324,8 +337,24 @@ impl Centre {
             }
             new_runs += 1;
         }
+        drop(rows);
+        let mut new_certificates = 0;
+        for cert in store.certificates()? {
+            let run: i64 = tx
+                .query_one("SELECT id FROM runs WHERE origin = $1 AND origin_run = $2", &[&origin, &cert.run])
+                .map_err(pg)?
+                .get(0);
+            let person = person_id(&mut tx, &cert.person)?;
+            new_certificates += tx
+                .execute(
+                    "INSERT INTO certificates (id, run_id, person_id, issued, level, body) VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (id) DO NOTHING",
+                    &[&cert.id, &run, &person, &cert.issued, &cert.level, &cert.body],
+                )
+                .map_err(pg)? as usize;
+        }
         tx.commit().map_err(pg)?;
-        Ok(Pushed { organisations: orgs.len(), people: people.len(), new_runs, known_runs })
+        Ok(Pushed { organisations: orgs.len(), people: people.len(), new_runs, known_runs, new_certificates })
     }
 
     /// Puts the teams and their leaders, and queues the jobs not queued
@@ -448,6 +477,11 @@ impl Centre {
             .query("SELECT id, batch_key, origin, origin_run, log_sha256 FROM runs ORDER BY id", &[])
             .map_err(pg)?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect())
+    }
+
+    /// A certificate the centre holds (the signed file's bytes), by id.
+    pub fn certificate(&mut self, id: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.client.query_opt("SELECT body FROM certificates WHERE id = $1", &[&id]).map_err(pg)?.map(|r| r.get(0)))
     }
 
     /// A person's (code) runs with their role and that role's score.

@@ -91,6 +91,16 @@ pub const MIGRATIONS: &[&str] = &[
      ALTER TABLE sessions ADD COLUMN organisation_id INTEGER REFERENCES organisations(id);
      ALTER TABLE sessions ADD COLUMN kind TEXT CHECK (kind IN ('comprehensive', 'special'));
      CREATE INDEX sessions_organisation ON sessions(organisation_id, date);",
+    // 4: the register of certificates issued (the signed file's bytes), so
+    // an office can list them and a centre receive them.
+    "CREATE TABLE certificates (
+        id TEXT PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        issued TEXT NOT NULL,
+        level TEXT NOT NULL,
+        body BLOB NOT NULL
+     );",
 ];
 
 /// The records store, open.
@@ -158,6 +168,18 @@ pub struct NewPerson {
     pub organisation: Option<String>,
     /// Their post (镇长, 网格员, 队长…).
     pub post: Option<String>,
+}
+
+/// A certificate in the register: its id, the run and person (code) it
+/// certifies, the date issued, the level, and the signed file's bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuedCertificate {
+    pub id: String,
+    pub run: i64,
+    pub person: String,
+    pub issued: String,
+    pub level: String,
+    pub body: Vec<u8>,
 }
 
 /// A person as stored.
@@ -247,6 +269,41 @@ impl Store {
     /// The store's own random name (made when it was first opened).
     pub fn store_id(&self) -> Result<String> {
         self.setting("store_id")?.ok_or_else(|| StoreError::Invalid("the store has no id".into()))
+    }
+
+    /// Registers a certificate issued for a person's run (its file's bytes);
+    /// the same certificate registered again is kept once.
+    pub fn put_certificate(&mut self, c: &IssuedCertificate) -> Result<()> {
+        let person: i64 = self
+            .conn
+            .query_row("SELECT id FROM people WHERE code = ?1", params![c.person], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("no person `{}` in the records", c.person)))?;
+        self.conn.execute(
+            "INSERT INTO certificates (id, run_id, person_id, issued, level, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(id) DO NOTHING",
+            params![c.id, c.run, person, c.issued, c.level, c.body],
+        )?;
+        Ok(())
+    }
+
+    /// Every certificate issued, oldest first.
+    pub fn certificates(&self) -> Result<Vec<IssuedCertificate>> {
+        let mut st = self.conn.prepare(
+            "SELECT c.id, c.run_id, p.code, c.issued, c.level, c.body FROM certificates c
+             JOIN people p ON p.id = c.person_id ORDER BY c.rowid",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(IssuedCertificate {
+                id: r.get(0)?,
+                run: r.get(1)?,
+                person: r.get(2)?,
+                issued: r.get(3)?,
+                level: r.get(4)?,
+                body: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// Whether identity numbers are kept in clear (the office's choice).
