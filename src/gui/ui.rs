@@ -359,43 +359,48 @@ pub fn drill_ui(
             }
         }
         if let Some(ended) = &play.ended {
-            egui::Window::new(tr.t("score-title")).collapsible(false).show(&ctx, |ui| match ended {
-                Ok(e) => {
-                    let role = (play.role.id.as_str(), tr.text(&play.role.name));
-                    actions.extend(console::score::score(ui, &tr, &e.card, role, &e.written));
-                    // A trainee's drill can be stored for the person who played it.
-                    if !play.instructor && !e.written.is_empty() {
-                        let status = play.recording();
-                        actions.extend(console::score::record_form(
-                            ui,
-                            &tr,
-                            &mut console.record_person,
-                            status.as_ref(),
-                        ));
+            // Over the middle of the map, clear of the side panels and the top bar.
+            egui::Window::new(tr.t("score-title"))
+                .collapsible(false)
+                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+                .default_width(620.0)
+                .show(&ctx, |ui| match ended {
+                    Ok(e) => {
+                        let role = (play.role.id.as_str(), tr.text(&play.role.name));
+                        actions.extend(console::score::score(ui, &tr, &e.card, role, &e.written));
+                        // A trainee's drill can be stored for the person who played it.
+                        if !play.instructor && !e.written.is_empty() {
+                            let status = play.recording();
+                            actions.extend(console::score::record_form(
+                                ui,
+                                &tr,
+                                &mut console.record_person,
+                                status.as_ref(),
+                            ));
+                        }
+                        if let Some((parent, dead)) = &e.parent {
+                            ui.separator();
+                            ui.strong(tr.a(
+                                "score-branch",
+                                &[
+                                    ("parent", ((parent.score * 10.0).round() / 10.0).into()),
+                                    ("parent_dead", (*dead as u64).into()),
+                                    ("score", ((e.card.score * 10.0).round() / 10.0).into()),
+                                    ("dead", (e.dead as u64).into()),
+                                ],
+                            ));
+                        }
                     }
-                    if let Some((parent, dead)) = &e.parent {
-                        ui.separator();
-                        ui.strong(tr.a(
-                            "score-branch",
-                            &[
-                                ("parent", ((parent.score * 10.0).round() / 10.0).into()),
-                                ("parent_dead", (*dead as u64).into()),
-                                ("score", ((e.card.score * 10.0).round() / 10.0).into()),
-                                ("dead", (e.dead as u64).into()),
-                            ],
-                        ));
+                    Err(why) => {
+                        ui.colored_label(
+                            egui::Color32::from_rgb(220, 40, 40),
+                            tr.a("score-error", &[("why", why.as_str().into())]),
+                        );
+                        if ui.button(tr.t("score-quit")).clicked() {
+                            actions.push(UiAction::Quit);
+                        }
                     }
-                }
-                Err(why) => {
-                    ui.colored_label(
-                        egui::Color32::from_rgb(220, 40, 40),
-                        tr.a("score-error", &[("why", why.as_str().into())]),
-                    );
-                    if ui.button(tr.t("score-quit")).clicked() {
-                        actions.push(UiAction::Quit);
-                    }
-                }
-            });
+                });
         }
     }
     for a in &actions {

@@ -44,8 +44,14 @@ pub fn score(ui: &mut egui::Ui, tr: &Tr, card: &Scorecard, role: (&str, &str), w
         ui.end_row();
         for m in &card.metrics {
             ui.label(tr.t(&format!("metric-{:?}", m.metric)));
-            ui.label(m.value.map_or(tr.t("score-na"), |v| format!("{:.2} {}", v, m.unit)));
-            ui.label(format!("{} {}", m.threshold, m.unit));
+            // As the evaluation report writes them: never done, not "inf s".
+            let shown = |v: f64| crate::record::evaluation::fmt_value(m.metric, v);
+            ui.label(match m.value {
+                _ if !m.applicable => tr.t("score-na"),
+                Some(v) if v.is_finite() => shown(v),
+                _ => tr.t("eval-never"),
+            });
+            ui.label(shown(m.threshold));
             let key = if !m.applicable {
                 "score-na"
             } else if m.passed {

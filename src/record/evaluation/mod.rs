@@ -225,13 +225,15 @@ fn level_name(tr: &Tr, l: crate::scenario::schema::Level) -> String {
 
 /// A metric's value as a person reads it: shares in per cent, times as a
 /// clock, counts as numbers.
-fn fmt_value(m: Metric, v: f64) -> String {
+/// A metric's value as people read it: a share in per cent, a count of
+/// people or of times as a whole number, seconds as a clock (H:MM:SS).
+pub fn fmt_value(m: Metric, v: f64) -> String {
     if !v.is_finite() {
         return "∞".into();
     }
     if m.unit() == "share 0..1" {
         format!("{:.0} %", 100.0 * v)
-    } else if m.unit() == "people" {
+    } else if m.unit() == "people" || m.unit() == "times" {
         format!("{v:.0}")
     } else {
         Tr::clock(v.max(0.0).round() as u64)
