@@ -417,11 +417,12 @@ pub fn certify_cmd(
         level: cert.claims.level.clone(),
         body: cert.to_bytes(),
     };
+    let body = &register.body;
     if let Err(e) = store.put_certificate(&register) {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }
-    if let Err(c) = write_out(out, &cert.to_bytes()) {
+    if let Err(c) = write_out(out, body) {
         return c;
     }
     if let Some(pdf) = pdf {

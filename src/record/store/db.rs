@@ -477,22 +477,21 @@ pub fn check_id_number(id: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// The row id of the organisation with this code; `what` names who asked,
+/// for the message when there is none.
+pub(crate) fn org_id(conn: &Connection, code: &str, what: &str) -> Result<i64> {
+    conn.query_row("SELECT id FROM organisations WHERE code = ?1", params![code], |r| r.get(0)).optional()?.ok_or_else(
+        || StoreError::NotFound(format!("{what}: no organisation `{code}`; add it first (firstline records add-org)")),
+    )
+}
+
 fn put_organisation(conn: &Connection, o: &Organisation) -> Result<()> {
     check_code("organisation", &o.code)?;
     let parent: Option<i64> = match &o.parent {
         Some(code) if code == &o.code => {
             return Err(StoreError::Invalid(format!("organisation {}: it cannot belong to itself", o.code)));
         }
-        Some(code) => Some(
-            conn.query_row("SELECT id FROM organisations WHERE code = ?1", params![code], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| {
-                    StoreError::NotFound(format!(
-                        "organisation {}: no parent organisation `{code}`; add it first (firstline records add-org)",
-                        o.code
-                    ))
-                })?,
-        ),
+        Some(code) => Some(org_id(conn, code, &format!("organisation {}: parent", o.code))?),
         None => None,
     };
     conn.execute(
@@ -509,16 +508,7 @@ fn put_person(tx: &rusqlite::Transaction, p: &NewPerson) -> Result<()> {
         return Err(StoreError::Invalid(format!("person {}: no name", p.code)));
     }
     let org_id: Option<i64> = match &p.organisation {
-        Some(code) => Some(
-            tx.query_row("SELECT id FROM organisations WHERE code = ?1", params![code], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| {
-                    StoreError::NotFound(format!(
-                        "person {}: no organisation `{code}`; add it first (firstline records add-org)",
-                        p.code
-                    ))
-                })?,
-        ),
+        Some(code) => Some(org_id(tx, code, &format!("person {}", p.code))?),
         None => None,
     };
     let salt: String = tx.query_row("SELECT value FROM settings WHERE key = 'id_salt'", [], |r| r.get(0))?;

@@ -5,7 +5,7 @@
 //! Owns: the `runs`, `run_roles`, `sessions` and `scenarios` rows. May not
 //! touch: the sim.
 
-use super::db::{Result, Store, StoreError, today};
+use super::db::{Result, Store, StoreError, org_id, today};
 use crate::record::report::Report;
 use crate::scenario::schema::DrillKind;
 use rusqlite::{OptionalExtension, params};
@@ -84,16 +84,8 @@ fn session(tx: &rusqlite::Transaction, s: &NewSession, scenario: &str) -> Result
     {
         return Err(StoreError::Invalid(format!("session date `{}`: write it YYYY-MM-DD", s.date)));
     }
-    let org: Option<i64> = match &s.organisation {
-        Some(code) => Some(
-            tx.query_row("SELECT id FROM organisations WHERE code = ?1", params![code], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| {
-                    StoreError::NotFound(format!(
-                        "no organisation `{code}` in the records; add it first (firstline records add-org)"
-                    ))
-                })?,
-        ),
+    let org = match &s.organisation {
+        Some(code) => Some(org_id(tx, code, "the session")?),
         None => None,
     };
     let kind = s.kind.map(DrillKind::as_str);
