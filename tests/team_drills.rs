@@ -2,7 +2,9 @@
 //! team's own work (the call, turn-out, time to each casualty, people
 //! brought out, the crew's safety); a team leader dispatches only their
 //! team, only to the tasks it is equipped for; darkness slows the drive;
-//! a slope's second failure lets go on time.
+//! a slope's second failure lets go on time. The landslide search-and-rescue
+//! drill grades opening the lane, digging the trapped out, and pulling the
+//! crew back before the back scarp goes.
 
 use firstline::headless::{self, Outcome, RunOptions};
 use firstline::roles::plans::NpcRoles;
@@ -195,4 +197,83 @@ fn a_slopes_second_failure_lets_go_its_own_volume_on_time() {
     assert!((releases[1].3 as f64 - expect).abs() <= 1.0, "{} bodies, expected {expect}", releases[1].3);
     let settled = o.events.iter().filter(|e| matches!(e.event, SimEvent::LandslideSettled { .. })).count();
     assert_eq!(settled, 2, "each failure comes to rest");
+}
+
+const SLIDE: &str = "scenarios/team_landslide_rescue.ron";
+
+fn sar(at: Place, task: Task) -> Action {
+    Action::Dispatch { force: "mountain_sar".into(), to: at, task }
+}
+
+fn first_t(o: &Outcome, want: impl Fn(&SimEvent) -> bool) -> Option<u64> {
+    o.events.iter().find(|e| want(&e.event)).map(|e| e.t)
+}
+
+/// The landslide search-and-rescue drill. The reference (the plan's
+/// followers): the excavator opens the lane, then the crew goes in and digs
+/// out every trapped resident, and pulls back when the geologists warn —
+/// 优秀. Sent straight in without opening the lane, the crew is cut off
+/// and nobody is dug out (the trapped lie more than `DIG_REACH_M` from any
+/// road it can reach). Left in the hamlet after the warning, the crew is
+/// caught by the second failure and the gate caps the grade at 合格.
+#[test]
+fn a_team_that_opens_the_lane_digs_everyone_out_and_pulls_back_in_time() {
+    let l = scenario::load(Path::new(SLIDE)).unwrap();
+    let reference = headless::run(&l, &RunOptions::default(), &mut |_, _| {}).unwrap();
+    let trapped = reference
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(e.event, SimEvent::ResidentHarmed { outcome: firstline::sim::events::HarmOutcome::Trapped, .. })
+        })
+        .count();
+    assert!(trapped >= 10, "the slide traps the people in the houses at its front ({trapped})");
+    let cleared = first_t(&reference, |e| matches!(e, SimEvent::RoadCleared { road, .. } if road == "sw_lane"))
+        .expect("the lane is opened");
+    let rescued = first_t(&reference, |e| matches!(e, SimEvent::ResidentRescued { .. })).expect("people are dug out");
+    assert!(rescued > cleared, "digging starts once the lane is open ({cleared} s, {rescued} s)");
+    assert_eq!(metric(&reference, "rescued"), Some(1.0));
+    assert_eq!(metric(&reference, "crew_safety"), Some(0.0));
+    assert_eq!(reference.report.scoring.level, Level::Excellent, "{}", reference.report.scoring.score);
+
+    let village = || Place::Village("shangwan".into());
+    let straight_in = play_as(
+        &l,
+        "team_leader",
+        &[(310, Action::Acknowledge { message: "call_out".into() }), (320, sar(village(), Task::Rescue))],
+    );
+    assert!(metric(&straight_in, "route").unwrap() >= 1.0, "cut off by the debris on the lane");
+    assert_eq!(metric(&straight_in, "rescued"), Some(0.0));
+    assert!(straight_in.report.scoring.level < Level::Good, "{:?}", straight_in.report.scoring.level);
+
+    let stays = play_as(
+        &l,
+        "team_leader",
+        &[
+            (310, Action::Acknowledge { message: "call_out".into() }),
+            (320, sar(Place::Node("fork".into()), Task::ClearRoad)),
+            (cleared + 20, sar(village(), Task::Rescue)),
+        ],
+    );
+    assert_eq!(metric(&stays, "rescued"), Some(1.0));
+    let caught = stays.events.iter().find_map(|e| match &e.event {
+        SimEvent::CrewEndangered { hazard, .. } => Some((e.t, *hazard)),
+        _ => None,
+    });
+    let (t, hazard) = caught.expect("the crew left below the scarp is caught by the second failure");
+    assert_eq!(hazard, firstline::scenario::schema::HazardKind::Landslide);
+    assert!(t >= 120 + 5700, "caught when the scarp goes, at {t} s");
+    assert_eq!(metric(&stays, "crew_safety"), Some(1.0));
+    assert!(matches!(stays.report.scoring.level, Level::Pass | Level::Fail), "{:?}", stays.report.scoring.level);
+}
+
+/// The drill with `role`'s seat giving `orders` and nobody else acting.
+fn play_as(loaded: &Loaded, role: &str, orders: &[(u64, Action)]) -> Outcome {
+    let seat = Seat::trainee(role);
+    let opts = RunOptions {
+        npc: NpcRoles::None,
+        commands: orders.iter().map(|(t, a)| seat.order(*t, a.clone())).collect(),
+        ..Default::default()
+    };
+    headless::run(loaded, &opts, &mut |_, _| {}).unwrap()
 }

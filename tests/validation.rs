@@ -13,6 +13,8 @@ const VALID: &[&str] = &[
     "scenarios/qingshi_flood.ron",
     "scenarios/qingshi_landslide.ron",
     "scenarios/qingshi_fire.ron",
+    "scenarios/team_flood_rescue.ron",
+    "scenarios/team_landslide_rescue.ron",
 ];
 
 #[test]
@@ -26,7 +28,7 @@ fn shipped_scenarios_are_valid() {
 
 #[test]
 fn qingshi_township_has_the_size_the_drills_need() {
-    for f in &VALID[2..] {
+    for f in VALID.iter().filter(|f| f.contains("qingshi_")) {
         let l = scenario::load(Path::new(f)).unwrap();
         let people: u32 =
             l.scenario.villages.iter().flat_map(scenario::expand::households).map(|h| h.members.total()).sum();
@@ -306,7 +308,7 @@ fn the_guides_examples_parse() {
         assert!(result.is_ok(), "`{code}`: {result:?}");
     }
     // Every metric, trigger, target and distribution has its example.
-    assert_eq!(counts, [17, 6, 5, 4], "examples found: metrics, triggers, targets, distributions");
+    assert_eq!(counts, [17, 7, 5, 4], "examples found: metrics, triggers, targets, distributions");
 }
 
 /// A door the walkers' cells cannot open as wide as written is warned
@@ -321,4 +323,39 @@ fn a_door_narrower_than_the_walker_cells_is_warned_about() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].contains("on walkers' cells of 0.5 m this door opens 0.5 m, not 0.3 m"), "{}", w[0]);
     assert_eq!((l.warnings[0].line, l.warnings[0].col), (46, 58), "at the door's width: {}", w[0]);
+}
+
+/// Too few bodies for a thin source: the spheres would be wider than twice
+/// the slide's thickness (40,000 m³ over 19,200 m² is 2.08 m; 50 bodies are
+/// 11.5 m across; spheres 4.17 m across need 40,000 / (π/6 · 4.17³) → 1,057
+/// bodies): warned at `bodies`, with the count that fits.
+#[test]
+fn landslide_bodies_wider_than_the_source_is_thick_are_warned_about() {
+    let text = std::fs::read_to_string("scenarios/qingshi_landslide.ron").unwrap();
+    let edited = text.replace("bodies: 1500,", "bodies: 50,");
+    assert_ne!(edited, text);
+    let l = load_bytes("edited.ron", edited.as_bytes(), Path::new("scenarios")).unwrap();
+    let w = warnings(&l);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("11.5 m across from a source 2.1 m thick"), "{}", w[0]);
+    assert!(w[0].contains("give at least 1057 bodies"), "{}", w[0]);
+    let line = text.lines().position(|l| l.contains("bodies: 1500,")).unwrap() + 1;
+    assert_eq!(l.warnings[0].line, line, "at the body count: {}", w[0]);
+}
+
+/// A plan step waiting for a road to open names a road that exists, in a
+/// drill with a landslide to block it.
+#[test]
+fn a_road_cleared_trigger_names_a_known_road_of_a_landslide_drill() {
+    let text = std::fs::read_to_string("scenarios/team_landslide_rescue.ron").unwrap();
+    let edited = text.replace("RoadCleared(\"sw_lane\")", "RoadCleared(\"sw_lan\")");
+    assert_ne!(edited, text);
+    let e = load_bytes("edited.ron", edited.as_bytes(), Path::new("scenarios")).unwrap_err().render();
+    assert!(e.contains("unknown road `sw_lan`") && e.contains("did you mean `sw_lane`"), "{e}");
+    let flood = std::fs::read_to_string("scenarios/team_flood_rescue.ron").unwrap().replace(
+        "trigger: Inject(\"call_out\"), action: SendReport",
+        "trigger: RoadCleared(\"dike_rd\"), action: SendReport",
+    );
+    let e = load_bytes("flood.ron", flood.as_bytes(), Path::new("scenarios")).unwrap_err().render();
+    assert!(e.contains("road `dike_rd` can only be cleared of landslide debris"), "{e}");
 }

@@ -1,7 +1,8 @@
 //! Triggers of plan steps and injects: what the drill has delivered so far
 //! (`Facts`, written by the drill's injects), and whether a trigger holds
 //! now. `Step` triggers are answered by the plan tracker; `Precursor`
-//! triggers by what the landslide's patrols have seen.
+//! triggers by what the landslide's patrols have seen, `RoadCleared` by the
+//! roads its clearing teams have opened.
 //!
 //! Owns: `Facts`, `trigger_holds`. May not touch: models' state.
 
@@ -41,6 +42,7 @@ pub fn trigger_holds(
             .is_some_and(|k| facts.delivered.get(k).is_some_and(|d| d.is_some())),
         Trigger::Warning(level) => facts.warning.is_some_and(|w| w >= *level),
         Trigger::Precursor(id) => landslide.is_some_and(|l| l.observed.contains(id)),
+        Trigger::RoadCleared(id) => landslide.is_some_and(|l| l.cleared.contains(id)),
         Trigger::Step(_) => false,
     }
 }

@@ -50,6 +50,7 @@ fn root_t(s: &Scenario, events: &[Event], step_id: &str, t: &Trigger, depth: usi
         Trigger::Precursor(id) => {
             first(&|e| matches!(e, SimEvent::PrecursorVisible { precursor, .. } if precursor == id.as_str()))
         }
+        Trigger::RoadCleared(id) => first(&|e| matches!(e, SimEvent::RoadCleared { road, .. } if road == id.as_str())),
         Trigger::Step(prev) => {
             if depth > 64 {
                 return None;

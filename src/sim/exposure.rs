@@ -93,6 +93,9 @@ pub struct Debris {
     pub swept: Vec<f32>,
     /// Cells a moving body crossed for the first time during this tick.
     pub fresh: Vec<usize>,
+    /// Every cell a moving body crossed during this tick, ascending (a
+    /// second failure running over the first one's ground included).
+    pub moving: Vec<usize>,
 }
 
 /// Fire and smoke on the grid.

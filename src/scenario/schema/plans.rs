@@ -335,6 +335,9 @@ pub enum Trigger {
     Warning(WarningLevel),
     /// When a patrol has seen a landslide precursor (`hazards.landslide.precursors`).
     Precursor(String),
+    /// When a road that debris blocked has been cleared and is open again
+    /// (`road_cleared`): e.g. a team's next step once its excavator is through.
+    RoadCleared(String),
 }
 
 /// A message to roles: county notices, residents' calls, sensor alerts.

@@ -144,6 +144,16 @@ fn check_trigger(t: &Trigger, self_step: Option<&str>, s: &Scenario, cat: &Catal
                 );
             }
         }
+        Trigger::RoadCleared(id) => {
+            cat.edges.check(out, "road", id, p.clone());
+            if s.hazards.landslide.is_none() {
+                out.err(
+                    p,
+                    format!("road `{id}` can only be cleared of landslide debris"),
+                    "add hazards.landslide, or trigger the step otherwise",
+                );
+            }
+        }
         _ => {}
     }
 }
@@ -482,6 +492,8 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
         }
         if !(1..=20_000).contains(&l.bodies) {
             out.err(lp.f("bodies"), "use 1 to 20,000 debris bodies", "about 1,000–5,000");
+        } else {
+            body_size(out, lp.f("bodies"), l);
         }
         if !(l.destroy_depth_m > 0.0 && l.block_depth_m > 0.0) {
             out.err(lp.f("destroy_depth_m"), "debris depth limits must be positive", "defaults 1.0 m and 0.3 m");
@@ -536,5 +548,30 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
                 "fractions of dry weight: dead 0.01–0.6 (e.g. one_h: 0.06), live 0.3–3.0 (e.g. live_herb: 0.6)",
             );
         }
+    }
+}
+
+/// The debris is laid out as `bodies` equal spheres packed without overlap
+/// over the source; stacked over many bodies their heap stands about 6/π
+/// times the source's mean thickness. A sphere wider than twice that
+/// thickness turns a sheet of colluvium into a row of boulders that topple
+/// off each other: warn, and say how many bodies keep the diameter within it.
+fn body_size(out: &mut Findings, path: Path, l: &LandslideSpec) {
+    let area = crate::geom::polygon_area(&l.zone).abs();
+    if !(area > 0.0 && l.volume_m3 > 0.0) {
+        return;
+    }
+    let thickness = l.volume_m3 / area;
+    let diameter = 2.0 * (3.0 * l.volume_m3 / (4.0 * std::f64::consts::PI * l.bodies as f64)).cbrt();
+    if diameter > 2.0 * thickness {
+        let least = (l.volume_m3 / (std::f64::consts::PI / 6.0 * (2.0 * thickness).powi(3))).ceil();
+        out.warn(
+            path,
+            format!(
+                "{} bodies make spheres {diameter:.1} m across from a source {thickness:.1} m thick: the slide would start as a heap of boulders",
+                l.bodies
+            ),
+            format!("give at least {least:.0} bodies (at most 20,000), or a smaller zone"),
+        );
     }
 }

@@ -22,7 +22,10 @@
 //! Landslide: a resident whose cell a debris body crosses at ≥ 2 m/s is
 //! killed (vulnerability of people to debris impact is near 1 at such
 //! speeds; Jakob et al. 2012); a slower body injures people walking and
-//! traps people at home. Trapped residents wait for a rescue force.
+//! traps people at home. Trapped residents wait for a rescue force: a boat
+//! reaches the flood's trapped within `RESCUE_REACH_M` of its work point, a
+//! crew digs the buried out within `DIG_REACH_M` of it (or anywhere in the
+//! village it was sent to).
 //!
 //! Fire: when its house ignites, a household flees at once if it can (it
 //! leaves at the next tick, by the ordinary departure); the vulnerable left
@@ -57,6 +60,10 @@ pub const RESCUE_S_PER_PERSON: f64 = 600.0;
 /// A rescue sent to a point or a road node reaches the trapped within this
 /// distance of it (m); one sent to a village, anyone trapped in the village.
 pub const RESCUE_REACH_M: f64 = 500.0;
+/// People buried by debris are dug out by hand where they lie: a rescue
+/// reaches them only within this distance of its work point (m), or when
+/// sent to their village (which it must reach by road).
+pub const DIG_REACH_M: f64 = 150.0;
 
 /// One harm to log: resident, outcome, cause and what measured it.
 struct Harm {
@@ -218,6 +225,7 @@ fn debris(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log:
             HarmOutcome::Injured
         } else {
             p.state = State::Trapped;
+            p.buried = true;
             HarmOutcome::Trapped
         };
         log_harm(
@@ -319,8 +327,9 @@ pub(super) fn rescue(
             let next = (0..r.people.len())
                 .filter(|&i| r.people[i].state == State::Trapped)
                 .filter(|&i| {
+                    let reach = if r.people[i].buried { DIG_REACH_M } else { RESCUE_REACH_M };
                     village.is_some_and(|v| r.houses[r.people[i].household].village == v)
-                        || d2(r.people[i].pos) < RESCUE_REACH_M * RESCUE_REACH_M
+                        || d2(r.people[i].pos) < reach * reach
                 })
                 .min_by(|&a, &b| d2(r.people[a].pos).total_cmp(&d2(r.people[b].pos)).then(a.cmp(&b)));
             let Some(i) = next else {

@@ -97,6 +97,7 @@ impl Plugin for CrowdPlugin {
                         pos: h.at,
                         shelter: village_shelter,
                         injured: false,
+                        buried: false,
                         dose: 0.0,
                         trip: None,
                         frailty: 0.0,

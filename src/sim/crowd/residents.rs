@@ -49,6 +49,8 @@ pub struct Resident {
     pub pos: (f64, f64),
     pub shelter: usize,
     pub(super) injured: bool,
+    /// Trapped under debris (dug out by a crew at hand), not by water.
+    pub(super) buried: bool,
     /// Smoke dose (FED) taken outdoors so far.
     pub(super) dose: f64,
     /// The car trip (index into `Residents::trips`) while driving.

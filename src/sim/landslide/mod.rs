@@ -80,8 +80,10 @@ pub struct Landslide {
     laid: Vec<f64>,
     /// Fastest body that crossed each cell (m/s); 0 where none did.
     pub swept: Vec<f32>,
-    /// Cells crossed during the current tick.
+    /// Cells crossed for the first time during the current tick.
     fresh: Vec<usize>,
+    /// Cells crossed during the current tick, ascending.
+    moving: Vec<usize>,
     /// Per household: cell, debris reached it, destroyed.
     houses: Vec<(usize, bool, bool)>,
     /// Per road edge: cells, blocked, width (m), debris cleared so far (m³).
@@ -89,6 +91,8 @@ pub struct Landslide {
     precursors: Vec<(bool, bool)>,
     /// Precursors a patrol has seen (ids), for plan and inject triggers.
     pub observed: BTreeSet<String>,
+    /// Roads a clearing team has opened again (ids), for plan and inject triggers.
+    pub cleared: BTreeSet<String>,
     patrols: Vec<(RoleId, u64, Vec<Point>)>,
     orders_seen: usize,
 }
@@ -136,10 +140,12 @@ impl Landslide {
             laid: vec![0.0; t.nx * t.ny],
             swept: vec![0.0; t.nx * t.ny],
             fresh: Vec::new(),
+            moving: Vec::new(),
             houses: drill.households.iter().map(|(_, h)| (t.cell_of(h.at).unwrap_or(0), false, false)).collect(),
             roads,
             precursors: vec![(false, false); spec.precursors.len()],
             observed: BTreeSet::new(),
+            cleared: BTreeSet::new(),
             patrols: Vec::new(),
             orders_seen: 0,
         }
@@ -155,6 +161,7 @@ impl Landslide {
         out.depth.clone_from(&self.depth);
         out.swept.clone_from(&self.swept);
         out.fresh.clone_from(&self.fresh);
+        out.moving.clone_from(&self.moving);
     }
 }
 
@@ -189,6 +196,7 @@ pub fn step(
 ) {
     let ls = &mut *ls;
     ls.fresh.clear();
+    ls.moving.clear();
     advance(&clock, &drill, &town, ls, &mut bed, &mut log);
     if let Some(d) = &mut exposure.debris {
         ls.publish(d);
@@ -257,10 +265,13 @@ fn advance(
                 if ls.swept[k] == 0.0 {
                     ls.fresh.push(k);
                 }
+                ls.moving.push(k);
                 ls.swept[k] = ls.swept[k].max(v as f32);
             }
         }
     }
+    ls.moving.sort_unstable();
+    ls.moving.dedup();
     ls.depth = ls.runout.deposit();
     if ls.runout.at_rest() {
         ls.settled = true;
@@ -470,6 +481,7 @@ pub fn detect(
                 ls.depth[c] = 0.0;
             }
             let id = &drill.scenario.map.roads.edges[k].id;
+            ls.cleared.insert(id.clone());
             log.push(
                 tick,
                 tick_s,

@@ -14,6 +14,9 @@
 use bevy_rapier3d::rapier::parry::utils::Array2;
 use bevy_rapier3d::rapier::prelude::*;
 
+/// Clearance between neighbouring bodies at release, as a fraction of the diameter.
+const GAP: f64 = 0.01;
+
 /// Parameters of a runout.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunoutParams {
@@ -141,49 +144,95 @@ impl Runout {
         (v.x as f64 + self.centre.0, v.z as f64 + self.centre.1, v.y as f64 + self.z0)
     }
 
-    /// Releases `volume` m³ from the source `cells` as about `n_bodies` spheres
-    /// laid on a square lattice over the cells, each resting on the ground
-    /// (`elevation` as given to `new`). Bodies of a second release join the first.
+    /// Releases `volume` m³ from the source `cells` as `n_bodies` spheres of
+    /// equal volume (radius from volume and count), packed without overlap
+    /// (`lay`). Bodies of a second release join the first.
     pub fn release(&mut self, cells: &[usize], elevation: &[f64], volume: f64, n_bodies: usize) {
         if cells.is_empty() || volume <= 0.0 || n_bodies == 0 {
             return;
         }
-        let per_cell = (n_bodies as f64 / cells.len() as f64).max(1.0);
-        let side = per_cell.sqrt().ceil().max(1.0) as usize;
-        let total = cells.len() * side * side;
-        self.body_volume = volume / total as f64;
+        self.body_volume = volume / n_bodies as f64;
         self.radius = (3.0 * self.body_volume / (4.0 * std::f64::consts::PI)).cbrt();
-        self.lay(cells, elevation, side, total);
+        self.lay(cells, elevation, n_bodies);
     }
 
     /// Releases `volume` more from `cells` (a second failure) in bodies of
-    /// the first release's size, laid out on the cells' lattice like it.
+    /// the first release's size, packed like it on top of whatever debris
+    /// is already lying there.
     pub fn release_more(&mut self, cells: &[usize], elevation: &[f64], volume: f64) {
         if cells.is_empty() || volume <= 0.0 || self.body_volume <= 0.0 {
             return;
         }
-        let n = (volume / self.body_volume).round().max(1.0);
-        let side = (n / cells.len() as f64).max(1.0).sqrt().ceil().max(1.0) as usize;
+        let n = (volume / self.body_volume).round().max(1.0) as usize;
         self.last_release_s = self.time_s;
-        self.lay(cells, elevation, side, n as usize);
+        self.lay(cells, elevation, n);
     }
 
-    /// Lays up to `count` bodies of the current radius on a `side × side`
-    /// lattice in each of `cells`. The lattice spacing keeps spheres apart;
-    /// a sphere wider than its lattice spot is stacked higher instead of
-    /// overlapping.
-    fn lay(&mut self, cells: &[usize], elevation: &[f64], side: usize, count: usize) {
-        let spot = self.dx / side as f64;
+    /// Lays `count` bodies of the current radius on a cubic lattice of
+    /// spacing `2r·(1 + GAP)` over the source: columns at the lattice points
+    /// that fall in a source cell, each column a stack of bodies resting on
+    /// the ground (or on debris already there). Any two lattice points differ
+    /// by at least one spacing across or along the column, so no two spheres
+    /// interpenetrate and the physics starts from rest, not from a
+    /// separation impulse. Columns fill layer by layer, in cell order, so a
+    /// partial top layer is spread evenly over the source. A source smaller
+    /// than one spacing gets one column at each cell's centre.
+    fn lay(&mut self, cells: &[usize], elevation: &[f64], count: usize) {
         let r = self.radius;
-        let layers_gap = (2.0 * r - spot).max(0.0);
-        let spots = cells.iter().flat_map(|&k| (0..side).flat_map(move |a| (0..side).map(move |b| (k, a, b))));
-        for (k, a, b) in spots.take(count) {
-            let (ci, cj) = (k % self.nx, k / self.nx);
-            let x = ci as f64 * self.dx + (a as f64 + 0.5) * spot;
-            let y = cj as f64 * self.dx + (b as f64 + 0.5) * spot;
-            let z = self.ground_at(elevation, x, y) + r * 1.01 + if (a + b) % 2 == 1 { layers_gap } else { 0.0 };
-            self.add_body((x, y, z));
+        let s = 2.0 * r * (1.0 + GAP);
+        let columns = self.columns(cells, s);
+        if columns.is_empty() {
+            return;
         }
+        // Where each column starts: on the ground, or above the debris of an
+        // earlier release within one diameter of it.
+        let lying: Vec<(f64, f64, f64)> = self.bodies().into_iter().map(|b| b.0).collect();
+        let bases: Vec<f64> = columns
+            .iter()
+            .map(|&(x, y)| {
+                let ground = self.ground_at(elevation, x, y) + r * (1.0 + GAP);
+                lying
+                    .iter()
+                    .filter(|p| (p.0 - x).powi(2) + (p.1 - y).powi(2) < s * s)
+                    .map(|p| p.2 + s)
+                    .fold(ground, f64::max)
+            })
+            .collect();
+        for n in 0..count {
+            let (c, layer) = (n % columns.len(), n / columns.len());
+            let (x, y) = columns[c];
+            self.add_body((x, y, bases[c] + layer as f64 * s));
+        }
+    }
+
+    /// Lattice points of spacing `s` that lie in `cells`, in cell order (the
+    /// lattice is anchored at the map origin so neighbouring cells continue
+    /// it); when no point falls in any of them, the cells' centres at least
+    /// `s` apart.
+    fn columns(&self, cells: &[usize], s: f64) -> Vec<(f64, f64)> {
+        let mut out = Vec::new();
+        for &k in cells {
+            let (x0, y0) = ((k % self.nx) as f64 * self.dx, (k / self.nx) as f64 * self.dx);
+            let first = |lo: f64| (lo / s - 0.5).ceil().max(0.0) as usize;
+            let (mut a, b0) = (first(x0), first(y0));
+            while (a as f64 + 0.5) * s < x0 + self.dx {
+                let mut b = b0;
+                while (b as f64 + 0.5) * s < y0 + self.dx {
+                    out.push(((a as f64 + 0.5) * s, (b as f64 + 0.5) * s));
+                    b += 1;
+                }
+                a += 1;
+            }
+        }
+        if out.is_empty() {
+            for &k in cells {
+                let c = (((k % self.nx) as f64 + 0.5) * self.dx, ((k / self.nx) as f64 + 0.5) * self.dx);
+                if out.iter().all(|p: &(f64, f64)| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2) >= s * s) {
+                    out.push(c);
+                }
+            }
+        }
+        out
     }
 
     fn add_body(&mut self, p: (f64, f64, f64)) {

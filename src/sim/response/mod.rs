@@ -323,7 +323,7 @@ fn crew_safety(
                 }
             });
             let debris = exposure.debris.as_ref().and_then(|d| {
-                near(&mut d.fresh.iter().copied(), DEBRIS_REACH_M).map(|m| (HazardKind::Landslide, m, DEBRIS_REACH_M))
+                near(&mut d.moving.iter().copied(), DEBRIS_REACH_M).map(|m| (HazardKind::Landslide, m, DEBRIS_REACH_M))
             });
             let fire = exposure.fire.as_ref().and_then(|x| {
                 near(&mut x.fresh.iter().map(|(c, _)| *c), FIRE_REACH_M).map(|m| (HazardKind::Fire, m, FIRE_REACH_M))
