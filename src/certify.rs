@@ -12,7 +12,7 @@ use crate::record::certificate::{
     CERTIFICATE_VERSION, Certificate, Claims, Finding, Order, OrganisationClaim, PersonClaim, Rerun,
 };
 use crate::record::replay::{self, Recorded};
-use crate::record::store::{NewRun, NewSession, RoleSeat, Store};
+use crate::record::store::{NewRun, NewSession, Records, RoleSeat, Store};
 use crate::roles::plans::NpcRoles;
 use crate::scenario::Loaded;
 use crate::scenario::schema::DrillKind;
@@ -55,7 +55,7 @@ pub fn seats(
 /// Replays a recorded run and stores it with its seats; a log that does
 /// not reproduce, or a run not ended, is refused. Returns the run's number.
 pub fn record(
-    store: &mut Store,
+    store: &mut dyn Records,
     loaded: &Loaded,
     scenario_source: &[u8],
     log: &[u8],

@@ -178,8 +178,9 @@ enum Command {
     },
     /// The records (演练档案): organisations, people, runs; import and export.
     Records {
-        /// The records database (default: the platform's data folder, or $FIRSTLINE_DB).
-        #[arg(long, value_name = "PATH", global = true)]
+        /// The records: a township's SQLite file (default: the platform's
+        /// data folder, or $FIRSTLINE_DB), or a centre's postgres://… database.
+        #[arg(long, value_name = "PATH|URL", global = true)]
         db: Option<PathBuf>,
         #[command(subcommand)]
         cmd: cli::records::RecordsCmd,

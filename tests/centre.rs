@@ -8,28 +8,12 @@
 //! starts one and sets `FIRSTLINE_REQUIRE_PG=1`, so there a missing server
 //! fails the tests instead of skipping them.
 
+mod common;
+use common::centre_url;
 use firstline::record::store::{Centre, Store};
 use std::io::BufRead;
 use std::path::Path;
 use std::process::{Command, Stdio};
-
-/// A fresh database for one test at the test server, or `None` (skipped)
-/// where no server is configured and none is required.
-fn centre_url(name: &str) -> Option<String> {
-    let Ok(url) = std::env::var("FIRSTLINE_TEST_PG") else {
-        assert!(
-            std::env::var_os("FIRSTLINE_REQUIRE_PG").is_none(),
-            "FIRSTLINE_REQUIRE_PG is set but FIRSTLINE_TEST_PG names no server"
-        );
-        eprintln!("skipped: no PostgreSQL (set FIRSTLINE_TEST_PG=postgres://…)");
-        return None;
-    };
-    let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("the test PostgreSQL answers");
-    let db = format!("firstline_{name}_{}", std::process::id());
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    c.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
-    Some(format!("{}/{db}", &url[..url.rfind('/').unwrap()]))
-}
 
 fn firstline(args: &[&str], db: &Path) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_firstline")).args(args).env("FIRSTLINE_DB", db).output().unwrap();

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use firstline::certify;
 use firstline::record::atomic;
 use firstline::record::certificate::{Certificate, keys};
-use firstline::record::store::{self, NewPerson, NewSession, Organisation, Store};
+use firstline::record::store::{self, NewPerson, NewSession, Organisation, Records, Store};
 use firstline::scenario::schema::DrillKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -138,6 +138,24 @@ fn open(db: Option<&Path>) -> Result<Store, ExitCode> {
     })
 }
 
+/// The records `--db` names: a township's file, or a centre's
+/// `postgres://` database.
+fn open_records(db: Option<&Path>) -> Result<Box<dyn Records>, ExitCode> {
+    let path = db.map(Path::to_owned).unwrap_or_else(Store::default_path);
+    let name = path.to_string_lossy().into_owned();
+    store::open(&name).map_err(|e| {
+        eprintln!("error: {name}: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// A command that works on a township's file only.
+fn township_only(what: &str) -> ExitCode {
+    bad(format!(
+        "{what} works on a township's records file (--db FILE), not on a centre's database; the centre gathers townships' records by `records push`"
+    ))
+}
+
 fn bad(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {msg}");
     ExitCode::from(2)
@@ -166,10 +184,11 @@ pub fn parse_seats(seats: &[String]) -> Result<Vec<(String, String)>, String> {
 }
 
 pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
-    let mut store = match open(db) {
+    let mut records = match open_records(db) {
         Ok(s) => s,
         Err(c) => return c,
     };
+    let store = &mut *records;
     let done = match cmd {
         RecordsCmd::AddOrg { code, name, kind, category, grade, parent } => match store::OrgKind::parse(&kind) {
             Ok(kind) => store
@@ -181,21 +200,27 @@ pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
             store.put_person(&NewPerson { code, name, id_number, organisation: org, post }).map(|_| println!("stored"))
         }
         RecordsCmd::Import { file } => {
-            store::import(&mut store, &file).map(|(o, p)| println!("imported {o} organisations and {p} people"))
+            store::import(store, &file).map(|(o, p)| println!("imported {o} organisations and {p} people"))
         }
-        RecordsCmd::List { what } => list(&store, &what),
-        RecordsCmd::Show { person } => show(&store, &person),
-        RecordsCmd::Push { to } => match store::Centre::connect(&to).and_then(|mut c| c.push(&store)) {
-            Ok(p) => {
-                println!(
-                    "pushed to the centre: {} organisations, {} people, {} new runs, {} it had already, {} new certificates",
-                    p.organisations, p.people, p.new_runs, p.known_runs, p.new_certificates
-                );
-                Ok(())
-            }
-            Err(e) => Err(e),
+        RecordsCmd::List { what } => list(store, &what),
+        RecordsCmd::Show { person } => show(store, &person),
+        RecordsCmd::Push { to } => match store.township() {
+            None => return township_only("records push"),
+            Some(store) => match store::Centre::connect(&to).and_then(|mut c| c.push(store)) {
+                Ok(p) => {
+                    println!(
+                        "pushed to the centre: {} organisations, {} people, {} new runs, {} it had already, {} new certificates",
+                        p.organisations, p.people, p.new_runs, p.known_runs, p.new_certificates
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
         },
-        RecordsCmd::Compliance { year, csv, xlsx } => return compliance(&store, year, csv.as_deref(), xlsx.as_deref()),
+        RecordsCmd::Compliance { year, csv, xlsx } => match store.township() {
+            Some(store) => return compliance(store, year, csv.as_deref(), xlsx.as_deref()),
+            None => return township_only("records compliance"),
+        },
         RecordsCmd::AddRun { log, scenario, seats, date, place, instructor, org, kind } => {
             let kind = match kind.as_deref().map(DrillKind::parse).transpose() {
                 Ok(k) => k,
@@ -209,20 +234,21 @@ pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
                 organisation: org,
                 kind,
             });
-            return add_run(&mut store, &log, &scenario, &seats, session);
+            return add_run(store, &log, &scenario, &seats, session);
         }
-        RecordsCmd::IdNumbers { mode } => {
-            store.set_keep_id_numbers(mode == "keep").map(|_| println!("identity numbers: {mode}"))
-        }
+        RecordsCmd::IdNumbers { mode } => match store.township() {
+            Some(store) => store.set_keep_id_numbers(mode == "keep").map(|_| println!("identity numbers: {mode}")),
+            None => return township_only("records id-numbers"),
+        },
         RecordsCmd::Export { csv, xlsx } => {
             if csv.is_none() && xlsx.is_none() {
                 return bad("name an output: --csv PATH and/or --xlsx PATH");
             }
             for (path, bytes) in
-                [(csv, store::export_csv as fn(&Store) -> store::Result<Vec<u8>>), (xlsx, store::export_xlsx)]
+                [(csv, store::export_csv as fn(&mut dyn Records) -> store::Result<Vec<u8>>), (xlsx, store::export_xlsx)]
             {
                 let Some(path) = path else { continue };
-                match bytes(&store) {
+                match bytes(store) {
                     Ok(b) => {
                         if let Err(c) = write_out(&path, &b) {
                             return c;
@@ -240,7 +266,7 @@ pub fn records(cmd: RecordsCmd, db: Option<&Path>) -> ExitCode {
     }
 }
 
-fn list(store: &Store, what: &str) -> store::Result<()> {
+fn list(store: &mut dyn Records, what: &str) -> store::Result<()> {
     match what {
         "orgs" => {
             for o in store.organisations()? {
@@ -279,7 +305,7 @@ fn list(store: &Store, what: &str) -> store::Result<()> {
     Ok(())
 }
 
-fn show(store: &Store, person: &str) -> store::Result<()> {
+fn show(store: &mut dyn Records, person: &str) -> store::Result<()> {
     let p = store.person(person)?;
     let org = p.organisation.as_ref().map(|o| format!(", {}", o.name)).unwrap_or_default();
     println!("{} {}{org}", p.code, p.name);
@@ -300,7 +326,13 @@ fn show(store: &Store, person: &str) -> store::Result<()> {
     Ok(())
 }
 
-fn add_run(store: &mut Store, log: &Path, scenario: &Path, seats: &[String], session: Option<NewSession>) -> ExitCode {
+fn add_run(
+    store: &mut dyn Records,
+    log: &Path,
+    scenario: &Path,
+    seats: &[String],
+    session: Option<NewSession>,
+) -> ExitCode {
     let people = match parse_seats(seats) {
         Ok(p) => p,
         Err(e) => return bad(e),

@@ -112,7 +112,7 @@ const MIGRATIONS: &[&str] = &[
 
 /// A centre's database, connected.
 pub struct Centre {
-    client: Client,
+    pub(super) client: Client,
 }
 
 /// What a push sent.
@@ -157,7 +157,7 @@ pub struct QueueState {
     pub failed: usize,
 }
 
-fn pg(e: postgres::Error) -> StoreError {
+pub(super) fn pg(e: postgres::Error) -> StoreError {
     StoreError::Io(format!("the centre's database: {e}"))
 }
 
@@ -195,6 +195,14 @@ impl Centre {
             "INSERT INTO firstline_settings (key, value) VALUES ('schema_version', $1)
              ON CONFLICT (key) DO UPDATE SET value = $1",
             &[&MIGRATIONS.len().to_string()],
+        )
+        .map_err(pg)?;
+        // The centre's own salt, for the identity numbers of people added
+        // at the centre itself (pushed people keep their township's hash).
+        let salt = super::db::hex(&super::db::random_bytes::<16>()?);
+        tx.execute(
+            "INSERT INTO firstline_settings (key, value) VALUES ('id_salt', $1) ON CONFLICT (key) DO NOTHING",
+            &[&salt],
         )
         .map_err(pg)?;
         tx.commit().map_err(pg)
@@ -498,7 +506,7 @@ impl Centre {
     }
 }
 
-fn put_org(tx: &mut Transaction, o: &Organisation) -> Result<()> {
+pub(super) fn put_org(tx: &mut Transaction, o: &Organisation) -> Result<()> {
     let parent = match &o.parent {
         Some(code) => Some(org_id(tx, code)?),
         None => None,
@@ -513,14 +521,14 @@ fn put_org(tx: &mut Transaction, o: &Organisation) -> Result<()> {
     Ok(())
 }
 
-fn org_id(tx: &mut Transaction, code: &str) -> Result<i64> {
+pub(super) fn org_id(tx: &mut Transaction, code: &str) -> Result<i64> {
     tx.query_opt("SELECT id FROM organisations WHERE code = $1", &[&code])
         .map_err(pg)?
         .map(|r| r.get(0))
         .ok_or_else(|| StoreError::NotFound(format!("no organisation `{code}` at the centre")))
 }
 
-fn person_id(tx: &mut Transaction, code: &str) -> Result<i64> {
+pub(super) fn person_id(tx: &mut Transaction, code: &str) -> Result<i64> {
     tx.query_opt("SELECT id FROM people WHERE code = $1", &[&code])
         .map_err(pg)?
         .map(|r| r.get(0))
@@ -529,31 +537,50 @@ fn person_id(tx: &mut Transaction, code: &str) -> Result<i64> {
 
 /// A job's run, stored whole inside the job's transaction.
 fn store_run(tx: &mut Transaction, job: &Job, done: &Done) -> Result<i64> {
-    let sha = crate::scenario::load::sha256_hex(&job.scenario);
-    let log_sha = crate::scenario::load::sha256_hex(&done.log);
-    if sha != done.report.scenario.sha256 || log_sha != done.report.event_log_sha256 {
-        return Err(StoreError::Invalid("the report is not of this job's scenario and log".into()));
+    insert_run(tx, &job.scenario, &done.log, &done.report, &done.seats, None, Some(&job.key))
+}
+
+/// A run inserted in `tx`: its scenario (once per SHA-256), the run and
+/// every seat. The caller commits.
+pub(super) fn insert_run(
+    tx: &mut Transaction,
+    scenario_source: &[u8],
+    log: &[u8],
+    report: &Report,
+    seats: &[(String, RoleSeat)],
+    session: Option<i64>,
+    batch_key: Option<&str>,
+) -> Result<i64> {
+    let sha = crate::scenario::load::sha256_hex(scenario_source);
+    if sha != report.scenario.sha256 {
+        return Err(StoreError::Invalid("the report is not of this scenario (SHA-256 differs)".into()));
+    }
+    let log_sha = crate::scenario::load::sha256_hex(log);
+    if log_sha != report.event_log_sha256 {
+        return Err(StoreError::Invalid(
+            "the event log is not the one the report was made from (SHA-256 differs)".into(),
+        ));
     }
     let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&done.log).and_then(|_| z.flush()).map_err(|e| StoreError::Io(e.to_string()))?;
+    z.write_all(log).and_then(|_| z.flush()).map_err(|e| StoreError::Io(e.to_string()))?;
     let deflated = z.finish().map_err(|e| StoreError::Io(e.to_string()))?;
-    let report = serde_json::to_string(&done.report).map_err(|e| StoreError::Invalid(format!("the report: {e}")))?;
-    let r = &done.report;
+    let json = serde_json::to_string(report).map_err(|e| StoreError::Invalid(format!("the report: {e}")))?;
+    let r = report;
     tx.execute(
         "INSERT INTO scenarios (sha256, id, title_zh, source) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        &[&sha, &r.scenario.id, &r.scenario.title_zh, &job.scenario],
+        &[&sha, &r.scenario.id, &r.scenario.title_zh, &scenario_source],
     )
     .map_err(pg)?;
     let c = &r.scoring;
     let id: i64 = tx
         .query_one(
-            "INSERT INTO runs (scenario_sha256, build, seed, recorded_at, log_deflate, log_sha256, report, score, level, batch_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-            &[&sha, &r.build, &(r.seed as i64), &today(), &deflated, &log_sha, &report, &c.score, &c.level_zh, &job.key],
+            "INSERT INTO runs (session_id, scenario_sha256, build, seed, recorded_at, log_deflate, log_sha256, report, score, level, batch_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            &[&session, &sha, &r.build, &(r.seed as i64), &today(), &deflated, &log_sha, &json, &c.score, &c.level_zh, &batch_key],
         )
         .map_err(pg)?
         .get(0);
-    for (role, seat) in &done.seats {
+    for (role, seat) in seats {
         let score = c.roles.iter().find(|x| &x.role == role).and_then(|x| x.score);
         let (by, person) = match seat {
             RoleSeat::Person(code) => ("person", Some(person_id(tx, code)?)),

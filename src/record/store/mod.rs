@@ -19,18 +19,23 @@
 //!
 //! A provincial centre keeps the same records on PostgreSQL (`centre`):
 //! townships push to it, and assessment workers take runs from its queue.
+//! Both keep the same contract (`Records`): the records commands and the
+//! store tests run on either.
 //!
 //! Owns: the database file and its schema. May not touch: the sim (it stores
 //! what a run produced; it never runs one).
 
 mod centre;
+mod centre_records;
 mod compliance;
 mod db;
+mod records;
 mod runs;
 mod table;
 
 pub use centre::{Centre, Done, Job, Pushed, QueueState};
 pub use compliance::{ComplianceRow, Held, compliance, compliance_table};
 pub use db::*;
+pub use records::{Records, open};
 pub use runs::{NewRun, NewSession, RoleSeat, RunRow, StoredRun};
 pub use table::{csv_bytes, export_csv, export_xlsx, import, xlsx_bytes};

@@ -79,11 +79,7 @@ pub struct StoredRun {
 /// The session's row: the one already held by the same organisation, on
 /// the same day, place and instructor, of the same drill — or a new one.
 fn session(tx: &rusqlite::Transaction, s: &NewSession, scenario: &str) -> Result<i64> {
-    if s.date.len() != 10
-        || !s.date.chars().enumerate().all(|(k, c)| if k == 4 || k == 7 { c == '-' } else { c.is_ascii_digit() })
-    {
-        return Err(StoreError::Invalid(format!("session date `{}`: write it YYYY-MM-DD", s.date)));
-    }
+    check_date(&s.date)?;
     let org = match &s.organisation {
         Some(code) => Some(org_id(tx, code, "the session")?),
         None => None,
@@ -105,6 +101,16 @@ fn session(tx: &rusqlite::Transaction, s: &NewSession, scenario: &str) -> Result
         params![s.date, s.place, s.instructor, scenario, org, kind],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+/// A session's date is `YYYY-MM-DD`.
+pub(super) fn check_date(date: &str) -> Result<()> {
+    if date.len() != 10
+        || !date.chars().enumerate().all(|(k, c)| if k == 4 || k == 7 { c == '-' } else { c.is_ascii_digit() })
+    {
+        return Err(StoreError::Invalid(format!("session date `{date}`: write it YYYY-MM-DD")));
+    }
+    Ok(())
 }
 
 impl Store {

@@ -5,7 +5,8 @@
 //!
 //! Owns: the table formats. May not touch: the sim.
 
-use super::db::{NewPerson, OrgKind, Organisation, Person, Result, Store, StoreError, check_id_number};
+use super::db::{NewPerson, OrgKind, Organisation, Person, Result, StoreError, check_id_number};
+use super::records::Records;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -62,7 +63,7 @@ struct RonPerson {
 /// Reads a CSV or RON file of people and/or organisations and stores them
 /// all in one transaction (a bad row stores nothing, and its line is named).
 /// Returns (organisations, people) read.
-pub fn import(store: &mut Store, path: &Path) -> Result<(usize, usize)> {
+pub fn import(store: &mut dyn Records, path: &Path) -> Result<(usize, usize)> {
     let text = std::fs::read_to_string(path).map_err(|e| StoreError::Io(format!("{}: {e}", path.display())))?;
     let text = text.trim_start_matches('\u{feff}');
     let (orgs, people) = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) {
@@ -157,7 +158,7 @@ const EXPORT_HEADERS: [&str; 11] =
     ["记录号", "日期", "演练", "种子", "角色", "人员编号", "姓名", "单位", "角色得分", "总分", "等级"];
 
 /// One row per (run, role played by a person), newest run first.
-fn export_rows(store: &Store) -> Result<Vec<[String; 11]>> {
+fn export_rows(store: &mut dyn Records) -> Result<Vec<[String; 11]>> {
     let people: std::collections::BTreeMap<String, Person> =
         store.people()?.into_iter().map(|p| (p.code.clone(), p)).collect();
     let mut rows = Vec::new();
@@ -214,18 +215,18 @@ pub fn xlsx_bytes<R: AsRef<[String]>>(sheet_name: &str, rows: &[R], numeric: &[u
     book.save_to_buffer().map_err(x)
 }
 
-fn export_table(store: &Store) -> Result<Vec<Vec<String>>> {
+fn export_table(store: &mut dyn Records) -> Result<Vec<Vec<String>>> {
     let mut rows = vec![EXPORT_HEADERS.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
     rows.extend(export_rows(store)?.into_iter().map(Vec::from));
     Ok(rows)
 }
 
 /// The runs as CSV bytes.
-pub fn export_csv(store: &Store) -> Result<Vec<u8>> {
+pub fn export_csv(store: &mut dyn Records) -> Result<Vec<u8>> {
     csv_bytes(&export_table(store)?)
 }
 
 /// The runs as an XLSX workbook's bytes (numbers as numbers).
-pub fn export_xlsx(store: &Store) -> Result<Vec<u8>> {
+pub fn export_xlsx(store: &mut dyn Records) -> Result<Vec<u8>> {
     xlsx_bytes("演练记录", &export_table(store)?, &[0, 3, 8, 9])
 }
