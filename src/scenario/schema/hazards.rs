@@ -248,7 +248,9 @@ pub enum PrecursorKind {
 pub struct FireSpec {
     pub ignition: Point,
     pub ignition_s: u32,
-    /// `(s, wind speed m/s)` points: the 10 m open wind.
+    /// `(s, wind speed m/s)` points: the 10 m open wind (as weather
+    /// services report it). The fire reduces it to the 20 ft wind (÷ 1.15)
+    /// and then to midflame height by the fuel's wind adjustment factor.
     pub wind_speed: Series,
     /// Direction the wind blows from, degrees clockwise from north.
     #[serde(default)]

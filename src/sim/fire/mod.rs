@@ -132,8 +132,10 @@ impl Fire {
         drill.terrain.cell_of(p).is_some_and(|k| self.reached_cell(k))
     }
 
+    /// Fire has reached a cell once it has ignited there (burning, burnt
+    /// out or put out) — not when its ignition is merely scheduled.
     fn reached_cell(&self, k: usize) -> bool {
-        self.grid.arrival[k].is_finite() && self.grid.state[k] != Cell::Held
+        matches!(self.grid.state[k], Cell::Burning | Cell::BurntOut | Cell::Extinguished)
     }
 
     /// Fire and smoke as the exposure fields show them (the smoke fields
@@ -240,7 +242,7 @@ pub fn step(
     if f.started && now >= f.last_status + 600 {
         f.last_status = now;
         let burning = f.grid.burning().count();
-        let burnt = f.grid.arrival.iter().filter(|a| a.is_finite()).count();
+        let burnt = (0..f.grid.state.len()).filter(|&k| f.reached_cell(k)).count();
         let head = f.grid.burning().map(|k| f.grid.behaviour[k].ros).fold(0.0, f64::max);
         let flame = f.grid.burning().map(|k| f.grid.behaviour[k].flame_length).fold(0.0, f64::max);
         let burning_at: Vec<Point> = f.grid.burning().map(|k| t.center(k)).collect();
