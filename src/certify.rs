@@ -92,13 +92,15 @@ pub fn record(
 
 /// Stores a finished drill from its log file (a window's): its scenario is
 /// the candidate (bytes, folder) whose SHA-256 the log names; `person` (a
-/// code or an identity number) played `role`. Returns the run's number.
+/// code or an identity number) played `role`; `org` (a code), when named,
+/// held the drill today (a session of the scenario's kind, so it counts in
+/// that organisation's compliance). Returns the run's number.
 pub fn record_log_file(
     log: &Path,
     scenarios: Vec<(Vec<u8>, std::path::PathBuf)>,
     db: &Path,
-    role: &str,
-    person: &str,
+    (role, person): (&str, &str),
+    org: Option<&str>,
 ) -> Result<i64, String> {
     let bytes = std::fs::read(log).map_err(|e| format!("{}: {e}", log.display()))?;
     let header = replay::read_log(&String::from_utf8_lossy(&bytes))?.header;
@@ -109,7 +111,12 @@ pub fn record_log_file(
     let loaded = crate::scenario::load_bytes(&header.scenario, &source, &base).map_err(|r| r.render())?;
     let mut store = Store::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
     let code = store.person(person).map_err(|e| e.to_string())?.code;
-    record(&mut store, &loaded, &source, &bytes, &[(role.to_owned(), code)], None)
+    let session = org.map(|o| NewSession {
+        date: crate::record::store::today(),
+        organisation: Some(o.to_owned()),
+        ..Default::default()
+    });
+    record(&mut store, &loaded, &source, &bytes, &[(role.to_owned(), code)], session)
 }
 
 /// The claims of a certificate for `person` on stored run `run_id`.

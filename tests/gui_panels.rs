@@ -4,6 +4,7 @@
 //! only what the role is entitled to.
 #![cfg(feature = "gui")]
 
+mod common;
 use bevy_egui::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -370,25 +371,27 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
     // log replayed and stored with this role's seat.
     let tr = Tr::new(Lang::ZhCn);
     let mut harness = Harness::new_ui_state(
-        |ui, (person, out): &mut (String, Vec<UiAction>)| {
-            out.extend(console::score::record_form(ui, &tr, person, None));
+        |ui, (person, org, out): &mut (String, String, Vec<UiAction>)| {
+            out.extend(console::score::record_form(ui, &tr, (person, org), None));
         },
-        (String::new(), Vec::new()),
+        (String::new(), String::new(), Vec::new()),
     );
     harness.run();
-    harness.get_by_role(egui::accesskit::Role::TextInput).focus();
-    harness.run();
-    harness.get_by_role(egui::accesskit::Role::TextInput).type_text("P001");
-    harness.run();
+    for (k, text) in ["P001", "T01"].into_iter().enumerate() {
+        harness.get_all_by_role(egui::accesskit::Role::TextInput).nth(k).unwrap().focus();
+        harness.run();
+        harness.get_all_by_role(egui::accesskit::Role::TextInput).nth(k).unwrap().type_text(text);
+        harness.run();
+    }
     harness.get_by_label("存入档案").click();
     harness.run();
-    assert_eq!(harness.state().1, vec![UiAction::Record("P001".into())]);
+    assert_eq!(harness.state().2, vec![UiAction::Record { person: "P001".into(), org: Some("T01".into()) }]);
     drop(harness);
     // This drill was ended at 15 min, before its end: not a record.
     let db = dir.path().join("records.sqlite");
     with_person(&db);
     p.records_db = db;
-    p.record("P001");
+    p.record("P001", None);
     match wait_recording(&p) {
         Some(play::Recording::Failed(why)) => assert!(why.contains("only finished runs"), "{why}"),
         other => panic!("an unfinished drill is not stored, not {other:?}"),
@@ -397,6 +400,7 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
 
 fn with_person(db: &std::path::Path) {
     let mut store = firstline::record::store::Store::open(db).unwrap();
+    store.put_organisation(&common::org("T01", "青石镇", firstline::record::store::OrgKind::Township, None)).unwrap();
     store
         .put_person(&firstline::record::store::NewPerson {
             code: "P001".into(),
@@ -461,14 +465,23 @@ fn a_finished_window_drill_is_stored_for_the_person_who_played_it() {
     let db = dir.path().join("records.sqlite");
     with_person(&db);
     p.records_db = db.clone();
-    p.record("P404");
+    p.record("P404", None);
     match wait_recording(&p) {
         Some(play::Recording::Failed(why)) => assert!(why.contains("no person `P404`"), "{why}"),
         other => panic!("an unknown person is refused, not {other:?}"),
     }
-    p.record("P001");
+    // Held by the township: the drill counts in its year's compliance.
+    p.record("P001", Some("T01"));
     assert_eq!(wait_recording(&p), Some(play::Recording::Stored(1)));
     let store = firstline::record::store::Store::open(&db).unwrap();
+    let year: i32 = firstline::record::store::today()[..4].parse().unwrap();
+    let rows = firstline::record::store::compliance(&store, year).unwrap();
+    let t01 = rows.iter().find(|r| r.org.code == "T01").expect("the township is listed");
+    assert_eq!(
+        (t01.comprehensive.len() + t01.special.len(), t01.people.len()),
+        (1, 1),
+        "the window's drill is the township's, with its trainee: {t01:?}"
+    );
     let run = store.run(1).unwrap();
     assert_eq!(run.log, std::fs::read(&log).unwrap(), "the window's log, byte for byte");
     let seat = run.row.roles.iter().find(|r| r.0 == "office_director").unwrap();

@@ -13,11 +13,16 @@ use std::path::Path;
 /// a circular arc of radius 150 m, then flat ground. Cells of 2 m.
 fn slope_then_flat(slope_deg: f64) -> (usize, usize, f64, Vec<f64>) {
     let (nx, ny, dx) = (500usize, 40usize, 2.0);
+    (nx, ny, dx, profile(nx, ny, dx, slope_deg))
+}
+
+/// The elevation of `slope_then_flat`'s profile on `nx × ny` cells of `dx`.
+fn profile(nx: usize, ny: usize, dx: f64, slope_deg: f64) -> Vec<f64> {
     let th = slope_deg.to_radians();
     let (r, xa) = (150.0, 300.0);
     let xb = xa + r * th.sin();
     let za = r * (1.0 - th.cos());
-    let elev = (0..nx * ny)
+    (0..nx * ny)
         .map(|k| {
             let x = ((k % nx) as f64 + 0.5) * dx;
             if x < xa {
@@ -29,8 +34,7 @@ fn slope_then_flat(slope_deg: f64) -> (usize, usize, f64, Vec<f64>) {
                 0.0
             }
         })
-        .collect();
-    (nx, ny, dx, elev)
+        .collect()
 }
 
 fn block(nx: usize, i0: usize, j0: usize, n: usize) -> Vec<usize> {
@@ -315,24 +319,7 @@ fn a_force_whose_road_is_cut_on_the_way_turns_back() {
 /// 20 m × 20 m source centred across the slope (y 180–200 m).
 fn wide_slope(slope_deg: f64) -> (usize, usize, f64, Vec<f64>, Vec<usize>) {
     let (nx, ny, dx) = (700usize, 200usize, 2.0);
-    let th = slope_deg.to_radians();
-    let (r, xa) = (150.0, 300.0);
-    let xb = xa + r * th.sin();
-    let za = r * (1.0 - th.cos());
-    let elev = (0..nx * ny)
-        .map(|k| {
-            let x = ((k % nx) as f64 + 0.5) * dx;
-            if x < xa {
-                za + (xa - x) * th.tan()
-            } else if x < xb {
-                let u = xb - x;
-                r - (r * r - u * u).sqrt()
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    (nx, ny, dx, elev, block(nx, 20, 90, 10))
+    (nx, ny, dx, profile(nx, ny, dx, slope_deg), block(nx, 20, 90, 10))
 }
 
 /// Release without overlap (the bodies are packed on a lattice, never

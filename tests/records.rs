@@ -8,14 +8,14 @@
 use firstline::certify;
 use firstline::headless::{RunOptions, run};
 use firstline::record::certificate::{Certificate, Finding, keys};
-use firstline::record::store::{NewPerson, Organisation, Store};
+use firstline::record::store::{NewPerson, OrgKind, Store};
 use firstline::roles::plans::NpcRoles;
 use firstline::sim::orders::Source;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod common;
-use common::{ID, SMALL, trainee_log};
+use common::{ID, SMALL, director, org, trainee_log};
 
 fn firstline(args: &[&str], db: &Path) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_firstline"))
@@ -37,23 +37,8 @@ fn the_store_keeps_people_with_hashed_identity_numbers_and_reopens_at_its_versio
     {
         let mut s = Store::open(&path).unwrap();
         assert_eq!(s.version().unwrap(), firstline::record::store::MIGRATIONS.len() as u32);
-        s.put_organisation(&Organisation {
-            code: "T01".into(),
-            name: "青石镇".into(),
-            kind: firstline::record::store::OrgKind::Township,
-            category: None,
-            claimed_grade: None,
-            parent: None,
-        })
-        .unwrap();
-        s.put_person(&NewPerson {
-            code: "P001".into(),
-            name: "王芳".into(),
-            id_number: Some(ID.into()),
-            organisation: Some("T01".into()),
-            post: Some("应急办主任".into()),
-        })
-        .unwrap();
+        s.put_organisation(&org("T01", "青石镇", OrgKind::Township, None)).unwrap();
+        s.put_person(&director()).unwrap();
     }
     let s = Store::open(&path).unwrap();
     assert_eq!(s.version().unwrap(), firstline::record::store::MIGRATIONS.len() as u32, "reopening migrates nothing");

@@ -8,9 +8,9 @@
 //! where `FIRSTLINE_REQUIRE_PG` is set (CI).
 
 mod common;
-use common::{ID, SMALL, centre_url, trainee_log};
+use common::{ID, SMALL, centre_url, director, org, trainee_log};
 use firstline::certify;
-use firstline::record::store::{Centre, IssuedCertificate, NewPerson, OrgKind, Organisation, Records};
+use firstline::record::store::{Centre, IssuedCertificate, NewPerson, OrgKind, Records};
 use std::path::Path;
 
 /// `#[test]`s running `suite` on a fresh in-memory SQLite store and on a
@@ -38,28 +38,11 @@ on_both!(
     the_certificate_register_keeps_each_certificate_once
 );
 
-fn org(code: &str, name: &str, kind: OrgKind, parent: Option<&str>) -> Organisation {
-    Organisation {
-        code: code.into(),
-        name: name.into(),
-        kind,
-        category: None,
-        claimed_grade: None,
-        parent: parent.map(Into::into),
-    }
-}
-
 fn people_and_organisations_are_kept_with_hashed_numbers_all_or_none(s: &mut dyn Records) {
     // A village may come before its township in one list.
     s.put_all(
         &[org("V01", "东湾村", OrgKind::Village, Some("T01")), org("T01", "青石镇", OrgKind::Township, None)],
-        &[NewPerson {
-            code: "P001".into(),
-            name: "王芳".into(),
-            id_number: Some(ID.into()),
-            organisation: Some("T01".into()),
-            post: Some("应急办主任".into()),
-        }],
+        &[director()],
     )
     .unwrap();
     let orgs = s.organisations().unwrap();
@@ -72,26 +55,26 @@ fn people_and_organisations_are_kept_with_hashed_numbers_all_or_none(s: &mut dyn
     assert_eq!(s.person(ID).unwrap().code, "P001", "found by identity number");
     assert_eq!(s.person(&ID.to_lowercase()).unwrap().code, "P001", "the check character in either case");
 
-    // A person of an organisation not in the records is refused.
-    let e = s
-        .put_person(&NewPerson {
-            code: "P002".into(),
-            name: "李".into(),
-            organisation: Some("X".into()),
-            ..Default::default()
-        })
-        .unwrap_err();
-    assert!(e.to_string().contains("no organisation `X`"), "{e}");
-    // A mistyped identity number is refused by its check character.
-    let e = s
-        .put_person(&NewPerson {
-            code: "P003".into(),
-            name: "赵".into(),
-            id_number: Some("110105194912310021".into()),
-            ..Default::default()
-        })
-        .unwrap_err();
-    assert!(e.to_string().contains("check character"), "{e}");
+    // A person of an organisation not in the records is refused; a
+    // mistyped identity number is refused by its check character.
+    for (person, why) in [
+        (
+            NewPerson { code: "P002".into(), name: "李".into(), organisation: Some("X".into()), ..Default::default() },
+            "no organisation `X`",
+        ),
+        (
+            NewPerson {
+                code: "P003".into(),
+                name: "赵".into(),
+                id_number: Some("110105194912310021".into()),
+                ..Default::default()
+            },
+            "check character",
+        ),
+    ] {
+        let e = s.put_person(&person).unwrap_err();
+        assert!(e.to_string().contains(why), "{e}");
+    }
     // One bad row in a list stores none of it.
     let e = s
         .put_all(
@@ -154,13 +137,18 @@ fn an_import_with_chinese_headers_stores_all_rows_or_none(s: &mut dyn Records) {
     assert!(e.to_string().contains("people.csv:2"), "the line is named: {e}");
 }
 
-fn a_run_is_stored_whole_or_not_at_all(s: &mut dyn Records) {
+/// The small drill played by a trainee office director (loaded, the
+/// scenario's bytes, the log's bytes), with that trainee (P001) in `s`.
+fn trainee_run(s: &mut dyn Records) -> (firstline::scenario::Loaded, Vec<u8>, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let log = trainee_log(dir.path());
     let loaded = firstline::scenario::load(Path::new(SMALL)).unwrap();
-    let source = std::fs::read(SMALL).unwrap();
-    let bytes = std::fs::read(&log).unwrap();
     s.put_person(&NewPerson { code: "P001".into(), name: "王芳".into(), ..Default::default() }).unwrap();
+    (loaded, std::fs::read(SMALL).unwrap(), std::fs::read(&log).unwrap())
+}
+
+fn a_run_is_stored_whole_or_not_at_all(s: &mut dyn Records) {
+    let (loaded, source, bytes) = trainee_run(s);
 
     // The person's role must be named; an unknown person stores nothing.
     let e = certify::record(s, &loaded, &source, &bytes, &[], None).unwrap_err();
@@ -212,12 +200,7 @@ fn a_run_is_stored_whole_or_not_at_all(s: &mut dyn Records) {
 }
 
 fn the_certificate_register_keeps_each_certificate_once(s: &mut dyn Records) {
-    let dir = tempfile::tempdir().unwrap();
-    let log = trainee_log(dir.path());
-    let loaded = firstline::scenario::load(Path::new(SMALL)).unwrap();
-    let source = std::fs::read(SMALL).unwrap();
-    let bytes = std::fs::read(&log).unwrap();
-    s.put_person(&NewPerson { code: "P001".into(), name: "王芳".into(), ..Default::default() }).unwrap();
+    let (loaded, source, bytes) = trainee_run(s);
     let run = certify::record(s, &loaded, &source, &bytes, &[("office_director".into(), "P001".into())], None).unwrap();
     let cert = IssuedCertificate {
         id: "FL-TEST-0001".into(),

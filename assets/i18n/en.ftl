@@ -257,6 +257,7 @@ score-passed = met
 score-failed = not met
 score-written = Saved { $path }
 record-person = Store in the records — the person's code or ID number:
+record-org = Held by — the organisation's code (optional; the drill then counts in its year's compliance):
 record-store = Store
 record-busy = Replaying the drill to check it, then storing it…
 record-stored = Stored in the records as run { $run }

@@ -257,6 +257,7 @@ score-passed = 达标
 score-failed = 未达标
 score-written = 已保存 { $path }
 record-person = 存入档案，人员编号或身份证号：
+record-org = 举办单位编号（可选，计入该单位年度演练统计）：
 record-store = 存入档案
 record-busy = 正在重演核对并存入档案…
 record-stored = 已存入档案，记录号 { $run }

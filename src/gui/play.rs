@@ -653,8 +653,9 @@ pub enum Recording {
 
 impl Play {
     /// Stores the ended drill in the records, this window's role played by
-    /// `person` (a code or an identity number), in a background thread.
-    pub fn record(&mut self, person: &str) {
+    /// `person` (a code or an identity number), held by the organisation
+    /// `org` (a code) if one is named, in a background thread.
+    pub fn record(&mut self, person: &str, org: Option<&str>) {
         if matches!(self.recording(), Some(Recording::Busy | Recording::Stored(_))) {
             return;
         }
@@ -662,9 +663,15 @@ impl Play {
         self.recording = Some(job.clone());
         let (log, inputs, db) =
             (self.log_path.clone().unwrap_or_default(), self.inputs.clone(), self.records_db.clone());
-        let (role, person) = (self.role.id.clone(), person.to_owned());
+        let (role, person, org) = (self.role.id.clone(), person.to_owned(), org.map(str::to_owned));
         std::thread::spawn(move || {
-            let done = crate::certify::record_log_file(&log, scenario_candidates(&inputs), &db, &role, &person);
+            let done = crate::certify::record_log_file(
+                &log,
+                scenario_candidates(&inputs),
+                &db,
+                (&role, &person),
+                org.as_deref(),
+            );
             if let Ok(mut j) = job.lock() {
                 *j = match done {
                     Ok(id) => Recording::Stored(id),

@@ -263,7 +263,7 @@ pub fn drill_ui(
         for a in &actions {
             match a {
                 UiAction::SwitchLang => *tr = Tr::new(tr.lang().other()),
-                UiAction::Record(person) => play.record(person),
+                UiAction::Record { person, org } => play.record(person, org.as_deref()),
                 UiAction::Quit => {
                     exit.write(AppExit::Success);
                 }
@@ -371,10 +371,11 @@ pub fn drill_ui(
                         // A trainee's drill can be stored for the person who played it.
                         if !play.instructor && !e.written.is_empty() {
                             let status = play.recording();
+                            let c = &mut *console;
                             actions.extend(console::score::record_form(
                                 ui,
                                 &tr,
-                                &mut console.record_person,
+                                (&mut c.record_person, &mut c.record_org),
                                 status.as_ref(),
                             ));
                         }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use firstline::headless::{RunOptions, run};
+use firstline::record::store::{NewPerson, OrgKind, Organisation};
 use firstline::roles::plans::NpcRoles;
 use firstline::sim::events::SimEvent;
 use firstline::sim::orders::{Seat, Source};
@@ -58,4 +59,27 @@ pub fn centre_url(name: &str) -> Option<String> {
     c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
     c.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
     Some(format!("{}/{db}", &url[..url.rfind('/').unwrap()]))
+}
+
+/// An organisation with no category or grade.
+pub fn org(code: &str, name: &str, kind: OrgKind, parent: Option<&str>) -> Organisation {
+    Organisation {
+        code: code.into(),
+        name: name.into(),
+        kind,
+        category: None,
+        claimed_grade: None,
+        parent: parent.map(Into::into),
+    }
+}
+
+/// The office director 王芳 (P001) of township T01, with an identity number.
+pub fn director() -> NewPerson {
+    NewPerson {
+        code: "P001".into(),
+        name: "王芳".into(),
+        id_number: Some(ID.into()),
+        organisation: Some("T01".into()),
+        post: Some("应急办主任".into()),
+    }
 }

@@ -91,8 +91,12 @@ pub enum UiAction {
     /// What if: play this role from the moment the review shows.
     Branch(String),
     /// Store the ended drill in the records, this role played by this
-    /// person (their code or identity number).
-    Record(String),
+    /// person (their code or identity number), held by this organisation
+    /// (its code: the drill then counts in its year's compliance).
+    Record {
+        person: String,
+        org: Option<String>,
+    },
 }
 
 /// Something on the map.

@@ -72,26 +72,33 @@ pub fn score(ui: &mut egui::Ui, tr: &Tr, card: &Scorecard, role: (&str, &str), w
     out
 }
 
-/// The end screen's line to store the drill in the records: the person's
-/// code (or identity number), the button, and how the storing went.
+/// The end screen's lines to store the drill in the records: the person's
+/// code (or identity number), the code of the organisation that held the
+/// drill (optional: with it the drill counts in that township's or
+/// village's compliance for the year), the button, and how the storing went.
 pub fn record_form(
     ui: &mut egui::Ui,
     tr: &Tr,
-    person: &mut String,
+    (person, org): (&mut String, &mut String),
     status: Option<&crate::gui::play::Recording>,
 ) -> Option<UiAction> {
     use crate::gui::play::Recording;
     let mut out = None;
     ui.separator();
-    ui.horizontal(|ui| {
+    egui::Grid::new("record_form").num_columns(2).show(ui, |ui| {
         ui.label(tr.t("record-person"));
-        ui.add(egui::TextEdit::singleline(person).desired_width(140.0));
-        let busy = matches!(status, Some(Recording::Busy));
-        let ready = !busy && !person.trim().is_empty() && !matches!(status, Some(Recording::Stored(_)));
-        if ui.add_enabled(ready, egui::Button::new(tr.t("record-store"))).clicked() {
-            out = Some(UiAction::Record(person.trim().to_owned()));
-        }
+        ui.add(egui::TextEdit::singleline(person).desired_width(160.0));
+        ui.end_row();
+        ui.label(tr.t("record-org"));
+        ui.add(egui::TextEdit::singleline(org).desired_width(160.0));
+        ui.end_row();
     });
+    let busy = matches!(status, Some(Recording::Busy));
+    let ready = !busy && !person.trim().is_empty() && !matches!(status, Some(Recording::Stored(_)));
+    if ui.add_enabled(ready, egui::Button::new(tr.t("record-store"))).clicked() {
+        let org = Some(org.trim().to_owned()).filter(|o| !o.is_empty());
+        out = Some(UiAction::Record { person: person.trim().to_owned(), org });
+    }
     match status {
         Some(Recording::Busy) => {
             ui.label(tr.t("record-busy"));

@@ -16,6 +16,8 @@ pub struct ConsoleState {
     pub form: OrderForm,
     /// The person's code typed on the end screen (to store the drill).
     pub record_person: String,
+    /// The code of the organisation that held the drill (optional).
+    pub record_org: String,
     /// Messages opened.
     pub read: BTreeSet<String>,
     /// Waiting for a click on the map.

@@ -10,10 +10,9 @@
 use super::centre::{Centre, insert_run, org_id, pg, put_org};
 use super::db::{IssuedCertificate, NewPerson, OrgKind, Organisation, Person, Result, StoreError, check_id_number};
 use super::records::Records;
-use super::runs::{NewRun, NewSession, RunRow, StoredRun, check_date};
+use super::runs::{NewRun, NewSession, RunRow, StoredRun, check_date, inflate_log};
 use crate::scenario::schema::DrillKind;
 use postgres::{Row, Transaction};
-use std::io::Read;
 
 const PERSON_SELECT: &str = "SELECT p.code, p.name, p.id_hash, p.id_number, p.post,
         o.code, o.name, o.kind, o.category, o.claimed_grade, op.code
@@ -262,13 +261,7 @@ impl Records for Centre {
             .map_err(pg)?;
         let deflated: Vec<u8> = r.get(3);
         let log_sha256: String = r.get(4);
-        let mut log = Vec::new();
-        flate2::read::DeflateDecoder::new(&deflated[..])
-            .read_to_end(&mut log)
-            .map_err(|e| StoreError::Invalid(format!("run {id}: its stored log does not inflate: {e}")))?;
-        if crate::scenario::load::sha256_hex(&log) != log_sha256 {
-            return Err(StoreError::Invalid(format!("run {id}: its stored log does not match its SHA-256")));
-        }
+        let log = inflate_log(id, &deflated, &log_sha256)?;
         let report: String = r.get(5);
         let report = serde_json::from_str(&report)
             .map_err(|e| StoreError::Invalid(format!("run {id}: its stored report does not read: {e}")))?;

@@ -103,6 +103,18 @@ fn session(tx: &rusqlite::Transaction, s: &NewSession, scenario: &str) -> Result
     Ok(tx.last_insert_rowid())
 }
 
+/// A stored run's log, inflated and checked against its SHA-256.
+pub(super) fn inflate_log(id: i64, deflated: &[u8], sha256: &str) -> Result<Vec<u8>> {
+    let mut log = Vec::new();
+    flate2::read::DeflateDecoder::new(deflated)
+        .read_to_end(&mut log)
+        .map_err(|e| StoreError::Invalid(format!("run {id}: its stored log does not inflate: {e}")))?;
+    if crate::scenario::load::sha256_hex(&log) != sha256 {
+        return Err(StoreError::Invalid(format!("run {id}: its stored log does not match its SHA-256")));
+    }
+    Ok(log)
+}
+
 /// A session's date is `YYYY-MM-DD`.
 pub(super) fn check_date(date: &str) -> Result<()> {
     if date.len() != 10
@@ -253,13 +265,7 @@ impl Store {
                 ))
             },
         )?;
-        let mut log = Vec::new();
-        flate2::read::DeflateDecoder::new(&deflated[..])
-            .read_to_end(&mut log)
-            .map_err(|e| StoreError::Invalid(format!("run {id}: its stored log does not inflate: {e}")))?;
-        if crate::scenario::load::sha256_hex(&log) != log_sha256 {
-            return Err(StoreError::Invalid(format!("run {id}: its stored log does not match its SHA-256")));
-        }
+        let log = inflate_log(id, &deflated, &log_sha256)?;
         let report = serde_json::from_str(&report)
             .map_err(|e| StoreError::Invalid(format!("run {id}: its stored report does not read: {e}")))?;
         Ok(StoredRun { row, scenario_source, scenario_sha256, build, log, log_sha256, report })
