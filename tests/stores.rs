@@ -241,4 +241,14 @@ fn the_records_commands_work_on_a_centres_database() {
     let (code, out) = run(&["records", "--db", &url, "compliance", "--year", "2026"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("works on a township's records file"), "{out}");
+    // A wrong password for a database that is not there: refused (whatever
+    // the server's authentication), and the password given is not printed.
+    let pw = "secret-pw";
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let user = rest.split(['@', ':']).next().unwrap();
+    let host = &rest[rest.rfind('@').unwrap()..rest.rfind('/').unwrap()];
+    let wrong = format!("{scheme}://{user}:{pw}{host}/firstline_no_such_db");
+    let (code, out) = run(&["records", "--db", &wrong, "list", "people"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(!out.contains(pw) && out.contains(":***@"), "the password is not printed: {out}");
 }

@@ -144,9 +144,20 @@ fn open_records(db: Option<&Path>) -> Result<Box<dyn Records>, ExitCode> {
     let path = db.map(Path::to_owned).unwrap_or_else(Store::default_path);
     let name = path.to_string_lossy().into_owned();
     store::open(&name).map_err(|e| {
-        eprintln!("error: {name}: {e}");
+        eprintln!("error: {}: {e}", without_password(&name));
         ExitCode::from(2)
     })
+}
+
+/// A database URL as it may be printed: `postgres://user:***@host/db`.
+fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
+            Some(c) => format!("{}:***{}", &url[..s + 3 + c], &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
 }
 
 /// A command that works on a township's file only.

@@ -158,7 +158,12 @@ pub struct QueueState {
 }
 
 pub(super) fn pg(e: postgres::Error) -> StoreError {
-    StoreError::Io(format!("the centre's database: {e}"))
+    // The server's own words ("database … does not exist", "password
+    // authentication failed …") say more than the client's "db error".
+    match e.as_db_error() {
+        Some(d) => StoreError::Io(format!("the centre's database: {}", d.message())),
+        None => StoreError::Io(format!("the centre's database: {e}")),
+    }
 }
 
 impl Centre {
