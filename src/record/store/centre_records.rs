@@ -8,19 +8,14 @@
 //! Owns: nothing beyond `Centre`'s rows. May not touch: the sim.
 
 use super::centre::{Centre, insert_run, org_id, pg, put_org};
-use super::db::{IssuedCertificate, NewPerson, OrgKind, Organisation, Person, Result, StoreError, check_id_number};
+use super::db::{
+    IssuedCertificate, NewPerson, ORG_SELECT, OrgKind, Organisation, PERSON_SELECT, Person, Result, StoreError,
+    check_code, check_id_number, salted_hash,
+};
 use super::records::Records;
 use super::runs::{NewRun, NewSession, RunRow, StoredRun, check_date, inflate_log};
 use crate::scenario::schema::DrillKind;
 use postgres::{Row, Transaction};
-
-const PERSON_SELECT: &str = "SELECT p.code, p.name, p.id_hash, p.id_number, p.post,
-        o.code, o.name, o.kind, o.category, o.claimed_grade, op.code
-     FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-     LEFT JOIN organisations op ON op.id = o.parent_id";
-
-const ORG_SELECT: &str = "SELECT o.code, o.name, o.kind, o.category, o.claimed_grade, op.code
-     FROM organisations o LEFT JOIN organisations op ON op.id = o.parent_id";
 
 fn kind(s: String) -> Result<OrgKind> {
     OrgKind::parse(&s).map_err(StoreError::Invalid)
@@ -59,13 +54,6 @@ fn person_row(r: &Row) -> Result<Person> {
     })
 }
 
-fn check_code(what: &str, code: &str) -> Result<()> {
-    if code.trim().is_empty() || code.trim() != code {
-        return Err(StoreError::Invalid(format!("{what} code `{code}`: empty, or spaces around it")));
-    }
-    Ok(())
-}
-
 impl Centre {
     fn id_hash(&mut self, id_number: &str) -> Result<String> {
         let salt: String = self
@@ -74,7 +62,7 @@ impl Centre {
             .map_err(pg)?
             .map(|r| r.get(0))
             .ok_or_else(|| StoreError::Invalid("the centre has no salt".into()))?;
-        Ok(crate::scenario::load::sha256_hex(format!("{salt}:{}", id_number.trim().to_uppercase()).as_bytes()))
+        Ok(salted_hash(&salt, id_number))
     }
 
     fn rows(&mut self, filter: &str, param: &(dyn postgres::types::ToSql + Sync)) -> Result<Vec<RunRow>> {

@@ -333,7 +333,7 @@ impl Store {
     /// The salted hash the store keeps of an identity number.
     pub fn id_hash(&self, id_number: &str) -> Result<String> {
         let salt = self.setting("id_salt")?.ok_or_else(|| StoreError::Invalid("the store has no salt".into()))?;
-        Ok(crate::scenario::load::sha256_hex(format!("{salt}:{}", id_number.trim().to_uppercase()).as_bytes()))
+        Ok(salted_hash(&salt, id_number))
     }
 
     /// Adds an organisation, or updates the one with the same code.
@@ -404,12 +404,12 @@ impl Store {
     }
 }
 
-const PERSON_SELECT: &str = "SELECT p.code, p.name, p.id_hash, p.id_number, p.post,
+pub(super) const PERSON_SELECT: &str = "SELECT p.code, p.name, p.id_hash, p.id_number, p.post,
         o.code, o.name, o.kind, o.category, o.claimed_grade, op.code
      FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
      LEFT JOIN organisations op ON op.id = o.parent_id";
 
-pub(crate) const ORG_SELECT: &str = "SELECT o.code, o.name, o.kind, o.category, o.claimed_grade, op.code
+pub(super) const ORG_SELECT: &str = "SELECT o.code, o.name, o.kind, o.category, o.claimed_grade, op.code
      FROM organisations o LEFT JOIN organisations op ON op.id = o.parent_id";
 
 fn person_row(r: &rusqlite::Row) -> rusqlite::Result<Person> {
@@ -453,7 +453,13 @@ fn kind_at(r: &rusqlite::Row, k: usize) -> rusqlite::Result<OrgKind> {
     })
 }
 
-fn check_code(what: &str, code: &str) -> Result<()> {
+/// The salted SHA-256 a store keeps of an identity number (trimmed, the
+/// check character in capitals).
+pub(super) fn salted_hash(salt: &str, id_number: &str) -> String {
+    crate::scenario::load::sha256_hex(format!("{salt}:{}", id_number.trim().to_uppercase()).as_bytes())
+}
+
+pub(super) fn check_code(what: &str, code: &str) -> Result<()> {
     if code.trim().is_empty() || code.trim() != code {
         return Err(StoreError::Invalid(format!("{what} code `{code}`: empty, or spaces around it")));
     }
@@ -516,8 +522,8 @@ fn put_person(tx: &rusqlite::Transaction, p: &NewPerson) -> Result<()> {
     let (hash, clear) = match p.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => {
             check_id_number(id).map_err(|e| StoreError::Invalid(format!("person {}: {e}", p.code)))?;
+            let h = salted_hash(&salt, id);
             let id = id.to_uppercase();
-            let h = crate::scenario::load::sha256_hex(format!("{salt}:{id}").as_bytes());
             (Some(h), (keep == "1").then_some(id))
         }
         None => (None, None),

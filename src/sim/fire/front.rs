@@ -119,6 +119,9 @@ struct Move {
     di: i64,
     dj: i64,
     cells: f64,
+    /// Longer than a knight's move: it carries the source's rate, so it
+    /// runs only through the source's fuel.
+    long: bool,
     /// Direction, radians counter-clockwise from +x.
     angle: f64,
     passes: Vec<(i64, i64)>,
@@ -151,7 +154,8 @@ fn stencil() -> Vec<Move> {
                 }
             }
             let angle = libm::atan2(dj as f64, di as f64);
-            moves.push(Move { di, dj, cells: ((di * di + dj * dj) as f64).sqrt(), angle, passes });
+            let (cells, long) = (((di * di + dj * dj) as f64).sqrt(), di.abs().max(dj.abs()) > 2);
+            moves.push(Move { di, dj, cells, long, angle, passes });
         }
     }
     moves.sort_by(|a, b| a.angle.total_cmp(&b.angle));
@@ -324,6 +328,7 @@ impl FireGrid {
             return;
         }
         let (i, j) = ((k % self.nx) as i64, (k / self.nx) as i64);
+        let fuel = self.fuel[k];
         for m in &self.moves {
             let (ni, nj) = (i + m.di, j + m.dj);
             if ni < 0 || nj < 0 || ni >= self.nx as i64 || nj >= self.ny as i64 {
@@ -333,14 +338,12 @@ impl FireGrid {
             if self.state[n] != Cell::Unburnt || !self.burnable(n) {
                 continue;
             }
-            // The path's cells lie within the move's box, so on the grid. A
-            // long move (beyond the knight's) carries the source's rate, so
-            // it runs only through the source's own fuel: at a fuel edge the
-            // short moves take over.
-            let long = m.di.abs().max(m.dj.abs()) > 2;
-            let fuel = self.fuel[k];
-            let ok = |c: usize| self.passable(c) && (!long || self.fuel[c] == fuel);
-            if (long && !ok(n)) || !m.passes.iter().all(|&(pi, pj)| ok((j + pj) as usize * self.nx + (i + pi) as usize))
+            // The path's cells lie within the move's box, so on the grid; a
+            // long move keeps to the source's fuel (short moves take over at
+            // a fuel edge).
+            let ok = |c: usize| self.passable(c) && (!m.long || self.fuel[c] == fuel);
+            if (m.long && !ok(n))
+                || !m.passes.iter().all(|&(pi, pj)| ok((j + pj) as usize * self.nx + (i + pi) as usize))
             {
                 continue;
             }

@@ -175,8 +175,9 @@ impl Runout {
     /// by at least one spacing across or along the column, so no two spheres
     /// interpenetrate and the physics starts from rest, not from a
     /// separation impulse. Columns fill layer by layer, in cell order, so a
-    /// partial top layer is spread evenly over the source. A source smaller
-    /// than one spacing gets one column at each cell's centre.
+    /// partial top layer is spread evenly over the source. A source that no
+    /// lattice point falls in gets columns at its cells' centres, kept a
+    /// spacing apart (`columns`).
     fn lay(&mut self, cells: &[usize], elevation: &[f64], count: usize) {
         let r = self.radius;
         let s = 2.0 * r * (1.0 + GAP);
