@@ -33,6 +33,7 @@ pub mod gui;
 pub mod headless;
 pub mod i18n;
 pub mod inspect;
+pub mod net;
 pub mod record;
 pub mod review;
 pub mod roles;

@@ -31,6 +31,18 @@ enum Command {
     /// embedded drill (qingshi_flood, qingshi_landslide, qingshi_fire).
     #[cfg(feature = "gui")]
     Play(PlayArgs),
+    /// Host a classroom drill on the LAN: the drill runs here, each seat
+    /// (a trainee's role, a projector screen) joins with the code printed
+    /// for it; the event log is the journal (`--resume` carries on a drill
+    /// whose host stopped).
+    Host(cli::classroom::HostArgs),
+    /// Take a trainee's seat at a classroom drill: ADDR is the host's
+    /// `IP:PORT`, CODE the code it printed for the seat.
+    #[cfg(feature = "gui")]
+    Join(JoinArgs),
+    /// Show a classroom drill on the projector: the screen's code.
+    #[cfg(feature = "gui")]
+    Screen(JoinArgs),
     /// Check scenario files; exit 0 when all are valid, 2 when any is not.
     Validate {
         #[arg(required = true)]
@@ -410,6 +422,57 @@ fn play(a: PlayArgs, lang: firstline::i18n::Lang) -> ExitCode {
         size: a.size,
         frame_stats: a.frame_stats,
         scale: a.scale,
+        join: None,
+    })
+}
+
+/// A seat's window at a classroom drill.
+#[cfg(feature = "gui")]
+#[derive(clap::Args)]
+struct JoinArgs {
+    /// The host, `IP:PORT` (a host listens on port 7460 unless told otherwise; the port may be left out).
+    addr: String,
+    /// The seat's join code, as the host printed it.
+    #[arg(long)]
+    code: String,
+    /// Window size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Save a PNG of the window once the drill shows this drill second, then close.
+    #[arg(long, value_name = "SECONDS", requires = "screenshot")]
+    exit_after: Option<u64>,
+    #[arg(long, value_name = "PNG")]
+    screenshot: Option<PathBuf>,
+}
+
+#[cfg(feature = "gui")]
+fn join(a: JoinArgs, scale: f32, lang: firstline::i18n::Lang) -> ExitCode {
+    use std::net::ToSocketAddrs;
+    let with_port = if a.addr.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+        a.addr.clone()
+    } else {
+        format!("{}:{}", a.addr, cli::classroom::DEFAULT_PORT)
+    };
+    let addr = match with_port.to_socket_addrs().ok().and_then(|mut i| i.next()) {
+        Some(x) => x,
+        None => {
+            eprintln!("error: {}: not a host address (IP:PORT)", a.addr);
+            return ExitCode::from(2);
+        }
+    };
+    firstline::gui::open(firstline::gui::GuiOptions {
+        start: None,
+        lang,
+        size: a.size,
+        frame_stats: None,
+        scale,
+        join: Some(firstline::gui::join::Joining {
+            addr,
+            code: a.code,
+            exit_after_s: a.exit_after,
+            screenshot: a.screenshot,
+            error: None,
+        }),
     })
 }
 
@@ -423,6 +486,7 @@ fn main() -> ExitCode {
             size: (1280, 720),
             frame_stats: None,
             scale: 1.0,
+            join: None,
         });
         #[cfg(not(feature = "gui"))]
         {
@@ -433,6 +497,11 @@ fn main() -> ExitCode {
     match command {
         #[cfg(feature = "gui")]
         Command::Play(a) => play(a, cli.lang),
+        Command::Host(a) => cli::classroom::host_cmd(a),
+        #[cfg(feature = "gui")]
+        Command::Join(a) => join(a, 1.0, cli.lang),
+        #[cfg(feature = "gui")]
+        Command::Screen(a) => join(a, 1.5, cli.lang),
         Command::Validate { files } => validate(&files),
         Command::Inspect { file, at, png, pixels } => inspect(&file, at, png.as_deref(), pixels),
         Command::Replay { log, scenario, report, partial } => replay(&log, &scenario, report, partial),

@@ -221,7 +221,7 @@ fn a_due_plan_step_fills_the_order_form() {
 fn practice_has_pause_and_speeds_and_assessment_has_neither() {
     let v = views(10, "commander");
     let tr = Tr::new(Lang::En);
-    for mode in [Mode::Practice, Mode::Assessment] {
+    for mode in [Mode::Practice, Mode::Assessment, Mode::Hosted] {
         let mut harness = Harness::new_ui_state(
             |ui, out: &mut Vec<UiAction>| {
                 let c = ctx(&v, &tr, mode);
@@ -241,6 +241,13 @@ fn practice_has_pause_and_speeds_and_assessment_has_neither() {
             Mode::Assessment => {
                 assert!(harness.query_by_label("Pause").is_none());
                 assert!(harness.query_by_label("×60").is_none());
+                assert!(harness.query_by_label("End the drill").is_some());
+            }
+            // A seat at a classroom drill: the host keeps the pace and ends it.
+            Mode::Hosted => {
+                assert!(harness.query_by_label("Pause").is_none());
+                assert!(harness.query_by_label("×60").is_none());
+                assert!(harness.query_by_label("End the drill").is_none());
             }
         }
     }

@@ -45,6 +45,8 @@ bar-clock = Drill time { $now } / { $total }
 bar-time-of-day = Local time { $time }
 bar-pause = Pause
 bar-assessment = Assessment ×{ $speed }
+bar-hosted = Classroom drill ×{ $speed } (the host keeps the pace)
+bar-hosted-waiting = Classroom drill: waiting for the host (the clock starts when every seat is in)
 bar-response = Response level { $level }
 bar-no-response = No emergency response declared
 bar-end = End the drill
@@ -480,3 +482,9 @@ review-reference-running = running the reference…
 review-reference-scores = this run { $mine }, the reference { $theirs }
 review-diverges = first differs at { $at } (click to go there)
 review-same = identical to the reference
+
+# A seat at a classroom drill (firstline join / screen).
+join-connecting = Joining the drill at { $host }
+join-waiting = Connecting to the host…
+join-checking = Connected; the host is checking the join code…
+join-refused = The host did not let this seat in: { $why }

@@ -45,6 +45,8 @@ bar-clock = 演练时间 { $now } / { $total }
 bar-time-of-day = 当地时间 { $time }
 bar-pause = 暂停
 bar-assessment = 考核模式 ×{ $speed }
+bar-hosted = 课堂联机 ×{ $speed }（主机控制进度）
+bar-hosted-waiting = 课堂联机：等待主机（全部席位加入后开始）
 bar-response = 应急响应 { $level } 级
 bar-no-response = 未启动应急响应
 bar-end = 结束演练
@@ -480,3 +482,9 @@ review-reference-running = 正在推演对照……
 review-reference-scores = 本次得分 { $mine }，对照得分 { $theirs }
 review-diverges = 首次分歧：{ $at }（点击跳转）
 review-same = 与对照完全一致
+
+# 课堂联机席位（firstline join / screen）
+join-connecting = 正在加入 { $host } 的演练
+join-waiting = 正在连接主机…
+join-checking = 已连接，主机正在核对席位码…
+join-refused = 主机未接受本席位：{ $why }

@@ -4,4 +4,5 @@
 //!
 //! May not touch: sim state.
 
+pub mod classroom;
 pub mod records;

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod console;
 pub mod fonts;
 pub mod i18n;
+pub mod join;
 pub mod launcher;
 mod overlay;
 pub mod play;
@@ -38,6 +39,8 @@ pub struct GuiOptions {
     pub frame_stats: Option<Option<PathBuf>>,
     /// Text and panel scale (projector: 1.5).
     pub scale: f32,
+    /// A seat at a classroom drill (`firstline join`, `firstline screen`).
+    pub join: Option<join::Joining>,
 }
 
 /// What `firstline` says where there is no display to open a window on.
@@ -60,11 +63,13 @@ pub fn open_ready(
     scale: f32,
 ) -> ExitCode {
     let scripted = play.screenshot.is_some();
-    let opts = GuiOptions { start: None, lang, size, frame_stats: None, scale };
+    let opts = GuiOptions { start: None, lang, size, frame_stats: None, scale, join: None };
     run_scripted(opts, Some((play, console)), scripted)
 }
 
 fn run(opts: GuiOptions, ready: Option<(play::Play, console::state::ConsoleState)>) -> ExitCode {
+    // A seat's window compiles in the background even for a picture: a
+    // frame stalled past netcode's 15 s timeout would drop its connection.
     let scripted = opts.start.as_ref().is_some_and(|(_, s)| s.screenshot.is_some());
     run_scripted(opts, ready, scripted)
 }
@@ -119,9 +124,12 @@ fn run_scripted(
                 return ExitCode::from(2);
             }
         },
-        (None, None) => {
-            app.insert_resource(ui::LauncherState::new());
-        }
+        (None, None) => match opts.join {
+            Some(j) => join::add(&mut app, j),
+            None => {
+                app.insert_resource(ui::LauncherState::new());
+            }
+        },
     }
     app.add_systems(Startup, ui::spawn_ui_camera)
         .add_systems(EguiPrimaryContextPass, (ui::set_fonts, ui::launcher_ui, ui::drill_ui).chain())

@@ -130,6 +130,17 @@ pub struct Play {
     inputs: Vec<PathBuf>,
     /// Wall time spent stepping the drill in the last frame.
     pub step_time: Duration,
+    /// A seat at a classroom drill (`Play::remote`).
+    remote: Option<RemoteSeat>,
+}
+
+/// A seat's window: the orders waiting to go to the host, and the host's
+/// updates taken in so far.
+#[derive(Default)]
+struct RemoteSeat {
+    outbox: Vec<crate::scenario::schema::Action>,
+    updates: u64,
+    snapshots: u64,
 }
 
 impl Play {
@@ -214,7 +225,7 @@ impl Play {
             .collect();
         let speed = match setup.mode {
             Mode::Practice => setup.speed.unwrap_or(10),
-            Mode::Assessment => loaded.scenario.meta.pace.unwrap_or(1),
+            Mode::Assessment | Mode::Hosted => loaded.scenario.meta.pace.unwrap_or(1),
         };
         let mut play = Play {
             scenario: Arc::new(s.clone()),
@@ -255,6 +266,7 @@ impl Play {
             inputs: setup.inputs.clone(),
             step_time: Duration::ZERO,
             session: Some(session),
+            remote: None,
         };
         // The first run sets the drill up and reads tick 0; a branch runs
         // on to its tick (the parent's drill, replayed).
@@ -285,8 +297,14 @@ impl Play {
         self.session.as_ref().map_or(self.view.t_s, |s| s.clock().now_s())
     }
 
+    /// A seat at a classroom drill (`Play::remote`).
+    pub fn is_remote(&self) -> bool {
+        self.remote.is_some()
+    }
+
+    /// Whether the drill is still going (here, or at the host for a seat).
     pub fn running(&self) -> bool {
-        self.session.is_some()
+        self.session.is_some() || (self.remote.is_some() && self.ended.is_none())
     }
 
     /// Whether the scripted run has reached its drill second.
@@ -306,47 +324,9 @@ impl Play {
         let s = &loaded.scenario;
         let card = seeker.report().scoring.clone();
         let eval = crate::record::evaluation::evaluate(s, &header, seeker.events(), seeker.report(), lang);
-        let role = s.roles[0].clone();
-        let mut play = Play {
-            session: None,
-            scenario: Arc::new(s.clone()),
-            terrain: Arc::new(loaded.terrain.clone()),
-            seat: Seat::instructor(),
-            instructor: false,
-            roles: Vec::new(),
-            jump_to_s: None,
-            screen: false,
-            forecast: Forecaster::default(),
-            follow: None,
-            review: None,
-            parent: None,
-            role_view: RoleView {
-                role: crate::sim::ids::RoleId(role.id.clone()),
-                inbox: vec![],
-                steps: vec![],
-                orders: vec![],
-                forces: vec![],
-                gauges: vec![],
-            },
-            role,
-            mode: Mode::Practice,
-            speed: 0,
-            owed_s: 0.0,
-            script: Script::default(),
-            exit_after_s: None,
-            screenshot: None,
-            paced: false,
-            view: SimView::default(),
-            series: Vec::new(),
-            events: seeker.events().to_vec(),
-            ended: None,
-            written: Vec::new(),
-            recording: None,
-            records_db: crate::record::store::Store::default_path(),
-            log_path: None,
-            inputs: Vec::new(),
-            step_time: Duration::ZERO,
-        };
+        let mut play = Play::blank(s, &loaded.terrain, s.roles[0].clone());
+        play.speed = 0;
+        play.events = seeker.events().to_vec();
         let reference = std::sync::Arc::new(std::sync::Mutex::new(None));
         {
             let (slot, loaded, events) = (reference.clone(), loaded.clone(), seeker.events().to_vec());
@@ -366,6 +346,126 @@ impl Play {
             Some(Box::new(Reviewing { reference, seeker, card, charts: eval.charts, loaded: loaded.clone(), log }));
         play.seek(0);
         play
+    }
+
+    /// A window with no drill of its own yet: no session, no seat's
+    /// outputs, nothing seen.
+    fn blank(s: &Scenario, terrain: &crate::scenario::terrain::TerrainGrid, role: Role) -> Play {
+        Play {
+            session: None,
+            scenario: Arc::new(s.clone()),
+            terrain: Arc::new(terrain.clone()),
+            seat: Seat::instructor(),
+            instructor: false,
+            roles: Vec::new(),
+            jump_to_s: None,
+            screen: false,
+            forecast: Forecaster::default(),
+            follow: None,
+            review: None,
+            parent: None,
+            role_view: RoleView {
+                role: crate::sim::ids::RoleId(role.id.clone()),
+                inbox: vec![],
+                steps: vec![],
+                orders: vec![],
+                forces: vec![],
+                gauges: vec![],
+            },
+            role,
+            mode: Mode::Practice,
+            speed: 10,
+            owed_s: 0.0,
+            script: Script::default(),
+            exit_after_s: None,
+            screenshot: None,
+            paced: false,
+            view: SimView::default(),
+            series: Vec::new(),
+            events: Vec::new(),
+            ended: None,
+            written: Vec::new(),
+            recording: None,
+            records_db: crate::record::store::Store::default_path(),
+            log_path: None,
+            inputs: Vec::new(),
+            step_time: Duration::ZERO,
+            remote: None,
+        }
+    }
+
+    /// A seat at a classroom drill (`firstline join`, `firstline screen`):
+    /// the drill runs at the host; this window shows what the host sends
+    /// (`sync_remote`) and sends its orders there. The screen forecasts
+    /// the hazard's arrival itself, from the drill it was sent.
+    pub fn remote(w: &crate::net::protocol::WelcomeBody) -> Result<Play, String> {
+        use crate::net::protocol::SeatKind;
+        let s = &w.scenario;
+        let role = match &w.seat {
+            SeatKind::Role(r) => {
+                let missing = || format!("no role `{r}`"); // not window text
+                s.roles.iter().find(|x| &x.id == r).cloned().ok_or_else(missing)?
+            }
+            SeatKind::Screen => s.roles.first().cloned().ok_or("a drill without roles")?, // not window text
+        };
+        let mut play = Play::blank(s, &w.terrain, role);
+        play.screen = w.seat == SeatKind::Screen;
+        play.speed = 0;
+        play.mode = Mode::Hosted;
+        play.remote = Some(RemoteSeat::default());
+        if play.screen {
+            let loaded = Loaded {
+                scenario: s.clone(),
+                sha256: w.scenario_sha256.clone(),
+                terrain: w.terrain.clone(),
+                warnings: Vec::new(),
+            };
+            play.forecast.start(&loaded, w.seed, Vec::new());
+        }
+        Ok(play)
+    }
+
+    /// Takes in what the host sent (a seat's window), and hands over the
+    /// orders this window gave.
+    pub fn sync_remote(&mut self, r: &mut crate::net::seat::Remote) {
+        let Some(seat) = self.remote.as_mut() else { return };
+        for a in seat.outbox.drain(..) {
+            r.order(a);
+        }
+        if (seat.updates, seat.snapshots) == (r.updates, r.snapshots) {
+            return;
+        }
+        seat.updates = r.updates;
+        seat.snapshots = r.snapshots;
+        if let Some(w) = &r.welcome
+            && w.scenario.injects.len() != self.scenario.injects.len()
+        {
+            // Inject texts arrive as they are delivered.
+            self.scenario = Arc::new(w.scenario.clone());
+        }
+        if let Some(v) = &r.sim {
+            self.view.clone_from(v);
+        }
+        if let Some(v) = &r.role_view {
+            self.role_view.clone_from(v);
+        }
+        self.series.clone_from(&r.series);
+        self.events.clone_from(&r.events);
+        self.speed = r.speed;
+        if self.screen {
+            self.forecast.poll();
+        }
+        if r.ended && self.ended.is_none() {
+            self.ended = Some(match &r.card {
+                Some(card) => Ok(Ended {
+                    card: card.clone(),
+                    written: Vec::new(),
+                    parent: None,
+                    dead: crate::sim::events::dead(&self.events).len(),
+                }),
+                None => Err("the host's drill ended without a report".to_owned()), // not window text
+            });
+        }
     }
 
     /// What if: leaves the review for a new run in which this window's
@@ -445,11 +545,17 @@ impl Play {
         }
         for a in actions {
             match a {
+                UiAction::Order(action) if self.remote.is_some() && !self.screen => {
+                    if let Some(r) = self.remote.as_mut() {
+                        r.outbox.push(action.clone());
+                    }
+                }
                 UiAction::Order(action) => {
                     if let (Some(seat), Some(s)) = (self.seat_for(action), self.session.as_mut()) {
                         s.submit(&seat, action.clone());
                     }
                 }
+                UiAction::Speed(_) | UiAction::Jump(_) | UiAction::EndDrill if self.remote.is_some() => {}
                 UiAction::Speed(v) if self.mode == Mode::Practice => {
                     self.speed = *v;
                     self.owed_s = 0.0;

@@ -90,7 +90,7 @@ pub fn set_fonts(mut contexts: EguiContexts, scale: Res<UiScale>, mut done: Loca
     Ok(())
 }
 
-fn root_ui(ctx: &egui::Context) -> egui::Ui {
+pub(super) fn root_ui(ctx: &egui::Context) -> egui::Ui {
     egui::Ui::new(
         ctx.clone(),
         "root".into(),
@@ -527,7 +527,8 @@ pub fn finish_scripted(
                     eprintln!("error: the screenshot {} was not written", path.display());
                 }
                 play.end();
-                let ok = saved && play.ended.as_ref().is_some_and(|e| e.is_ok());
+                // A seat's window writes nothing: the picture is its output.
+                let ok = saved && (play.is_remote() || play.ended.as_ref().is_some_and(|e| e.is_ok()));
                 report_end(&play);
                 ending.done = true;
                 exit.write(if ok { AppExit::Success } else { AppExit::error() });

@@ -4,7 +4,7 @@
 use bevy::prelude::Resource;
 
 /// One message in a role's inbox.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InboxMessage {
     /// Inject id, or `call:<caller>:<tick>` for a call.
     pub id: String,

@@ -7,15 +7,16 @@
 
 use super::inbox::{InboxMessage, Inboxes};
 use super::plans::PlanTracker;
-use crate::scenario::schema::Action;
+use crate::scenario::schema::{Action, Scenario};
 use crate::sim::Drill;
+use crate::sim::events::SimEvent;
 use crate::sim::gauges::Gauges;
 use crate::sim::ids::{ForceId, GaugeId, RoleId, StepId};
 use crate::sim::orders::OrderBook;
 use bevy::prelude::World;
 
 /// One plan step of the role.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StepView {
     pub step: StepId,
     pub action: Action,
@@ -25,7 +26,7 @@ pub struct StepView {
 }
 
 /// The role's whole picture.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RoleView {
     pub role: RoleId,
     pub inbox: Vec<InboxMessage>,
@@ -77,4 +78,60 @@ pub fn role_view(world: &World, role: &str) -> Option<RoleView> {
         forces: r.force.iter().map(|f| ForceId(f.clone())).collect(),
         gauges,
     })
+}
+
+/// Whether `role` hears of `event`. Messages, calls, acknowledgements,
+/// orders, refusals, plan steps and observations reach only the roles they
+/// name; a force's movements reach every role except a rescue leader of
+/// another force (who hears of their own team); the situation (water,
+/// slides, fires, roads, households, the drill's start and end) reaches
+/// everyone. A networked seat is sent only what this says it hears.
+pub fn knows(scenario: &Scenario, role: &str, event: &SimEvent) -> bool {
+    let me = |r: &RoleId| r.as_str() == role;
+    let own_force = |f: &ForceId| {
+        scenario
+            .roles
+            .iter()
+            .find(|r| r.id == role)
+            .and_then(|r| r.force.as_deref())
+            .is_none_or(|own| own == f.as_str())
+    };
+    match event {
+        SimEvent::InjectDelivered { to, .. } => to.iter().any(me),
+        SimEvent::OrderGiven { role: r, .. }
+        | SimEvent::OrderRefused { role: r, .. }
+        | SimEvent::MessageAcknowledged { role: r, .. }
+        | SimEvent::PlanStepTriggered { role: r, .. }
+        | SimEvent::PlanStepDone { role: r, .. }
+        | SimEvent::PlanStepOverdue { role: r, .. }
+        | SimEvent::PrecursorObserved { by: r, .. } => me(r),
+        SimEvent::CallMade { from, to, .. } => me(from) || me(to),
+        SimEvent::ForceDispatched { force, .. }
+        | SimEvent::ForceTurnedOut { force, .. }
+        | SimEvent::ForceEnRoute { force, .. }
+        | SimEvent::ForceCutOff { force, .. }
+        | SimEvent::ForceRerouted { force, .. }
+        | SimEvent::ForceOnScene { force, .. }
+        | SimEvent::CrewEndangered { force, .. }
+        | SimEvent::PumpingStarted { force, .. }
+        | SimEvent::FireSuppressed { force, .. } => own_force(force),
+        _ => true,
+    }
+}
+
+/// What the projector screen hears of: the situation, and no role's
+/// messages, orders or plan steps.
+pub fn public(event: &SimEvent) -> bool {
+    !matches!(
+        event,
+        SimEvent::InjectDelivered { .. }
+            | SimEvent::OrderGiven { .. }
+            | SimEvent::OrderRefused { .. }
+            | SimEvent::MessageAcknowledged { .. }
+            | SimEvent::PlanStepTriggered { .. }
+            | SimEvent::PlanStepDone { .. }
+            | SimEvent::PlanStepOverdue { .. }
+            | SimEvent::PrecursorObserved { .. }
+            | SimEvent::CallMade { .. }
+    )
 }

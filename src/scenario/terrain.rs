@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Cell-centred raster of the map. Cell `(i, j)` is stored at `j*nx + i`,
 /// `i` counting east and `j` counting north from the south-west corner.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TerrainGrid {
     pub nx: usize,
     pub ny: usize,

@@ -140,6 +140,13 @@ impl CommandQueue {
         self.pending.drain(..n).map(|(_, _, c)| c).collect()
     }
 
+    /// The commands waiting, in the order they will be applied.
+    pub fn pending(&self) -> Vec<&Command> {
+        let mut v: Vec<&(u64, u64, Command)> = self.pending.iter().collect();
+        v.sort_by_key(|(t, s, _)| (*t, *s));
+        v.into_iter().map(|(_, _, c)| c).collect()
+    }
+
     /// Commands not yet due.
     pub fn len(&self) -> usize {
         self.pending.len()

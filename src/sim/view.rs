@@ -18,7 +18,7 @@ use crate::scenario::schema::{Point, Task};
 use bevy::prelude::*;
 
 /// What a house looks like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum HouseState {
     Normal,
     Warned,
@@ -30,7 +30,7 @@ pub enum HouseState {
     Struck,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HouseView {
     pub household: HouseholdId,
     pub at: Point,
@@ -38,7 +38,7 @@ pub struct HouseView {
 }
 
 /// What a resident looks like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PersonState {
     Unaware,
     Warned,
@@ -47,13 +47,13 @@ pub enum PersonState {
     Harmed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersonView {
     pub at: Point,
     pub state: PersonState,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShelterView {
     pub shelter: ShelterId,
     pub at: Point,
@@ -62,7 +62,7 @@ pub struct ShelterView {
     pub open: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForceView {
     pub force: ForceId,
     /// Where it stands or last stood (the road node; on scene, its place).
@@ -71,7 +71,7 @@ pub struct ForceView {
     pub on_scene: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RoadView {
     pub road: RoadId,
     /// Closed to the public by order.
@@ -82,7 +82,7 @@ pub struct RoadView {
 }
 
 /// The whole picture at the end of a tick.
-#[derive(Resource, Debug, Clone, Default, PartialEq)]
+#[derive(Resource, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SimView {
     pub tick: u64,
     pub t_s: u64,

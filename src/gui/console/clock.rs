@@ -28,7 +28,7 @@ pub fn top_bar(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
             ui.label(tr.a("bar-role", &[("role", tr.text(&ctx.role.name).into())]));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button(tr.t("bar-end")).clicked() {
+            if ctx.mode != Mode::Hosted && ui.button(tr.t("bar-end")).clicked() {
                 out.push(UiAction::EndDrill);
             }
             if ui.button(tr.t("bar-lang")).clicked() {
@@ -68,6 +68,12 @@ pub fn top_bar(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
             }
             Mode::Assessment => {
                 ui.label(tr.a("bar-assessment", &[("speed", ctx.speed.into())]));
+            }
+            Mode::Hosted if ctx.speed == 0 => {
+                ui.label(tr.t("bar-hosted-waiting"));
+            }
+            Mode::Hosted => {
+                ui.label(tr.a("bar-hosted", &[("speed", ctx.speed.into())]));
             }
         }
         ui.separator();

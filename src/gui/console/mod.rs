@@ -32,6 +32,10 @@ pub enum Mode {
     #[default]
     Practice,
     Assessment,
+    /// A seat at a classroom drill: the host keeps the pace and ends the
+    /// drill.
+    #[value(skip)]
+    Hosted,
 }
 
 /// The speeds a practice drill offers (drill seconds per second).

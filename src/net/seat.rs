@@ -1,0 +1,195 @@
+//! A seat at a classroom drill, seen from the seat's side: it answers the
+//! host's challenge with its join code, keeps what the host sends
+//! (`Remote`) and asks for the orders its person gives. It runs no drill:
+//! the window's console reads `Remote` as it reads a local drill's views.
+//!
+//! Owns: `Remote`, `SeatPlugin`. May not touch: any drill.
+
+use super::protocol::{
+    self, Challenge, Hello, OrderRequest, Refused, SeatUpdate, SimSnapshot, UpdateBody, Welcome, WelcomeBody,
+};
+use crate::roles::view::RoleView;
+use crate::scenario::schema::Action;
+use crate::sim::events::Event;
+use crate::sim::view::SimView;
+use bevy::prelude::*;
+use bevy_replicon::prelude::*;
+
+/// What the host has sent this seat, and the orders waiting to go.
+#[derive(Resource, Debug, Default)]
+pub struct Remote {
+    code: String,
+    /// The host (a lost connection is made again to it).
+    addr: Option<std::net::SocketAddr>,
+    /// Connections made again after one was lost.
+    pub reconnects: u32,
+    /// The seat's drill, once the host has let it in.
+    pub welcome: Option<WelcomeBody>,
+    pub role_view: Option<RoleView>,
+    pub sim: Option<SimView>,
+    /// What the seat has heard of, in log order, from the drill's start.
+    pub events: Vec<Event>,
+    /// Drill seconds per second at the host (0 while it waits or pauses).
+    pub speed: u32,
+    pub ended: bool,
+    pub series: Vec<crate::sim::gauges::GaugeSeries>,
+    /// The drill's scorecard, once it has ended.
+    pub card: Option<crate::scoring::Scorecard>,
+    /// Why the host turned this seat away, if it did.
+    pub refused: Option<String>,
+    /// Messages from the host this seat could not read.
+    pub errors: Vec<String>,
+    /// Packed bytes received, and updates.
+    pub bytes: u64,
+    pub updates: u64,
+    pub snapshots: u64,
+    /// Packed bytes of the snapshots among `bytes`.
+    pub snapshot_bytes: u64,
+    outbox: Vec<Action>,
+}
+
+impl Remote {
+    pub fn new(code: &str, host: std::net::SocketAddr) -> Remote {
+        Remote { code: code.to_owned(), addr: Some(host), ..Default::default() }
+    }
+
+    /// Asks the host for an order (sent with the next frame).
+    pub fn order(&mut self, action: Action) {
+        self.outbox.push(action);
+    }
+
+    fn absorb(&mut self, body: UpdateBody) {
+        if body.from_start {
+            self.events.clear();
+        }
+        self.events.extend(body.events);
+        if let Some(w) = self.welcome.as_mut() {
+            for i in body.injects {
+                if !w.scenario.injects.iter().any(|x| x.id == i.id) {
+                    w.scenario.injects.push(i);
+                }
+            }
+        }
+        if let Some(v) = body.role_view {
+            self.role_view = Some(v);
+        }
+        if let Some(g) = body.series {
+            self.series = g;
+        }
+        if body.card.is_some() {
+            self.card = body.card;
+        }
+        self.speed = body.speed;
+        self.ended = body.ended;
+        self.updates += 1;
+    }
+}
+
+/// The seat's systems (add with `RepliconPlugins` and a client backend).
+pub struct SeatPlugin;
+
+impl Plugin for SeatPlugin {
+    fn build(&self, app: &mut App) {
+        protocol::register(app);
+        app.add_systems(
+            Update,
+            (reconnect, answer, hear, send_orders.run_if(in_state(ClientState::Connected)))
+                .chain()
+                .run_if(resource_exists::<Remote>),
+        );
+    }
+}
+
+/// A lost connection (the network, or a frame that stalled past netcode's
+/// 15 s timeout) is made again a second later, and the host seats this
+/// seat again with its whole feed. Not after a refusal or the drill's end.
+fn reconnect(
+    mut commands: Commands,
+    channels: Res<RepliconChannels>,
+    client: Option<Res<bevy_replicon_renet::RenetClient>>,
+    time: Res<Time<Real>>,
+    mut remote: ResMut<Remote>,
+    mut lost_at: Local<Option<f64>>,
+) {
+    let Some(addr) = remote.addr else { return };
+    if remote.refused.is_some() || remote.ended {
+        return;
+    }
+    let now = time.elapsed_secs_f64();
+    match (client, *lost_at) {
+        // The client's state follows a newly added client only: the lost
+        // one is removed first, and a new one added a second later.
+        (Some(c), _) if c.is_disconnected() => {
+            commands.remove_resource::<bevy_replicon_renet::RenetClient>();
+            commands.remove_resource::<bevy_replicon_renet::netcode::NetcodeClientTransport>();
+            *lost_at = Some(now);
+        }
+        (None, Some(t)) if now - t >= 1.0 => {
+            *lost_at = None;
+            match super::client_resources(&channels, addr) {
+                Ok((client, transport)) => {
+                    commands.insert_resource(client);
+                    commands.insert_resource(transport);
+                    remote.reconnects += 1;
+                    warn!("the connection to the host was lost; joining again");
+                }
+                Err(e) => remote.errors.push(e),
+            }
+        }
+        _ => {}
+    }
+}
+
+fn answer(remote: Res<Remote>, mut challenges: MessageReader<Challenge>, mut hello: MessageWriter<Hello>) {
+    for c in challenges.read() {
+        hello.write(Hello { proof: protocol::prove(&remote.code, &c.nonce) });
+    }
+}
+
+fn hear(
+    mut remote: ResMut<Remote>,
+    mut welcomes: MessageReader<Welcome>,
+    mut updates: MessageReader<SeatUpdate>,
+    mut snapshots: MessageReader<SimSnapshot>,
+    mut refused: MessageReader<Refused>,
+) {
+    for r in refused.read() {
+        remote.refused = Some(r.reason.clone());
+    }
+    for w in welcomes.read() {
+        remote.bytes += w.0.len() as u64;
+        match protocol::unpack::<WelcomeBody>(&w.0) {
+            Ok(b) => remote.welcome = Some(b),
+            Err(e) => remote.errors.push(e),
+        }
+    }
+    for s in snapshots.read() {
+        remote.bytes += s.0.len() as u64;
+        match protocol::unpack_sim(&s.0) {
+            // Snapshots may come out of order: a newer one stays.
+            Ok(v) if remote.sim.as_ref().is_none_or(|old| old.tick <= v.tick) => {
+                remote.sim = Some(v);
+                remote.snapshots += 1;
+                remote.snapshot_bytes += s.0.len() as u64;
+            }
+            Ok(_) => {}
+            Err(e) => remote.errors.push(e),
+        }
+    }
+    for u in updates.read() {
+        remote.bytes += u.0.len() as u64;
+        match protocol::unpack::<UpdateBody>(&u.0) {
+            Ok(b) => remote.absorb(b),
+            Err(e) => remote.errors.push(e),
+        }
+    }
+}
+
+fn send_orders(mut remote: ResMut<Remote>, mut out: MessageWriter<OrderRequest>) {
+    if remote.welcome.is_none() {
+        return;
+    }
+    for a in std::mem::take(&mut remote.outbox) {
+        out.write(OrderRequest(protocol::pack(&a)));
+    }
+}
