@@ -248,8 +248,9 @@ fn a_wrong_or_held_join_code_is_refused() {
     assert!(h.world().resource::<Host>().seats[0].client.is_some(), "the commander keeps the seat");
 }
 
-#[test]
-fn a_seat_that_drops_and_comes_back_gets_its_inbox_again() {
+/// A host with the office director's seat in, 240 s into the drill: the
+/// red-rain warning is in its inbox.
+fn director_with_the_warning() -> (tempfile::TempDir, App, App) {
     let dir = tempfile::tempdir().unwrap();
     let mut h = start(dir.path(), vec![SeatKind::Role("office_director".into())]);
     let mut od = join(&mut h, 0, &mut []);
@@ -257,6 +258,12 @@ fn a_seat_that_drops_and_comes_back_gets_its_inbox_again() {
     host(&mut h).advance(240);
     frames(&mut h, &mut [&mut od], 5);
     assert_eq!(remote(&od).role_view.as_ref().unwrap().inbox.len(), 1);
+    (dir, h, od)
+}
+
+#[test]
+fn a_seat_that_drops_and_comes_back_gets_its_inbox_again() {
+    let (dir, mut h, mut od) = director_with_the_warning();
     // The seat leaves (a clean disconnect), the follower plays the role.
     od.world_mut().resource_mut::<bevy_replicon_renet::RenetClient>().disconnect();
     frames(&mut h, &mut [&mut od], 5);
@@ -286,12 +293,7 @@ fn a_seat_that_drops_and_comes_back_gets_its_inbox_again() {
 
 #[test]
 fn a_lost_connection_is_made_again_and_the_seat_gets_its_feed_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = start(dir.path(), vec![SeatKind::Role("office_director".into())]);
-    let mut od = join(&mut h, 0, &mut []);
-    frames(&mut h, &mut [&mut od], 3);
-    host(&mut h).advance(240);
-    frames(&mut h, &mut [&mut od], 5);
+    let (_dir, mut h, mut od) = director_with_the_warning();
     // The seat's connection breaks (as a timeout would break it).
     od.world_mut().resource_mut::<bevy_replicon_renet::RenetClient>().disconnect();
     let back = until(&mut h, &mut [&mut od], |h, s| {

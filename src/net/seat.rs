@@ -126,7 +126,7 @@ fn reconnect(
         }
         (None, Some(t)) if now - t >= 1.0 => {
             *lost_at = None;
-            match super::client_resources(&channels, addr) {
+            match super::transport::client_resources(&channels, addr) {
                 Ok((client, transport)) => {
                     commands.insert_resource(client);
                     commands.insert_resource(transport);
