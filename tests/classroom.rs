@@ -52,9 +52,9 @@ fn remote(app: &App) -> &Remote {
     app.world().resource::<Remote>()
 }
 
-/// Runs frames of every app until `done` holds (or 2,000 frames: false).
+/// Runs frames of every app until `done` holds (or 5,000 frames: false).
 fn until(host: &mut App, seats: &mut [&mut App], done: impl Fn(&App, &[&mut App]) -> bool) -> bool {
-    for _ in 0..2000 {
+    for _ in 0..5000 {
         host.update();
         for s in seats.iter_mut() {
             s.update();
@@ -456,10 +456,16 @@ fn a_host_process_killed_mid_drill_resumes_from_its_journal() {
     assert_eq!(code2, code);
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port2}").parse().unwrap();
     let mut seat = firstline::net::seat_app(addr, &code).unwrap();
+    let t0 = std::time::Instant::now();
     let status = loop {
         pump_seat(&mut seat, 1);
         if let Some(s) = host.try_wait().unwrap() {
             break s;
+        }
+        if t0.elapsed() > Duration::from_secs(300) {
+            host.kill().unwrap();
+            host.wait().unwrap();
+            panic!("the resumed host did not end the drill in 5 minutes: {:?}", remote(&seat).refused);
         }
     };
     assert!(status.success(), "the resumed host failed");
