@@ -74,16 +74,20 @@ pub fn host_cmd(a: HostArgs) -> ExitCode {
     let mut seats: Vec<SeatKind> = roles.into_iter().map(SeatKind::Role).collect();
     seats.extend((0..a.screens).map(|_| SeatKind::Screen));
     let seed = a.seed.unwrap_or(s.meta.seed);
-    let log = a.log.clone().or_else(|| a.resume.clone()).unwrap_or_else(|| {
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        PathBuf::from(format!("runs/{}-class-seed{seed}-{t}.log.jsonl", s.meta.id))
-    });
+    let (default_log, default_report) = firstline::record::outputs::default_outputs(&s.meta.id, "class", seed);
+    let log = a.log.clone().or_else(|| a.resume.clone()).unwrap_or(default_log);
     let log = if log.extension().is_some_and(|e| e == "partial") { log.with_extension("") } else { log };
-    let report = a.report.clone().unwrap_or_else(|| {
-        let name =
-            log.file_name().map_or("class".into(), |n| n.to_string_lossy().trim_end_matches(".log.jsonl").to_owned());
-        log.with_file_name(format!("{name}.report.json"))
-    });
+    let report = match (&a.report, &a.log, &a.resume) {
+        (Some(r), _, _) => r.clone(),
+        (None, None, None) => default_report,
+        // Beside the log it was given.
+        _ => {
+            let name = log
+                .file_name()
+                .map_or("class".into(), |n| n.to_string_lossy().trim_end_matches(".log.jsonl").to_owned());
+            log.with_file_name(format!("{name}.report.json"))
+        }
+    };
     let setup = HostSetup {
         seats,
         away: a.away,

@@ -26,12 +26,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The log and report paths of a window session: `runs/<drill>-<role>-seed<N>-<unix time>.{log.jsonl,report.json}`.
-pub fn default_outputs(drill: &str, role: &str, seed: u64) -> (PathBuf, PathBuf) {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let stem = format!("runs/{drill}-{role}-seed{seed}-{t}");
-    (PathBuf::from(format!("{stem}.log.jsonl")), PathBuf::from(format!("{stem}.report.json")))
-}
+pub use crate::record::outputs::default_outputs;
 
 /// How a drill is to be played.
 #[derive(Debug, Clone)]

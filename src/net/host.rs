@@ -53,12 +53,13 @@ pub struct HostSeat {
     code: String,
     /// The connection holding it.
     pub client: Option<Entity>,
-    /// Whether it has ever been held (the clock waits for every trainee seat).
-    pub joined: bool,
     /// Events of the log looked at for this seat so far.
     scanned: usize,
     /// What it was last sent.
     last_view: Option<RoleView>,
+    /// The tick `last_view` was built at (a role's view changes only when
+    /// the drill ticks).
+    last_view_tick: Option<u64>,
     last_sim_tick: Option<u64>,
     last_sim_at: Option<Instant>,
     last_series: usize,
@@ -73,9 +74,9 @@ impl HostSeat {
             seat,
             code,
             client: None,
-            joined: false,
             scanned: 0,
             last_view: None,
+            last_view_tick: None,
             last_sim_tick: None,
             last_sim_at: None,
             last_series: 0,
@@ -354,8 +355,8 @@ impl Host {
     }
 
     /// What seat `k` has not been sent yet, if anything: an update, and
-    /// the situation (packed) when it is due.
-    fn update_for(&mut self, k: usize, now: Instant) -> (Option<UpdateBody>, Option<Vec<u8>>) {
+    /// whether the situation is due (`snapshot`).
+    fn update_for(&mut self, k: usize, now: Instant) -> (Option<UpdateBody>, bool) {
         let ended = self.session.is_none();
         let speed = if self.waiting || ended { 0 } else { self.speed };
         let seat = &mut self.seats[k];
@@ -381,7 +382,7 @@ impl Host {
             }
         }
         seat.scanned = events.len();
-        let mut snapshot = None;
+        let mut snapshot = false;
         if let Some(s) = &self.session {
             if let Some(g) = s.world().get_resource::<crate::sim::gauges::Gauges>() {
                 let n = g.series.iter().map(|x| x.samples.len()).sum::<usize>();
@@ -390,8 +391,12 @@ impl Host {
                     seat.last_series = n;
                 }
             }
-            if let Some(r) = seat.role() {
+            let tick = s.clock().tick;
+            if let Some(r) = seat.role()
+                && seat.last_view_tick != Some(tick)
+            {
                 let v = role_view(s.world(), r);
+                seat.last_view_tick = Some(tick);
                 if v != seat.last_view {
                     body.role_view = v.clone();
                     seat.last_view = v;
@@ -401,7 +406,7 @@ impl Host {
                 && seat.last_sim_tick != Some(sim.tick)
                 && seat.last_sim_at.is_none_or(|t| now.duration_since(t) >= self.sim_every)
             {
-                snapshot = Some(protocol::pack_sim(sim));
+                snapshot = true;
                 seat.last_sim_tick = Some(sim.tick);
                 seat.last_sim_at = Some(now);
             }
@@ -424,22 +429,19 @@ impl Host {
         (changed.then_some(body), snapshot)
     }
 
+    /// The situation now, packed (once a frame, for every seat it is due to).
+    fn snapshot(&self) -> Option<Vec<u8>> {
+        let sim = self.session.as_ref()?.world().get_resource::<SimView>()?;
+        Some(protocol::pack_sim(sim))
+    }
+
     /// A seat is taken by a connection: it starts again from the drill's
     /// first event; a role its follower played while it was away is taken
     /// over again.
     fn seat(&mut self, k: usize, client: Entity) {
         let away = self.away;
         let seat = &mut self.seats[k];
-        seat.client = Some(client);
-        seat.joined = true;
-        seat.scanned = 0;
-        seat.last_view = None;
-        seat.last_sim_tick = None;
-        seat.last_sim_at = None;
-        seat.last_series = 0;
-        seat.last_speed = None;
-        seat.fresh = true;
-        seat.card_sent = false;
+        *seat = HostSeat { client: Some(client), ..HostSeat::new(seat.seat.clone(), std::mem::take(&mut seat.code)) };
         if away == Away::Follower
             && let Some(r) = seat.role().map(str::to_owned)
             && !self.taken(&r)
@@ -636,15 +638,16 @@ fn send_updates(
     mut snapshots: MessageWriter<ToClients<SimSnapshot>>,
 ) {
     let now = Instant::now();
+    let mut packed: Option<Option<Vec<u8>>> = None;
     for k in 0..host.seats.len() {
         let Some(e) = host.seats[k].client else { continue };
         let targets = SendTargets::Single(ClientId::Client(e));
-        let (body, snapshot) = host.update_for(k, now);
+        let (body, due) = host.update_for(k, now);
         if let Some(body) = body {
             out.write(ToClients { targets, message: SeatUpdate(protocol::pack(&body)) });
         }
-        if let Some(bytes) = snapshot {
-            snapshots.write(ToClients { targets, message: SimSnapshot(bytes) });
+        if due && let Some(bytes) = packed.get_or_insert_with(|| host.snapshot()) {
+            snapshots.write(ToClients { targets, message: SimSnapshot(bytes.clone()) });
         }
     }
 }

@@ -16,14 +16,20 @@ use bevy::state::app::StatesPlugin;
 use std::net::SocketAddr;
 pub use transport::{MAX_CONNECTIONS, client_resources, connect, listen, replicon_plugins};
 
-/// A headless host app for `host`, listening on `addr`.
-pub fn host_app(host: host::Host, addr: SocketAddr) -> Result<(App, SocketAddr), String> {
+/// A headless app with replicon and `plugin`, built (its channels known).
+fn headless(plugin: impl Plugin) -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, StatesPlugin));
     replicon_plugins(&mut app);
-    app.add_plugins(host::HostPlugin);
+    app.add_plugins(plugin);
     app.finish();
     app.cleanup();
+    app
+}
+
+/// A headless host app for `host`, listening on `addr`.
+pub fn host_app(host: host::Host, addr: SocketAddr) -> Result<(App, SocketAddr), String> {
+    let mut app = headless(host::HostPlugin);
     let local = listen(&mut app, addr)?;
     app.insert_resource(host);
     Ok((app, local))
@@ -31,12 +37,7 @@ pub fn host_app(host: host::Host, addr: SocketAddr) -> Result<(App, SocketAddr),
 
 /// A headless seat app that joins the host at `addr` with `code`.
 pub fn seat_app(addr: SocketAddr, code: &str) -> Result<App, String> {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, StatesPlugin));
-    replicon_plugins(&mut app);
-    app.add_plugins(seat::SeatPlugin);
-    app.finish();
-    app.cleanup();
+    let mut app = headless(seat::SeatPlugin);
     connect(&mut app, addr)?;
     app.insert_resource(seat::Remote::new(code, addr));
     Ok(app)

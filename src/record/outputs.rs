@@ -105,6 +105,15 @@ impl Outputs {
     }
 }
 
+/// The log and report paths of a session a person started (the window's,
+/// a classroom host's): `runs/<drill>-<seat>-seed<N>-<unix time>.{log.jsonl,report.json}`.
+/// The wall clock names the files only; nothing of the drill reads it.
+pub fn default_outputs(drill: &str, seat: &str, seed: u64) -> (PathBuf, PathBuf) {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let stem = format!("runs/{drill}-{seat}-seed{seed}-{t}");
+    (PathBuf::from(format!("{stem}.log.jsonl")), PathBuf::from(format!("{stem}.report.json")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
