@@ -22,30 +22,39 @@ use std::path::Path;
 
 /// Who sat in each role of a recorded run: the software's roles from the
 /// log's header, the named people in theirs, nobody in the rest. A role a
-/// person gave orders in must be named.
+/// person gave orders in must be named. A role the software was given in
+/// the header but that was taken over from it in the log (a classroom
+/// seat's, the instructor's console's) was a person's: it may be named.
 pub fn seats(
     loaded: &Loaded,
     recorded: &Recorded,
     people: &[(String, String)],
 ) -> Result<Vec<(String, RoleSeat)>, String> {
+    let follower = |role: &str| recorded.header.plan_followers.iter().any(|f| f.0 == role);
+    let taken = |role: &str| {
+        recorded
+            .commands
+            .iter()
+            .any(|c| matches!(c.action(), crate::scenario::schema::Action::TakeOver { role: r } if r == role))
+    };
     for (role, _) in people {
         if !loaded.scenario.roles.iter().any(|r| &r.id == role) {
             return Err(format!("no role `{role}` in this drill"));
         }
-        if recorded.header.plan_followers.iter().any(|f| f.0 == *role) {
+        if follower(role) && !taken(role) {
             return Err(format!("`{role}` was played by the software in this run, not by a person"));
         }
     }
     let mut out = Vec::new();
     for r in &loaded.scenario.roles {
-        let seat = if recorded.header.plan_followers.iter().any(|f| f.0 == r.id) {
-            RoleSeat::PlanFollower
-        } else if let Some((_, code)) = people.iter().find(|(role, _)| role == &r.id) {
-            RoleSeat::Person(code.clone())
-        } else if recorded.commands.iter().any(|c| c.role().0 == r.id && c.source() == Source::Trainee) {
-            return Err(format!("a person played `{}` in this run: name them (--seat {}=CODE)", r.id, r.id));
-        } else {
-            RoleSeat::Nobody
+        let named = people.iter().find(|(role, _)| role == &r.id);
+        let seat = match named {
+            Some((_, code)) if !follower(&r.id) || taken(&r.id) => RoleSeat::Person(code.clone()),
+            _ if follower(&r.id) => RoleSeat::PlanFollower,
+            _ if recorded.commands.iter().any(|c| c.role().0 == r.id && c.source() == Source::Trainee) => {
+                return Err(format!("a person played `{}` in this run: name them (--seat {}=CODE)", r.id, r.id));
+            }
+            _ => RoleSeat::Nobody,
         };
         out.push((r.id.clone(), seat));
     }
@@ -102,6 +111,18 @@ pub fn record_log_file(
     (role, person): (&str, &str),
     org: Option<&str>,
 ) -> Result<i64, String> {
+    record_log_file_seats(log, scenarios, db, &[(role.to_owned(), person.to_owned())], org)
+}
+
+/// `record_log_file` for a drill several people played (a classroom's):
+/// each (role, person) of `people` in one run.
+pub fn record_log_file_seats(
+    log: &Path,
+    scenarios: Vec<(Vec<u8>, std::path::PathBuf)>,
+    db: &Path,
+    people: &[(String, String)],
+    org: Option<&str>,
+) -> Result<i64, String> {
     let bytes = std::fs::read(log).map_err(|e| format!("{}: {e}", log.display()))?;
     let header = replay::read_log(&String::from_utf8_lossy(&bytes))?.header;
     let (source, base) = scenarios
@@ -110,13 +131,16 @@ pub fn record_log_file(
         .ok_or_else(|| format!("the scenario file of {} is not at hand", header.scenario))?;
     let loaded = crate::scenario::load_bytes(&header.scenario, &source, &base).map_err(|r| r.render())?;
     let mut store = Store::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
-    let code = store.person(person).map_err(|e| e.to_string())?.code;
+    let mut seats = Vec::new();
+    for (role, person) in people {
+        seats.push((role.clone(), store.person(person).map_err(|e| e.to_string())?.code));
+    }
     let session = org.map(|o| NewSession {
         date: crate::record::store::today(),
         organisation: Some(o.to_owned()),
         ..Default::default()
     });
-    record(&mut store, &loaded, &source, &bytes, &[(role.to_owned(), code)], session)
+    record(&mut store, &loaded, &source, &bytes, &seats, session)
 }
 
 /// The claims of a certificate for `person` on stored run `run_id`.

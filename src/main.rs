@@ -497,7 +497,7 @@ fn main() -> ExitCode {
     match command {
         #[cfg(feature = "gui")]
         Command::Play(a) => play(a, cli.lang),
-        Command::Host(a) => cli::classroom::host_cmd(a),
+        Command::Host(a) => cli::classroom::host_cmd(a, cli.lang),
         #[cfg(feature = "gui")]
         Command::Join(a) => join(a, 1.0, cli.lang),
         #[cfg(feature = "gui")]

@@ -481,3 +481,120 @@ fn a_host_process_killed_mid_drill_resumes_from_its_journal() {
     firstline::headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
     assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
 }
+
+/// Frames of the host and its seats, the host's console taking in what the
+/// host did after each (`firstline host --window` does the same each frame).
+#[cfg(feature = "gui")]
+fn console_frames(h: &mut App, seats: &mut [&mut App], console: &mut firstline::gui::play::Play, n: usize) {
+    for _ in 0..n {
+        frames(h, seats, 1);
+        console.sync_host(&mut host(h));
+    }
+}
+
+/// The host's instructor console (`firstline host --window`, here without
+/// a window): it shows the seats' codes and who is in; starts the clock
+/// without an absent seat (whose role goes to its follower); its
+/// instructor orders land in the host's log as the instructor's; it cannot
+/// order in a role a trainee seat plays; it sets the pace, jumps ahead and
+/// ends the drill (log and report written, the score shown).
+#[cfg(feature = "gui")]
+#[test]
+fn the_hosts_console_runs_the_classroom_drill() {
+    use firstline::gui::console::UiAction;
+    use firstline::gui::console::state::ConsoleState;
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = firstline::scenario::load(Path::new(common::SMALL)).unwrap();
+    let mut s = setup(dir.path().join("class.log.jsonl"), seats3());
+    s.report = Some(dir.path().join("class.report.json"));
+    s.inputs = vec![PathBuf::from(common::SMALL)];
+    s.speed = 10;
+    let (mut h, addr) = host_app(Host::start(&loaded, s).unwrap());
+    h.insert_resource(HostAddr(addr));
+    let mut console = firstline::gui::play::Play::hosting(h.world().resource::<Host>(), &addr.to_string()).unwrap();
+    let mut state = ConsoleState::default();
+    console.sync_host(&mut host(&mut h));
+    let class = console.classroom.clone().unwrap();
+    assert_eq!(class.seats.len(), 3);
+    assert!(class.waiting && class.seats.iter().all(|s| !s.online));
+    assert_eq!(class.seats[0].code, code(&h, 0), "the console shows the seats' codes");
+    assert!(firstline::gui::console::classroom::join_line(&class.addr, &class.seats[0]).ends_with(&code(&h, 0)));
+
+    // The commander joins; the office director does not come.
+    let mut cmd = join(&mut h, 0, &mut []);
+    console_frames(&mut h, &mut [&mut cmd], &mut console, 3);
+    let class = console.classroom.clone().unwrap();
+    assert!(class.seats[0].online && !class.seats[1].online && class.waiting);
+    console.apply(&[UiAction::StartClass], &mut state);
+    console_frames(&mut h, &mut [&mut cmd], &mut console, 3);
+    assert!(!host(&mut h).waiting, "the console started the clock");
+    host(&mut h).advance(2);
+    console_frames(&mut h, &mut [&mut cmd], &mut console, 1);
+    assert!(console.view.taken_over.iter().any(|r| r.as_str() == "commander"), "the commander's seat holds the role");
+
+    // The instructor's inject goes in as the instructor's order; an order
+    // in the commander's role (a trainee's seat) is refused at the host.
+    console.apply(&[UiAction::Order(Action::SendInject { id: "red_rain".into() })], &mut state);
+    console.apply(&[UiAction::ShowRole("commander".into())], &mut state);
+    console.apply(&[UiAction::Order(Action::DeclareResponse { level: ResponseLevel::III })], &mut state);
+    console_frames(&mut h, &mut [&mut cmd], &mut console, 5);
+    let refused = console.classroom.as_ref().unwrap().refused.clone();
+    assert!(refused.as_deref().is_some_and(|r| r.contains("commander")), "{refused:?}");
+
+    // The pace and the jump ahead are the host's.
+    console.apply(&[UiAction::Speed(0)], &mut state);
+    console_frames(&mut h, &mut [&mut cmd], &mut console, 2);
+    assert_eq!(host(&mut h).speed, 0);
+    let before = host(&mut h).now_s();
+    console.apply(&[UiAction::Jump(300)], &mut state);
+    console_frames(&mut h, &mut [&mut cmd], &mut console, 1);
+    let ok = until(&mut h, &mut [&mut cmd], |a, _| a.world().resource::<Host>().now_s() >= before + 300);
+    assert!(ok, "the jump ahead did not reach {} s", before + 300);
+    console_frames(&mut h, &mut [&mut cmd], &mut console, 2);
+    assert!(console.now_s() >= before + 300, "the console shows the host's drill: {} s", console.now_s());
+
+    // A jump past the drill's end ends the host's drill: the console shows
+    // the score and the files written.
+    console.apply(&[UiAction::Jump(4000)], &mut state);
+    console_frames(&mut h, &mut [&mut cmd], &mut console, 1);
+    let ok = until(&mut h, &mut [&mut cmd], |a, _| a.world().resource::<Host>().outcome.is_some());
+    assert!(ok, "the drill did not end");
+    console_frames(&mut h, &mut [&mut cmd], &mut console, 3);
+    assert!(matches!(host(&mut h).outcome, Some(Ok(_))));
+    let ended = console.ended.as_ref().expect("the console shows the end").as_ref().unwrap();
+    assert_eq!(ended.written.len(), 2, "{:?}", ended.written);
+    assert!(dir.path().join("class.report.json").exists());
+    let rec = firstline::record::replay::read_log(&log_text(dir.path())).unwrap();
+    let by_instructor: Vec<&Action> =
+        rec.commands.iter().filter(|c| c.source() == Source::Instructor).map(|c| c.action()).collect();
+    assert!(
+        by_instructor.iter().any(|a| matches!(a, Action::SendInject { id } if id == "red_rain")),
+        "{by_instructor:?}"
+    );
+    assert!(
+        by_instructor.iter().any(|a| matches!(a, Action::HandBack { role } if role == "office_director")),
+        "the absent seat's role went to its follower: {by_instructor:?}"
+    );
+    assert!(
+        !rec.commands.iter().any(|c| matches!(c.action(), Action::DeclareResponse { .. }) && c.source() != Source::Npc),
+        "no order in the trainee's role came from the console"
+    );
+
+    // The host stores the run for the person in the commander's seat; the
+    // absent office director's role is its plan's.
+    let db = dir.path().join("records.sqlite");
+    common::records_with_p001(&db);
+    console.records_db = db.clone();
+    console
+        .apply(&[UiAction::RecordClass { people: vec![("commander".into(), "P001".into())], org: None }], &mut state);
+    let t = std::time::Instant::now();
+    while matches!(console.recording(), Some(firstline::gui::play::Recording::Busy)) && t.elapsed().as_secs() < 300 {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(console.recording(), Some(firstline::gui::play::Recording::Stored(1)));
+    let store = firstline::record::store::Store::open(&db).unwrap();
+    let roles = store.run(1).unwrap().row.roles;
+    let by = |role: &str| roles.iter().find(|(r, _, _)| r == role).map(|(_, b, _)| b.clone());
+    assert_eq!(by("commander").as_deref(), Some("P001"), "{roles:?}");
+    assert_eq!(by("office_director").as_deref(), Some("plan_follower"), "{roles:?}");
+}

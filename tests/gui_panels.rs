@@ -63,6 +63,7 @@ fn ctx<'a>(v: &'a Views, tr: &'a Tr, mode: Mode) -> Ctx<'a> {
         speed: 10,
         instructor: false,
         roles: &[],
+        classroom: None,
     }
 }
 
@@ -385,10 +386,7 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
     );
     harness.run();
     for (k, text) in ["P001", "T01"].into_iter().enumerate() {
-        harness.get_all_by_role(egui::accesskit::Role::TextInput).nth(k).unwrap().focus();
-        harness.run();
-        harness.get_all_by_role(egui::accesskit::Role::TextInput).nth(k).unwrap().type_text(text);
-        harness.run();
+        type_into(&mut harness, k, text);
     }
     harness.get_by_label("存入档案").click();
     harness.run();
@@ -396,7 +394,7 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
     drop(harness);
     // This drill was ended at 15 min, before its end: not a record.
     let db = dir.path().join("records.sqlite");
-    with_person(&db);
+    common::records_with_p001(&db);
     p.records_db = db;
     p.record("P001", None);
     match wait_recording(&p) {
@@ -405,16 +403,12 @@ fn a_played_drill_writes_a_log_that_replays_identically() {
     }
 }
 
-fn with_person(db: &std::path::Path) {
-    let mut store = firstline::record::store::Store::open(db).unwrap();
-    store.put_organisation(&common::org("T01", "青石镇", firstline::record::store::OrgKind::Township, None)).unwrap();
-    store
-        .put_person(&firstline::record::store::NewPerson {
-            code: "P001".into(),
-            name: "王芳".into(),
-            ..Default::default()
-        })
-        .unwrap();
+/// Types `text` into the `k`-th text field of a form.
+fn type_into<S>(harness: &mut Harness<'_, S>, k: usize, text: &str) {
+    harness.get_all_by_role(egui::accesskit::Role::TextInput).nth(k).unwrap().focus();
+    harness.run();
+    harness.get_all_by_role(egui::accesskit::Role::TextInput).nth(k).unwrap().type_text(text);
+    harness.run();
 }
 
 /// Waits for the window's background storing to finish.
@@ -470,15 +464,16 @@ fn a_finished_window_drill_is_stored_for_the_person_who_played_it() {
     }
     p.end();
     let db = dir.path().join("records.sqlite");
-    with_person(&db);
+    common::records_with_p001(&db);
     p.records_db = db.clone();
     p.record("P404", None);
     match wait_recording(&p) {
         Some(play::Recording::Failed(why)) => assert!(why.contains("no person `P404`"), "{why}"),
         other => panic!("an unknown person is refused, not {other:?}"),
     }
-    // Held by the township: the drill counts in its year's compliance.
-    p.record("P001", Some("T01"));
+    // Held by the township: the drill counts in its year's compliance
+    // (asked for as the end screen's button asks).
+    p.apply(&[UiAction::Record { person: "P001".into(), org: Some("T01".into()) }], &mut console);
     assert_eq!(wait_recording(&p), Some(play::Recording::Stored(1)));
     let store = firstline::record::store::Store::open(&db).unwrap();
     let year: i32 = firstline::record::store::today()[..4].parse().unwrap();
@@ -527,6 +522,7 @@ fn the_instructor_sends_an_inject_from_the_console() {
                 speed: 10,
                 instructor: true,
                 roles: &roles,
+                classroom: None,
             };
             out.extend(console::instructor::instructor(ui, &c, form, false));
         },
@@ -682,6 +678,7 @@ fn the_screen_shows_counters_and_each_villages_time_left() {
         speed: 10,
         instructor: false,
         roles: &[],
+        classroom: None,
     };
     let c = firstline::gui::screen::counts(&ctx);
     let states = |s: firstline::sim::view::PersonState| sim.residents.iter().filter(|p| p.state == s).count();
@@ -810,6 +807,7 @@ fn the_review_jumps_from_a_metrics_evidence_to_its_moment() {
                 speed: 0,
                 instructor: false,
                 roles: &[],
+                classroom: None,
             };
             out.extend(console::review::scorecard(ui, &c, &card, form));
             out.extend(console::review::scrubber(ui, &c, 9000, 0));
@@ -850,6 +848,7 @@ fn the_review_jumps_from_a_metrics_evidence_to_its_moment() {
         speed: 0,
         instructor: false,
         roles: &[],
+        classroom: None,
     };
     let kept: Vec<_> = p.events.iter().filter(|e| console::review::roles_of(e).contains(&"office_director")).collect();
     assert!(!kept.is_empty());
@@ -967,4 +966,37 @@ fn a_branch_from_before_the_slide_saves_lives() {
     assert_eq!(dead(&branch.events), ended.dead);
     let again = firstline::headless::run(&loaded, &RunOptions::replaying(&branch), &mut |_, _| {}).unwrap();
     assert_eq!(firstline::record::replay::first_difference(&branch.events, &again.events), None, "the branch replays");
+}
+
+/// The host's end screen at a classroom drill: a person for each trainee
+/// seat and one button that stores the run for all of them; nothing is
+/// asked for until someone is named, and a seat left blank is left out
+/// (its role counts as its plan's).
+#[test]
+fn the_hosts_end_screen_stores_the_class_run_for_each_seated_person() {
+    let tr = Tr::new(Lang::ZhCn);
+    let roles =
+        vec![("commander".to_owned(), "总指挥".to_owned()), ("office_director".to_owned(), "应急办主任".to_owned())];
+    type Form = (std::collections::BTreeMap<String, String>, String, Vec<UiAction>);
+    let mut harness = Harness::new_ui_state(
+        |ui, (people, org, out): &mut Form| {
+            out.extend(console::score::class_record_form(ui, &tr, &roles, (people, org), None));
+        },
+        (Default::default(), String::new(), Vec::new()),
+    );
+    harness.run();
+    harness.get_by_label("存入档案").click();
+    harness.run();
+    assert!(harness.state().2.is_empty(), "nobody named: nothing to store");
+    // Three fields: the commander's seat, the office director's, the organisation.
+    assert_eq!(harness.get_all_by_role(egui::accesskit::Role::TextInput).count(), 3);
+    for (k, text) in [(0, "P001"), (2, "T01")] {
+        type_into(&mut harness, k, text);
+    }
+    harness.get_by_label("存入档案").click();
+    harness.run();
+    assert_eq!(
+        harness.state().2,
+        vec![UiAction::RecordClass { people: vec![("commander".into(), "P001".into())], org: Some("T01".into()) }]
+    );
 }

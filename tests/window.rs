@@ -221,3 +221,48 @@ fn the_instructors_console_and_the_projector_screen_run() {
         }
     }
 }
+
+/// The host's window of a classroom drill (`firstline host --window`):
+/// it opens the instructor's console on the host's drill, draws each
+/// seat's join code as a QR code that a reader decodes to exactly the
+/// join line the host printed, and, closed, ends the drill (log and
+/// report written). The QR codes are read with `zbarimg` (zbar-tools).
+#[test]
+fn the_hosts_window_shows_each_seats_join_code_as_a_qr_code() {
+    if !display_or_skip() {
+        return;
+    }
+    if !have("zbarimg") {
+        assert!(
+            std::env::var_os("FIRSTLINE_REQUIRE_DISPLAY").is_none(),
+            "FIRSTLINE_REQUIRE_DISPLAY is set but zbarimg is missing (apt-get install zbar-tools)"
+        );
+        eprintln!("skipped: no zbarimg here (apt-get install zbar-tools)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("host.png");
+    let log = dir.path().join("class.log.jsonl");
+    let port = std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1600x900x24"])
+        .arg(env!("CARGO_BIN_EXE_firstline"))
+        .args(["host", "scenarios/qingshi_flood.ron", "--seats", "commander,office_director,head_dongwan"])
+        .args(["--port", &port, "--window", "--size", "1600x900", "--exit-after", "0", "--screenshot"])
+        .arg(&shot)
+        .arg("--log")
+        .arg(&log)
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "the host window failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    // The join lines the host printed: `  seat ROLE  CODE   firstline join ADDR --code CODE`.
+    let printed: BTreeSet<String> =
+        stdout.lines().filter_map(|l| l.find("firstline ").map(|k| l[k..].trim().to_owned())).collect();
+    assert_eq!(printed.len(), 4, "three seats and a screen: {stdout}");
+    let z = Command::new("zbarimg").args(["-q", "--raw"]).arg(&shot).output().unwrap();
+    let read: BTreeSet<String> = String::from_utf8_lossy(&z.stdout).lines().map(|l| l.trim().to_owned()).collect();
+    assert_eq!(read, printed, "the QR codes on the host's window");
+    assert!(log.exists() && dir.path().join("class.report.json").exists(), "the closed window ended the drill");
+}

@@ -488,3 +488,15 @@ join-connecting = Joining the drill at { $host }
 join-waiting = Connecting to the host…
 join-checking = Connected; the host is checking the join code…
 join-refused = The host did not let this seat in: { $why }
+
+class-seats = Classroom seats and join codes
+class-address = Seats join at { $addr }
+class-waiting = { $in } of { $all } trainee seats are in; the clock starts when all are
+class-start-now = Start now (absent seats played by their plans)
+class-refused = The host did not carry this out: { $why }
+class-screen = Projector screen
+class-online = in
+class-offline = not in
+class-played-by-trainee = trainee seated
+class-seat-empty = seat empty (no orders)
+record-class = Store in the records: each trainee seat's person (code or identity number; a blank seat counts as its plan's)

@@ -488,3 +488,15 @@ join-connecting = 正在加入 { $host } 的演练
 join-waiting = 正在连接主机…
 join-checking = 已连接，主机正在核对席位码…
 join-refused = 主机未接受本席位：{ $why }
+
+class-seats = 课堂席位与加入码
+class-address = 学员加入地址：{ $addr }
+class-waiting = 已加入 { $in } / { $all } 个学员席位；全部加入后开始计时
+class-start-now = 不等了，现在开始（未到席位按预案推演）
+class-refused = 主机未执行：{ $why }
+class-screen = 大屏
+class-online = 在线
+class-offline = 未加入
+class-played-by-trainee = 学员在席
+class-seat-empty = 席位空缺（暂停下令）
+record-class = 存入档案：请填写各席位学员的编号或身份证号（空着的席位按预案计）

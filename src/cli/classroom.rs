@@ -48,6 +48,23 @@ pub struct HostArgs {
     /// journal); the seats keep their codes.
     #[arg(long, value_name = "LOG")]
     pub resume: Option<PathBuf>,
+    /// Open the instructor's console on the host's drill: every role, the
+    /// seats' join codes (with QR codes), the pace, injects and hazards.
+    #[cfg(feature = "gui")]
+    #[arg(long)]
+    pub window: bool,
+    /// The window's size, WIDTHxHEIGHT (with `--window`).
+    #[cfg(feature = "gui")]
+    #[arg(long, default_value = "1600x900", value_parser = crate::parse_size, requires = "window")]
+    pub size: (u32, u32),
+    /// Save a PNG of the window once the drill shows this drill second,
+    /// end the drill and close (with `--window`).
+    #[cfg(feature = "gui")]
+    #[arg(long, value_name = "SECONDS", requires_all = ["screenshot", "window"])]
+    pub exit_after: Option<u64>,
+    #[cfg(feature = "gui")]
+    #[arg(long, value_name = "PNG", requires = "window")]
+    pub screenshot: Option<PathBuf>,
 }
 
 /// This machine's address on the LAN (the one a route out would use; no
@@ -58,7 +75,7 @@ fn lan_ip() -> Option<std::net::IpAddr> {
     s.local_addr().ok().map(|a| a.ip()).filter(|ip| !ip.is_unspecified())
 }
 
-pub fn host_cmd(a: HostArgs) -> ExitCode {
+pub fn host_cmd(a: HostArgs, lang: firstline::i18n::Lang) -> ExitCode {
     let loaded = match firstline::scenario::load(&a.file) {
         Ok(l) => l,
         Err(r) => {
@@ -110,7 +127,7 @@ pub fn host_cmd(a: HostArgs) -> ExitCode {
         }
     };
     let bind = SocketAddr::from(([0, 0, 0, 0], a.port));
-    let (mut app, local) = match firstline::net::host_app(host, bind) {
+    let (socket, local) = match firstline::net::bind(bind) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}");
@@ -118,26 +135,43 @@ pub fn host_cmd(a: HostArgs) -> ExitCode {
         }
     };
     let shown = SocketAddr::new(lan_ip().unwrap_or(local.ip()), local.port());
-    {
-        let h = app.world().resource::<Host>();
-        if a.resume.is_some() {
-            println!("resumed {} at {} s; the seats keep their codes", s.meta.id, h.now_s());
-        }
-        println!(
-            "{} — listening on UDP {local}; journal {}",
-            s.meta.id,
-            firstline::record::atomic::partial_path(&log).display()
-        );
-        for seat in &h.seats {
-            let what = match &seat.seat {
-                SeatKind::Role(r) => format!("seat {r}"),
-                SeatKind::Screen => "screen".to_owned(),
-            };
-            let cmd = if seat.seat == SeatKind::Screen { "screen" } else { "join" };
-            println!("  {what:<24} {}   firstline {cmd} {shown} --code {}", seat.code(), seat.code());
-        }
-        println!("the clock starts when every trainee seat is in");
+    if a.resume.is_some() {
+        println!("resumed {} at {} s; the seats keep their codes", s.meta.id, host.now_s());
     }
+    println!(
+        "{} — listening on UDP {local}; journal {}",
+        s.meta.id,
+        firstline::record::atomic::partial_path(&log).display()
+    );
+    for seat in &host.seats {
+        let what = match &seat.seat {
+            SeatKind::Role(r) => format!("seat {r}"),
+            SeatKind::Screen => "screen".to_owned(),
+        };
+        let cmd = if seat.seat == SeatKind::Screen { "screen" } else { "join" };
+        println!("  {what:<24} {}   firstline {cmd} {shown} --code {}", seat.code(), seat.code());
+    }
+    println!("the clock starts when every trainee seat is in");
+    #[cfg(feature = "gui")]
+    if a.window {
+        let hosted = firstline::gui::hosting::Hosted {
+            host,
+            socket,
+            addr: shown.to_string(),
+            exit_after_s: a.exit_after,
+            screenshot: a.screenshot.clone(),
+        };
+        return firstline::gui::open_host(hosted, lang, a.size);
+    }
+    #[cfg(not(feature = "gui"))]
+    let _ = lang;
+    let mut app = match firstline::net::host_app_on(host, socket) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let frame = Duration::from_millis(16);
     let mut said = Instant::now();
     let mut last_in = usize::MAX;

@@ -11,6 +11,7 @@
 pub mod catalog;
 pub mod console;
 pub mod fonts;
+pub mod hosting;
 pub mod i18n;
 pub mod join;
 pub mod launcher;
@@ -52,6 +53,15 @@ pub fn open(opts: GuiOptions) -> ExitCode {
     run(opts, None)
 }
 
+/// Opens the host's window of a classroom drill (`firstline host
+/// --window`): the instructor's console on the host's drill. Its pipelines
+/// compile in the background even for a picture (a stalled frame would
+/// stall the seats).
+pub fn open_host(hosted: hosting::Hosted, lang: i18n::Lang, size: (u32, u32)) -> ExitCode {
+    let opts = GuiOptions { start: None, lang, size, frame_stats: None, scale: 1.0, join: None };
+    run_scripted(opts, None, Some(hosted), false)
+}
+
 /// Opens the window on a drill already made ready (the review of a
 /// recorded run, `Play::review`); `screenshot` with the drill second it is
 /// taken at.
@@ -64,19 +74,20 @@ pub fn open_ready(
 ) -> ExitCode {
     let scripted = play.screenshot.is_some();
     let opts = GuiOptions { start: None, lang, size, frame_stats: None, scale, join: None };
-    run_scripted(opts, Some((play, console)), scripted)
+    run_scripted(opts, Some((play, console)), None, scripted)
 }
 
 fn run(opts: GuiOptions, ready: Option<(play::Play, console::state::ConsoleState)>) -> ExitCode {
     // A seat's window compiles in the background even for a picture: a
     // frame stalled past netcode's 15 s timeout would drop its connection.
     let scripted = opts.start.as_ref().is_some_and(|(_, s)| s.screenshot.is_some());
-    run_scripted(opts, ready, scripted)
+    run_scripted(opts, ready, None, scripted)
 }
 
 fn run_scripted(
     opts: GuiOptions,
     ready: Option<(play::Play, console::state::ConsoleState)>,
+    hosted: Option<hosting::Hosted>,
     scripted: bool,
 ) -> ExitCode {
     // The window is an X11 one (XWayland serves it under Wayland): without
@@ -111,11 +122,8 @@ fn run_scripted(
     .init_resource::<scene::Layers>()
     .insert_resource(stats::FrameStats::new(opts.frame_stats.clone()))
     .init_resource::<ui::Ending>();
-    match (ready, opts.start) {
-        (Some((p, console)), _) => {
-            app.insert_resource(p).insert_resource(console);
-        }
-        (None, Some((source, setup))) => match source.load().and_then(|l| play::Play::start(&l, setup)) {
+    match (ready, opts.start, hosted) {
+        (_, _, Some(h)) => match hosting::add(&mut app, h) {
             Ok(p) => {
                 app.insert_resource(p);
             }
@@ -124,7 +132,19 @@ fn run_scripted(
                 return ExitCode::from(2);
             }
         },
-        (None, None) => match opts.join {
+        (Some((p, console)), _, None) => {
+            app.insert_resource(p).insert_resource(console);
+        }
+        (None, Some((source, setup)), None) => match source.load().and_then(|l| play::Play::start(&l, setup)) {
+            Ok(p) => {
+                app.insert_resource(p);
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        },
+        (None, None, None) => match opts.join {
             Some(j) => join::add(&mut app, j),
             None => {
                 app.insert_resource(ui::LauncherState::new());

@@ -127,6 +127,22 @@ pub struct Play {
     pub step_time: Duration,
     /// A seat at a classroom drill (`Play::remote`).
     remote: Option<RemoteSeat>,
+    /// The host's instructor console at a classroom drill (`Play::hosting`).
+    hosting: Option<HostLink>,
+    /// The classroom's seats, as the host's console shows them.
+    pub classroom: Option<super::console::Classroom>,
+}
+
+/// The host's console: what it asked of the host since the last frame.
+#[derive(Default)]
+struct HostLink {
+    orders: Vec<(Seat, crate::scenario::schema::Action)>,
+    speed: Option<u32>,
+    jump_s: Option<u64>,
+    start_now: bool,
+    end: bool,
+    /// The tick whose views were read last.
+    tick: Option<u64>,
 }
 
 /// A seat's window: the orders waiting to go to the host, and the host's
@@ -262,6 +278,8 @@ impl Play {
             step_time: Duration::ZERO,
             session: Some(session),
             remote: None,
+            hosting: None,
+            classroom: None,
         };
         // The first run sets the drill up and reads tick 0; a branch runs
         // on to its tick (the parent's drill, replayed).
@@ -297,9 +315,14 @@ impl Play {
         self.remote.is_some()
     }
 
-    /// Whether the drill is still going (here, or at the host for a seat).
+    /// The host's console at a classroom drill (`Play::hosting`).
+    pub fn is_hosting(&self) -> bool {
+        self.hosting.is_some()
+    }
+
+    /// Whether the drill is still going (here, or at the host).
     pub fn running(&self) -> bool {
-        self.session.is_some() || (self.remote.is_some() && self.ended.is_none())
+        self.session.is_some() || ((self.remote.is_some() || self.hosting.is_some()) && self.ended.is_none())
     }
 
     /// Whether the scripted run has reached its drill second.
@@ -386,6 +409,8 @@ impl Play {
             inputs: Vec::new(),
             step_time: Duration::ZERO,
             remote: None,
+            hosting: None,
+            classroom: None,
         }
     }
 
@@ -463,6 +488,92 @@ impl Play {
         }
     }
 
+    /// The instructor's console at the host of a classroom drill
+    /// (`firstline host --window`): the drill is the host's (it keeps the
+    /// pace and talks to the seats); this window shows every role, gives
+    /// the instructor's orders and sets the pace through it
+    /// (`sync_host`). `addr` is the address the seats join at.
+    pub fn hosting(host: &crate::net::host::Host, addr: &str) -> Result<Play, String> {
+        let loaded = host.loaded();
+        let s = &loaded.scenario;
+        let role = s.roles.first().cloned().ok_or("a drill without roles")?; // not window text
+        let mut play = Play::blank(s, &loaded.terrain, role);
+        play.instructor = true;
+        play.mode = Mode::Practice;
+        play.speed = host.speed;
+        play.log_path = Some(host.log.clone());
+        play.inputs = host.inputs.clone();
+        play.written =
+            [Some(&host.log), host.report.as_ref()].into_iter().flatten().map(|p| p.display().to_string()).collect();
+        play.hosting = Some(HostLink::default());
+        play.classroom = Some(super::console::Classroom { addr: addr.to_owned(), ..Default::default() });
+        let seed = host.session().map_or(s.meta.seed, |x| x.seed());
+        play.forecast.start(loaded, seed, Vec::new());
+        Ok(play)
+    }
+
+    /// Hands the host what this console asked for, and takes in the
+    /// drill's views (when it has ticked), the seats, and the end.
+    pub fn sync_host(&mut self, host: &mut crate::net::host::Host) {
+        let Some(link) = self.hosting.as_mut() else { return };
+        let mut refused = None;
+        for (seat, a) in link.orders.drain(..) {
+            if let Err(e) = host.submit(&seat, a) {
+                refused = Some(e);
+            }
+        }
+        if let Some(v) = link.speed.take() {
+            host.speed = v;
+        }
+        if let Some(by) = link.jump_s.take() {
+            host.jump_to_s = Some(host.now_s() + by);
+        }
+        if std::mem::take(&mut link.start_now) {
+            host.start_now();
+        }
+        if std::mem::take(&mut link.end) {
+            host.finish();
+        }
+        let tick = host.session().map(|s| s.clock().tick);
+        let fresh = tick.is_some() && link.tick != tick;
+        link.tick = tick;
+        if let Some(k) = self.classroom.as_mut() {
+            k.waiting = host.waiting;
+            k.seats = host
+                .seats
+                .iter()
+                .map(|s| super::console::ClassSeat {
+                    seat: s.seat.clone(),
+                    code: s.code().to_owned(),
+                    online: s.client.is_some(),
+                })
+                .collect();
+            if refused.is_some() {
+                k.refused = refused;
+            }
+        }
+        self.speed = host.speed;
+        if fresh && let Some(s) = host.session() {
+            self.read(s);
+        }
+        if self.ended.is_none()
+            && let Some(out) = &host.outcome
+        {
+            self.ended = Some(match out {
+                Ok(o) => {
+                    self.events.clone_from(&o.events);
+                    Ok(Ended {
+                        card: o.report.scoring.clone(),
+                        written: self.written.clone(),
+                        parent: None,
+                        dead: crate::sim::events::dead(&o.events).len(),
+                    })
+                }
+                Err(e) => Err(e.clone()),
+            });
+        }
+    }
+
     /// What if: leaves the review for a new run in which this window's
     /// person plays `role` from the tick shown on (`PlaySetup::branch`); its
     /// log and report go beside the default outputs.
@@ -534,9 +645,8 @@ impl Play {
             let fire = crate::scenario::schema::Action::Ignite {
                 at: ((at.0 * 10.0).round() / 10.0, (at.1 * 10.0).round() / 10.0),
             };
-            if let Some(s) = self.session.as_mut() {
-                s.submit(&self.seat, fire);
-            }
+            let seat = self.seat.clone();
+            self.submit(&seat, fire);
         }
         for a in actions {
             match a {
@@ -546,14 +656,29 @@ impl Play {
                     }
                 }
                 UiAction::Order(action) => {
-                    if let (Some(seat), Some(s)) = (self.seat_for(action), self.session.as_mut()) {
-                        s.submit(&seat, action.clone());
+                    if let Some(seat) = self.seat_for(action) {
+                        self.submit(&seat, action.clone());
                     }
                 }
                 UiAction::Speed(_) | UiAction::Jump(_) | UiAction::EndDrill if self.remote.is_some() => {}
                 UiAction::Speed(v) if self.mode == Mode::Practice => {
                     self.speed = *v;
                     self.owed_s = 0.0;
+                    if let Some(h) = self.hosting.as_mut() {
+                        h.speed = Some(*v);
+                    }
+                }
+                UiAction::Jump(by) if self.hosting.is_some() => {
+                    if let Some(h) = self.hosting.as_mut() {
+                        h.jump_s = Some(*by);
+                    }
+                }
+                UiAction::Record { person, org } => self.record(person, org.as_deref()),
+                UiAction::RecordClass { people, org } => self.record_seats(people.clone(), org.as_deref()),
+                UiAction::StartClass => {
+                    if let Some(h) = self.hosting.as_mut() {
+                        h.start_now = true;
+                    }
                 }
                 UiAction::ShowRole(id) if self.instructor => {
                     if let Some(r) = self.scenario.roles.iter().find(|r| &r.id == id) {
@@ -574,10 +699,23 @@ impl Play {
         }
     }
 
+    /// An order into the drill: this window's own, or through the host's.
+    fn submit(&mut self, seat: &Seat, action: crate::scenario::schema::Action) {
+        if let Some(h) = self.hosting.as_mut() {
+            h.orders.push((seat.clone(), action));
+        } else if let Some(s) = self.session.as_mut() {
+            s.submit(seat, action);
+        }
+    }
+
     /// Steps the drill for a frame of `dt`: the pace's share, or as fast as
     /// the budget allows in a scripted run; ticks owed past the budget are
-    /// dropped (the drill slows down rather than falls behind).
+    /// dropped (the drill slows down rather than falls behind). The host's
+    /// console steps nothing: the host keeps the pace.
     pub fn drive(&mut self, dt: Duration, console: &mut ConsoleState) {
+        if self.hosting.is_some() {
+            return;
+        }
         if self.review.is_some() {
             // Playing the review: the scrubber moves at the chosen pace.
             if self.speed > 0 {
@@ -684,7 +822,13 @@ impl Play {
 
     /// Copies the views out of the sim world.
     fn refresh(&mut self) {
-        let Some(s) = self.session.as_ref() else { return };
+        let Some(s) = self.session.take() else { return };
+        self.read(&s);
+        self.session = Some(s);
+    }
+
+    /// Copies the views out of a drill's world (this window's or the host's).
+    fn read(&mut self, s: &Session) {
         let w = s.world();
         if let Some(v) = w.get_resource::<SimView>() {
             self.view.clone_from(v);
@@ -724,8 +868,12 @@ impl Play {
     }
 
     /// Ends the drill where it stands: the log and report are written, the
-    /// score is shown.
+    /// score is shown. The host's console asks the host to (`sync_host`).
     pub fn end(&mut self) {
+        if let Some(h) = self.hosting.as_mut() {
+            h.end = true;
+            return;
+        }
         let Some(s) = self.session.take() else { return };
         self.ended = Some(match s.finish() {
             Ok(outcome) => {
@@ -757,6 +905,14 @@ impl Play {
     /// `person` (a code or an identity number), held by the organisation
     /// `org` (a code) if one is named, in a background thread.
     pub fn record(&mut self, person: &str, org: Option<&str>) {
+        let role = self.role.id.clone();
+        self.record_seats(vec![(role, person.to_owned())], org);
+    }
+
+    /// Stores the ended drill in the records with each (role, person) of
+    /// `people` in its seat (a classroom's drill, at its host), held by
+    /// `org` if one is named, in a background thread.
+    pub fn record_seats(&mut self, people: Vec<(String, String)>, org: Option<&str>) {
         if matches!(self.recording(), Some(Recording::Busy | Recording::Stored(_))) {
             return;
         }
@@ -764,15 +920,10 @@ impl Play {
         self.recording = Some(job.clone());
         let (log, inputs, db) =
             (self.log_path.clone().unwrap_or_default(), self.inputs.clone(), self.records_db.clone());
-        let (role, person, org) = (self.role.id.clone(), person.to_owned(), org.map(str::to_owned));
+        let org = org.map(str::to_owned);
         std::thread::spawn(move || {
-            let done = crate::certify::record_log_file(
-                &log,
-                scenario_candidates(&inputs),
-                &db,
-                (&role, &person),
-                org.as_deref(),
-            );
+            let done =
+                crate::certify::record_log_file_seats(&log, scenario_candidates(&inputs), &db, &people, org.as_deref());
             if let Ok(mut j) = job.lock() {
                 *j = match done {
                     Ok(id) => Recording::Stored(id),

@@ -188,6 +188,7 @@ pub fn ctx_of<'a>(play: &'a Play, tr: &'a Tr) -> Ctx<'a> {
         speed: play.speed,
         instructor: play.instructor,
         roles: &play.roles,
+        classroom: play.classroom.as_ref(),
     }
 }
 
@@ -263,7 +264,6 @@ pub fn drill_ui(
         for a in &actions {
             match a {
                 UiAction::SwitchLang => *tr = Tr::new(tr.lang().other()),
-                UiAction::Record { person, org } => play.record(person, org.as_deref()),
                 UiAction::Quit => {
                     exit.write(AppExit::Success);
                 }
@@ -313,7 +313,10 @@ pub fn drill_ui(
             actions.extend(console::inbox::inbox(ui, &c, console));
             ui.separator();
             actions.extend(console::plan::plan(ui, &c));
-            let holds = !c.instructor || c.sim.taken_over.iter().any(|r| r.as_str() == c.role.id);
+            // A role played from a classroom seat is that trainee's.
+            let holds = !c.instructor
+                || (c.sim.taken_over.iter().any(|r| r.as_str() == c.role.id)
+                    && !c.classroom.is_some_and(|k| k.seated(&c.role.id)));
             if holds {
                 ui.separator();
                 let picking = console.picking && !console.picking_ignition;
@@ -368,6 +371,29 @@ pub fn drill_ui(
                     Ok(e) => {
                         let role = (play.role.id.as_str(), tr.text(&play.role.name));
                         actions.extend(console::score::score(ui, &tr, &e.card, role, &e.written));
+                        // A classroom's drill is stored at its host for the
+                        // people in its trainee seats.
+                        if let Some(k) = play.classroom.as_ref().filter(|_| !e.written.is_empty()) {
+                            let roles: Vec<(String, String)> = k
+                                .seats
+                                .iter()
+                                .filter_map(|s| match &s.seat {
+                                    crate::net::protocol::SeatKind::Role(r) => {
+                                        Some((r.clone(), console::role_name(&c, r)))
+                                    }
+                                    crate::net::protocol::SeatKind::Screen => None,
+                                })
+                                .collect();
+                            let status = play.recording();
+                            let st = &mut *console;
+                            actions.extend(console::score::class_record_form(
+                                ui,
+                                &tr,
+                                &roles,
+                                (&mut st.class_people, &mut st.record_org),
+                                status.as_ref(),
+                            ));
+                        }
                         // A trainee's drill can be stored for the person who played it.
                         if !play.instructor && !e.written.is_empty() {
                             let status = play.recording();
@@ -528,7 +554,9 @@ pub fn finish_scripted(
                 }
                 play.end();
                 // A seat's window writes nothing: the picture is its output.
-                let ok = saved && (play.is_remote() || play.ended.as_ref().is_some_and(|e| e.is_ok()));
+                // The host's console: the host ends the drill as the window closes.
+                let ok =
+                    saved && (play.is_remote() || play.is_hosting() || play.ended.as_ref().is_some_and(|e| e.is_ok()));
                 report_end(&play);
                 ending.done = true;
                 exit.write(if ok { AppExit::Success } else { AppExit::error() });
@@ -547,7 +575,7 @@ pub fn finish_scripted(
     }
 }
 
-fn report_end(play: &Play) {
+pub(super) fn report_end(play: &Play) {
     match &play.ended {
         Some(Ok(e)) => {
             eprintln!("drill ended at {} s: score {:.1}, {}", play.now_s(), e.card.score, e.card.level_zh);

@@ -148,10 +148,16 @@ pub struct Host {
     /// How the drill ended (its log and report committed), once it has.
     pub outcome: Option<Result<Outcome, String>>,
     pub log: PathBuf,
+    pub report: Option<PathBuf>,
+    /// The files the drill was started from (the scenario).
+    pub inputs: Vec<PathBuf>,
     /// The journal a resumed host was rebuilt from (removed at the end).
     resumed_from: Option<PathBuf>,
     /// Wall time of the last `advance` (the server's tick cost).
     pub step_time: Duration,
+    /// The instructor's jump ahead: run to this drill second as fast as
+    /// frames allow.
+    pub jump_to_s: Option<u64>,
 }
 
 /// Connections that have been challenged and not yet answered.
@@ -284,8 +290,11 @@ impl Host {
             sim_every: setup.sim_every,
             outcome: None,
             log: setup.log.clone(),
+            report: setup.report.clone(),
+            inputs: setup.inputs.clone(),
             resumed_from: resumed,
             step_time: Duration::ZERO,
+            jump_to_s: None,
         }
     }
 
@@ -299,6 +308,11 @@ impl Host {
         self.session.as_ref().map_or(0, |s| s.clock().now_s())
     }
 
+    /// The drill as loaded (with every plan and inject: the host's own).
+    pub fn loaded(&self) -> &Loaded {
+        &self.loaded
+    }
+
     /// An instructor's order (the host's own console).
     pub fn instruct(&mut self, action: Action) {
         if let Some(s) = self.session.as_mut() {
@@ -306,15 +320,57 @@ impl Host {
         }
     }
 
+    /// Whether `role` has a trainee seat in this classroom.
+    pub fn seated(&self, role: &str) -> bool {
+        self.seats.iter().any(|s| s.role() == Some(role))
+    }
+
+    /// An order from the host's console: the instructor's, or one in a
+    /// role the instructor has taken over from its follower. A role with
+    /// a trainee seat is that trainee's: the console cannot order in it.
+    pub fn submit(&mut self, seat: &Seat, action: Action) -> Result<(), String> {
+        if seat.source() != crate::sim::orders::Source::Instructor && self.seated(seat.role().as_str()) {
+            return Err(format!("`{}` has a trainee seat: its orders are the trainee's", seat.role().as_str()));
+        }
+        let s = self.session.as_mut().ok_or("the drill has ended")?;
+        s.submit(seat, action);
+        Ok(())
+    }
+
+    /// Starts the clock without the seats that have not joined: their
+    /// roles go to their plan followers (`Away::Follower`) or wait for
+    /// their seats (`Away::Hold`) as if they had dropped.
+    pub fn start_now(&mut self) {
+        if !self.waiting {
+            return;
+        }
+        self.waiting = false;
+        for k in 0..self.seats.len() {
+            if self.seats[k].client.is_none() && self.seats[k].role().is_some() {
+                self.unseat(k);
+            }
+        }
+    }
+
     /// Runs `ticks` ticks at once (the last one viewed); ends the drill
     /// when its clock does.
     pub fn advance(&mut self, ticks: u64) {
+        self.run(ticks, None);
+    }
+
+    /// Runs up to `ticks` ticks, stopping early at `deadline` (the last
+    /// tick run is viewed, foreseen from the slowest tick so far).
+    fn run(&mut self, ticks: u64, deadline: Option<Instant>) {
         let Some(s) = self.session.as_mut() else { return };
         let t0 = Instant::now();
         let mut going = true;
+        let mut slowest = Duration::ZERO;
         for k in 0..ticks {
-            going = if k + 1 == ticks { s.step() } else { s.step_unviewed() };
-            if !going {
+            let t = Instant::now();
+            let last = k + 1 == ticks || deadline.is_some_and(|d| t + slowest * 2 >= d);
+            going = if last { s.step() } else { s.step_unviewed() };
+            slowest = slowest.max(t.elapsed());
+            if !going || last {
                 break;
             }
         }
@@ -510,6 +566,10 @@ fn write_seats(log: &Path, seats: &[HostSeat], away: Away) -> Result<(), String>
 /// The host's systems (add with `RepliconPlugins` and a server backend).
 pub struct HostPlugin;
 
+/// The host's systems in `Update`, for a console to order itself around.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HostSystems;
+
 impl Plugin for HostPlugin {
     fn build(&self, app: &mut App) {
         protocol::register(app);
@@ -517,6 +577,7 @@ impl Plugin for HostPlugin {
             Update,
             (challenge, hear_hellos, seats_left, hear_orders, drive, send_updates)
                 .chain()
+                .in_set(HostSystems)
                 .run_if(resource_exists::<Host>),
         );
     }
@@ -617,17 +678,32 @@ fn hear_orders(mut host: ResMut<Host>, mut orders: MessageReader<FromClient<Orde
 }
 
 /// Keeps the drill's pace: `speed` drill seconds per wall second once every
-/// trainee seat is in, at most 0.1 s of wall time per frame.
+/// trainee seat is in. A frame runs the ticks owed within 0.1 s of wall
+/// time and drops the rest (a slow frame — the host's window on a weak
+/// machine — slows the drill rather than letting it fall behind); a jump
+/// ahead runs as many ticks as a quarter of a second allows.
 fn drive(mut host: ResMut<Host>, time: Res<Time>) {
-    if host.waiting || host.speed == 0 || host.session.is_none() {
+    if host.waiting || host.session.is_none() {
         return;
     }
     let tick_s = host.loaded.scenario.meta.tick_s.max(1) as f64;
-    host.owed_s += time.delta_secs_f64().min(0.1) * host.speed as f64;
+    if let Some(to) = host.jump_to_s {
+        let owed = (to.saturating_sub(host.now_s()) as f64 / tick_s).ceil() as u64;
+        host.run(owed, Some(Instant::now() + Duration::from_millis(250)));
+        if host.session.is_none() || host.now_s() >= to {
+            host.jump_to_s = None;
+        }
+        host.owed_s = 0.0;
+        return;
+    }
+    if host.speed == 0 {
+        return;
+    }
+    host.owed_s += time.delta_secs_f64().min(1.0) * host.speed as f64;
     let ticks = (host.owed_s / tick_s).floor();
     if ticks >= 1.0 {
         host.owed_s -= ticks * tick_s;
-        host.advance(ticks as u64);
+        host.run(ticks as u64, Some(Instant::now() + Duration::from_millis(100)));
     }
 }
 

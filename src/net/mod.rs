@@ -13,8 +13,9 @@ pub mod transport;
 
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
+use bevy_replicon::prelude::RepliconChannels;
 use std::net::SocketAddr;
-pub use transport::{MAX_CONNECTIONS, client_resources, connect, listen, replicon_plugins};
+pub use transport::{MAX_CONNECTIONS, bind, client_resources, connect, listen, replicon_plugins, server_resources};
 
 /// A headless app with replicon and `plugin`, built (its channels known).
 fn headless(plugin: impl Plugin) -> App {
@@ -33,6 +34,14 @@ pub fn host_app(host: host::Host, addr: SocketAddr) -> Result<(App, SocketAddr),
     let local = listen(&mut app, addr)?;
     app.insert_resource(host);
     Ok((app, local))
+}
+
+/// A headless host app for `host`, on a socket already bound (`bind`).
+pub fn host_app_on(host: host::Host, socket: std::net::UdpSocket) -> Result<App, String> {
+    let mut app = headless(host::HostPlugin);
+    let (server, transport) = server_resources(app.world().resource::<RepliconChannels>(), socket)?;
+    app.insert_resource(server).insert_resource(transport).insert_resource(host);
+    Ok(app)
 }
 
 /// A headless seat app that joins the host at `addr` with `code`.

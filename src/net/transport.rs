@@ -45,9 +45,28 @@ fn unix_now() -> std::time::Duration {
 /// Makes `app` (with `replicon_plugins` and `host::HostPlugin`) listen on
 /// `addr` (port 0: any free port); returns the address it listens on.
 pub fn listen(app: &mut App, addr: SocketAddr) -> Result<SocketAddr, String> {
+    let (socket, local) = bind(addr)?;
+    let (server, transport) = server_resources(app.world().resource::<RepliconChannels>(), socket)?;
+    app.insert_resource(server).insert_resource(transport);
+    Ok(local)
+}
+
+/// The host's socket on `addr` (port 0: any free port), and the address it
+/// is bound to — taken before the app runs, so a port in use is said at once.
+pub fn bind(addr: SocketAddr) -> Result<(UdpSocket, SocketAddr), String> {
     let socket = UdpSocket::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = socket.local_addr().map_err(|e| e.to_string())?;
-    let server = RenetServer::new(connection_config(app.world().resource::<RepliconChannels>()));
+    Ok((socket, local))
+}
+
+/// The server and its transport on a bound socket (a window inserts them
+/// from a startup system, once its messages are registered).
+pub fn server_resources(
+    channels: &RepliconChannels,
+    socket: UdpSocket,
+) -> Result<(RenetServer, NetcodeServerTransport), String> {
+    let local = socket.local_addr().map_err(|e| e.to_string())?;
+    let server = RenetServer::new(connection_config(channels));
     let config = ServerConfig {
         current_time: unix_now(),
         max_clients: MAX_CONNECTIONS,
@@ -56,8 +75,7 @@ pub fn listen(app: &mut App, addr: SocketAddr) -> Result<SocketAddr, String> {
         authentication: ServerAuthentication::Unsecure,
     };
     let transport = NetcodeServerTransport::new(config, socket).map_err(|e| e.to_string())?;
-    app.insert_resource(server).insert_resource(transport);
-    Ok(local)
+    Ok((server, transport))
 }
 
 /// Makes `app` (with `replicon_plugins` and `seat::SeatPlugin`) connect to

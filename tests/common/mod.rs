@@ -83,3 +83,11 @@ pub fn director() -> NewPerson {
         post: Some("应急办主任".into()),
     }
 }
+
+/// A records file with the township T01 (青石镇) and the person P001 (王芳)
+/// in it, as a window's end screen finds them.
+pub fn records_with_p001(db: &Path) {
+    let mut store = firstline::record::store::Store::open(db).unwrap();
+    store.put_organisation(&org("T01", "青石镇", OrgKind::Township, None)).unwrap();
+    store.put_person(&NewPerson { code: "P001".into(), name: "王芳".into(), ..Default::default() }).unwrap();
+}

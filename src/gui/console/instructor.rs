@@ -43,6 +43,10 @@ pub fn instructor(ui: &mut egui::Ui, ctx: &Ctx, form: &mut InstructorForm, picki
     let tr = ctx.tr;
     let mut out = Vec::new();
     let s = ctx.scenario;
+    if ctx.classroom.is_some() {
+        out.extend(super::classroom::seats(ui, ctx));
+        ui.separator();
+    }
     ui.heading(tr.t("instructor-roles"));
     egui::Grid::new("instructor_roles").striped(true).show(ui, |ui| {
         for (r, v) in s.roles.iter().zip(ctx.roles) {
@@ -51,7 +55,16 @@ pub fn instructor(ui: &mut egui::Ui, ctx: &Ctx, form: &mut InstructorForm, picki
             if ui.selectable_label(shown, tr.text(&r.name)).clicked() {
                 out.push(UiAction::ShowRole(r.id.clone()));
             }
-            ui.label(tr.t(if taken { "instructor-played-by-you" } else { "instructor-played-by-plan" }));
+            // A role with a classroom seat is its trainee's, or its
+            // follower's (or nobody's) while the seat is away.
+            let seat = ctx.classroom.and_then(|k| k.seat_of(&r.id));
+            let played = match seat {
+                Some(seat) if seat.online => "class-played-by-trainee",
+                Some(_) if taken => "class-seat-empty",
+                _ if taken => "instructor-played-by-you",
+                _ => "instructor-played-by-plan",
+            };
+            ui.label(tr.t(played));
             let tick_s = s.meta.tick_s;
             let count = |want: StepState| v.steps.iter().filter(|st| state(st, ctx.now_s, tick_s) == want).count();
             ui.label(tr.a(
@@ -65,7 +78,7 @@ pub fn instructor(ui: &mut egui::Ui, ctx: &Ctx, form: &mut InstructorForm, picki
             } else {
                 (tr.t("instructor-take-over"), Action::TakeOver { role: r.id.clone() })
             };
-            if ui.small_button(action.0).clicked() {
+            if seat.is_none() && ui.small_button(action.0).clicked() {
                 out.push(UiAction::Order(action.1));
                 out.push(UiAction::ShowRole(r.id.clone()));
             }

@@ -8,6 +8,7 @@
 //! the sim world, the session, Bevy.
 
 pub mod card;
+pub mod classroom;
 pub mod clock;
 pub mod feed;
 pub mod gauges;
@@ -63,6 +64,41 @@ pub struct Ctx<'a> {
     pub instructor: bool,
     /// Every role's view, in scenario order (the instructor's console only).
     pub roles: &'a [RoleView],
+    /// The classroom's seats (the host's instructor console only).
+    pub classroom: Option<&'a Classroom>,
+}
+
+/// The seats of a classroom drill, as the host's console shows them.
+#[derive(Debug, Clone, Default)]
+pub struct Classroom {
+    /// The address the seats join at (`HOST:PORT`).
+    pub addr: String,
+    pub seats: Vec<ClassSeat>,
+    /// The clock waits for every trainee seat.
+    pub waiting: bool,
+    /// Why the host refused the console's last order, if it did.
+    pub refused: Option<String>,
+}
+
+/// One seat of a classroom drill.
+#[derive(Debug, Clone)]
+pub struct ClassSeat {
+    pub seat: crate::net::protocol::SeatKind,
+    pub code: String,
+    /// A connection holds it.
+    pub online: bool,
+}
+
+impl Classroom {
+    /// Whether `role` is played from a trainee seat.
+    pub fn seated(&self, role: &str) -> bool {
+        self.seats.iter().any(|s| matches!(&s.seat, crate::net::protocol::SeatKind::Role(r) if r == role))
+    }
+
+    /// The seat of `role`, if it has one.
+    pub fn seat_of(&self, role: &str) -> Option<&ClassSeat> {
+        self.seats.iter().find(|s| matches!(&s.seat, crate::net::protocol::SeatKind::Role(r) if r == role))
+    }
 }
 
 /// What a person asked for.
@@ -90,6 +126,8 @@ pub enum UiAction {
     PickIgnition,
     /// Run ahead this many drill seconds as fast as the machine allows.
     Jump(u64),
+    /// Start a classroom drill's clock without the seats not yet in.
+    StartClass,
     /// The review shows the drill after this tick.
     Seek(u64),
     /// What if: play this role from the moment the review shows.
@@ -99,6 +137,12 @@ pub enum UiAction {
     /// (its code: the drill then counts in its year's compliance).
     Record {
         person: String,
+        org: Option<String>,
+    },
+    /// Store a classroom's drill (at its host) in the records: each
+    /// (role, person) of the trainee seats in one run.
+    RecordClass {
+        people: Vec<(String, String)>,
         org: Option<String>,
     },
 }

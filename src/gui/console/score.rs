@@ -99,6 +99,13 @@ pub fn record_form(
         let org = Some(org.trim().to_owned()).filter(|o| !o.is_empty());
         out = Some(UiAction::Record { person: person.trim().to_owned(), org });
     }
+    record_status(ui, tr, status);
+    out
+}
+
+/// How storing the drill went, under the store button.
+fn record_status(ui: &mut egui::Ui, tr: &Tr, status: Option<&crate::gui::play::Recording>) {
+    use crate::gui::play::Recording;
     match status {
         Some(Recording::Busy) => {
             ui.label(tr.t("record-busy"));
@@ -114,5 +121,43 @@ pub fn record_form(
         }
         None => {}
     }
+}
+
+/// The host's end screen at a classroom drill: the person who sat in each
+/// trainee seat (`roles`: id and name), the organisation that held the
+/// drill (optional), one button that stores the run for all of them, and
+/// how the storing went. A seat left blank is stored as its plan's.
+pub fn class_record_form(
+    ui: &mut egui::Ui,
+    tr: &Tr,
+    roles: &[(String, String)],
+    (people, org): (&mut std::collections::BTreeMap<String, String>, &mut String),
+    status: Option<&crate::gui::play::Recording>,
+) -> Option<UiAction> {
+    use crate::gui::play::Recording;
+    let mut out = None;
+    ui.separator();
+    ui.label(tr.t("record-class"));
+    egui::Grid::new("class_record_form").num_columns(2).show(ui, |ui| {
+        for (id, name) in roles {
+            ui.label(name);
+            ui.add(egui::TextEdit::singleline(people.entry(id.clone()).or_default()).desired_width(160.0));
+            ui.end_row();
+        }
+        ui.label(tr.t("record-org"));
+        ui.add(egui::TextEdit::singleline(org).desired_width(160.0));
+        ui.end_row();
+    });
+    let named: Vec<(String, String)> = roles
+        .iter()
+        .filter_map(|(id, _)| people.get(id).map(|p| (id.clone(), p.trim().to_owned())).filter(|(_, p)| !p.is_empty()))
+        .collect();
+    let busy = matches!(status, Some(Recording::Busy));
+    let ready = !busy && !named.is_empty() && !matches!(status, Some(Recording::Stored(_)));
+    if ui.add_enabled(ready, egui::Button::new(tr.t("record-store"))).clicked() {
+        let org = Some(org.trim().to_owned()).filter(|o| !o.is_empty());
+        out = Some(UiAction::RecordClass { people: named, org });
+    }
+    record_status(ui, tr, status);
     out
 }

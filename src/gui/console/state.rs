@@ -18,6 +18,8 @@ pub struct ConsoleState {
     pub record_person: String,
     /// The code of the organisation that held the drill (optional).
     pub record_org: String,
+    /// At a classroom's host: the person typed for each seated role.
+    pub class_people: std::collections::BTreeMap<String, String>,
     /// Messages opened.
     pub read: BTreeSet<String>,
     /// Waiting for a click on the map.

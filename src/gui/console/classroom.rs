@@ -1,0 +1,84 @@
+//! The classroom's seats at the host's instructor console: the address the
+//! seats join at, each seat's join code (as text, and as a QR code of the
+//! command that joins it), who is in, and starting the clock without the
+//! seats that have not come.
+//!
+//! Owns: the seats panel and its QR codes. May not touch: the host (the
+//! panel asks through `UiAction`; `Play::sync_host` carries it out).
+
+use super::{ClassSeat, Ctx, UiAction, role_name};
+use crate::net::protocol::SeatKind;
+use bevy_egui::egui;
+
+/// The command a person types to take `seat` (what its QR code holds).
+pub fn join_line(addr: &str, seat: &ClassSeat) -> String {
+    let cmd = if seat.seat == SeatKind::Screen { "screen" } else { "join" };
+    format!("firstline {cmd} {addr} --code {}", seat.code) // not window text: a command line
+}
+
+/// The seats panel (the host's console only; nothing elsewhere).
+pub fn seats(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
+    let mut out = Vec::new();
+    let Some(k) = ctx.classroom else { return out };
+    let tr = ctx.tr;
+    let trainees = k.seats.iter().filter(|s| s.seat != SeatKind::Screen);
+    let (in_, all) = trainees.fold((0u64, 0u64), |(i, a), s| (i + s.online as u64, a + 1));
+    egui::CollapsingHeader::new(egui::RichText::new(tr.t("class-seats")).heading()).default_open(true).show(ui, |ui| {
+        ui.label(tr.a("class-address", &[("addr", k.addr.as_str().into())]));
+        if k.waiting {
+            ui.label(tr.a("class-waiting", &[("in", in_.into()), ("all", all.into())]));
+            if ui.button(tr.t("class-start-now")).clicked() {
+                out.push(UiAction::StartClass);
+            }
+        }
+        if let Some(why) = &k.refused {
+            ui.colored_label(
+                egui::Color32::from_rgb(220, 40, 40),
+                tr.a("class-refused", &[("why", why.as_str().into())]),
+            );
+        }
+        for seat in &k.seats {
+            ui.separator();
+            ui.horizontal(|ui| {
+                qr(ui, &join_line(&k.addr, seat), 3.0);
+                ui.vertical(|ui| {
+                    let name = match &seat.seat {
+                        SeatKind::Role(r) => role_name(ctx, r),
+                        SeatKind::Screen => tr.t("class-screen"),
+                    };
+                    ui.strong(name);
+                    ui.label(egui::RichText::new(&seat.code).monospace().size(20.0).strong());
+                    let (text, colour) = if seat.online {
+                        (tr.t("class-online"), egui::Color32::from_rgb(40, 150, 60))
+                    } else {
+                        (tr.t("class-offline"), egui::Color32::from_rgb(200, 120, 20))
+                    };
+                    ui.colored_label(colour, text);
+                });
+            });
+        }
+    });
+    out
+}
+
+/// Draws `text` as a QR code (error correction M, the 4-module quiet zone
+/// on white) with modules of `px` points.
+pub fn qr(ui: &mut egui::Ui, text: &str, px: f32) {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) else {
+        return;
+    };
+    let n = code.width();
+    let side = (n + 8) as f32 * px;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+    let colours = code.to_colors();
+    for row in 0..n {
+        for col in 0..n {
+            if colours[row * n + col] == qrcode::Color::Dark {
+                let min = rect.min + egui::vec2((col + 4) as f32 * px, (row + 4) as f32 * px);
+                painter.rect_filled(egui::Rect::from_min_size(min, egui::vec2(px, px)), 0.0, egui::Color32::BLACK);
+            }
+        }
+    }
+}
