@@ -359,7 +359,10 @@ impl Host {
     }
 
     /// Runs up to `ticks` ticks, stopping early at `deadline` (the last
-    /// tick run is viewed, foreseen from the slowest tick so far).
+    /// tick run is viewed, foreseen from the slowest tick so far). Wall
+    /// time decides only how many ticks a frame runs and which is viewed,
+    /// never what a tick does: the orders are logged at the tick they went
+    /// in, so the log replays the same however the frames fell.
     fn run(&mut self, ticks: u64, deadline: Option<Instant>) {
         let Some(s) = self.session.as_mut() else { return };
         let t0 = Instant::now();

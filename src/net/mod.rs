@@ -15,7 +15,7 @@ use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy_replicon::prelude::RepliconChannels;
 use std::net::SocketAddr;
-pub use transport::{MAX_CONNECTIONS, bind, client_resources, connect, listen, replicon_plugins, server_resources};
+pub use transport::{MAX_CONNECTIONS, bind, client_resources, connect, replicon_plugins, server_resources};
 
 /// A headless app with replicon and `plugin`, built (its channels known).
 fn headless(plugin: impl Plugin) -> App {
@@ -30,10 +30,8 @@ fn headless(plugin: impl Plugin) -> App {
 
 /// A headless host app for `host`, listening on `addr`.
 pub fn host_app(host: host::Host, addr: SocketAddr) -> Result<(App, SocketAddr), String> {
-    let mut app = headless(host::HostPlugin);
-    let local = listen(&mut app, addr)?;
-    app.insert_resource(host);
-    Ok((app, local))
+    let (socket, local) = bind(addr)?;
+    Ok((host_app_on(host, socket)?, local))
 }
 
 /// A headless host app for `host`, on a socket already bound (`bind`).

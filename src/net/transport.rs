@@ -42,15 +42,6 @@ fn unix_now() -> std::time::Duration {
     SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default()
 }
 
-/// Makes `app` (with `replicon_plugins` and `host::HostPlugin`) listen on
-/// `addr` (port 0: any free port); returns the address it listens on.
-pub fn listen(app: &mut App, addr: SocketAddr) -> Result<SocketAddr, String> {
-    let (socket, local) = bind(addr)?;
-    let (server, transport) = server_resources(app.world().resource::<RepliconChannels>(), socket)?;
-    app.insert_resource(server).insert_resource(transport);
-    Ok(local)
-}
-
 /// The host's socket on `addr` (port 0: any free port), and the address it
 /// is bound to — taken before the app runs, so a port in use is said at once.
 pub fn bind(addr: SocketAddr) -> Result<(UdpSocket, SocketAddr), String> {

@@ -92,7 +92,7 @@ pub struct ClassSeat {
 impl Classroom {
     /// Whether `role` is played from a trainee seat.
     pub fn seated(&self, role: &str) -> bool {
-        self.seats.iter().any(|s| matches!(&s.seat, crate::net::protocol::SeatKind::Role(r) if r == role))
+        self.seat_of(role).is_some()
     }
 
     /// The seat of `role`, if it has one.
