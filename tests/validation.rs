@@ -359,3 +359,35 @@ fn a_road_cleared_trigger_names_a_known_road_of_a_landslide_drill() {
     let e = load_bytes("flood.ron", flood.as_bytes(), Path::new("scenarios")).unwrap_err().render();
     assert!(e.contains("road `dike_rd` can only be cleared of landslide debris"), "{e}");
 }
+
+/// The flood's solver settings: a scenario may choose the Godunov solver
+/// and set θ and the Courant number within their stable ranges; outside
+/// them, or θ with the Godunov solver, is an error at the field.
+#[test]
+fn flood_solver_settings_are_checked() {
+    let with = |fields: &'static str| {
+        example_with(move |t| {
+            t.replacen("boundaries: (south: FreeOutflow),", &format!("boundaries: (south: FreeOutflow), {fields}"), 1)
+        })
+    };
+    let ok = with("solver: Godunov, courant: 0.4,").unwrap_or_else(|r| panic!("{}", r.render()));
+    let f = ok.scenario.hazards.flood.as_ref().unwrap();
+    let p = firstline::sim::flood::solver_params(f);
+    assert_eq!((p.solver, p.alpha), (firstline::sim::flood::kernel::Solver::Godunov, 0.4));
+    let p = firstline::sim::flood::solver_params(&with("theta: 0.8,").unwrap().scenario.hazards.flood.unwrap());
+    assert_eq!((p.theta, p.alpha), (0.8, 0.7));
+    for (fields, msg) in [
+        ("solver: Godunov, theta: 0.8,", "theta belongs to the Inertial solver"),
+        ("theta: 0.3,", "theta 0.3 is outside 0.5–1"),
+        ("courant: 0.9,", "courant 0.9 is outside (0, 0.7]"),
+        ("solver: Godunov, courant: 0.6,", "courant 0.6 is outside (0, 0.5]"),
+    ] {
+        let r = match with(fields) {
+            Ok(_) => panic!("{fields} was accepted"),
+            Err(r) => r,
+        };
+        let d = &r.diagnostics[0];
+        assert!(d.message.contains(msg), "{fields}: {d}");
+        assert_eq!(d.line, 91, "{fields}: the error points at the flood's line: {d}");
+    }
+}

@@ -458,6 +458,27 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
         if !(f.vehicle_limit_m > 0.0 && f.foot_limit_m > 0.0) {
             out.err(fp.f("foot_limit_m"), "depth limits must be positive", "defaults: vehicles 0.3 m, on foot 0.5 m");
         }
+        if let Some(theta) = f.theta {
+            if f.solver == FloodSolver::Godunov {
+                out.err(fp.f("theta"), "theta belongs to the Inertial solver", "remove it, or use solver: Inertial");
+            } else if !(0.5..=1.0).contains(&theta) {
+                out.err(
+                    fp.f("theta"),
+                    format!("theta {theta} is outside 0.5–1"),
+                    "1 is the default; 0.7–0.9 damp more",
+                );
+            }
+        }
+        if let Some(c) = f.courant {
+            let most = if f.solver == FloodSolver::Godunov { 0.5 } else { 0.7 };
+            if !(c > 0.0 && c <= most) {
+                out.err(
+                    fp.f("courant"),
+                    format!("courant {c} is outside (0, {most}] for this solver"),
+                    "larger steps are unstable; defaults: Inertial 0.7, Godunov 0.45",
+                );
+            }
+        }
     }
     if let Some(l) = &s.hazards.landslide {
         let lp = hp.f("landslide");

@@ -40,9 +40,23 @@ pub enum Edge {
     FixedLevel(f64),
 }
 
+/// Which scheme steps the water.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Solver {
+    /// Local-inertial (this module): fast, accurate for gentle flow
+    /// (Froude below about 0.5), no advection.
+    #[default]
+    Inertial,
+    /// Shock-capturing finite volumes (`super::godunov`): dam breaks,
+    /// breaches and bores, at about four times the cost.
+    Godunov,
+}
+
 /// Tunable constants of the scheme.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
+    /// The scheme.
+    pub solver: Solver,
     /// θ-weighting of the face discharge (1 = Bates et al. 2010; de Almeida
     /// et al. 2012 use 0.7–0.9). The default is 1: with θ < 1 the Qingshi
     /// drill leaked river water across a dike whose crest carried a thin
@@ -50,7 +64,8 @@ pub struct Params {
     /// neighbouring faces regardless of the bed between them; stability comes
     /// from the velocity-aware time step instead.
     pub theta: f64,
-    /// CFL factor α.
+    /// CFL factor α (local-inertial), or the Courant number of the
+    /// Godunov solver (fastest |u| + √(g·h) over a cell times dt/dx).
     pub alpha: f64,
     /// Faces with a smaller flow depth carry no water (m).
     pub h_flow_min: f64,
@@ -60,7 +75,14 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Params { theta: 1.0, alpha: 0.7, h_flow_min: 1e-3, dt_max: 5.0 }
+        Params { solver: Solver::Inertial, theta: 1.0, alpha: 0.7, h_flow_min: 1e-3, dt_max: 5.0 }
+    }
+}
+
+impl Params {
+    /// The default constants of the Godunov solver: Courant number 0.45.
+    pub fn godunov() -> Self {
+        Params { solver: Solver::Godunov, alpha: 0.45, ..Params::default() }
     }
 }
 
@@ -82,8 +104,13 @@ pub struct Shallow {
     /// Effective bed elevation (m): ground raised by dike crests.
     pub z: Vec<f64>,
     /// Manning n² per cell.
-    n2: Vec<f64>,
+    pub(super) n2: Vec<f64>,
     pub h: Vec<f64>,
+    /// Cell momenta (m²/s) of the Godunov solver; zero with the local-inertial one.
+    pub hu: Vec<f64>,
+    pub hv: Vec<f64>,
+    /// Working arrays of the Godunov solver.
+    pub(super) scratch: super::godunov::Scratch,
     pub qx: Vec<f64>,
     pub qy: Vec<f64>,
     qx_new: Vec<f64>,
@@ -117,6 +144,9 @@ impl Shallow {
             z: bed,
             n2: manning.iter().map(|n| n * n).collect(),
             h: vec![0.0; nx * ny],
+            hu: vec![0.0; nx * ny],
+            hv: vec![0.0; nx * ny],
+            scratch: Default::default(),
             qx: vec![0.0; (nx + 1) * ny],
             qy: vec![0.0; nx * (ny + 1)],
             qx_new: vec![0.0; (nx + 1) * ny],
@@ -190,8 +220,44 @@ impl Shallow {
         self.step_with(dt, None);
     }
 
+    /// Takes `k`'s depth down to `to` (m), its momentum in proportion.
+    pub fn drain_to(&mut self, k: usize, to: f64) {
+        let s = if self.h[k] > 0.0 { to / self.h[k] } else { 0.0 };
+        self.h[k] = to;
+        self.hu[k] *= s;
+        self.hv[k] *= s;
+    }
+
     /// One step; `source_sum` is Σ `source` when the caller already has it.
     fn step_with(&mut self, dt: f64, source_sum: Option<f64>) {
+        let source_sum = source_sum.unwrap_or_else(|| self.source.iter().sum::<f64>());
+        match self.params.solver {
+            Solver::Inertial => self.inertial_step(dt, source_sum),
+            Solver::Godunov => super::godunov::step(self, dt, source_sum),
+        }
+    }
+
+    /// The step's bookkeeping, once the arrays are new: the balance across
+    /// the edges (sequential sums in a fixed order), the sources, the clock,
+    /// and the deepest water and fastest wave for the next step's CFL.
+    pub(super) fn finish_step(&mut self, dt: f64, source_sum: f64, hmax: f64, wave: f64) {
+        let (nx, ny, dx) = (self.nx, self.ny, self.dx);
+        let mut out = 0.0;
+        for j in 0..ny {
+            out += self.qx[j * (nx + 1) + nx] - self.qx[j * (nx + 1)];
+        }
+        for i in 0..nx {
+            out += self.qy[ny * nx + i] - self.qy[i];
+        }
+        self.balance.boundary_out += out * dt * dx;
+        self.balance.sources += source_sum * dt * dx * dx;
+        self.hmax = Some(hmax);
+        self.wave = wave;
+        self.time += dt;
+        self.substeps += 1;
+    }
+
+    fn inertial_step(&mut self, dt: f64, source_sum: f64) {
         let (nx, ny, dx) = (self.nx, self.ny, self.dx);
         let p = self.params;
         // 1. Face discharges.
@@ -309,38 +375,25 @@ impl Shallow {
         std::mem::swap(&mut self.qx, &mut self.qx_new);
         std::mem::swap(&mut self.qy, &mut self.qy_new);
         // 3. Depths, and the deepest water for the next step's CFL.
-        {
+        let hmax = {
             let (qx, qy, src) = (&self.qx, &self.qy, &self.source);
-            self.hmax = Some(
-                self.h
-                    .par_chunks_mut(nx)
-                    .enumerate()
-                    .map(|(j, row)| {
-                        let mut deepest = 0.0f64;
-                        for (i, hk) in row.iter_mut().enumerate() {
-                            let (w, e) = (qx[j * (nx + 1) + i], qx[j * (nx + 1) + i + 1]);
-                            let (s, n) = (qy[j * nx + i], qy[(j + 1) * nx + i]);
-                            *hk = (*hk + dt * ((w - e + s - n) / dx + src[j * nx + i])).max(0.0);
-                            deepest = deepest.max(*hk);
-                        }
-                        deepest
-                    })
-                    .reduce(|| 0.0, f64::max),
-            );
-        }
-        // Water balance (sequential sums in a fixed order).
-        let mut out = 0.0;
-        for j in 0..ny {
-            out += self.qx[j * (nx + 1) + nx] - self.qx[j * (nx + 1)];
-        }
-        for i in 0..nx {
-            out += self.qy[ny * nx + i] - self.qy[i];
-        }
-        self.balance.boundary_out += out * dt * dx;
-        let rate = source_sum.unwrap_or_else(|| self.source.iter().sum::<f64>());
-        self.balance.sources += rate * dt * dx * dx;
-        self.time += dt;
-        self.substeps += 1;
+            self.h
+                .par_chunks_mut(nx)
+                .enumerate()
+                .map(|(j, row)| {
+                    let mut deepest = 0.0f64;
+                    for (i, hk) in row.iter_mut().enumerate() {
+                        let (w, e) = (qx[j * (nx + 1) + i], qx[j * (nx + 1) + i + 1]);
+                        let (s, n) = (qy[j * nx + i], qy[(j + 1) * nx + i]);
+                        *hk = (*hk + dt * ((w - e + s - n) / dx + src[j * nx + i])).max(0.0);
+                        deepest = deepest.max(*hk);
+                    }
+                    deepest
+                })
+                .reduce(|| 0.0, f64::max)
+        };
+        let wave = self.wave;
+        self.finish_step(dt, source_sum, hmax, wave);
     }
 }
 

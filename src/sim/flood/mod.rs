@@ -1,4 +1,5 @@
-//! Flood: the local-inertial shallow-water kernel (`kernel`), the scripted
+//! Flood: the shallow-water kernel (`kernel`: local-inertial; `godunov`:
+//! the shock-capturing solver a scenario may choose instead), the scripted
 //! rain, inflows and dike breaches (`script`), the hazard rating for people
 //! (`hazard`), and this thin Bevy adapter, which steps the water one tick in
 //! the Hazards phase and, in the Detect phase, logs water reaching houses,
@@ -10,12 +11,13 @@
 //!
 //! Owns: `Flood`. May not touch: other models, residents' state.
 
+pub mod godunov;
 pub mod hazard;
 pub mod kernel;
 pub mod script;
 pub mod works;
 
-use crate::scenario::schema::{Boundary, FloodSpec};
+use crate::scenario::schema::{Boundary, FloodSolver, FloodSpec};
 use crate::scenario::terrain::{TerrainGrid, cells_along};
 use crate::sim::bed::BedChanges;
 use crate::sim::events::{BreachCause, EventLog, RoadWater, SimEvent};
@@ -26,7 +28,7 @@ use crate::sim::roads::RoadGraph;
 use crate::sim::tasks::Tasks;
 use crate::sim::tick::{Drill, Halt, Observe, SimClock, SimTick, Step};
 use bevy::prelude::*;
-use kernel::{Edge, Shallow};
+use kernel::{Edge, Params, Shallow};
 use script::{FloodScript, ScriptEvent};
 
 /// Depth at which water counts as having reached a house or gauge (m).
@@ -75,6 +77,7 @@ impl Flood {
         let manning: Vec<f64> =
             t.cover.iter().map(|&c| classes.get(c as usize).map_or(0.035, |c| c.manning_n)).collect();
         let mut water = Shallow::new(t.nx, t.ny, t.cell_m, t.elevation.clone(), &manning);
+        water.params = solver_params(spec);
         let edge = |b: Boundary| match b {
             Boundary::Closed => Edge::Closed,
             Boundary::FreeOutflow => Edge::FreeOutflow { slope: 0.001 },
@@ -153,6 +156,16 @@ impl Flood {
         out.foot_limit_m = self.foot_limit_m;
         out.vehicle_limit_m = self.vehicle_limit_m;
     }
+}
+
+/// The kernel's constants from the scenario's solver settings (validated
+/// there: θ in 0.5–1, the Courant number within the solver's bound).
+pub fn solver_params(spec: &FloodSpec) -> Params {
+    let base = match spec.solver {
+        FloodSolver::Inertial => Params { theta: spec.theta.unwrap_or(Params::default().theta), ..Params::default() },
+        FloodSolver::Godunov => Params::godunov(),
+    };
+    Params { alpha: spec.courant.unwrap_or(base.alpha), ..base }
 }
 
 /// Lays material on the bed (`(cell, m)`): the bed rises and the water

@@ -50,7 +50,7 @@ pub fn pump(m: &mut Shallow, at: (f64, f64), pumps: u32, dt: f64) -> f64 {
     let mut taken = 0.0;
     for &k in &cells {
         let dh = m.h[k] * share;
-        m.h[k] -= dh;
+        m.drain_to(k, m.h[k] - dh);
         taken += dh * area;
     }
     m.balance.sources -= taken;
