@@ -374,12 +374,15 @@ fn flood_solver_settings_are_checked() {
     let f = ok.scenario.hazards.flood.as_ref().unwrap();
     let p = firstline::sim::flood::solver_params(f);
     assert_eq!((p.solver, p.alpha), (firstline::sim::flood::kernel::Solver::Godunov, 0.4));
-    let p = firstline::sim::flood::solver_params(&with("theta: 0.8,").unwrap().scenario.hazards.flood.unwrap());
-    assert_eq!((p.theta, p.alpha), (0.8, 0.7));
+    let p = firstline::sim::flood::solver_params(&with("theta: 0.9,").unwrap().scenario.hazards.flood.unwrap());
+    assert_eq!((p.theta, p.alpha), (0.9, 0.5), "θ below 1 takes the step it is stable at");
+    let p = firstline::sim::flood::solver_params(&with("courant: 0.6,").unwrap().scenario.hazards.flood.unwrap());
+    assert_eq!((p.theta, p.alpha), (1.0, 0.6));
     for (fields, msg) in [
         ("solver: Godunov, theta: 0.8,", "theta belongs to the Inertial solver"),
-        ("theta: 0.3,", "theta 0.3 is outside 0.5–1"),
-        ("courant: 0.9,", "courant 0.9 is outside (0, 0.7]"),
+        ("theta: 0.3,", "theta 0.3 is outside 0.6–1"),
+        ("courant: 0.8,", "courant 0.8 is outside (0, 0.7]"),
+        ("theta: 0.8, courant: 0.7,", "courant 0.7 is outside (0, 0.6]"),
         ("solver: Godunov, courant: 0.6,", "courant 0.6 is outside (0, 0.5]"),
     ] {
         let r = match with(fields) {

@@ -11,7 +11,7 @@
 //! scales its outgoing fluxes, so depths stay non-negative and mass is
 //! conserved to rounding.
 //!
-//! State: depth `h` and cell momenta `hu`, `hv` (m²/s) of [`Shallow`];
+//! State: depth `h` and cell momenta `hu`, `hv` (m²/s) of the kernel's `Shallow`;
 //! `qx`/`qy` hold the step's mass flux across each face (mean of the two
 //! stages), so the exposure fields, the balance and the hazard ratings read
 //! the same arrays as with the local-inertial scheme. Edges: `Closed` is a
@@ -22,7 +22,7 @@
 //! kernel's arrays. Each pass reads only the previous arrays and writes its
 //! own rows, so the result is the same bits for any thread count.
 
-use super::kernel::{Edge, G, Shallow};
+use super::edge::{Edge, G};
 use rayon::prelude::*;
 
 /// Below this depth a cell is dry for the Riemann solver (m).
@@ -213,29 +213,47 @@ impl Scratch {
     }
 }
 
+/// The grid and the arrays one step reads and writes (borrowed from the
+/// kernel's `Shallow`).
+pub struct Water<'a> {
+    pub nx: usize,
+    pub ny: usize,
+    pub dx: f64,
+    pub z: &'a [f64],
+    /// Manning n² per cell.
+    pub n2: &'a [f64],
+    /// Rain and inflows per cell (m/s).
+    pub source: &'a [f64],
+    pub edges: [Edge; 4],
+    pub h: &'a mut Vec<f64>,
+    pub hu: &'a mut Vec<f64>,
+    pub hv: &'a mut Vec<f64>,
+    pub qx: &'a mut [f64],
+    pub qy: &'a mut [f64],
+}
+
 /// One Heun step of length `dt`; sets `qx`/`qy` to the step's mean mass
-/// fluxes, the balance, the wave speed and the deepest water for the next
-/// step's CFL.
-pub fn step(m: &mut Shallow, dt: f64, source_sum: f64) {
+/// fluxes and returns the deepest water and the fastest wave for the
+/// next step's CFL.
+pub fn step(m: Water, s: &mut Scratch, dt: f64) -> (f64, f64) {
     let (nx, ny) = (m.nx, m.ny);
-    let mut s = std::mem::take(&mut m.scratch);
     s.ensure(nx, ny);
     if m.hu.len() != nx * ny {
-        m.hu = vec![0.0; nx * ny];
-        m.hv = vec![0.0; nx * ny];
+        *m.hu = vec![0.0; nx * ny];
+        *m.hv = vec![0.0; nx * ny];
     }
-    s.h0.copy_from_slice(&m.h);
-    s.hu0.copy_from_slice(&m.hu);
-    s.hv0.copy_from_slice(&m.hv);
+    s.h0.copy_from_slice(m.h);
+    s.hu0.copy_from_slice(m.hu);
+    s.hv0.copy_from_slice(m.hv);
     // Stage 1: U¹ = U + dt·L(U).
-    stage(m, &mut s, dt);
+    stage(&m, s, dt);
     m.qx.par_iter_mut().zip(s.fx.par_iter()).for_each(|(q, f)| *q = 0.5 * f.h);
     m.qy.par_iter_mut().zip(s.fy.par_iter()).for_each(|(q, f)| *q = 0.5 * f.h);
-    std::mem::swap(&mut m.h, &mut s.h1);
-    std::mem::swap(&mut m.hu, &mut s.hu1);
-    std::mem::swap(&mut m.hv, &mut s.hv1);
+    std::mem::swap(m.h, &mut s.h1);
+    std::mem::swap(m.hu, &mut s.hu1);
+    std::mem::swap(m.hv, &mut s.hv1);
     // Stage 2: U² = U¹ + dt·L(U¹); U = (U + U²)/2.
-    stage(m, &mut s, dt);
+    stage(&m, s, dt);
     m.qx.par_iter_mut().zip(s.fx.par_iter()).for_each(|(q, f)| *q += 0.5 * f.h);
     m.qy.par_iter_mut().zip(s.fy.par_iter()).for_each(|(q, f)| *q += 0.5 * f.h);
     let (h0, hu0, hv0, h1, hu1, hv1) = (&s.h0, &s.hu0, &s.hv0, &s.h1, &s.hu1, &s.hv1);
@@ -263,15 +281,14 @@ pub fn step(m: &mut Shallow, dt: f64, source_sum: f64) {
                 (deepest, fastest)
             })
             .reduce(|| (0.0, 0.0), |a, b| (a.0.max(b.0), a.1.max(b.1)));
-    m.scratch = s;
-    m.finish_step(dt, source_sum, hmax, wave);
+    (hmax, wave)
 }
 
 /// One forward-Euler stage from `m`'s state into `s.h1/hu1/hv1`, fluxes in
 /// `s.fx/fy` (after the draining limiter).
-fn stage(m: &Shallow, s: &mut Scratch, dt: f64) {
+fn stage(m: &Water, s: &mut Scratch, dt: f64) {
     let (nx, ny, dx) = (m.nx, m.ny, m.dx);
-    let (z, h, hu, hv, edges) = (&m.z, &m.h, &m.hu, &m.hv, m.edges);
+    let (z, h, hu, hv, edges): (&[f64], &[f64], &[f64], &[f64], _) = (m.z, m.h, m.hu, m.hv, m.edges);
     // 0. Primitive values, then their limited slopes, once per cell.
     s.prim.par_chunks_mut(nx).enumerate().for_each(|(j, row)| {
         for (i, c) in row.iter_mut().enumerate() {
@@ -365,7 +382,7 @@ fn stage(m: &Shallow, s: &mut Scratch, dt: f64) {
     }
     // 4. The update, with the bed-slope source of the reconstruction, the
     //    rain and inflows, and Manning friction (semi-implicit).
-    let (fx, fy, src, n2) = (&s.fx, &s.fy, &m.source, &m.n2);
+    let (fx, fy, src, n2) = (&s.fx, &s.fy, m.source, m.n2);
     let (p, sxs, sys) = (&s.prim, &s.sx, &s.sy);
     let r = dt / dx;
     s.h1.par_chunks_mut(nx).zip(s.hu1.par_chunks_mut(nx)).zip(s.hv1.par_chunks_mut(nx)).enumerate().for_each(

@@ -11,6 +11,7 @@
 //!
 //! Owns: `Flood`. May not touch: other models, residents' state.
 
+pub mod edge;
 pub mod godunov;
 pub mod hazard;
 pub mod kernel;
@@ -162,7 +163,11 @@ impl Flood {
 /// there: θ in 0.5–1, the Courant number within the solver's bound).
 pub fn solver_params(spec: &FloodSpec) -> Params {
     let base = match spec.solver {
-        FloodSolver::Inertial => Params { theta: spec.theta.unwrap_or(Params::default().theta), ..Params::default() },
+        FloodSolver::Inertial => match spec.theta {
+            // θ < 1 with the step it was verified stable at.
+            Some(theta) if theta < 1.0 => Params { theta, ..Params::damped() },
+            _ => Params::default(),
+        },
         FloodSolver::Godunov => Params::godunov(),
     };
     Params { alpha: spec.courant.unwrap_or(base.alpha), ..base }
