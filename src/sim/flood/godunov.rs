@@ -22,7 +22,7 @@
 //! kernel's arrays. Each pass reads only the previous arrays and writes its
 //! own rows, so the result is the same bits for any thread count.
 
-use super::edge::{Edge, G};
+use super::edge::{Edge, G, donor, drain_share};
 use rayon::prelude::*;
 
 /// Below this depth a cell is dry for the Riemann solver (m).
@@ -342,8 +342,7 @@ fn stage(m: &Water, s: &mut Scratch, dt: f64) {
                 let k = j * nx + i;
                 let (w, e) = (fx[j * (nx + 1) + i].h, fx[j * (nx + 1) + i + 1].h);
                 let (so, no) = (fy[j * nx + i].h, fy[(j + 1) * nx + i].h);
-                let out = ((-w).max(0.0) + e.max(0.0) + (-so).max(0.0) + no.max(0.0)) * dt / dx;
-                *l = if out > h[k] && out > 0.0 { h[k] / out } else { 1.0 };
+                *l = drain_share(h[k], [w, e, so, no], dt, dx);
             }
         });
     }
@@ -351,14 +350,7 @@ fn stage(m: &Water, s: &mut Scratch, dt: f64) {
         let limit = &s.limit;
         s.fx.par_chunks_mut(nx + 1).enumerate().for_each(|(j, row)| {
             for (i, f) in row.iter_mut().enumerate() {
-                let donor = if f.h > 0.0 {
-                    i.checked_sub(1)
-                } else if i < nx {
-                    Some(i)
-                } else {
-                    None
-                };
-                if let Some(c) = donor {
+                if let Some(c) = donor(f.h, i, nx) {
                     let l = limit[j * nx + c];
                     (f.h, f.n, f.t) = (f.h * l, f.n * l, f.t * l);
                 }
@@ -366,14 +358,7 @@ fn stage(m: &Water, s: &mut Scratch, dt: f64) {
         });
         s.fy.par_chunks_mut(nx).enumerate().for_each(|(j, row)| {
             for (i, f) in row.iter_mut().enumerate() {
-                let donor = if f.h > 0.0 {
-                    j.checked_sub(1)
-                } else if j < ny {
-                    Some(j)
-                } else {
-                    None
-                };
-                if let Some(r) = donor {
+                if let Some(r) = donor(f.h, j, ny) {
                     let l = limit[r * nx + i];
                     (f.h, f.n, f.t) = (f.h * l, f.n * l, f.t * l);
                 }

@@ -27,6 +27,7 @@
 use rayon::prelude::*;
 
 pub use super::edge::{Edge, G};
+use super::edge::{donor, drain_share};
 
 /// Which scheme steps the water.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -370,8 +371,7 @@ impl Shallow {
                     let k = j * nx + i;
                     let (w, e) = (qx[j * (nx + 1) + i], qx[j * (nx + 1) + i + 1]);
                     let (s, n) = (qy[j * nx + i], qy[(j + 1) * nx + i]);
-                    let out = ((-w).max(0.0) + e.max(0.0) + (-s).max(0.0) + n.max(0.0)) * dt / dx;
-                    *l = if out > h[k] && out > 0.0 { h[k] / out } else { 1.0 };
+                    *l = drain_share(h[k], [w, e, s, n], dt, dx);
                 }
             });
             let (limit, z) = (&self.limit, &self.z);
@@ -381,14 +381,7 @@ impl Shallow {
                 let mut fastest = 0.0f64;
                 for (i, q) in row.iter_mut().enumerate() {
                     // Positive flux leaves the west cell (i-1), negative leaves the east cell (i).
-                    let donor = if *q > 0.0 {
-                        i.checked_sub(1)
-                    } else if i < nx {
-                        Some(i)
-                    } else {
-                        None
-                    };
-                    if let Some(c) = donor {
+                    if let Some(c) = donor(*q, i, nx) {
                         *q *= limit[j * nx + c];
                     }
                     if i > 0 && i < nx {
@@ -402,14 +395,7 @@ impl Shallow {
             let wave_y = self.qy_new.par_chunks_mut(nx).enumerate().map(|(j, row)| {
                 let mut fastest = 0.0f64;
                 for (i, q) in row.iter_mut().enumerate() {
-                    let donor = if *q > 0.0 {
-                        j.checked_sub(1)
-                    } else if j < ny {
-                        Some(j)
-                    } else {
-                        None
-                    };
-                    if let Some(r) = donor {
+                    if let Some(r) = donor(*q, j, ny) {
                         *q *= limit[r * nx + i];
                     }
                     if j > 0 && j < ny {
