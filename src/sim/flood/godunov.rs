@@ -171,12 +171,11 @@ fn edge(e: Edge, c: Cell, z: f64, dx: f64, out: f64, normal_x: bool) -> Face {
     // A reflecting wall: the mirror state beyond it; no mass crosses, the
     // normal momentum flux (the wall's push) is the same in both orientations.
     let wall = || Face { n: hllc(c.h, u_in, ut, c.h, -u_in, ut).1, ..Face::default() };
+    // A ghost cell beyond the edge, moving as the cell does: the same
+    // hydrostatic reconstruction as an interior face.
     let ghost = |hg: f64, zg: f64| {
-        let zs = z.max(zg);
-        let (hl, hr) = ((c.h + z - zs).max(0.0), (hg + zg - zs).max(0.0));
-        let (h, n, t) = hllc(hl, u_in, ut, hr, u_in, ut);
-        let dcell = 0.5 * G * (c.h * c.h - hl * hl);
-        (h, n, t, dcell)
+        let f = interior((c.h, z, u_in, ut), (hg, zg, u_in, ut));
+        (f.h, f.n, f.t, f.dl)
     };
     let oriented = |h: f64, n: f64, t: f64, dcell: f64| {
         // Back to the grid's orientation: mass and tangential flux change
@@ -238,10 +237,6 @@ pub struct Water<'a> {
 pub fn step(m: Water, s: &mut Scratch, dt: f64) -> (f64, f64) {
     let (nx, ny) = (m.nx, m.ny);
     s.ensure(nx, ny);
-    if m.hu.len() != nx * ny {
-        *m.hu = vec![0.0; nx * ny];
-        *m.hv = vec![0.0; nx * ny];
-    }
     s.h0.copy_from_slice(m.h);
     s.hu0.copy_from_slice(m.hu);
     s.hv0.copy_from_slice(m.hv);
