@@ -20,9 +20,14 @@
 //!
 //! `advance(T)` sub-steps with `dt = α·dx/√(g·h_max)` (α = 0.7 by default,
 //! Bates et al. 2010 recommend 0.2–0.7) so that the total lands on `T`.
-//! Each pass reads only the previous arrays and writes its own rows, so the
-//! rayon row-parallel passes give the same bits for any thread count; the
+//! The three stages run in two passes over the grid (1 and 2 by bands of
+//! rows, then 2's scaling with 3; see `inertial_step`). Each pass reads
+//! only arrays the other writes and writes its own rows, so the rayon
+//! row-parallel passes give the same bits for any thread count; the
 //! reductions (max depth, volume) are order-independent or sequential.
+//! Friction needs `h_f^(7/3)` per wet face: its cube root is two Halley
+//! steps (`cbrt_pos`), not the correctly rounded `libm::cbrt`, which took a
+//! third of the step.
 
 use rayon::prelude::*;
 
@@ -49,12 +54,13 @@ pub struct Params {
     /// θ-weighting of the face discharge (1 = Bates et al. 2010; de Almeida
     /// et al. 2012 use 0.7–0.9). The default is still 1 (the shipped drills
     /// are tuned on it), but θ = 1 does not damp: a block of water released
-    /// on fine cells sloshed on at a third of its depth. `Params::damped()`
-    /// (θ = 0.8, α = 0.5) settles every pond of the stability sweep (cells
-    /// 1–50 m, depths 0.5–20 m, tests/flood_verification.rs); a scenario
-    /// chooses it with `theta: 0.8, courant: 0.5`. A side face lends at
-    /// most what this face's flow depth carries (see `face_flux`), so θ < 1
-    /// carries no river water over a dike crest wet with rain.
+    /// on fine cells sloshed on at a third of its depth, and on 10 m cells a
+    /// 1.25 m block still grew. `Params::damped()` (θ = 0.8, α = 0.5)
+    /// settles every pond of the stability sweep (cells 1–50 m, depths
+    /// 0.5–20 m, tests/flood_verification.rs); a scenario chooses it with
+    /// `theta: 0.8, courant: 0.5`. A side face lends at most what this
+    /// face's flow depth carries (see `face_flux`), so θ < 1 carries no
+    /// river water over a dike crest wet with rain.
     pub theta: f64,
     /// CFL factor α (local-inertial: dt = α·dx / the fastest of √(g·h_max)
     /// and |u| + √(g·h); default 0.7 — with θ < 1, α = 0.7 grew in the
@@ -116,6 +122,8 @@ pub struct Shallow {
     pub qy: Vec<f64>,
     qx_new: Vec<f64>,
     qy_new: Vec<f64>,
+    /// The local-inertial step's new depths, swapped into `h`.
+    h_next: Vec<f64>,
     /// Per cell: share of its outflow allowed this step.
     limit: Vec<f64>,
     /// Per cell source rate (m/s), set by the caller before `advance`.
@@ -152,6 +160,7 @@ impl Shallow {
             qy: vec![0.0; nx * (ny + 1)],
             qx_new: vec![0.0; (nx + 1) * ny],
             qy_new: vec![0.0; nx * (ny + 1)],
+            h_next: vec![0.0; nx * ny],
             limit: vec![1.0; nx * ny],
             source: vec![0.0; nx * ny],
             edges: [Edge::Closed; 4],
@@ -179,6 +188,11 @@ impl Shallow {
     /// fast shallow flow is not under-resolved.
     pub fn stable_dt(&self) -> f64 {
         let hmax = self.hmax.unwrap_or_else(|| self.max_depth());
+        if !(hmax >= 0.0 && self.wave >= 0.0) {
+            // A broken (NaN) state: no step is stable, so the drill stalls
+            // instead of stepping on at `dt_max`.
+            return f64::NAN;
+        }
         let c = (G * hmax).sqrt().max(self.wave);
         if c <= 0.0 { self.params.dt_max } else { (self.params.alpha * self.dx / c).min(self.params.dt_max) }
     }
@@ -278,109 +292,79 @@ impl Shallow {
         self.substeps += 1;
     }
 
+    /// The local-inertial step in two passes over the grid (each row-
+    /// parallel, each reading only arrays the other writes):
+    /// 1. by bands of rows: the new face discharges (`qx_new`, `qy_new`)
+    ///    and each cell's positivity share (`limit`); a band's last row
+    ///    needs the north faces of the next band, which it recomputes (the
+    ///    same expression on the same inputs: the same bits);
+    /// 2. by rows: the faces scaled by their donor's share (into `qx`,
+    ///    `qy`), the new depths (into `h_next`, swapped in), the deepest
+    ///    water and the fastest face wave for the next step.
+    ///
+    /// Every value is computed by the same expression as in three separate
+    /// passes, so the result does not depend on the bands or the threads.
     fn inertial_step(&mut self, dt: f64, source_sum: f64) {
-        let (nx, ny, dx) = (self.nx, self.ny, self.dx);
-        let p = self.params;
-        // 1. Face discharges.
-        {
-            let (z, h, n2, qx) = (&self.z, &self.h, &self.n2, &self.qx);
-            let edges = self.edges;
-            self.qx_new.par_chunks_mut(nx + 1).enumerate().for_each(|(j, row)| {
-                let qrow = &qx[j * (nx + 1)..(j + 1) * (nx + 1)];
-                let zr = &z[j * nx..(j + 1) * nx];
-                let hr = &h[j * nx..(j + 1) * nx];
-                let nr = &n2[j * nx..(j + 1) * nx];
-                for i in 0..=nx {
-                    row[i] = if i == 0 {
-                        edge_flux(edges[0], zr[0], hr[0], nr[0], qrow[0], -1.0, dt, dx, p)
-                    } else if i == nx {
-                        edge_flux(edges[1], zr[nx - 1], hr[nx - 1], nr[nx - 1], qrow[nx], 1.0, dt, dx, p)
-                    } else {
-                        // θ-weighting with the faces west and east of this one
-                        // (interior faces only; an edge face lends nothing).
-                        let side = if p.theta < 1.0 {
-                            let west = if i >= 2 {
-                                (qrow[i - 1], flow_depth(zr[i - 2], hr[i - 2], zr[i - 1], hr[i - 1]))
-                            } else {
-                                NO_SIDE
-                            };
-                            let east = if i + 1 < nx {
-                                (qrow[i + 1], flow_depth(zr[i], hr[i], zr[i + 1], hr[i + 1]))
-                            } else {
-                                NO_SIDE
-                            };
-                            [west, east]
-                        } else {
-                            [NO_SIDE; 2]
-                        };
-                        face_flux(
-                            zr[i - 1],
-                            hr[i - 1],
-                            zr[i],
-                            hr[i],
-                            0.5 * (nr[i - 1] + nr[i]),
-                            qrow[i],
-                            side,
-                            dt,
-                            dx,
-                            p,
-                        )
-                    };
+        let (nx, ny) = (self.nx, self.ny);
+        let f = Faces {
+            nx,
+            ny,
+            dx: self.dx,
+            dt,
+            p: self.params,
+            edges: self.edges,
+            z: &self.z,
+            h: &self.h,
+            n2: &self.n2,
+            qx: &self.qx,
+            qy: &self.qy,
+        };
+        // 1. Face discharges and positivity shares.
+        let (qy_rows, qy_top) = self.qy_new.split_at_mut(ny * nx);
+        self.qx_new
+            .par_chunks_mut(BAND * (nx + 1))
+            .zip(qy_rows.par_chunks_mut(BAND * nx))
+            .zip(self.limit.par_chunks_mut(BAND * nx))
+            .enumerate()
+            .for_each(|(b, ((qx, qy), limit))| {
+                let (j0, rows) = (b * BAND, limit.len() / nx);
+                for r in 0..rows {
+                    f.x_row(j0 + r, &mut qx[r * (nx + 1)..(r + 1) * (nx + 1)]);
+                    f.y_row(j0 + r, &mut qy[r * nx..(r + 1) * nx]);
+                    if r > 0 {
+                        let north = &qy[r * nx..(r + 1) * nx];
+                        f.shares(
+                            j0 + r - 1,
+                            &qx[(r - 1) * (nx + 1)..r * (nx + 1)],
+                            &qy[(r - 1) * nx..r * nx],
+                            north,
+                            &mut limit[(r - 1) * nx..r * nx],
+                        );
+                    }
+                }
+                let r = rows - 1;
+                let (row_qx, row_qy) = (&qx[r * (nx + 1)..(r + 1) * (nx + 1)], &qy[r * nx..(r + 1) * nx]);
+                for (i, l) in limit[r * nx..(r + 1) * nx].iter_mut().enumerate() {
+                    let north = f.y_face(j0 + rows, i);
+                    *l = drain_share(f.h[(j0 + r) * nx + i], [row_qx[i], row_qx[i + 1], row_qy[i], north], dt, f.dx);
                 }
             });
-            let qy = &self.qy;
-            self.qy_new.par_chunks_mut(nx).enumerate().for_each(|(j, row)| {
-                for (i, out) in row.iter_mut().enumerate() {
-                    let q = qy[j * nx + i];
-                    *out = if j == 0 {
-                        let k = i;
-                        edge_flux(edges[2], z[k], h[k], n2[k], q, -1.0, dt, dx, p)
-                    } else if j == ny {
-                        let k = (ny - 1) * nx + i;
-                        edge_flux(edges[3], z[k], h[k], n2[k], q, 1.0, dt, dx, p)
-                    } else {
-                        let (a, b) = ((j - 1) * nx + i, j * nx + i);
-                        // θ-weighting with the faces south and north of this one.
-                        let side = if p.theta < 1.0 {
-                            let south = if j >= 2 {
-                                let c = a - nx;
-                                (qy[(j - 1) * nx + i], flow_depth(z[c], h[c], z[a], h[a]))
-                            } else {
-                                NO_SIDE
-                            };
-                            let north = if j + 1 < ny {
-                                let c = b + nx;
-                                (qy[(j + 1) * nx + i], flow_depth(z[b], h[b], z[c], h[c]))
-                            } else {
-                                NO_SIDE
-                            };
-                            [south, north]
-                        } else {
-                            [NO_SIDE; 2]
-                        };
-                        face_flux(z[a], h[a], z[b], h[b], 0.5 * (n2[a] + n2[b]), q, side, dt, dx, p)
-                    };
-                }
-            });
-        }
-        // 2. Positivity: scale each cell's outgoing faces so it cannot run dry below zero.
-        {
-            let (qx, qy, h) = (&self.qx_new, &self.qy_new, &self.h);
-            self.limit.par_chunks_mut(nx).enumerate().for_each(|(j, row)| {
-                for (i, l) in row.iter_mut().enumerate() {
-                    let k = j * nx + i;
-                    let (w, e) = (qx[j * (nx + 1) + i], qx[j * (nx + 1) + i + 1]);
-                    let (s, n) = (qy[j * nx + i], qy[(j + 1) * nx + i]);
-                    *l = drain_share(h[k], [w, e, s, n], dt, dx);
-                }
-            });
-            let (limit, z) = (&self.limit, &self.z);
-            // While scaling, find the fastest |q|/h_f + √(g·h_f) over the interior
-            // faces for the next step's CFL.
-            let wave_x = self.qx_new.par_chunks_mut(nx + 1).enumerate().map(|(j, row)| {
-                let mut fastest = 0.0f64;
-                for (i, q) in row.iter_mut().enumerate() {
-                    // Positive flux leaves the west cell (i-1), negative leaves the east cell (i).
+        f.y_row(ny, qy_top);
+        // 2. Scaled faces, depths, the deepest water and the fastest wave.
+        let (qxn, qyn, limit, src) = (&self.qx_new, &self.qy_new, &self.limit, &self.source);
+        let (z, h, per_dx) = (&self.z, &self.h, 1.0 / self.dx);
+        let (qy_rows, qy_top) = self.qy.split_at_mut(ny * nx);
+        let (hmax, wave) = self
+            .qx
+            .par_chunks_mut(nx + 1)
+            .zip(qy_rows.par_chunks_mut(nx))
+            .zip(self.h_next.par_chunks_mut(nx))
+            .enumerate()
+            .map(|(j, ((qx, qy), h_new))| {
+                let (mut deepest, mut fastest) = (0.0f64, 0.0f64);
+                // Positive flux leaves the west (south) cell, negative the east (north).
+                for (i, q) in qx.iter_mut().enumerate() {
+                    *q = qxn[j * (nx + 1) + i];
                     if let Some(c) = donor(*q, i, nx) {
                         *q *= limit[j * nx + c];
                     }
@@ -389,53 +373,164 @@ impl Shallow {
                         fastest = fastest.max(face_wave(z[k - 1], h[k - 1], z[k], h[k], *q));
                     }
                 }
-                fastest
-            });
-            let wave_x = wave_x.reduce(|| 0.0, f64::max);
-            let wave_y = self.qy_new.par_chunks_mut(nx).enumerate().map(|(j, row)| {
-                let mut fastest = 0.0f64;
-                for (i, q) in row.iter_mut().enumerate() {
-                    if let Some(r) = donor(*q, j, ny) {
-                        *q *= limit[r * nx + i];
+                let (south_row, north_row) = (&qyn[j * nx..(j + 1) * nx], &qyn[(j + 1) * nx..(j + 2) * nx]);
+                let lim = |r: usize| &limit[r * nx..(r + 1) * nx];
+                // The shares of the cells below, in and above this row (this row's where there are none).
+                let (below, here, above) = (lim(j.saturating_sub(1)), lim(j), lim((j + 1).min(ny - 1)));
+                for i in 0..nx {
+                    let k = j * nx + i;
+                    let (s, n) = (south_row[i], north_row[i]);
+                    // A south face's flux leaves the row below when positive (none at the south
+                    // edge), this row when negative; a north face's, this row or the one above
+                    // (none at the north edge).
+                    let s = if s > 0.0 { if j > 0 { s * below[i] } else { s } } else { s * here[i] };
+                    let n = if n > 0.0 {
+                        n * here[i]
+                    } else if j + 1 < ny {
+                        n * above[i]
+                    } else {
+                        n
+                    };
+                    qy[i] = s;
+                    if j > 0 {
+                        fastest = fastest.max(face_wave(z[k - nx], h[k - nx], z[k], h[k], s));
                     }
-                    if j > 0 && j < ny {
-                        let k = j * nx + i;
-                        fastest = fastest.max(face_wave(z[k - nx], h[k - nx], z[k], h[k], *q));
-                    }
+                    let (w, e) = (qx[i], qx[i + 1]);
+                    h_new[i] = (h[k] + dt * ((w - e + s - n) * per_dx + src[k])).max(0.0);
+                    deepest = deepest.max(h_new[i]);
                 }
-                fastest
-            });
-            self.wave = wave_x.max(wave_y.reduce(|| 0.0, f64::max));
+                (deepest, fastest)
+            })
+            .reduce(|| (0.0, 0.0), |a, b| (a.0.max(b.0), a.1.max(b.1)));
+        for (i, q) in qy_top.iter_mut().enumerate() {
+            let v = qyn[ny * nx + i];
+            *q = match donor(v, ny, ny) {
+                Some(r) => v * limit[r * nx + i],
+                None => v,
+            };
         }
-        std::mem::swap(&mut self.qx, &mut self.qx_new);
-        std::mem::swap(&mut self.qy, &mut self.qy_new);
-        // 3. Depths, and the deepest water for the next step's CFL.
-        let hmax = {
-            let (qx, qy, src) = (&self.qx, &self.qy, &self.source);
-            self.h
-                .par_chunks_mut(nx)
-                .enumerate()
-                .map(|(j, row)| {
-                    let mut deepest = 0.0f64;
-                    for (i, hk) in row.iter_mut().enumerate() {
-                        let (w, e) = (qx[j * (nx + 1) + i], qx[j * (nx + 1) + i + 1]);
-                        let (s, n) = (qy[j * nx + i], qy[(j + 1) * nx + i]);
-                        *hk = (*hk + dt * ((w - e + s - n) / dx + src[j * nx + i])).max(0.0);
-                        deepest = deepest.max(*hk);
-                    }
-                    deepest
-                })
-                .reduce(|| 0.0, f64::max)
-        };
-        let wave = self.wave;
+        std::mem::swap(&mut self.h, &mut self.h_next);
         self.finish_step(dt, source_sum, hmax, wave);
+    }
+}
+
+/// Rows per band of the local-inertial step's first pass.
+const BAND: usize = 16;
+
+/// What the local-inertial step reads to compute face discharges: the state
+/// before the step.
+struct Faces<'a> {
+    nx: usize,
+    ny: usize,
+    dx: f64,
+    dt: f64,
+    p: Params,
+    edges: [Edge; 4],
+    z: &'a [f64],
+    h: &'a [f64],
+    n2: &'a [f64],
+    qx: &'a [f64],
+    qy: &'a [f64],
+}
+
+impl Faces<'_> {
+    /// The new discharges of row `j`'s x-faces (`nx + 1`, west edge first).
+    fn x_row(&self, j: usize, out: &mut [f64]) {
+        let (nx, p, dt, dx) = (self.nx, self.p, self.dt, self.dx);
+        let q = &self.qx[j * (nx + 1)..(j + 1) * (nx + 1)];
+        let z = &self.z[j * nx..(j + 1) * nx];
+        let h = &self.h[j * nx..(j + 1) * nx];
+        let n2 = &self.n2[j * nx..(j + 1) * nx];
+        out[0] = edge_flux(self.edges[0], z[0], h[0], n2[0], q[0], -1.0, dt, dx, p);
+        out[nx] = edge_flux(self.edges[1], z[nx - 1], h[nx - 1], n2[nx - 1], q[nx], 1.0, dt, dx, p);
+        for i in 1..nx {
+            // θ-weighting with the faces west and east of this one
+            // (interior faces only; an edge face lends nothing).
+            let side = if p.theta < 1.0 {
+                let west =
+                    if i >= 2 { (q[i - 1], flow_depth(z[i - 2], h[i - 2], z[i - 1], h[i - 1])) } else { NO_SIDE };
+                let east = if i + 1 < nx { (q[i + 1], flow_depth(z[i], h[i], z[i + 1], h[i + 1])) } else { NO_SIDE };
+                [west, east]
+            } else {
+                [NO_SIDE; 2]
+            };
+            out[i] = face_flux(z[i - 1], h[i - 1], z[i], h[i], 0.5 * (n2[i - 1] + n2[i]), q[i], side, dt, dx, p);
+        }
+    }
+
+    /// The new discharges of the y-faces `j` (south of row `j`; `j = ny` is the north edge).
+    fn y_row(&self, j: usize, out: &mut [f64]) {
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = self.y_face(j, i);
+        }
+    }
+
+    /// The new discharge of y-face `j` in column `i`.
+    #[inline]
+    fn y_face(&self, j: usize, i: usize) -> f64 {
+        let (nx, ny, p, dt, dx) = (self.nx, self.ny, self.p, self.dt, self.dx);
+        let (z, h, n2) = (self.z, self.h, self.n2);
+        let q = self.qy[j * nx + i];
+        if j == 0 {
+            edge_flux(self.edges[2], z[i], h[i], n2[i], q, -1.0, dt, dx, p)
+        } else if j == ny {
+            let k = (ny - 1) * nx + i;
+            edge_flux(self.edges[3], z[k], h[k], n2[k], q, 1.0, dt, dx, p)
+        } else {
+            let (a, b) = ((j - 1) * nx + i, j * nx + i);
+            // θ-weighting with the faces south and north of this one.
+            let side = if p.theta < 1.0 {
+                let south = if j >= 2 {
+                    let c = a - nx;
+                    (self.qy[(j - 1) * nx + i], flow_depth(z[c], h[c], z[a], h[a]))
+                } else {
+                    NO_SIDE
+                };
+                let north = if j + 1 < ny {
+                    let c = b + nx;
+                    (self.qy[(j + 1) * nx + i], flow_depth(z[b], h[b], z[c], h[c]))
+                } else {
+                    NO_SIDE
+                };
+                [south, north]
+            } else {
+                [NO_SIDE; 2]
+            };
+            face_flux(z[a], h[a], z[b], h[b], 0.5 * (n2[a] + n2[b]), q, side, dt, dx, p)
+        }
+    }
+
+    /// Row `j`'s positivity shares from its new faces.
+    fn shares(&self, j: usize, qx: &[f64], south: &[f64], north: &[f64], out: &mut [f64]) {
+        let h = &self.h[j * self.nx..(j + 1) * self.nx];
+        for (i, l) in out.iter_mut().enumerate() {
+            *l = drain_share(h[i], [qx[i], qx[i + 1], south[i], north[i]], self.dt, self.dx);
+        }
     }
 }
 
 /// `h^(7/3)` without a general power function.
 #[inline]
 fn pow73(h: f64) -> f64 {
-    h * h * libm::cbrt(h)
+    h * h * cbrt_pos(h)
+}
+
+/// The cube root of a positive normal number to within 32 ulp (7e-15,
+/// checked against the correctly rounded `libm::cbrt` in the tests; far
+/// below what the friction term needs): the exponent divided by three in
+/// the bits (Kahan; a few per cent), then two Halley steps, each cubing the
+/// error. `libm::cbrt` took about a third of the local-inertial step; this
+/// takes about a third of that. Plain IEEE operations: the same bits on
+/// every machine.
+#[inline]
+fn cbrt_pos(x: f64) -> f64 {
+    let mut y = f64::from_bits(x.to_bits() / 3 + 0x2A9F_7893_782D_A1CE);
+    for _ in 0..2 {
+        // y·(y³ + 2x)/(2y³ + x), written as a correction so it rounds once.
+        let y3 = y * y * y;
+        y -= y * (y3 - x) / (2.0 * y3 + x);
+    }
+    y
 }
 
 /// A neighbouring face that lends nothing to the θ-weighting.
@@ -449,12 +544,10 @@ fn flow_depth(za: f64, ha: f64, zb: f64, hb: f64) -> f64 {
 
 /// Discharge across an interior face between cell a (west/south) and b.
 /// `side`: the discharge and flow depth of the two faces beside it along
-/// the flow (for θ < 1). The θ-weighting averages their *velocities* and
-/// applies them to this face's own flow depth (de Almeida et al. 2012
-/// average the discharges): a face over a dike crest carrying a film of
-/// rain borrows the river's speed, not its discharge, so θ < 1 cannot carry
-/// river water over a higher or dry bed; a side face that is dry lends this
-/// face's own velocity.
+/// the flow (for θ < 1). de Almeida et al. (2012) average their discharges;
+/// here a side face lends at most what this face's own flow depth carries,
+/// `q_n·min(1, h_f/h_n)`, so a face over a dike crest wet with rain cannot
+/// borrow the river's discharge; a dry side face lends this face's own.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn face_flux(
@@ -508,6 +601,56 @@ fn edge_flux(edge: Edge, z: f64, h: f64, n2: f64, q: f64, out: f64, dt: f64, dx:
         Edge::FixedLevel(level) => {
             let hg = (level - z).max(0.0);
             out * face_flux(z, h, z, hg, n2, out * q, [NO_SIDE; 2], dt, dx, p)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast cube root agrees with `libm::cbrt` to 32 ulp over the flow
+    /// depths the kernel can meet (1 mm to 1 km), and more widely (measured:
+    /// 28 ulp at worst).
+    #[test]
+    fn the_fast_cube_root_is_within_32_ulp() {
+        let mut x = 1e-6;
+        let mut worst = 0.0f64;
+        while x < 1e6 {
+            let (fast, exact) = (cbrt_pos(x), libm::cbrt(x));
+            worst = worst.max((fast - exact).abs() / (exact * f64::EPSILON));
+            x *= 1.000_731;
+        }
+        assert!(worst <= 32.0, "worst error {worst} ulp");
+    }
+
+    /// The fused two-pass step does not depend on how the rows fall into
+    /// bands: a grid of fewer rows than a band, one of exactly a band and one
+    /// with a short last band give the same water as the same grid stepped
+    /// as columns (transposed), cell for cell to rounding.
+    #[test]
+    fn bands_do_not_change_the_water() {
+        for ny in [3usize, BAND, BAND + 1, 2 * BAND + 5] {
+            let nx = 9;
+            let bed: Vec<f64> = (0..nx * ny).map(|k| 0.01 * ((k * 37) % 11) as f64).collect();
+            let bed_t: Vec<f64> = (0..nx * ny).map(|k| bed[(k % ny) * nx + k / ny]).collect();
+            let mut a = Shallow::new(nx, ny, 2.0, bed, &vec![0.03; nx * ny]);
+            let mut b = Shallow::new(ny, nx, 2.0, bed_t, &vec![0.03; nx * ny]);
+            for k in 0..nx * ny {
+                let (i, j) = (k % nx, k / nx);
+                let depth = if i < 3 && j < 2 { 1.0 } else { 0.1 };
+                a.h[k] = depth;
+                b.h[i * ny + j] = depth;
+            }
+            (b.edges[0], b.edges[2]) = (Edge::FixedLevel(0.6), Edge::FreeOutflow { slope: 0.01 });
+            (a.edges[2], a.edges[0]) = (Edge::FixedLevel(0.6), Edge::FreeOutflow { slope: 0.01 });
+            a.advance(60.0);
+            b.advance(60.0);
+            for k in 0..nx * ny {
+                let (i, j) = (k % nx, k / nx);
+                assert!((a.h[k] - b.h[i * ny + j]).abs() < 1e-12, "ny {ny} cell ({i},{j})");
+            }
+            assert!(a.volume() > 0.0 && (a.volume() - b.volume()).abs() < 1e-9);
         }
     }
 }
