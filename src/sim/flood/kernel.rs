@@ -55,7 +55,9 @@ pub struct Params {
     /// et al. 2012 use 0.7–0.9). The default is still 1 (the shipped drills
     /// are tuned on it), but θ = 1 does not damp: a block of water released
     /// on fine cells sloshed on at a third of its depth, and on 10 m cells a
-    /// 1.25 m block still grew. `Params::damped()` (θ = 0.8, α = 0.5)
+    /// 1.25 m block still grew; over a breach it carries 1.3–2.2 times the
+    /// broad-crested weir discharge on 10–20 m cells (θ = 0.8: 0.76–1.51,
+    /// tests/flood_verification.rs). `Params::damped()` (θ = 0.8, α = 0.5)
     /// settles every pond of the stability sweep (cells 1–50 m, depths
     /// 0.5–20 m, tests/flood_verification.rs); a scenario chooses it with
     /// `theta: 0.8, courant: 0.5`. A side face lends at most what this
