@@ -377,12 +377,16 @@ fn flood_solver_settings_are_checked() {
     let p = firstline::sim::flood::solver_params(&with("theta: 0.9,").unwrap().scenario.hazards.flood.unwrap());
     assert_eq!((p.theta, p.alpha), (0.9, 0.5), "θ below 1 takes the step it is stable at");
     let p = firstline::sim::flood::solver_params(&with("courant: 0.6,").unwrap().scenario.hazards.flood.unwrap());
-    assert_eq!((p.theta, p.alpha), (1.0, 0.6));
+    assert_eq!((p.theta, p.alpha), (0.8, 0.6), "the default θ is the damped 0.8");
+    let p = firstline::sim::flood::solver_params(&with("theta: 1,").unwrap().scenario.hazards.flood.unwrap());
+    assert_eq!((p.theta, p.alpha), (1.0, 0.7), "θ = 1 is Bates et al.'s scheme at its own step");
+    let p = firstline::sim::flood::solver_params(&with("").unwrap().scenario.hazards.flood.unwrap());
+    assert_eq!(p, firstline::sim::flood::kernel::Params::default(), "no settings: the verified default");
     for (fields, msg) in [
         ("solver: Godunov, theta: 0.8,", "theta belongs to the Inertial solver"),
         ("theta: 0.3,", "theta 0.3 is outside 0.6–1"),
-        ("courant: 0.8,", "courant 0.8 is outside (0, 0.7]"),
-        ("theta: 0.8, courant: 0.7,", "courant 0.7 is outside (0, 0.6]"),
+        ("theta: 1, courant: 0.8,", "courant 0.8 is outside (0, 0.7]"),
+        ("courant: 0.7,", "courant 0.7 is outside (0, 0.6]"),
         ("solver: Godunov, courant: 0.6,", "courant 0.6 is outside (0, 0.5]"),
     ] {
         let r = match with(fields) {

@@ -55,12 +55,13 @@ pub struct FloodSpec {
     #[serde(default)]
     pub solver: FloodSolver,
     /// θ-weighting of the local-inertial scheme's face discharge (0.6–1;
-    /// default 1, which does not damp sloshing; 0.8 does). Not used by `Godunov`.
+    /// default 0.8, which damps sloshing; 1 is Bates et al.'s undamped
+    /// scheme). Not used by `Godunov`.
     #[serde(default)]
     pub theta: Option<f64>,
     /// Courant number of the time step: dt = courant·cell / fastest wave.
-    /// `Inertial`: default 0.7 (at most 0.7), or 0.5 with θ below 1 (at
-    /// most 0.6); `Godunov`: default 0.45, at most 0.5.
+    /// `Inertial`: default 0.5 (at most 0.6), or 0.7 with θ = 1 (at most
+    /// 0.7); `Godunov`: default 0.45, at most 0.5.
     #[serde(default)]
     pub courant: Option<f64>,
 }

@@ -465,22 +465,23 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
                 out.err(
                     fp.f("theta"),
                     format!("theta {theta} is outside 0.6–1"),
-                    "1 is the default and does not damp sloshing; 0.8 with courant 0.5 does",
+                    "0.8 is the default and damps sloshing; 1 is Bates et al.'s undamped scheme",
                 );
             }
         }
         if let Some(c) = f.courant {
-            // θ < 1 grew at 0.7 in the stability sweep; θ = 1 is Bates et al.'s 0.7.
+            // θ < 1 (the default 0.8) grew at 0.7 in the stability sweep;
+            // θ = 1 is Bates et al.'s 0.7.
             let most = match f.solver {
                 FloodSolver::Godunov => 0.5,
-                FloodSolver::Inertial if f.theta.is_some_and(|t| t < 1.0) => 0.6,
-                FloodSolver::Inertial => 0.7,
+                FloodSolver::Inertial if f.theta.is_some_and(|t| t >= 1.0) => 0.7,
+                FloodSolver::Inertial => 0.6,
             };
             if !(c > 0.0 && c <= most) {
                 out.err(
                     fp.f("courant"),
                     format!("courant {c} is outside (0, {most}] for this solver"),
-                    "larger steps are unstable; defaults: Inertial 0.7 (0.5 with theta below 1), Godunov 0.45",
+                    "larger steps are unstable; defaults: Inertial 0.5 (0.7 with theta 1), Godunov 0.45",
                 );
             }
         }

@@ -121,6 +121,9 @@ pub(super) fn hear(
     }
     r.orders_seen = book.orders.len();
     for &(force, OnScene { task, at, village, .. }) in &tasks.started[r.tasks_seen..] {
+        // Sent to a point, a party works through the village around it,
+        // starting there (the nearest houses first).
+        let village = village.or_else(|| s.villages.iter().position(|v| in_polygon(at, &v.boundary)));
         if matches!(task, Task::EscortVulnerable | Task::DoorToDoor)
             && let Some(vk) = village
         {

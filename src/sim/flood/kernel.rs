@@ -52,21 +52,19 @@ pub struct Params {
     /// The scheme.
     pub solver: Solver,
     /// θ-weighting of the face discharge (1 = Bates et al. 2010; de Almeida
-    /// et al. 2012 use 0.7–0.9). The default is still 1 (the shipped drills
-    /// are tuned on it), but θ = 1 does not damp: a block of water released
-    /// on fine cells sloshed on at a third of its depth, and on 10 m cells a
-    /// 1.25 m block still grew; over a breach it carries 1.3–2.2 times the
-    /// broad-crested weir discharge on 10–20 m cells (θ = 0.8: 0.76–1.51,
-    /// tests/flood_verification.rs). `Params::damped()` (θ = 0.8, α = 0.5)
-    /// settles every pond of the stability sweep (cells 1–50 m, depths
-    /// 0.5–20 m, tests/flood_verification.rs); a scenario chooses it with
-    /// `theta: 0.8, courant: 0.5`. A side face lends at most what this
-    /// face's flow depth carries (see `face_flux`), so θ < 1 carries no
-    /// river water over a dike crest wet with rain.
+    /// et al. 2012 use 0.7–0.9). The default, θ = 0.8 with α = 0.5, settles
+    /// every pond of the stability sweep (cells 1–50 m, depths 0.5–20 m,
+    /// tests/flood_verification.rs). θ = 1 (`Params::bates()`) does not
+    /// damp: a block of water released on 5 m cells sloshed on at a third
+    /// of its depth, and on 10 m cells a 1.25 m block grew; it also carried
+    /// 1.3–2.2 times the broad-crested weir discharge over a dike breach on
+    /// 10–20 m cells (tests/flood_verification.rs). A side face lends at
+    /// most what this face's flow depth carries (see `face_flux`), so θ < 1
+    /// carries no river water over a dike crest wet with rain.
     pub theta: f64,
     /// CFL factor α (local-inertial: dt = α·dx / the fastest of √(g·h_max)
-    /// and |u| + √(g·h); default 0.7 — with θ < 1, α = 0.7 grew in the
-    /// sweep, so θ < 1 takes at most 0.6), or the Courant number of the
+    /// and |u| + √(g·h); default 0.5 — with θ < 1, α = 0.7 grew in the
+    /// sweep, so θ < 1 takes at most 0.6; θ = 1 takes 0.7), or the Courant number of the
     /// Godunov solver (fastest |u| + √(g·h) over a cell times dt/dx,
     /// default 0.45).
     pub alpha: f64,
@@ -78,15 +76,15 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Params { solver: Solver::Inertial, theta: 1.0, alpha: 0.7, h_flow_min: 1e-3, dt_max: 5.0 }
+        Params { solver: Solver::Inertial, theta: 0.8, alpha: 0.5, h_flow_min: 1e-3, dt_max: 5.0 }
     }
 }
 
 impl Params {
-    /// The local-inertial scheme damped (θ = 0.8, α = 0.5): stable in the
-    /// sweep over cell sizes and depths.
-    pub fn damped() -> Self {
-        Params { theta: 0.8, alpha: 0.5, ..Params::default() }
+    /// Bates et al.'s original local-inertial scheme (θ = 1, α = 0.7):
+    /// undamped; a scenario asks for it with `theta: 1`.
+    pub fn bates() -> Self {
+        Params { theta: 1.0, alpha: 0.7, ..Params::default() }
     }
 
     /// The default constants of the Godunov solver: Courant number 0.45.

@@ -160,13 +160,15 @@ impl Flood {
 }
 
 /// The kernel's constants from the scenario's solver settings (validated
-/// there: θ in 0.5–1, the Courant number within the solver's bound).
+/// there: θ in 0.6–1, the Courant number within the solver's bound).
 pub fn solver_params(spec: &FloodSpec) -> Params {
     let base = match spec.solver {
         FloodSolver::Inertial => match spec.theta {
-            // θ < 1 with the step it was verified stable at.
-            Some(theta) if theta < 1.0 => Params { theta, ..Params::damped() },
-            _ => Params::default(),
+            // θ = 1 is Bates et al.'s scheme, at its own step; θ < 1 takes
+            // the step the default was verified stable at.
+            Some(theta) if theta >= 1.0 => Params::bates(),
+            Some(theta) => Params { theta, ..Params::default() },
+            None => Params::default(),
         },
         FloodSolver::Godunov => Params::godunov(),
     };
