@@ -18,7 +18,7 @@
 //!    negative depth);
 //! 3. depths from the face fluxes plus sources (rain, inflows).
 //!
-//! `advance(T)` sub-steps with `dt = α·dx/√(g·h_max)` (α = 0.7 by default,
+//! `advance(T)` sub-steps with `dt = α·dx/√(g·h_max)` (α = 0.5 by default,
 //! Bates et al. 2010 recommend 0.2–0.7) so that the total lands on `T`.
 //! The three stages run in two passes over the grid (1 and 2 by bands of
 //! rows, then 2's scaling with 3; see `inertial_step`). Each pass reads
@@ -64,8 +64,8 @@ pub struct Params {
     pub theta: f64,
     /// CFL factor α (local-inertial: dt = α·dx / the fastest of √(g·h_max)
     /// and |u| + √(g·h); default 0.5 — with θ < 1, α = 0.7 grew in the
-    /// sweep, so θ < 1 takes at most 0.6; θ = 1 takes 0.7), or the Courant number of the
-    /// Godunov solver (fastest |u| + √(g·h) over a cell times dt/dx,
+    /// sweep, so θ < 1 takes at most 0.6; θ = 1 takes 0.7), or the Courant
+    /// number of the Godunov solver (fastest |u| + √(g·h) over a cell times dt/dx,
     /// default 0.45).
     pub alpha: f64,
     /// Faces with a smaller flow depth carry no water (m).
@@ -353,6 +353,11 @@ impl Shallow {
         // 2. Scaled faces, depths, the deepest water and the fastest wave.
         let (qxn, qyn, limit, src) = (&self.qx_new, &self.qy_new, &self.limit, &self.source);
         let (z, h, per_dx) = (&self.z, &self.h, 1.0 / self.dx);
+        // Y-face `jf` of column `i` scaled by its donor's share.
+        let scaled_y = |jf: usize, i: usize| {
+            let q = qyn[jf * nx + i];
+            donor(q, jf, ny).map_or(q, |r| q * limit[r * nx + i])
+        };
         let (qy_rows, qy_top) = self.qy.split_at_mut(ny * nx);
         let (hmax, wave) = self
             .qx
@@ -373,24 +378,9 @@ impl Shallow {
                         fastest = fastest.max(face_wave(z[k - 1], h[k - 1], z[k], h[k], *q));
                     }
                 }
-                let (south_row, north_row) = (&qyn[j * nx..(j + 1) * nx], &qyn[(j + 1) * nx..(j + 2) * nx]);
-                let lim = |r: usize| &limit[r * nx..(r + 1) * nx];
-                // The shares of the cells below, in and above this row (this row's where there are none).
-                let (below, here, above) = (lim(j.saturating_sub(1)), lim(j), lim((j + 1).min(ny - 1)));
                 for i in 0..nx {
                     let k = j * nx + i;
-                    let (s, n) = (south_row[i], north_row[i]);
-                    // A south face's flux leaves the row below when positive (none at the south
-                    // edge), this row when negative; a north face's, this row or the one above
-                    // (none at the north edge).
-                    let s = if s > 0.0 { if j > 0 { s * below[i] } else { s } } else { s * here[i] };
-                    let n = if n > 0.0 {
-                        n * here[i]
-                    } else if j + 1 < ny {
-                        n * above[i]
-                    } else {
-                        n
-                    };
+                    let (s, n) = (scaled_y(j, i), scaled_y(j + 1, i));
                     qy[i] = s;
                     if j > 0 {
                         fastest = fastest.max(face_wave(z[k - nx], h[k - nx], z[k], h[k], s));
@@ -403,11 +393,7 @@ impl Shallow {
             })
             .reduce(|| (0.0, 0.0), |a, b| (a.0.max(b.0), a.1.max(b.1)));
         for (i, q) in qy_top.iter_mut().enumerate() {
-            let v = qyn[ny * nx + i];
-            *q = match donor(v, ny, ny) {
-                Some(r) => v * limit[r * nx + i],
-                None => v,
-            };
+            *q = scaled_y(ny, i);
         }
         std::mem::swap(&mut self.h, &mut self.h_next);
         self.finish_step(dt, source_sum, hmax, wave);
