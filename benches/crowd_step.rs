@@ -4,7 +4,10 @@
 //! walked for 30 s so that queues form on the way to the shelters; every
 //! measured iteration of `township_50k` steps a fresh copy of that state by
 //! 0.5 s, `township_50k_warm` steps one crowd on and on as a drill does.
-//! Throughput is in walker-steps.
+//! `room_5k` is the room `tools/peers` runs JuPedSim in: 5,000 walkers on
+//! distinct points of a 0.5 m lattice in a 100 m × 100 m hall on 1 m cells, leaving by a 4 m door in the east
+//! wall down a 20 m corridor; each iteration steps a fresh copy of the
+//! crowd walked for 10 s by 0.5 s. Throughput is in walker-steps.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use firstline::sim::crowd::kernel::{AgentSpec, AgentState, Crowd, CrowdParams};
@@ -77,6 +80,41 @@ fn township() -> Crowd {
     c
 }
 
+/// The peers' room (see the module doc; `tools/peers/jupedsim_room.py`
+/// builds the same one).
+const ROOM_WALKERS: usize = 5_000;
+
+fn room() -> Crowd {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut g = NavGrid::new(120, 100, 1.0).expect("grid");
+    for k in 0..g.len() {
+        let (x, y) = g.cell_centre(k);
+        // The east wall, with the door at y 48–52; the corridor's walls.
+        let wall = (100.0..101.0).contains(&x) && !(48.0..52.0).contains(&y);
+        let outside = x > 101.0 && !(48.0..52.0).contains(&y);
+        if wall || outside {
+            g.block(k);
+        }
+    }
+    g.take_changes();
+    let mut c = Crowd::new(g, CrowdParams::default());
+    let exit: Vec<usize> = (0..c.grid().len()).filter(|&k| c.grid().cell_centre(k).0 > 115.0).collect();
+    let goal = c.add_goal(&exit);
+    // Distinct points of a 0.5 m lattice 1–99 m across (a partial shuffle).
+    let mut lattice: Vec<(f64, f64)> =
+        (0..197 * 197).map(|k| (1.0 + 0.5 * (k / 197) as f64, 1.0 + 0.5 * (k % 197) as f64)).collect();
+    for i in 0..ROOM_WALKERS {
+        let j = i + (rng.next_u64() % (lattice.len() - i) as u64) as usize;
+        lattice.swap(i, j);
+        let (x, y) = lattice[i];
+        c.add_agent(AgentSpec::new(x, y, 1.2 + 0.3 * unit(&mut rng), goal)).expect("walker");
+    }
+    for _ in 0..20 {
+        c.step(0.5);
+    }
+    c
+}
+
 fn bench(cr: &mut Criterion) {
     let c = township();
     assert!(c.count(AgentState::Moving) > WALKERS * 9 / 10, "still walking: {}", c.count(AgentState::Moving));
@@ -88,6 +126,12 @@ fn bench(cr: &mut Criterion) {
     // crowd walks on between samples; most are still walking at the end.
     let mut warm = c.clone();
     g.bench_function("township_50k_warm", |b| b.iter(|| warm.step(0.5)));
+    g.finish();
+    let r = room();
+    assert!(r.count(AgentState::Moving) > ROOM_WALKERS * 9 / 10, "in the room: {}", r.count(AgentState::Moving));
+    let mut g = cr.benchmark_group("crowd_step");
+    g.throughput(Throughput::Elements(ROOM_WALKERS as u64));
+    g.bench_function("room_5k", |b| b.iter_batched_ref(|| r.clone(), |c| c.step(0.5), BatchSize::LargeInput));
     g.finish();
     assert!(warm.count(AgentState::Moving) > WALKERS * 8 / 10, "still walking: {}", warm.count(AgentState::Moving));
 }

@@ -24,6 +24,9 @@ use crate::sim::{Drill, SimClock, SimTick, build_id};
 use bevy::prelude::*;
 use std::path::PathBuf;
 
+pub mod profile;
+pub use profile::Laps;
+
 /// Ticks run between progress calls.
 const BATCH: u64 = 60;
 
@@ -221,6 +224,25 @@ impl Session {
 /// together at the end, before this returns.
 pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64)) -> std::io::Result<Outcome> {
     let mut session = Session::start(loaded, opts, false)?;
+    drive(&mut session, opts, progress);
+    session.finish()
+}
+
+/// `run`, with the wall time each phase of the tick took (`profile`).
+pub fn run_profiled(
+    loaded: &Loaded,
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> std::io::Result<(Outcome, Laps)> {
+    let mut session = Session::start(loaded, opts, false)?;
+    Laps::install(&mut session.world);
+    drive(&mut session, opts, progress);
+    let laps = session.world.remove_resource::<Laps>().unwrap_or_default();
+    Ok((session.finish()?, laps))
+}
+
+/// Steps `session` to its end (or `opts.pause_at_s`) in batches.
+fn drive(session: &mut Session, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64)) {
     let paused = |c: &SimClock| c.started && opts.pause_at_s.is_some_and(|p| c.now_s() > p);
     loop {
         for _ in 0..BATCH {
@@ -235,7 +257,6 @@ pub fn run(loaded: &Loaded, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64
             break;
         }
     }
-    session.finish()
 }
 
 /// A headless app with the whole drill, ready for `run_schedule(SimTick)`.

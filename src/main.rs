@@ -87,6 +87,10 @@ enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Print where the wall time went, by model (flood, crowd, …), to
+        /// standard error.
+        #[arg(long)]
+        profile: bool,
         /// The orders of the people from a recorded session (a window's or
         /// a team's event log): their seats' orders are given at their ticks.
         #[arg(long, value_name = "LOG")]
@@ -538,6 +542,7 @@ fn main() -> ExitCode {
             npc,
             competence,
             quiet,
+            profile,
             orders,
             record,
             trainee,
@@ -582,7 +587,7 @@ fn main() -> ExitCode {
                 ..Default::default()
             });
             let record = record.then(|| Record { db, seats: role.into_iter().zip(trainee).collect(), session });
-            run(file, opts, quiet, record)
+            run(file, opts, quiet, profile, record)
         }
     }
 }
@@ -636,7 +641,7 @@ fn read_orders(path: &Path) -> Result<Vec<firstline::sim::orders::Command>, Exit
     })
 }
 
-fn run(file: PathBuf, mut opts: RunOptions, quiet: bool, record: Option<Record>) -> ExitCode {
+fn run(file: PathBuf, mut opts: RunOptions, quiet: bool, profile: bool, record: Option<Record>) -> ExitCode {
     // A run to record needs its log's bytes: beside the records when no --log.
     let scratch = (record.is_some() && opts.log.is_none())
         .then(|| std::env::temp_dir().join(format!("firstline-record-{}.log.jsonl", std::process::id())));
@@ -664,12 +669,17 @@ fn run(file: PathBuf, mut opts: RunOptions, quiet: bool, record: Option<Record>)
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = std::time::Instant::now(); // wall time, printed to stderr only (allowed)
-    let outcome = headless::run(&loaded, &opts, &mut |done, total| {
+    let mut progress = |done, total| {
         bar.set_length(total);
         bar.set_position(done);
-    });
+    };
+    let outcome = if profile {
+        headless::run_profiled(&loaded, &opts, &mut progress).map(|(o, laps)| (o, Some(laps)))
+    } else {
+        headless::run(&loaded, &opts, &mut progress).map(|o| (o, None))
+    };
     bar.finish_and_clear();
-    let outcome = match outcome {
+    let (outcome, laps) = match outcome {
         Ok(o) => o,
         Err(e) => return failed(&e),
     };
@@ -677,6 +687,9 @@ fn run(file: PathBuf, mut opts: RunOptions, quiet: bool, record: Option<Record>)
     let r = &outcome.report;
     let _ = writeln!(std::io::stdout(), "{}", summary_table(r));
     eprintln!("ran {} drill seconds in {:.2} s wall time", r.drill_seconds, started.elapsed().as_secs_f64());
+    if let Some(laps) = laps {
+        eprint!("wall time by phase of the tick:\n{}", laps.table());
+    }
     let Some(record) = record else { return ExitCode::SUCCESS };
     let log_path = opts.log.clone().unwrap_or_default();
     let stored = (|| {

@@ -121,3 +121,24 @@ fn the_tick_schedule_rejects_ambiguous_systems() {
     let err = build(&mut bad).expect_err("an ambiguous pair of systems was accepted");
     assert!(matches!(err, ScheduleBuildError::Elevated(ScheduleBuildWarning::Ambiguity(_))), "{err:?}");
 }
+
+/// `firstline run --profile` times the tick's phases with marks of its own:
+/// the profiled run computes the same log, and the time lands on the models
+/// that ran (the Qingshi flood drill has a flood and residents, no fire).
+#[test]
+fn profiling_a_run_changes_nothing_and_charges_the_models() {
+    let loaded = scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
+    let opts = RunOptions { until_s: Some(1800), ..Default::default() };
+    let plain = headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
+    let started = std::time::Instant::now();
+    let (profiled, laps) = headless::run_profiled(&loaded, &opts, &mut |_, _| {}).unwrap();
+    let wall = started.elapsed();
+    assert_eq!(plain.report.event_log_sha256, profiled.report.event_log_sha256);
+    let spent = |name: &str| laps.spent[headless::profile::PHASES.iter().position(|p| *p == name).unwrap()];
+    assert!(laps.total() <= wall, "the phases cannot take longer than the run: {:?} > {wall:?}", laps.total());
+    // The flood steps its 150² cells at least once a tick; the drill has no
+    // fire model, so only the (empty) fire phase's mark runs.
+    assert!(spent("flood") > spent("fire") * 10, "{}", laps.table());
+    assert!(spent("residents (crowd)") > std::time::Duration::ZERO, "{}", laps.table());
+    assert!(laps.table().contains("flood"));
+}
