@@ -1,5 +1,7 @@
 //! The classroom on loopback: a host with every role of the Qingshi flood
-//! drill seated and screens up to 32 connections, at ×60 (one drill second
+//! drill seated and screens up to 32 connections, and the same with the
+//! township at scale (`benches/scenarios/township_20k.ron`: 512 × 512 cells,
+//! 19,749 residents), at ×60 (one drill second
 //! per host frame at 60 frames a second). Criterion times one host frame
 //! (the drill's second, the orders heard, every seat's update packed and
 //! sent); the bench also prints the bytes each connection received per
@@ -17,7 +19,14 @@ use std::time::Duration;
 const CONNECTIONS: usize = 32;
 
 fn classroom(c: &mut Criterion) {
-    let loaded = firstline::scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
+    for file in ["scenarios/qingshi_flood.ron", "benches/scenarios/township_20k.ron"] {
+        classroom_on(c, file);
+    }
+}
+
+fn classroom_on(c: &mut Criterion, file: &str) {
+    let loaded = firstline::scenario::load(Path::new(file)).unwrap();
+    let name = loaded.scenario.meta.id.clone();
     let dir = tempfile::tempdir().unwrap();
     let mut seats: Vec<SeatKind> = loaded.scenario.roles.iter().map(|r| SeatKind::Role(r.id.clone())).collect();
     let roles = seats.len();
@@ -82,11 +91,11 @@ fn classroom(c: &mut Criterion) {
     for (what, v) in [("trainee seat", trainee), ("screen", screen)] {
         let (u, s, total) = rate(v);
         println!(
-            "classroom: each {what} ({}): updates {u:.0} B/s at ×60, snapshots {s:.0} B each, {total:.0} B/s in all",
+            "classroom {name}: each {what} ({}): updates {u:.0} B/s at ×60, snapshots {s:.0} B each, {total:.0} B/s in all",
             v.len()
         );
     }
-    println!("classroom: 600 host frames with 33 apps stepped in this process took {:.2} s", wall.as_secs_f64());
+    println!("classroom {name}: 600 host frames with 33 apps stepped in this process took {:.2} s", wall.as_secs_f64());
     // Order to log: frames until the seat's order is in the log.
     let director = loaded.scenario.roles.iter().position(|r| r.id == "office_director").unwrap();
     apps[director].world_mut().resource_mut::<Remote>().order(firstline::scenario::schema::Action::SendReport {
@@ -111,13 +120,13 @@ fn classroom(c: &mut Criterion) {
         }
     }
     println!(
-        "classroom: an order request reached the log after {frames} host frames ({:.1} ms here)",
+        "classroom {name}: an order request reached the log after {frames} host frames ({:.1} ms here)",
         t1.elapsed().as_secs_f64() * 1e3
     );
     let mut g = c.benchmark_group("classroom");
     g.sample_size(20);
     g.throughput(Throughput::Elements(CONNECTIONS as u64));
-    g.bench_function("host_frame_32_connections_x60", |b| {
+    g.bench_function(format!("host_frame_32_connections_x60/{name}"), |b| {
         b.iter(|| {
             h.world_mut().resource_mut::<Host>().advance(1);
             h.update();

@@ -598,3 +598,33 @@ fn the_hosts_console_runs_the_classroom_drill() {
     assert_eq!(by("commander").as_deref(), Some("P001"), "{roles:?}");
     assert_eq!(by("office_director").as_deref(), Some("plan_follower"), "{roles:?}");
 }
+
+/// A seat's window (`Play::remote`) takes in only the events that are new
+/// since its last frame, and the whole list again after a reconnect (the
+/// host sends it from the start): it always shows what the seat was sent.
+#[cfg(feature = "gui")]
+#[test]
+fn a_seat_window_follows_its_feed_across_a_reconnect() {
+    let (_dir, mut h, mut od) = director_with_the_warning();
+    let mut window = firstline::gui::play::Play::remote(remote(&od).welcome.as_ref().unwrap()).unwrap();
+    window.sync_remote(&mut od.world_mut().resource_mut::<Remote>());
+    assert_eq!(window.events, remote(&od).events);
+    let (restarts, before) = (remote(&od).restarts, window.events.len());
+    // News for the seat: its own order, heard back from the log.
+    od.world_mut().resource_mut::<Remote>().order(warn());
+    frames(&mut h, &mut [&mut od], 3);
+    host(&mut h).advance(5);
+    frames(&mut h, &mut [&mut od], 5);
+    window.sync_remote(&mut od.world_mut().resource_mut::<Remote>());
+    assert!(window.events.len() > before, "the seat's order came back in its feed");
+    assert_eq!(window.events, remote(&od).events, "the new events taken in once, in order");
+    od.world_mut().resource_mut::<bevy_replicon_renet::RenetClient>().disconnect();
+    let back = until(&mut h, &mut [&mut od], |_, s| {
+        let r = remote(s[0]);
+        r.reconnects == 1 && r.restarts > restarts
+    });
+    assert!(back, "the seat did not come back");
+    frames(&mut h, &mut [&mut od], 5);
+    window.sync_remote(&mut od.world_mut().resource_mut::<Remote>());
+    assert_eq!(window.events, remote(&od).events, "after the rejoin, the list sent from the start");
+}

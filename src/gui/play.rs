@@ -152,6 +152,8 @@ struct RemoteSeat {
     outbox: Vec<crate::scenario::schema::Action>,
     updates: u64,
     snapshots: u64,
+    /// `Remote::restarts` when the events were last taken in.
+    restarts: u64,
 }
 
 impl Play {
@@ -470,7 +472,14 @@ impl Play {
             self.role_view.clone_from(v);
         }
         self.series.clone_from(&r.series);
-        self.events.clone_from(&r.events);
+        // The seat's events only grow between restarts (a rejoin sends them
+        // from the start): take in the new ones, not the whole list again.
+        if seat.restarts == r.restarts && self.events.len() <= r.events.len() {
+            self.events.extend_from_slice(&r.events[self.events.len()..]);
+        } else {
+            self.events.clone_from(&r.events);
+            seat.restarts = r.restarts;
+        }
         self.speed = r.speed;
         if self.screen {
             self.forecast.poll();

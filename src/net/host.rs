@@ -557,13 +557,7 @@ fn write_seats(log: &Path, seats: &[HostSeat], away: Away) -> Result<(), String>
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let json = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
-    crate::record::atomic::write(&path, &json).map_err(|e| format!("{}: {e}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-    }
-    Ok(())
+    crate::record::atomic::write_private(&path, &json).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The host's systems (add with `RepliconPlugins` and a server backend).

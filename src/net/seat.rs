@@ -29,6 +29,9 @@ pub struct Remote {
     pub sim: Option<SimView>,
     /// What the seat has heard of, in log order, from the drill's start.
     pub events: Vec<Event>,
+    /// Times `events` was started again (an update from the drill's start,
+    /// after joining again); between two, `events` only grows.
+    pub restarts: u64,
     /// Drill seconds per second at the host (0 while it waits or pauses).
     pub speed: u32,
     pub ended: bool,
@@ -61,6 +64,7 @@ impl Remote {
     fn absorb(&mut self, body: UpdateBody) {
         if body.from_start {
             self.events.clear();
+            self.restarts += 1;
         }
         self.events.extend(body.events);
         if let Some(w) = self.welcome.as_mut() {

@@ -15,11 +15,33 @@ pub fn partial_path(path: &Path) -> PathBuf {
 /// Writes `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = partial_path(path);
-    let mut f = File::create(&tmp)?;
+    let f = File::create(&tmp)?;
+    finish(f, &tmp, path, bytes)
+}
+
+/// `write` for a secret (join codes, keys): on Unix the file is created
+/// readable by its owner only (mode 0600), so no other user can read it at
+/// any moment, not even under its partial name.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = partial_path(path);
+    // A partial file left by a crash keeps its own mode: start afresh.
+    match fs::remove_file(&tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let f = opts.open(&tmp)?;
+    finish(f, &tmp, path, bytes)
+}
+
+fn finish(mut f: File, tmp: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
     f.write_all(bytes)?;
     f.sync_all()?;
     drop(f);
-    fs::rename(&tmp, path)
+    fs::rename(tmp, path)
 }
 
 /// A file written progressively under its partial name and moved into place
@@ -61,6 +83,25 @@ impl PartialFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A secret is never readable by others: the partial file is created
+    /// 0600 (even over a stale partial with a wider mode), and so is the
+    /// file moved into place, also when it replaces a readable one.
+    #[cfg(unix)]
+    #[test]
+    fn a_private_file_is_owner_only_from_its_creation() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("seats.json");
+        fs::write(&path, b"old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        fs::write(partial_path(&path), b"stale").unwrap();
+        fs::set_permissions(partial_path(&path), fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&path, b"codes").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"codes");
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(!partial_path(&path).exists());
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_partial() {
