@@ -81,6 +81,7 @@ fn classroom_on(c: &mut Criterion, file: &str) {
     let after = count(&apps);
     let delta: Vec<(u64, u64, u64)> =
         after.iter().zip(&before).map(|(a, b)| (a.0 - b.0, a.1 - b.1, a.2 - b.2)).collect();
+    assert!(delta.iter().all(|d| d.2 > 0), "every connection saw the situation: {delta:?}");
     let (trainee, screen) = delta.split_at(roles);
     let rate = |v: &[(u64, u64, u64)]| {
         let n = v.len().max(1) as f64;

@@ -628,3 +628,38 @@ fn a_seat_window_follows_its_feed_across_a_reconnect() {
     window.sync_remote(&mut od.world_mut().resource_mut::<Remote>());
     assert_eq!(window.events, remote(&od).events, "after the rejoin, the list sent from the start");
 }
+
+/// The situation reaches a seat whole: its houses (sent once, by id and
+/// place) with their states, and every resident, as the host sees them.
+#[test]
+fn a_seat_sees_the_whole_situation() {
+    let (_dir, mut h, mut od) = director_with_the_warning();
+    host(&mut h).advance(2);
+    let same = until(&mut h, &mut [&mut od], |h, s| {
+        let (Some(seen), Some(there)) = (
+            remote(s[0]).sim.as_ref(),
+            h.world()
+                .resource::<Host>()
+                .session()
+                .and_then(|s| s.world().get_resource::<firstline::sim::view::SimView>()),
+        ) else {
+            return false;
+        };
+        seen.tick == there.tick && !there.houses.is_empty()
+    });
+    assert!(same, "the seat never caught up with the host's situation");
+    let seen = remote(&od).sim.clone().unwrap();
+    let host_ref = h.world().resource::<Host>();
+    let there = host_ref.session().unwrap().world().resource::<firstline::sim::view::SimView>();
+    assert_eq!(seen.houses.len(), there.houses.len());
+    for (a, b) in seen.houses.iter().zip(&there.houses) {
+        // Places travel in JSON, exact to a micrometre.
+        assert_eq!((&a.household, a.state), (&b.household, b.state));
+        assert!((a.at.0 - b.at.0).abs() < 1e-6 && (a.at.1 - b.at.1).abs() < 1e-6);
+    }
+    assert_eq!(seen.residents.len(), there.residents.len());
+    for (a, b) in seen.residents.iter().zip(&there.residents) {
+        assert_eq!(a.state, b.state);
+        assert!((a.at.0 - b.at.0).abs() <= 0.05 + 1e-9 && (a.at.1 - b.at.1).abs() <= 0.05 + 1e-9);
+    }
+}

@@ -64,6 +64,10 @@ pub struct HostSeat {
     last_sim_at: Option<Instant>,
     last_series: usize,
     last_speed: Option<u32>,
+    /// The houses' ids and places have been sent (`UpdateBody::houses`).
+    houses_sent: bool,
+    /// Pieces of the situation still to send, a few a frame.
+    pieces: std::collections::VecDeque<SimSnapshot>,
     fresh: bool,
     card_sent: bool,
 }
@@ -81,6 +85,8 @@ impl HostSeat {
             last_sim_at: None,
             last_series: 0,
             last_speed: None,
+            houses_sent: false,
+            pieces: Default::default(),
             fresh: true,
             card_sent: false,
         }
@@ -462,6 +468,13 @@ impl Host {
                 }
             }
             if let Some(sim) = s.world().get_resource::<SimView>()
+                && !seat.houses_sent
+                && !sim.houses.is_empty()
+            {
+                body.houses = Some(protocol::Houses::of(sim));
+                seat.houses_sent = true;
+            }
+            if let Some(sim) = s.world().get_resource::<SimView>()
                 && seat.last_sim_tick != Some(sim.tick)
                 && seat.last_sim_at.is_none_or(|t| now.duration_since(t) >= self.sim_every)
             {
@@ -479,6 +492,7 @@ impl Host {
         }
         let changed = seat.fresh
             || !body.events.is_empty()
+            || body.houses.is_some()
             || body.role_view.is_some()
             || body.card.is_some()
             || body.series.is_some()
@@ -488,10 +502,11 @@ impl Host {
         (changed.then_some(body), snapshot)
     }
 
-    /// The situation now, packed (once a frame, for every seat it is due to).
-    fn snapshot(&self) -> Option<Vec<u8>> {
+    /// The situation now, packed and cut in pieces (once a frame, for every
+    /// seat it is due to).
+    fn snapshot(&self) -> Option<Vec<SimSnapshot>> {
         let sim = self.session.as_ref()?.world().get_resource::<SimView>()?;
-        Some(protocol::pack_sim(sim))
+        Some(protocol::pieces(sim.tick, &protocol::pack_sim(sim)))
     }
 
     /// A seat is taken by a connection: it starts again from the drill's
@@ -704,14 +719,19 @@ fn drive(mut host: ResMut<Host>, time: Res<Time>) {
     }
 }
 
-/// Sends each held seat what it has not been sent.
+/// Pieces of the situation sent to a seat in one frame (with
+/// `PIECE_BYTES` each, half the frame's budget: the seat's updates share it).
+const PIECES_PER_FRAME: usize = 2;
+
+/// Sends each held seat what it has not been sent, and the next pieces of
+/// the situation it is due.
 fn send_updates(
     mut host: ResMut<Host>,
     mut out: MessageWriter<ToClients<SeatUpdate>>,
     mut snapshots: MessageWriter<ToClients<SimSnapshot>>,
 ) {
     let now = Instant::now();
-    let mut packed: Option<Option<Vec<u8>>> = None;
+    let mut packed: Option<Option<Vec<SimSnapshot>>> = None;
     for k in 0..host.seats.len() {
         let Some(e) = host.seats[k].client else { continue };
         let targets = SendTargets::Single(ClientId::Client(e));
@@ -719,8 +739,13 @@ fn send_updates(
         if let Some(body) = body {
             out.write(ToClients { targets, message: SeatUpdate(protocol::pack(&body)) });
         }
-        if due && let Some(bytes) = packed.get_or_insert_with(|| host.snapshot()) {
-            snapshots.write(ToClients { targets, message: SimSnapshot(bytes.clone()) });
+        if due && let Some(pieces) = packed.get_or_insert_with(|| host.snapshot()) {
+            // A newer situation replaces what is left of an older one.
+            host.seats[k].pieces = pieces.iter().cloned().collect();
+        }
+        let queue = &mut host.seats[k].pieces;
+        for message in queue.drain(..PIECES_PER_FRAME.min(queue.len())) {
+            snapshots.write(ToClients { targets, message });
         }
     }
 }

@@ -29,6 +29,10 @@ pub struct Remote {
     pub sim: Option<SimView>,
     /// What the seat has heard of, in log order, from the drill's start.
     pub events: Vec<Event>,
+    /// The situation's pieces received so far.
+    assembly: protocol::Assembly,
+    /// The drill's houses (sent once; the snapshots carry their states).
+    pub houses: Option<protocol::Houses>,
     /// Times `events` was started again (an update from the drill's start,
     /// after joining again); between two, `events` only grows.
     pub restarts: u64,
@@ -76,6 +80,9 @@ impl Remote {
         }
         if let Some(v) = body.role_view {
             self.role_view = Some(v);
+        }
+        if body.houses.is_some() {
+            self.houses = body.houses;
         }
         if let Some(g) = body.series {
             self.series = g;
@@ -168,13 +175,14 @@ fn hear(
         }
     }
     for s in snapshots.read() {
-        remote.bytes += s.0.len() as u64;
-        match protocol::unpack_sim(&s.0) {
+        remote.bytes += s.bytes.len() as u64;
+        let Some(whole) = remote.assembly.add(s) else { continue };
+        match protocol::unpack_sim(&whole, remote.houses.as_ref()) {
             // Snapshots may come out of order: a newer one stays.
             Ok(v) if remote.sim.as_ref().is_none_or(|old| old.tick <= v.tick) => {
                 remote.sim = Some(v);
                 remote.snapshots += 1;
-                remote.snapshot_bytes += s.0.len() as u64;
+                remote.snapshot_bytes += whole.len() as u64;
             }
             Ok(_) => {}
             Err(e) => remote.errors.push(e),

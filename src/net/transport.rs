@@ -27,14 +27,18 @@ pub fn replicon_plugins(app: &mut App) {
     ));
 }
 
+/// Bytes a connection may be sent in one frame (renet's default budget):
+/// more in one burst overruns a receiving socket's buffer, and a welcome
+/// of a few hundred kB takes a few frames. An unreliable message larger
+/// than what is left of it is dropped (renet), so the situation goes in
+/// pieces spread over frames (`protocol::pieces`).
+pub const FRAME_BYTES: u64 = 60_000;
+
 fn connection_config(channels: &RepliconChannels) -> ConnectionConfig {
     ConnectionConfig {
+        available_bytes_per_tick: FRAME_BYTES,
         server_channels_config: channels.server_configs(),
         client_channels_config: channels.client_configs(),
-        // renet's default budget (60 kB per client per frame): more in one
-        // burst overruns a receiving socket's buffer, and a welcome of a
-        // few hundred kB takes a few frames.
-        ..Default::default()
     }
 }
 
