@@ -100,8 +100,14 @@ pub fn houses_mesh(grid: &MapGrid, view: &SimView) -> Mesh {
 }
 
 /// Writes the houses' colours in place.
-pub fn update_houses(m: &mut Mesh, grid: &MapGrid, view: &SimView) {
-    let Ok(VertexAttributeValues::Float32x4(col)) = m.try_attribute_mut(Mesh::ATTRIBUTE_COLOR) else { return };
+/// False when the mesh holds another number of houses than `view` (a seat
+/// at a classroom drill is sent the houses after its first situation):
+/// build a new one with `houses_mesh`.
+pub fn update_houses(m: &mut Mesh, grid: &MapGrid, view: &SimView) -> bool {
+    let Ok(VertexAttributeValues::Float32x4(col)) = m.try_attribute_mut(Mesh::ATTRIBUTE_COLOR) else { return true };
+    if col.len() != view.houses.len() * 20 {
+        return false;
+    }
     for (k, h) in view.houses.iter().enumerate() {
         let burning = view.fire_reached.as_ref().is_some_and(|f| f.get(grid.cell(h.at)).copied().unwrap_or(false));
         let c = HOUSE_COLOURS[house_index(h.state, burning)];
@@ -109,6 +115,7 @@ pub fn update_houses(m: &mut Mesh, grid: &MapGrid, view: &SimView) {
             v.fill([c[0], c[1], c[2], 1.0]);
         }
     }
+    true
 }
 
 #[cfg(test)]

@@ -279,7 +279,10 @@ pub fn update(
         if *vis != want {
             *vis = want;
         }
-        if let Some(mut m) = meshes.get_mut(&h.0) {
+        if let Some(mut m) = meshes.get_mut(&h.0)
+            && !crowd::update_houses(&mut m, &grid, view)
+        {
+            *m = crowd::houses_mesh(&grid, view);
             crowd::update_houses(&mut m, &grid, view);
         }
     }
