@@ -79,8 +79,7 @@ pub fn setup(
     }
     let s = &play.scenario;
     let grid = MapGrid::new(&play.terrain);
-    let centre = Vec3::new(grid.width_m() * 0.5, grid.y((grid.min_z + grid.max_z) * 0.5), -grid.height_m() * 0.5);
-    let cam = OrbitCam::looking_at(centre, grid.width_m().max(grid.height_m()) * 1.05);
+    let cam = first_view(s, &grid);
     // The camera is the window's (spawned at start-up); `place_camera` moves it.
     commands.insert_resource(cam);
     commands.spawn((
@@ -348,8 +347,8 @@ pub fn place_camera(cam: Res<OrbitCam>, mut q: Query<&mut Transform, With<Camera
 }
 
 /// The projector's camera follows what matters: homes the hazard has
-/// reached and people on their way, framed together; the whole map when
-/// nothing is happening yet. It eases there (half the way in about a
+/// reached and people on their way, framed together; the whole map (or
+/// its villages' part, `populated`) when nothing is happening yet. It eases there (half the way in about a
 /// second and a half), so the picture never jumps.
 pub fn auto_camera(play: Res<Play>, grid: Res<MapGrid>, mut cam: ResMut<OrbitCam>, time: Res<Time<Real>>) {
     if !play.screen {
@@ -360,10 +359,12 @@ pub fn auto_camera(play: Res<Play>, grid: Res<MapGrid>, mut cam: ResMut<OrbitCam
     let hit = v.houses.iter().filter(|h| matches!(h.state, HouseState::Flooded | HouseState::Struck)).map(|h| h.at);
     let moving = v.residents.iter().filter(|p| p.state == PersonState::Moving).map(|p| p.at);
     let pts: Vec<(f64, f64)> = hit.chain(moving).collect();
-    let size = grid.width_m().max(grid.height_m());
+    // At rest: the whole map, or the villages' part of a much larger one.
+    let home = populated(&play.scenario, &grid);
+    let size = home.map_or(grid.width_m().max(grid.height_m()), |(_, d)| d / 1.05);
     let (target, distance) = if pts.is_empty() {
         let mid = (grid.width_m() as f64 / 2.0, grid.height_m() as f64 / 2.0);
-        (mid, size * 1.05)
+        home.unwrap_or((mid, size * 1.05))
     } else {
         let n = pts.len() as f64;
         let c = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
@@ -375,4 +376,30 @@ pub fn auto_camera(play: Res<Play>, grid: Res<MapGrid>, mut cam: ResMut<OrbitCam
     let c = &mut *cam;
     c.focus += (goal - c.focus) * k;
     c.distance += (distance - c.distance) * k;
+}
+
+/// The villages' part of a map much larger than its villages (a
+/// township's land around its valley): its centre and a camera distance
+/// that frames it with a margin, so that houses and people read on a
+/// projector. `None` when the villages fill most of the map.
+fn populated(s: &crate::scenario::schema::Scenario, grid: &MapGrid) -> Option<((f64, f64), f32)> {
+    let size = grid.width_m().max(grid.height_m());
+    let points = s.villages.iter().flat_map(|v| v.boundary.iter());
+    let (x0, y0, x1, y1) = points.fold(None, |b: Option<(f64, f64, f64, f64)>, &(x, y)| {
+        Some(b.map_or((x, y, x, y), |(x0, y0, x1, y1)| (x0.min(x), y0.min(y), x1.max(x), y1.max(y))))
+    })?;
+    let span = (x1 - x0).max(y1 - y0) as f32;
+    (span < 0.6 * size).then(|| ((0.5 * (x0 + x1), 0.5 * (y0 + y1)), (span * 1.3).max(1000.0) * 1.05))
+}
+
+/// Where the camera starts: the whole map, or the villages' part of a map
+/// much larger than they are (`populated`).
+fn first_view(s: &crate::scenario::schema::Scenario, grid: &MapGrid) -> OrbitCam {
+    let (w, h) = (grid.width_m(), grid.height_m());
+    match populated(s, grid) {
+        Some((c, distance)) => OrbitCam::looking_at(grid.world(c, 0.0), distance),
+        None => {
+            OrbitCam::looking_at(Vec3::new(w * 0.5, grid.y((grid.min_z + grid.max_z) * 0.5), -h * 0.5), w.max(h) * 1.05)
+        }
+    }
 }
