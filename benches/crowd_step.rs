@@ -5,9 +5,10 @@
 //! measured iteration of `township_50k` steps a fresh copy of that state by
 //! 0.5 s, `township_50k_warm` steps one crowd on and on as a drill does.
 //! `room_5k` is the room `tools/peers` runs JuPedSim in: 5,000 walkers on
-//! distinct points of a 0.5 m lattice in a 100 m × 100 m hall on 1 m cells, leaving by a 4 m door in the east
-//! wall down a 20 m corridor; each iteration steps a fresh copy of the
-//! crowd walked for 10 s by 0.5 s. Throughput is in walker-steps.
+//! distinct points of a 0.5 m lattice in a 100 m × 100 m hall on 1 m
+//! cells, leaving by a 4 m door in the east wall down a 20 m corridor; each
+//! iteration steps a fresh copy of the crowd walked for 10 s by 0.5 s.
+//! Throughput is in walker-steps.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use firstline::sim::crowd::kernel::{AgentSpec, AgentState, Crowd, CrowdParams};

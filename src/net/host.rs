@@ -467,14 +467,15 @@ impl Host {
                     seat.last_view = v;
                 }
             }
-            if let Some(sim) = s.world().get_resource::<SimView>()
+            let sim = s.world().get_resource::<SimView>();
+            if let Some(sim) = sim
                 && !seat.houses_sent
                 && !sim.houses.is_empty()
             {
                 body.houses = Some(protocol::Houses::of(sim));
                 seat.houses_sent = true;
             }
-            if let Some(sim) = s.world().get_resource::<SimView>()
+            if let Some(sim) = sim
                 && seat.last_sim_tick != Some(sim.tick)
                 && seat.last_sim_at.is_none_or(|t| now.duration_since(t) >= self.sim_every)
             {

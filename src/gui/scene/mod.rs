@@ -348,8 +348,9 @@ pub fn place_camera(cam: Res<OrbitCam>, mut q: Query<&mut Transform, With<Camera
 
 /// The projector's camera follows what matters: homes the hazard has
 /// reached and people on their way, framed together; the whole map (or
-/// its villages' part, `populated`) when nothing is happening yet. It eases there (half the way in about a
-/// second and a half), so the picture never jumps.
+/// its villages' part, `populated`) when nothing is happening yet. It
+/// eases there (half the way in about a second and a half), so the picture
+/// never jumps.
 pub fn auto_camera(play: Res<Play>, grid: Res<MapGrid>, mut cam: ResMut<OrbitCam>, time: Res<Time<Real>>) {
     if !play.screen {
         return;
