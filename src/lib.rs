@@ -18,7 +18,8 @@
 //! - faces: `headless` (`Session`, behind `firstline run`), `forecast`
 //!   (when the hazard reaches each village if nobody acts), `review` (a
 //!   recorded drill shown at any tick, from keyframes), `inspect`
-//!   (an author's map summary and picture), `sweep`
+//!   (an author's map summary and picture), `import` (a township from
+//!   an elevation model and OpenStreetMap), `sweep`
 //!   (many seeds and competences, `firstline sweep`), `gui` (the
 //!   window, feature `gui`) and the CLI in `main.rs`.
 
@@ -32,6 +33,7 @@ pub mod geom;
 pub mod gui;
 pub mod headless;
 pub mod i18n;
+pub mod import;
 pub mod inspect;
 pub mod net;
 pub mod record;

@@ -63,6 +63,38 @@ enum Command {
         #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(64..=8192))]
         pixels: u32,
     },
+    /// Make a township scenario from an elevation model (GeoTIFF) and an
+    /// OpenStreetMap extract (.osm.pbf or .osm): terrain, roads, rivers,
+    /// land cover, buildings as households, proposed shelters, villages.
+    /// Writes OUT (the scenario skeleton, commented), OUT's heightmap
+    /// (.height.png) and a picture of the map (.png).
+    Import {
+        /// The elevation model: a single-band GeoTIFF (SRTM, ASTER, ALOS, a survey).
+        #[arg(long)]
+        dem: PathBuf,
+        /// The map data: an OpenStreetMap .osm.pbf or .osm file.
+        #[arg(long)]
+        osm: PathBuf,
+        /// The area, `WEST,SOUTH,EAST,NORTH` in degrees (default: the OSM file's bounds).
+        #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+        bbox: Option<String>,
+        /// Terrain cell edge (m).
+        #[arg(long, default_value_t = 10.0)]
+        cell: f64,
+        /// The walkers' cell edge (m); the terrain cell divided by a whole number.
+        #[arg(long, default_value_t = 2.0)]
+        walk_cell: f64,
+        /// Mean people per household.
+        #[arg(long, default_value_t = 2.8)]
+        persons: f64,
+        /// Floor area per household (m²): a building's floor area (footprint ×
+        /// levels) over this is its number of households, at least one.
+        #[arg(long, default_value_t = 120.0)]
+        m2_per_household: f64,
+        /// The scenario file to write (e.g. township.ron).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Run a drill headless to its end and print a summary.
     Run {
         file: PathBuf,
@@ -508,6 +540,9 @@ fn main() -> ExitCode {
         Command::Screen(a) => join(a, 1.5, cli.lang),
         Command::Validate { files } => validate(&files),
         Command::Inspect { file, at, png, pixels } => inspect(&file, at, png.as_deref(), pixels),
+        Command::Import { dem, osm, bbox, cell, walk_cell, persons, m2_per_household, out } => {
+            import(dem, osm, bbox.as_deref(), cell, walk_cell, persons, m2_per_household, out)
+        }
         Command::Replay { log, scenario, report, partial } => replay(&log, &scenario, report, partial),
         #[cfg(feature = "gui")]
         Command::Review { log, scenario, at, metric, screenshot, size } => {
@@ -946,6 +981,73 @@ fn parse_point(s: &str) -> Result<(f64, f64), String> {
     match (p(x), p(y)) {
         (Some(x), Some(y)) => Ok((x, y)),
         _ => Err("expected two numbers X,Y in metres, e.g. 1500,1205".into()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn import(
+    dem: PathBuf,
+    osm: PathBuf,
+    bbox: Option<&str>,
+    cell_m: f64,
+    walk_cell_m: f64,
+    persons: f64,
+    m2_per_household: f64,
+    out: PathBuf,
+) -> ExitCode {
+    use firstline::import;
+    let bbox = match bbox.map(import::parse_bbox).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let settings = import::township::Settings { cell_m, walk_cell_m, persons, m2_per_household, ..Default::default() };
+    match import::run(&import::Options { dem, osm, bbox, out, settings }) {
+        Ok(done) => {
+            let r = &done.report;
+            println!("scenario   {} ({} × {} cells)", done.scenario.display(), done.size.0, done.size.1);
+            println!(
+                "heightmap  {} ({:.1}–{:.1} m)",
+                done.heightmap.display(),
+                r.elevation_range.0,
+                r.elevation_range.1
+            );
+            println!("picture    {}", done.picture.display());
+            println!(
+                "buildings  {} ({} residential) → {} households, {} residents",
+                r.buildings, r.residential, r.households, r.residents
+            );
+            println!(
+                "roads      {} nodes, {} edges ({} unbridged crossings taken as culverts)",
+                r.road_nodes, r.road_edges, r.crossings
+            );
+            println!("rivers     {} ({} culverted waterways left out)", r.rivers, r.culverts);
+            println!("shelters   {} from the map, {} proposed on high ground", r.shelters_found, r.shelters_proposed);
+            if r.voids > 0 {
+                println!("voids      {} terrain cells filled from their neighbours", r.voids);
+            }
+            if !r.left_out.is_empty() {
+                println!("left out   {} residential buildings whose people cannot reach a shelter:", r.left_out.len());
+                for (b, at, why) in &r.left_out {
+                    println!("           {b} at ({:.1}, {:.1}): {why}", at.0, at.1);
+                }
+            }
+            for w in &done.warnings {
+                eprintln!("{w}");
+            }
+            println!(
+                "next       read the TO DO at the top of the file; `firstline run {}` runs it",
+                done.scenario.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("nothing was written");
+            ExitCode::from(2)
+        }
     }
 }
 
