@@ -40,11 +40,12 @@ fn write_dem(path: &Path, epsg: u16) {
     img.write_data(&data).unwrap();
 }
 
-/// A hand-drawn village as OSM XML: two east-west streets and a north-south
-/// one, a river at 110.012 E bridged by the southern street only, a stream
-/// the northern street crosses without a bridge tag (a culvert), a school,
-/// 24 houses west of the river, 4 east of it reached by the bridge, and 2
-/// on a strip between the river and a second, unbridged river.
+/// A hand-drawn township as OSM XML: two east-west streets and a
+/// north-south lane, a river at 110.012 E bridged by the southern street
+/// only, a stream the lane crosses without a bridge tag (a culvert), a
+/// school, 24 houses west of the river, 4 east of it reached by the bridge,
+/// and 2 beyond a second, unbridged river; two villages (administrative
+/// level 10) divided at 110.010 E, written after the ways as extracts are.
 struct Osm {
     xml: String,
     next: i64,
@@ -59,6 +60,9 @@ impl Osm {
     }
     fn way(&mut self, pts: &[(f64, f64)], tags: &[(&str, &str)], closed: bool) -> i64 {
         let ids: Vec<i64> = pts.iter().map(|p| self.node(p.0, p.1)).collect();
+        self.way_of(&ids, tags, closed)
+    }
+    fn way_of(&mut self, ids: &[i64], tags: &[(&str, &str)], closed: bool) -> i64 {
         self.next += 1;
         let id = self.next;
         let _ = writeln!(self.xml, r#"  <way id="{id}">"#);
@@ -70,6 +74,23 @@ impl Osm {
         }
         let _ = writeln!(self.xml, "  </way>");
         id
+    }
+    /// An administrative area drawn as a relation of two outer ways that
+    /// meet end to end (the importer joins them into a ring).
+    fn area(&mut self, w: f64, e: f64, name: &str) {
+        let (s, n) = (29.99, 30.03);
+        let c = [self.node(w, s), self.node(e, s), self.node(e, n), self.node(w, n)];
+        let a = self.way_of(&[c[0], c[1], c[2]], &[], false);
+        let b = self.way_of(&[c[2], c[3], c[0]], &[], false);
+        self.next += 1;
+        let _ = writeln!(self.xml, r#"  <relation id="{}">"#, self.next);
+        for m in [a, b] {
+            let _ = writeln!(self.xml, r#"    <member type="way" ref="{m}" role="outer"/>"#);
+        }
+        for (k, v) in [("type", "boundary"), ("boundary", "administrative"), ("admin_level", "10"), ("name", name)] {
+            let _ = writeln!(self.xml, r#"    <tag k="{k}" v="{v}"/>"#);
+        }
+        let _ = writeln!(self.xml, "  </relation>");
     }
     fn house(&mut self, lon: f64, lat: f64) {
         let (dx, dy) = (0.00008, 0.00006); // about 8 × 7 m
@@ -112,6 +133,8 @@ fn write_osm(path: &Path, roads: bool) -> Vec<i64> {
     }
     o.house(110.0191, 30.0090);
     o.house(110.0191, 30.0100);
+    o.area(109.98, 110.010, "西村");
+    o.area(110.010, 110.04, "东村");
     o.xml.push_str("</osm>\n");
     std::fs::write(path, &o.xml).unwrap();
     o.houses
@@ -185,10 +208,20 @@ fn a_synthetic_township_imports_validates_and_keeps_the_model_s_heights() {
     assert_eq!(r.households, 28, "one household per house of 51 m² at 120 m² per household");
     // 2.8 people a household, spread by error diffusion: 28 × 2.8 = 78.4.
     assert!((78..=79).contains(&r.residents), "{}", r.residents);
-    // The school is the shelter; the bridge and the culverted crossing let
-    // walkers over; the culverted stream is not a river.
-    let shelters: Vec<_> = s.villages.iter().flat_map(|v| &v.shelters).collect();
-    assert!(shelters.iter().any(|sh| sh.name.zh == "清溪小学"), "{shelters:?}");
+    // Two villages from the administrative areas, clipped to the map: the
+    // school is the west's shelter; the east's four houses reach it over the
+    // bridge, and the east gets an assembly point of its own (every village
+    // has one) on its highest open ground, proposed for the author to check.
+    let names: Vec<&str> = s.villages.iter().map(|v| v.name.zh.as_str()).collect();
+    assert_eq!(names, ["西村", "东村"]);
+    let (west, east) = (&s.villages[0], &s.villages[1]);
+    assert_eq!((west.households.len(), east.households.len()), (24, 4));
+    assert!(west.shelters.iter().any(|sh| sh.name.zh == "清溪小学"), "{:?}", west.shelters);
+    assert_eq!(east.shelters.len(), 1);
+    assert!(east.shelters[0].id.starts_with("proposed_") && east.shelters[0].name.zh.contains("待核实"));
+    assert!(east.boundary.iter().all(|p| p.0 >= 0.0 && p.0 < 1920.0 && p.1 >= 0.0 && p.1 < 1660.0));
+    // The bridge and the culverted crossing let walkers over; the
+    // culverted stream is not a river.
     assert_eq!(r.culverts, 1);
     assert_eq!(r.crossings, 1, "the north-south lane crosses the stream without a bridge tag");
     assert!(s.map.roads.edges.iter().any(|e| e.bridge));
@@ -264,4 +297,104 @@ fn bad_inputs_are_refused_clearly_and_nothing_is_written() {
     assert!(e.contains("neither an OpenStreetMap"), "{e}");
     // A malformed box on the command line.
     assert!(import::parse_bbox("110,30,109,31").unwrap_err().contains("west must be less than east"));
+}
+
+/// The shipped real extract (tests/data/import/README.md): Encamp,
+/// Andorra — OpenStreetMap (PBF) and the SRTM3 tile N42E001.
+const ENCAMP_BOX: LonLatBox = LonLatBox { west: 1.570, south: 42.528, east: 1.600, north: 42.545 };
+
+#[test]
+fn the_real_extract_imports_validates_runs_and_keeps_the_srtm_heights() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new("tests/data/import");
+    let o = Options {
+        dem: data.join("encamp_srtm3.tif"),
+        osm: data.join("encamp.osm.pbf"),
+        bbox: Some(ENCAMP_BOX),
+        out: dir.path().join("encamp.ron"),
+        settings: Settings::default(),
+    };
+    let done = import::run(&o).unwrap();
+    let loaded = firstline::scenario::load(&done.scenario).unwrap_or_else(|r| panic!("{}", r.render()));
+    let s = &loaded.scenario;
+    let r = &done.report;
+    // 0.030° × 0.017° at 42.5365° N: 2 463 × 1 888 m, 246 × 188 cells of 10 m.
+    assert_eq!(s.map.size, (246, 188));
+    // Heights: each place is the middle of four SRTM pixel centres, whose
+    // values `tools/make_import_fixture.py` read from the raw .hgt (big-
+    // endian int16, row 0 at 43° N) independently of this code. The
+    // imported cell there, bilinear between them and quantised to the
+    // heightmap's 1.1 cm step, must lie within their range (the model's
+    // resolution); the cell's centre is within 7.1 m of the place, well
+    // inside the 68 × 92 m square the four pixels span.
+    let reference = [
+        (1.5837500, 42.5362500, 1273.0, 1280.0),
+        (1.5745833, 42.5420833, 1676.0, 1739.0),
+        (1.5945833, 42.5304167, 1527.0, 1584.0),
+        (1.5879167, 42.5437500, 1490.0, 1536.0),
+    ];
+    let mut grid = import::crs::LocalGrid::centred(1.585, 42.5365).unwrap();
+    grid.origin = (-1230.0, -940.0);
+    let t = &loaded.terrain;
+    for (lon, lat, lo, hi) in reference {
+        let p = grid.to_map(lon, lat).unwrap();
+        let k = t.cell_of(p).unwrap();
+        assert!(!t.river[k], "the place is off the river's carved channel");
+        let z = t.elevation[k];
+        assert!(z >= lo - 0.02 && z <= hi + 0.02, "at {lon}, {lat}: {z:.2} m, the pixels say {lo}–{hi}");
+    }
+    // Every building is a block, every residential one a household or
+    // reported: none silently lost.
+    let blocks = s.map.structures.iter().filter(|st| st.id().starts_with('b')).count();
+    assert_eq!(blocks, r.buildings);
+    assert!(r.buildings > 150 && r.residential > 100, "{} buildings, {} residential", r.buildings, r.residential);
+    let written: std::collections::BTreeSet<&str> =
+        s.villages.iter().flat_map(|v| v.households.iter().map(|h| h.id.split('-').next().unwrap())).collect();
+    assert_eq!(
+        written.len() + r.left_out.len(),
+        r.residential,
+        "written {} + left out {:?}",
+        written.len(),
+        r.left_out
+    );
+    assert!(r.left_out.len() * 20 < r.residential, "too many left out: {:?}", r.left_out);
+    // The Valira d'Orient and the main road are there, bridged.
+    assert!(!s.map.rivers.is_empty() && s.map.roads.edges.len() > 300);
+    assert!(s.map.roads.edges.iter().any(|e| e.bridge));
+    assert!(s.villages.iter().flat_map(|v| &v.shelters).count() >= 3);
+    // It runs as a drill: the placeholder plans warn (at about 8 minutes)
+    // and evacuate, and the first residents reach a shelter within 20
+    // minutes (23 with seed 1; 199 by 50 minutes).
+    let opts = firstline::headless::RunOptions { until_s: Some(1200), ..Default::default() };
+    let out = firstline::headless::run(&loaded, &opts, &mut |_, _| {}).unwrap();
+    let safe =
+        out.events.iter().filter(|e| matches!(e.event, firstline::sim::events::SimEvent::ResidentSafe { .. })).count();
+    assert!(safe >= 10, "{safe} residents reached a shelter");
+}
+
+/// The command: prints what it found and exits 0; refused input exits 2
+/// and says nothing was written.
+#[test]
+fn the_command_reports_what_it_did_and_refuses_with_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_firstline");
+    let out = dir.path().join("encamp.ron");
+    let run = |dem: &str| {
+        std::process::Command::new(bin)
+            .args(["import", "--dem", dem, "--osm", "tests/data/import/encamp.osm.pbf"])
+            .args(["--bbox", "1.570,42.528,1.600,42.545", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let bad = run("tests/data/import/encamp.osm.pbf");
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("not a GeoTIFF") && err.contains("nothing was written"), "{err}");
+    assert!(files(dir.path()).is_empty());
+    let ok = run("tests/data/import/encamp_srtm3.tif");
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert_eq!(ok.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(text.contains("246 × 188 cells") && text.contains("households"), "{text}");
+    assert_eq!(files(dir.path()).len(), 3);
 }

@@ -339,7 +339,7 @@ fn skeleton(o: &Options, area: &township::Area, d: &township::Draft, heightmap: 
     let _ = writeln!(w, "        size: ({}, {}),", m.size.0, m.size.1);
     let _ = writeln!(w, "        cell_m: {:.1},", m.cell_m);
     if let Some(wc) = m.walk_cell_m {
-        let _ = writeln!(w, "        walk_cell_m: {wc}, // the walkers' grid: lanes between houses stay open");
+        let _ = writeln!(w, "        walk_cell_m: {wc:.1}, // the walkers' grid: lanes between houses stay open");
     }
     let _ =
         writeln!(w, "        // Elevation sampled from the model at each cell centre (bilinear), {lo:.1}–{hi:.1} m.");

@@ -752,42 +752,48 @@ pub fn build(osm: &Osm, dem: &Dem, area: &Area, s: &Settings) -> Result<Draft, S
                 open: false,
             })
             .collect();
+        // The highest open ground of component `comp` inside the village:
+        // where a proposed assembly point goes (a flood reaches it last).
+        let highest = |comp: u32| {
+            (0..walk.len()).filter(|&k| label[k] == comp && in_polygon(walk.center(k), boundary)).max_by(|&a, &b| {
+                elevation[walk.terrain_cell(a)].total_cmp(&elevation[walk.terrain_cell(b)]).then(b.cmp(&a))
+            })
+        };
+        let comp_of = |h: &Household| walk.cell_of(h.at).map(|c| label[c]);
+        let propose = |vs: &mut Vec<Shelter>, k: usize, people: u32| {
+            vs.push(Shelter {
+                id: format!("proposed_{id}_{}", vs.len()),
+                name: Text {
+                    zh: format!("{}临时避险点（待核实）", name.zh),
+                    en: format!("{} assembly point (to check)", name.en),
+                },
+                at: walk.center(k),
+                capacity: people.max(1),
+                open: false,
+            });
+        };
         // Components of this village's households with no shelter in reach.
-        let comps: BTreeSet<u32> = hh.iter().filter_map(|h| walk.cell_of(h.at)).map(|c| label[c]).collect();
+        let comps: BTreeSet<u32> = hh.iter().filter_map(comp_of).collect();
         let mut reach: BTreeSet<u32> = sheltered.clone();
         for comp in comps {
             if reach.contains(&comp) {
                 continue;
             }
-            let members: Vec<&Household> =
-                hh.iter().filter(|h| walk.cell_of(h.at).map(|c| label[c]) == Some(comp)).collect();
+            let members: Vec<&Household> = hh.iter().filter(|h| comp_of(h) == Some(comp)).collect();
             // Only a place with several houses gets its own proposed shelter;
             // an isolated house cut off is reported instead.
             if members.len() < 3 {
                 continue;
             }
-            let best = (0..walk.len()).filter(|&k| label[k] == comp && in_polygon(walk.center(k), boundary)).max_by(
-                |&a, &b| elevation[walk.terrain_cell(a)].total_cmp(&elevation[walk.terrain_cell(b)]).then(b.cmp(&a)),
-            );
-            if let Some(k) = best {
-                let people: u32 = members.iter().map(|h| h.members.total()).sum();
-                vs.push(Shelter {
-                    id: format!("proposed_{id}_{}", vs.len()),
-                    name: Text {
-                        zh: format!("{}临时避险点（待核实）", name.zh),
-                        en: format!("{} assembly point (to check)", name.en),
-                    },
-                    at: walk.center(k),
-                    capacity: people,
-                    open: false,
-                });
+            if let Some(k) = highest(comp) {
+                propose(&mut vs, k, members.iter().map(|h| h.members.total()).sum());
                 report.shelters_proposed += 1;
                 reach.insert(comp);
             }
         }
         // Households still cut off are left out and reported.
         hh.retain(|h| {
-            let ok = walk.cell_of(h.at).is_some_and(|c| reach.contains(&label[c]));
+            let ok = comp_of(h).is_some_and(|c| reach.contains(&c));
             if !ok && h.id.ends_with("-0") {
                 report.left_out.push((
                     h.id.trim_end_matches("-0").to_owned(),
@@ -797,7 +803,28 @@ pub fn build(osm: &Osm, dem: &Dem, area: &Area, s: &Settings) -> Result<Draft, S
             }
             ok
         });
-        if hh.is_empty() || vs.is_empty() {
+        // A village whose people reach another village's shelter still needs
+        // its own (validation asks every village for one): an assembly point
+        // on the highest open ground where most of its households are.
+        if vs.is_empty() && !hh.is_empty() {
+            let mut count: BTreeMap<u32, usize> = BTreeMap::new();
+            for c in hh.iter().filter_map(comp_of) {
+                *count.entry(c).or_default() += 1;
+            }
+            let main = count.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(c, _)| *c);
+            if let Some(k) = main.and_then(highest) {
+                propose(&mut vs, k, hh.iter().map(|h| h.members.total()).sum());
+                report.shelters_proposed += 1;
+            }
+        }
+        if vs.is_empty() {
+            for h in hh.iter().filter(|h| h.id.ends_with("-0")) {
+                report.left_out.push((
+                    h.id.trim_end_matches("-0").to_owned(),
+                    h.at,
+                    format!("its village `{id}` has no open ground inside its boundary for a shelter"),
+                ));
+            }
             continue;
         }
         report.households += hh.len();
