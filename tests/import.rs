@@ -140,6 +140,41 @@ fn write_osm(path: &Path, roads: bool) -> Vec<i64> {
     o.houses
 }
 
+/// A float GeoTIFF in UTM zone 49 N (EPSG:32649) of the plane
+/// `utm_plane`, 30 m pixels round the synthetic area, pixel-is-area.
+fn write_utm_dem(path: &Path) -> impl Fn(f64, f64) -> f64 + use<> {
+    use tiff::encoder::{TiffEncoder, colortype::Gray32Float};
+    use tiff::tags::Tag;
+    let utm = import::crs::Crs::epsg(32649).unwrap();
+    let corners = [(109.99, 29.99), (110.03, 29.99), (109.99, 30.025), (110.03, 30.025)];
+    let pts: Vec<(f64, f64)> = corners.iter().map(|c| utm.from_lonlat(c.0, c.1).unwrap()).collect();
+    let west = pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min).floor();
+    let north = pts.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max).ceil();
+    let east = pts.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    let south = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let d = 30.0;
+    let (w, h) = (((east - west) / d).ceil() as u32, ((north - south) / d).ceil() as u32);
+    let plane = move |e: f64, n: f64| 500.0 + 0.01 * (e - west) + 0.02 * (north - n);
+    let mut data = Vec::new();
+    for r in 0..h {
+        for c in 0..w {
+            data.push(plane(west + (c as f64 + 0.5) * d, north - (r as f64 + 0.5) * d) as f32);
+        }
+    }
+    let mut enc = TiffEncoder::new(std::fs::File::create(path).unwrap()).unwrap();
+    let mut img = enc.new_image::<Gray32Float>(w, h).unwrap();
+    img.encoder().write_tag(Tag::ModelPixelScaleTag, &[d, d, 0.0][..]).unwrap();
+    img.encoder().write_tag(Tag::ModelTiepointTag, &[0.0, 0.0, 0.0, west, north, 0.0][..]).unwrap();
+    // GTModelType projected, pixel-is-area, ProjectedCSType.
+    let keys: [u16; 16] = [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32649];
+    img.encoder().write_tag(Tag::GeoKeyDirectoryTag, &keys[..]).unwrap();
+    img.write_data(&data).unwrap();
+    move |lon: f64, lat: f64| {
+        let (e, n) = utm.from_lonlat(lon, lat).unwrap();
+        plane(e, n)
+    }
+}
+
 fn opts(dir: &Path, dem: &str, osm: &str) -> Options {
     Options {
         dem: dir.join(dem),
@@ -236,6 +271,28 @@ fn a_synthetic_township_imports_validates_and_keeps_the_model_s_heights() {
     let text = std::fs::read_to_string(&done.scenario).unwrap();
     assert!(text.contains("© OpenStreetMap contributors, ODbL 1.0"));
     assert!(text.contains("TO DO"));
+}
+
+/// A projected model (UTM): a plane in eastings and northings is sampled
+/// exactly too, so the projection and the pixel geometry are right.
+#[test]
+fn a_utm_model_is_reprojected_onto_the_local_grid() {
+    let (dir, _) = area();
+    let plane = write_utm_dem(&dir.path().join("utm.tif"));
+    let done = import::run(&opts(dir.path(), "utm.tif", "area.osm")).unwrap();
+    let loaded = firstline::scenario::load(&done.scenario).unwrap_or_else(|r| panic!("{}", r.render()));
+    let mut grid = import::crs::LocalGrid::centred(110.01, 30.0075).unwrap();
+    grid.origin = (-960.0, -830.0);
+    let t = &loaded.terrain;
+    let mut checked = 0;
+    for k in (0..t.nx * t.ny).step_by(89).filter(|&k| !t.river[k]) {
+        let c = t.center(k);
+        let (lon, lat) = grid.to_lonlat(c.0, c.1).unwrap();
+        // The heightmap's step is (max − min) / 65535: under 1 mm here.
+        assert!((t.elevation[k] - plane(lon, lat)).abs() < 0.01, "cell {k}: {} vs {}", t.elevation[k], plane(lon, lat));
+        checked += 1;
+    }
+    assert!(checked > 300);
 }
 
 #[test]
