@@ -43,6 +43,45 @@ pub const MAX_SUBSTEPS: u64 = 10_000;
 /// Share of its bank-full depth a river holds at the start of a drill.
 pub const INITIAL_RIVER_FILL: f64 = 0.4;
 
+/// A flooded road is declared passable again (open, or open to people on
+/// foot) only once its water has stayed below the limit this long: water
+/// surging in a channel beside a road would otherwise close and open it
+/// every few seconds (a road along a mountain river did, 30 times in ten
+/// minutes). Closing is immediate.
+pub const REOPEN_AFTER_S: u64 = 120;
+
+/// One road's watch: its cells, its state (0 open, 1 closed to vehicles,
+/// 2 closed on foot) and, while its water is below its state's limit, the
+/// highest state the water has called for since, and when that began.
+#[derive(Debug, Clone)]
+struct RoadWatch {
+    cells: Vec<usize>,
+    state: u8,
+    easing: Option<(u8, u64)>,
+}
+
+impl RoadWatch {
+    /// The state the water calls for at drill second `t` is `now`: the
+    /// road's new state when it changes.
+    fn update(&mut self, now: u8, t: u64) -> Option<u8> {
+        if now >= self.state {
+            self.easing = None;
+            return (now > self.state).then(|| {
+                self.state = now;
+                now
+            });
+        }
+        let (level, since) = self.easing.get_or_insert((now, t));
+        *level = (*level).max(now);
+        if t.saturating_sub(*since) < REOPEN_AFTER_S {
+            return None;
+        }
+        self.state = *level;
+        self.easing = None;
+        Some(self.state)
+    }
+}
+
 /// The flood model of a drill.
 #[derive(Resource, Debug, Clone)]
 pub struct Flood {
@@ -56,7 +95,7 @@ pub struct Flood {
     pub initial_volume: f64,
     /// Per household: cell, water reached (doorstep), hazard reached (HR ≥ 0.75).
     houses: Vec<(usize, bool, bool)>,
-    roads: Vec<(Vec<usize>, u8)>,
+    roads: Vec<RoadWatch>,
     gauges: Vec<bool>,
     /// Sandbag walls, one per dike (same order as the script's dikes).
     pub walls: Vec<works::Wall>,
@@ -111,7 +150,7 @@ impl Flood {
                 ];
                 // Bridges stand above the water: only their approaches count.
                 let cells = cells_along(t, &pts).into_iter().filter(|&k| !(e.bridge && t.river[k])).collect();
-                (cells, 0)
+                RoadWatch { cells, state: 0, easing: None }
             })
             .collect();
         Flood {
@@ -369,17 +408,16 @@ pub fn detect(
         }
     }
     let h = &flood.water.h;
-    for (k, (cells, state)) in flood.roads.iter_mut().enumerate() {
-        let deepest = cells.iter().map(|&c| h[c]).fold(0.0, f64::max);
-        let now = if deepest > flood.foot_limit_m {
+    for (k, road) in flood.roads.iter_mut().enumerate() {
+        let deepest = road.cells.iter().map(|&c| h[c]).fold(0.0, f64::max);
+        let wants = if deepest > flood.foot_limit_m {
             2
         } else if deepest > flood.vehicle_limit_m {
             1
         } else {
             0
         };
-        if now != *state {
-            *state = now;
+        if let Some(now) = road.update(wants, tick * tick_s as u64) {
             let id = &drill.scenario.map.roads.edges[k].id;
             let state = [RoadWater::Open, RoadWater::ClosedToVehicles, RoadWater::ClosedOnFoot][now as usize];
             log.push(tick, tick_s, SimEvent::RoadFlooded { road: RoadId(id.clone()), state, depth_m: round3(deepest) });
@@ -402,4 +440,36 @@ pub fn detect(
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{REOPEN_AFTER_S, RoadWatch};
+
+    /// Water surging round the limit closes a road once and keeps it
+    /// closed; it opens only after the water stayed below for
+    /// `REOPEN_AFTER_S`, to the highest state called for meanwhile.
+    #[test]
+    fn a_road_closes_at_once_and_opens_only_after_the_water_stays_down() {
+        let mut r = RoadWatch { cells: Vec::new(), state: 0, easing: None };
+        let mut changes = Vec::new();
+        // Surging: on foot, vehicles, open, on foot… every 10 s for 5 minutes.
+        for (k, t) in (0..300).step_by(10).enumerate() {
+            if let Some(s) = r.update([2, 1, 0][k % 3], t) {
+                changes.push((t, s));
+            }
+        }
+        assert_eq!(changes, [(0, 2)], "one closing, no flicker");
+        // The last surge over the foot limit was at 270 s; from 300 s the
+        // water stays below it (at the vehicle limit until 400 s, then
+        // under both): passable on foot 120 s after 280 s, the first reading
+        // below the foot limit, and open 120 s after the first reading
+        // below the vehicle limit in that state (410 s).
+        for t in (300..800).step_by(10) {
+            if let Some(s) = r.update(if t < 400 { 1 } else { 0 }, t) {
+                changes.push((t, s));
+            }
+        }
+        assert_eq!(changes, [(0, 2), (280 + REOPEN_AFTER_S, 1), (410 + REOPEN_AFTER_S, 0)]);
+    }
 }
