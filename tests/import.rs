@@ -261,6 +261,9 @@ fn a_synthetic_township_imports_validates_and_keeps_the_model_s_heights() {
     assert_eq!(r.crossings, 1, "the north-south lane crosses the stream without a bridge tag");
     assert!(s.map.roads.edges.iter().any(|e| e.bridge));
     assert_eq!(s.map.rivers.len(), 3);
+    // Streets keep their names for the window's messages.
+    let named: Vec<&str> = s.map.roads.edges.iter().filter_map(|e| e.name.as_ref()).map(|n| n.zh.as_str()).collect();
+    assert!(!named.is_empty() && named.iter().all(|n| *n == "北街"), "{named:?}");
     // The river that enters the map brings an inflow at its upstream end.
     let flood = s.hazards.flood.as_ref().unwrap();
     assert!(!flood.inflows.is_empty());

@@ -378,7 +378,10 @@ fn skeleton(o: &Options, area: &township::Area, d: &township::Draft, heightmap: 
         );
     }
     let _ = writeln!(w, "        ],");
-    let _ = writeln!(w, "        // OSM highways: nodes n<node>, edges w<way>_<n>; class from the highway tag.");
+    let _ = writeln!(
+        w,
+        "        // OSM highways: nodes n<node>, edges w<way>_<n>; class from the highway tag, name from name or ref."
+    );
     let _ = writeln!(w, "        roads: (");
     let _ = writeln!(w, "            nodes: [");
     for n in &m.roads.nodes {
@@ -388,10 +391,11 @@ fn skeleton(o: &Options, area: &township::Area, d: &township::Draft, heightmap: 
     let _ = writeln!(w, "            edges: [");
     for e in &m.roads.edges {
         let speed = e.speed_kmh.map(|v| format!(", speed_kmh: {v}")).unwrap_or_default();
+        let name = e.name.as_ref().map(|n| format!(", name: {}", t(n))).unwrap_or_default();
         let bridge = if e.bridge { ", bridge: true" } else { "" };
         let _ = writeln!(
             w,
-            "                (id: {}, from: {}, to: {}, class: {:?}, width_m: {}{speed}{bridge}),",
+            "                (id: {}, from: {}, to: {}, class: {:?}{name}, width_m: {}{speed}{bridge}),",
             q(&e.id),
             q(&e.from),
             q(&e.to),

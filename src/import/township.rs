@@ -426,8 +426,8 @@ pub fn build(osm: &Osm, dem: &Dem, area: &Area, s: &Settings) -> Result<Draft, S
     report.elevation_range = (lo, hi);
 
     // 2. Roads.
-    // (way, class, width, bridge, speed, run)
-    let mut road_runs: Vec<(i64, RoadClass, f64, bool, Option<f64>, Run)> = Vec::new();
+    // (way, the edges' common fields, run)
+    let mut road_runs: Vec<(i64, RoadEdge, Run)> = Vec::new();
     for w in osm.ways.values() {
         let Some(class) = road_class(&w.tags) else { continue };
         let width = parse_m(w.tags.get("width"))
@@ -436,19 +436,34 @@ pub fn build(osm: &Osm, dem: &Dem, area: &Area, s: &Settings) -> Result<Draft, S
         let bridge = matches!(w.tags.get("bridge"), Some(b) if b != "no");
         let speed =
             w.tags.get("maxspeed").and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| *v > 0.0 && *v < 150.0);
+        // A street's name, or its route number (`ref`) when it has none.
+        let name = (w.tags.has("name") || w.tags.has("ref")).then(|| {
+            let r = w.tags.get("ref").unwrap_or("");
+            text(&w.tags, r, r)
+        });
+        let like = RoadEdge {
+            id: String::new(),
+            from: String::new(),
+            to: String::new(),
+            class,
+            name,
+            width_m: width,
+            speed_kmh: speed,
+            bridge,
+        };
         for run in runs(area, osm, w.id, &w.refs) {
-            road_runs.push((w.id, class, width, bridge, speed, run));
+            road_runs.push((w.id, like.clone(), run));
         }
     }
     let mut uses: BTreeMap<String, u32> = BTreeMap::new();
     for r in &road_runs {
-        for (k, (id, _)) in r.5.iter().enumerate() {
-            *uses.entry(id.clone()).or_default() += if k == 0 || k + 1 == r.5.len() { 2 } else { 1 };
+        for (k, (id, _)) in r.2.iter().enumerate() {
+            *uses.entry(id.clone()).or_default() += if k == 0 || k + 1 == r.2.len() { 2 } else { 1 };
         }
     }
     let mut nodes: BTreeMap<String, Point> = BTreeMap::new();
     let mut edges: Vec<RoadEdge> = Vec::new();
-    for (wid, class, width, bridge, speed, run) in &road_runs {
+    for (wid, like, run) in &road_runs {
         let mut start = 0;
         for k in 1..run.len() {
             if k + 1 < run.len() && uses[&run[k].0] < 2 {
@@ -467,10 +482,7 @@ pub fn build(osm: &Osm, dem: &Dem, area: &Area, s: &Settings) -> Result<Draft, S
                     id: format!("w{wid}_{}", edges.len()),
                     from: a.0.clone(),
                     to: b.0.clone(),
-                    class: *class,
-                    width_m: *width,
-                    speed_kmh: *speed,
-                    bridge: *bridge,
+                    ..like.clone()
                 });
             }
             start = k;

@@ -501,6 +501,7 @@ mod tests {
             from: "a".into(),
             to: "b".into(),
             class: RoadClass::Village,
+            name: None,
             width_m: 3.0,
             speed_kmh: None,
             bridge: true,

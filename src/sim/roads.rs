@@ -168,6 +168,7 @@ mod tests {
             from: from.into(),
             to: to.into(),
             class,
+            name: None,
             width_m: 5.0,
             speed_kmh: None,
             bridge: false,

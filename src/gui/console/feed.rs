@@ -74,8 +74,12 @@ pub fn line(ctx: &Ctx, e: &Event) -> Option<String> {
         SimEvent::GaugeWaterReached { gauge, depth_m } => {
             tr.a("feed-gauge-water", &[("gauge", gauge_name(ctx, gauge.as_str()).into()), ("depth", (*depth_m).into())])
         }
-        SimEvent::RoadFlooded { road, .. } => tr.a("feed-road-flooded", &[("road", road.as_str().into())]),
-        SimEvent::RoadBlocked { road, .. } => tr.a("feed-road-blocked", &[("road", road.as_str().into())]),
+        SimEvent::RoadFlooded { road, .. } => {
+            tr.a("feed-road-flooded", &[("road", super::road_name(ctx, road.as_str()).into())])
+        }
+        SimEvent::RoadBlocked { road, .. } => {
+            tr.a("feed-road-blocked", &[("road", super::road_name(ctx, road.as_str()).into())])
+        }
         SimEvent::LandslideReleased { volume_m3, .. } => {
             tr.a("feed-landslide", &[("volume", volume_m3.round().into())])
         }

@@ -172,6 +172,12 @@ pub fn role_name(ctx: &Ctx, id: &str) -> String {
     ctx.scenario.roles.iter().find(|r| r.id == id).map_or(id.to_owned(), |r| ctx.tr.text(&r.name).to_owned())
 }
 
+/// A road's name in the window's language (its id when it has none).
+pub fn road_name(ctx: &Ctx, id: &str) -> String {
+    let edge = ctx.scenario.map.roads.edges.iter().find(|e| e.id == id);
+    edge.and_then(|e| e.name.as_ref()).map_or(id.to_owned(), |n| ctx.tr.text(n).to_owned())
+}
+
 /// A force's name in the window's language.
 pub fn force_name(ctx: &Ctx, id: &str) -> String {
     ctx.scenario.forces.iter().find(|f| f.id == id).map_or(id.to_owned(), |f| ctx.tr.text(&f.name).to_owned())
@@ -217,7 +223,7 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
                 ("place", place_name(ctx, to).into()),
             ],
         ),
-        Action::CloseRoad { edge } => tr.a("do-close-road", &[("road", edge.as_str().into())]),
+        Action::CloseRoad { edge } => tr.a("do-close-road", &[("road", road_name(ctx, edge.as_str()).into())]),
         Action::RequestSupport { what } => tr.a("do-request", &[("what", tr.text(what).into())]),
         Action::SendReport { kind } => tr.t(&format!("do-report-{kind:?}")),
         Action::Patrol { route } => tr.a("do-patrol", &[("route", route.join("→").into())]),

@@ -240,6 +240,9 @@ pub struct RoadEdge {
     pub from: String,
     pub to: String,
     pub class: RoadClass,
+    /// The name trainees see (a street, a route number); its id when absent.
+    #[serde(default)]
+    pub name: Option<Text>,
     pub width_m: f64,
     /// Free speed; the class default when absent.
     #[serde(default)]

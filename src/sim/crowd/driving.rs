@@ -90,6 +90,7 @@ mod tests {
             from: from.into(),
             to: to.into(),
             class: RoadClass::County,
+            name: None,
             width_m: 5.0,
             speed_kmh: None,
             bridge: false,
