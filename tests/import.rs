@@ -112,6 +112,8 @@ fn write_osm(path: &Path, roads: bool) -> Vec<i64> {
         o.way(&[(110.011, 30.004), (110.0135, 30.004)], &[("highway", "residential"), ("bridge", "yes")], false);
         o.way(&[(110.0135, 30.004), (110.0170, 30.004)], &[("highway", "residential")], false);
         o.way(&[(110.001, 30.010), (110.011, 30.010)], &[("highway", "tertiary"), ("name", "北街")], false);
+        // A mapper's placeholder is not a name.
+        o.way(&[(110.001, 30.0125), (110.011, 30.0125)], &[("highway", "track"), ("name", "FIXME")], false);
         o.way(&[(110.006, 30.001), (110.006, 30.013)], &[("highway", "unclassified")], false);
     }
     o.way(&[(110.012, 29.995), (110.012, 30.020)], &[("waterway", "river"), ("name", "清溪")], false);

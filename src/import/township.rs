@@ -101,10 +101,18 @@ pub struct Draft {
     pub report: Report,
 }
 
+/// A name tag's value, unless it is a mapper's placeholder (`FIXME`, `?`).
+fn named<'a>(tags: &'a Tags, key: &str) -> Option<&'a str> {
+    tags.get(key).filter(|v| {
+        let v = v.trim();
+        !v.is_empty() && v != "?" && !v.to_ascii_lowercase().contains("fixme")
+    })
+}
+
 fn text(tags: &Tags, zh_default: &str, en_default: &str) -> Text {
-    let name = tags.get("name");
-    let zh = tags.get("name:zh").or(name).unwrap_or(zh_default);
-    let en = tags.get("name:en").or(name).unwrap_or(en_default);
+    let name = named(tags, "name");
+    let zh = named(tags, "name:zh").or(name).unwrap_or(zh_default);
+    let en = named(tags, "name:en").or(name).unwrap_or(en_default);
     Text { zh: zh.to_owned(), en: en.to_owned() }
 }
 
@@ -437,8 +445,8 @@ pub fn build(osm: &Osm, dem: &Dem, area: &Area, s: &Settings) -> Result<Draft, S
         let speed =
             w.tags.get("maxspeed").and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| *v > 0.0 && *v < 150.0);
         // A street's name, or its route number (`ref`) when it has none.
-        let name = (w.tags.has("name") || w.tags.has("ref")).then(|| {
-            let r = w.tags.get("ref").unwrap_or("");
+        let name = (named(&w.tags, "name").is_some() || named(&w.tags, "ref").is_some()).then(|| {
+            let r = named(&w.tags, "ref").unwrap_or("");
             text(&w.tags, r, r)
         });
         let like = RoadEdge {
@@ -530,7 +538,7 @@ pub fn build(osm: &Osm, dem: &Dem, area: &Area, s: &Settings) -> Result<Draft, S
             }
             rivers.push(River {
                 id,
-                name: w.tags.get("name").map(|_| text(&w.tags, "", "")),
+                name: named(&w.tags, "name").map(|_| text(&w.tags, "", "")),
                 points,
                 width_m: width,
                 depth_m: depth,
