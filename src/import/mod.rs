@@ -103,7 +103,8 @@ pub fn run(o: &Options) -> Result<Imported, String> {
     let (clon, clat) = ((bbox.west + bbox.east) / 2.0, (bbox.south + bbox.north) / 2.0);
     let mut grid = crs::LocalGrid::centred(clon, clat)?;
     let span = |a: (f64, f64), b: (f64, f64)| -> Result<f64, String> {
-        let (p, q) = (grid.to_map(a.0, a.1).ok_or("bbox")?, grid.to_map(b.0, b.1).ok_or("bbox")?);
+        let far = || format!("--bbox {bbox:?} cannot be put on a local grid round its centre");
+        let (p, q) = (grid.to_map(a.0, a.1).ok_or_else(far)?, grid.to_map(b.0, b.1).ok_or_else(far)?);
         Ok(crate::geom::dist(p, q))
     };
     let width = span((bbox.west, clat), (bbox.east, clat))?;

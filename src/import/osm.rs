@@ -422,10 +422,3 @@ pub fn read(path: &Path, bbox: LonLatBox) -> Result<Osm, String> {
     }
     Ok(osm)
 }
-
-impl Osm {
-    /// A way's points in order (nodes the file lacks are skipped).
-    pub fn points(&self, w: &Way) -> Vec<(i64, (f64, f64))> {
-        w.refs.iter().filter_map(|r| self.nodes.get(r).map(|p| (*r, *p))).collect()
-    }
-}

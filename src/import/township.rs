@@ -37,6 +37,12 @@ pub struct Settings {
     pub m2_per_sheltered: f64,
 }
 
+/// A point to the decimetre, as the scenario file writes it: every check
+/// (open ground, reachability) is made on the points the file will hold.
+fn dm(p: Point) -> Point {
+    ((p.0 * 10.0).round() / 10.0, (p.1 * 10.0).round() / 10.0)
+}
+
 /// The map's place on the earth: its grid and size.
 pub struct Area {
     pub grid: LocalGrid,
@@ -56,7 +62,7 @@ impl Area {
     }
     /// A longitude/latitude in map metres, to the decimetre.
     pub fn pt(&self, ll: (f64, f64)) -> Option<Point> {
-        self.grid.to_map(ll.0, ll.1).map(|(x, y)| ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0))
+        self.grid.to_map(ll.0, ll.1).map(dm)
     }
     fn inside(&self, p: Point) -> bool {
         p.0 >= 0.0 && p.1 >= 0.0 && p.0 <= self.w() && p.1 <= self.h()
@@ -200,10 +206,7 @@ fn clip_segment(a: Point, b: Point, w: f64, h: f64) -> Option<(Point, Point, boo
     if t0 > t1 {
         return None;
     }
-    let at = |t: f64| {
-        let p = (a.0 + t * dx, a.1 + t * dy);
-        ((p.0 * 10.0).round() / 10.0, (p.1 * 10.0).round() / 10.0)
-    };
+    let at = |t: f64| dm((a.0 + t * dx, a.1 + t * dy));
     Some((at(t0), at(t1), t0 == 0.0, t1 == 1.0))
 }
 
@@ -301,7 +304,7 @@ fn clip(poly: &[Point], w: f64, h: f64) -> Vec<Point> {
             }
         }
     }
-    out.iter().map(|p| ((p.0 * 10.0).round() / 10.0, (p.1 * 10.0).round() / 10.0)).collect()
+    out.into_iter().map(dm).collect()
 }
 
 fn ring_points(area: &Area, osm: &Osm, refs: &[i64]) -> Option<Vec<Point>> {
