@@ -80,7 +80,7 @@ fn frames(host: &mut App, seats: &mut [&mut App], n: usize) {
 
 fn join(host: &mut App, k: usize, others: &mut [&mut App]) -> App {
     let addr = *host.world().resource::<HostAddr>();
-    let mut seat = firstline::net::seat_app(addr.0, &code(host, k)).unwrap();
+    let mut seat = firstline::net::seat_app(addr.0, &code(host, k));
     let ok = {
         let mut all: Vec<&mut App> = others.iter_mut().map(|a| &mut **a).collect();
         all.push(&mut seat);
@@ -169,7 +169,7 @@ fn a_seat_cannot_order_as_the_instructor_or_as_another_role() {
     host(&mut h).advance(2);
     // A connection that holds no seat asks for an order: nothing lands.
     let addr = h.world().resource::<HostAddr>().0;
-    let mut stranger = firstline::net::seat_app(addr, "00000-00000").unwrap();
+    let mut stranger = firstline::net::seat_app(addr, "00000-00000");
     stranger.world_mut().resource_mut::<Remote>().order(warn());
     frames(&mut h, &mut [&mut cmd, &mut stranger], 20);
     host(&mut h).advance(2);
@@ -235,9 +235,9 @@ fn a_wrong_or_held_join_code_is_refused() {
     let mut h = start(dir.path(), seats3());
     let mut cmd = join(&mut h, 0, &mut []);
     let addr = h.world().resource::<HostAddr>().0;
-    let mut wrong = firstline::net::seat_app(addr, "ABCDE-FGHJK").unwrap();
+    let mut wrong = firstline::net::seat_app(addr, "ABCDE-FGHJK");
     let held = code(&h, 0);
-    let mut twice = firstline::net::seat_app(addr, &held).unwrap();
+    let mut twice = firstline::net::seat_app(addr, &held);
     let ok = until(&mut h, &mut [&mut cmd, &mut wrong, &mut twice], |_, s| {
         remote(s[1]).refused.is_some() && remote(s[2]).refused.is_some()
     });
@@ -246,6 +246,67 @@ fn a_wrong_or_held_join_code_is_refused() {
     assert_eq!(remote(&twice).refused.as_deref(), Some("this seat is already taken"));
     assert!(remote(&wrong).welcome.is_none() && remote(&twice).welcome.is_none());
     assert!(h.world().resource::<Host>().seats[0].client.is_some(), "the commander keeps the seat");
+}
+
+/// A connection without the host's token is not admitted even with a
+/// right code (netcode's secure mode): a seat with the commander's code
+/// connecting in the unsecure mode the classroom used before the join
+/// exchange never reaches the host, and nothing it asks for lands. The
+/// same code through the join exchange is seated.
+#[test]
+fn a_connection_without_the_hosts_token_is_not_admitted() {
+    use bevy_replicon_renet::RenetChannelsExt;
+    use bevy_replicon_renet::netcode::{ClientAuthentication, NetcodeClientTransport};
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = start(dir.path(), seats3());
+    let addr = h.world().resource::<HostAddr>().0;
+    let commander = code(&h, 0);
+    let mut rogue = App::new();
+    rogue.add_plugins((MinimalPlugins, bevy::state::app::StatesPlugin));
+    firstline::net::replicon_plugins(&mut rogue);
+    rogue.add_plugins(firstline::net::seat::SeatPlugin);
+    rogue.finish();
+    rogue.cleanup();
+    let channels = rogue.world().resource::<bevy_replicon::prelude::RepliconChannels>();
+    let client = bevy_replicon_renet::RenetClient::new(bevy_replicon_renet::renet::ConnectionConfig {
+        server_channels_config: channels.server_configs(),
+        client_channels_config: channels.client_configs(),
+        ..Default::default()
+    });
+    let auth = ClientAuthentication::Unsecure {
+        client_id: 7,
+        protocol_id: firstline::net::protocol::PROTOCOL_ID,
+        server_addr: addr,
+        user_data: None,
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let transport = NetcodeClientTransport::new(now, auth, socket).unwrap();
+    rogue.insert_resource(client).insert_resource(transport).insert_resource(Remote::offline(&commander));
+    rogue.world_mut().resource_mut::<Remote>().order(warn());
+    frames(&mut h, &mut [&mut rogue], 300);
+    assert!(remote(&rogue).welcome.is_none(), "a connection without a token was let in");
+    assert!(
+        !rogue.world().resource::<bevy_replicon_renet::RenetClient>().is_connected(),
+        "the host's transport admitted it"
+    );
+    assert_eq!(h.world().resource::<bevy_replicon_renet::RenetServer>().connected_clients(), 0);
+    assert!(h.world().resource::<Host>().seats[0].client.is_none());
+    // The same code through the join exchange is seated.
+    let mut cmd = join(&mut h, 0, &mut [&mut rogue]);
+    frames(&mut h, &mut [&mut cmd, &mut rogue], 5);
+    assert!(h.world().resource::<Host>().seats[0].client.is_some());
+    host(&mut h).advance(2);
+    host(&mut h).finish();
+    let rec = firstline::record::replay::read_log(&log_text(dir.path())).unwrap();
+    assert!(
+        !rec.events.iter().any(|e| matches!(
+            e.event,
+            SimEvent::OrderGiven { source: Source::Trainee, .. }
+                | SimEvent::OrderRefused { source: Source::Trainee, .. }
+        )),
+        "the rogue's order reached the drill"
+    );
 }
 
 /// A host with the office director's seat in, 240 s into the drill: the
@@ -358,7 +419,8 @@ fn a_host_that_died_resumes_from_its_journal() {
 
 /// A free UDP port on 127.0.0.1 (bound and let go).
 fn free_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    // Free for both: the host listens on UDP and TCP at one port number.
+    firstline::net::bind("127.0.0.1:0".parse().unwrap()).unwrap().1.port()
 }
 
 /// Starts `firstline host …` and reads its printed lines until the seat
@@ -421,7 +483,7 @@ fn a_host_process_killed_mid_drill_resumes_from_its_journal() {
     ];
     let (mut host, code, _lines) = host_process(&args, "office_director");
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let mut seat = firstline::net::seat_app(addr, &code).unwrap();
+    let mut seat = firstline::net::seat_app(addr, &code);
     let mut sent = false;
     // Play until the drill is past 10 minutes with the seat's order in the journal.
     for _ in 0..6000 {
@@ -455,7 +517,7 @@ fn a_host_process_killed_mid_drill_resumes_from_its_journal() {
     let (mut host, code2, _lines) = host_process(&args, "office_director");
     assert_eq!(code2, code);
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port2}").parse().unwrap();
-    let mut seat = firstline::net::seat_app(addr, &code).unwrap();
+    let mut seat = firstline::net::seat_app(addr, &code);
     let t0 = std::time::Instant::now();
     let status = loop {
         pump_seat(&mut seat, 1);

@@ -139,7 +139,7 @@ pub fn host_cmd(a: HostArgs, lang: firstline::i18n::Lang) -> ExitCode {
         println!("resumed {} at {} s; the seats keep their codes", s.meta.id, host.now_s());
     }
     println!(
-        "{} — listening on UDP {local}; journal {}",
+        "{} — listening on UDP and TCP {local}; journal {}",
         s.meta.id,
         firstline::record::atomic::partial_path(&log).display()
     );

@@ -8,17 +8,17 @@
 //! runs the drill; the console asks it).
 
 use super::play::Play;
+use crate::net::Listener;
 use crate::net::host::{Host, HostPlugin, HostSystems};
 use bevy::prelude::*;
 use bevy_replicon::prelude::*;
-use std::net::UdpSocket;
 use std::path::PathBuf;
 
 /// A classroom drill to host in the window.
 pub struct Hosted {
     pub host: Host,
     /// Bound before the window opens (a port in use is said at once).
-    pub socket: UdpSocket,
+    pub socket: Listener,
     /// The address the seats join at, as the join lines show it.
     pub addr: String,
     /// Save a picture once the drill shows this drill second, then close
@@ -27,9 +27,9 @@ pub struct Hosted {
     pub screenshot: Option<PathBuf>,
 }
 
-/// The socket, until the server takes it at start-up.
+/// The sockets, until the server takes them at start-up.
 #[derive(Resource)]
-struct Listening(Option<UdpSocket>);
+struct Listening(Option<Listener>);
 
 /// Adds the host and its systems to the window's app; returns the console.
 pub fn add(app: &mut App, hosted: Hosted) -> Result<Play, String> {
@@ -49,12 +49,14 @@ pub fn add(app: &mut App, hosted: Hosted) -> Result<Play, String> {
 }
 
 /// The server on the bound socket, once the messages are registered.
-fn listen(mut commands: Commands, channels: Res<RepliconChannels>, mut socket: ResMut<Listening>) {
+fn listen(mut commands: Commands, channels: Res<RepliconChannels>, host: Res<Host>, mut socket: ResMut<Listening>) {
     let Some(s) = socket.0.take() else { return };
-    match crate::net::server_resources(&channels, s) {
-        Ok((server, transport)) => {
+    let codes = host.seats.iter().map(|s| s.code().to_owned()).collect();
+    match crate::net::server_resources(&channels, s, codes) {
+        Ok((server, transport, tokens)) => {
             commands.insert_resource(server);
             commands.insert_resource(transport);
+            commands.insert_resource(tokens);
         }
         Err(e) => error!("the classroom cannot listen: {e}"), // not window text
     }

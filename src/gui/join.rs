@@ -33,19 +33,8 @@ pub fn add(app: &mut App, joining: Joining) {
     app.add_plugins(crate::net::seat::SeatPlugin)
         .insert_resource(Remote::new(&joining.code, joining.addr))
         .insert_resource(joining)
-        .add_systems(Startup, connect)
         .add_systems(Update, (admit, sync).chain().before(super::ui::drive))
         .add_systems(bevy_egui::EguiPrimaryContextPass, waiting.after(super::ui::set_fonts));
-}
-
-fn connect(mut commands: Commands, channels: Res<RepliconChannels>, mut j: ResMut<Joining>) {
-    match crate::net::client_resources(&channels, j.addr) {
-        Ok((client, transport)) => {
-            commands.insert_resource(client);
-            commands.insert_resource(transport);
-        }
-        Err(e) => j.error = Some(e),
-    }
 }
 
 /// Opens the drill once the host has sent it.
@@ -99,6 +88,11 @@ fn waiting(
                 }
                 None => {
                     ui.label(tr.t("join-waiting"));
+                    // Why it is not through yet (an unreachable host, a
+                    // broken exchange), while it keeps trying.
+                    if let Some(e) = remote.errors.last() {
+                        ui.colored_label(egui::Color32::from_rgb(200, 140, 0), e);
+                    }
                 }
             }
         });

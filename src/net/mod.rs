@@ -3,19 +3,21 @@
 //! The host is the only authority: seats send order requests and receive
 //! what their role may see.
 //!
-//! Owns: the wire (`protocol`), the host (`host`), the seat (`seat`), the
-//! transport (`transport`) and the headless apps. May not touch: sim state.
+//! Owns: the wire (`protocol`), the join exchange (`tokens`), the host
+//! (`host`), the seat (`seat`), the transport (`transport`) and the
+//! headless apps. May not touch: sim state.
 
 pub mod host;
 pub mod protocol;
 pub mod seat;
+pub mod tokens;
 pub mod transport;
 
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy_replicon::prelude::RepliconChannels;
 use std::net::SocketAddr;
-pub use transport::{MAX_CONNECTIONS, bind, client_resources, connect, replicon_plugins, server_resources};
+pub use transport::{Listener, MAX_CONNECTIONS, bind, client_resources, replicon_plugins, server_resources};
 
 /// A headless app with replicon and `plugin`, built (its channels known).
 fn headless(plugin: impl Plugin) -> App {
@@ -30,22 +32,23 @@ fn headless(plugin: impl Plugin) -> App {
 
 /// A headless host app for `host`, listening on `addr`.
 pub fn host_app(host: host::Host, addr: SocketAddr) -> Result<(App, SocketAddr), String> {
-    let (socket, local) = bind(addr)?;
-    Ok((host_app_on(host, socket)?, local))
+    let (listener, local) = bind(addr)?;
+    Ok((host_app_on(host, listener)?, local))
 }
 
-/// A headless host app for `host`, on a socket already bound (`bind`).
-pub fn host_app_on(host: host::Host, socket: std::net::UdpSocket) -> Result<App, String> {
+/// A headless host app for `host`, on sockets already bound (`bind`).
+pub fn host_app_on(host: host::Host, listener: Listener) -> Result<App, String> {
     let mut app = headless(host::HostPlugin);
-    let (server, transport) = server_resources(app.world().resource::<RepliconChannels>(), socket)?;
-    app.insert_resource(server).insert_resource(transport).insert_resource(host);
+    let codes = host.seats.iter().map(|s| s.code().to_owned()).collect();
+    let (server, transport, tokens) = server_resources(app.world().resource::<RepliconChannels>(), listener, codes)?;
+    app.insert_resource(server).insert_resource(transport).insert_resource(tokens).insert_resource(host);
     Ok(app)
 }
 
-/// A headless seat app that joins the host at `addr` with `code`.
-pub fn seat_app(addr: SocketAddr, code: &str) -> Result<App, String> {
+/// A headless seat app that joins the host at `addr` with `code` (it asks
+/// for its token on its first frame, on a thread of its own).
+pub fn seat_app(addr: SocketAddr, code: &str) -> App {
     let mut app = headless(seat::SeatPlugin);
-    connect(&mut app, addr)?;
     app.insert_resource(seat::Remote::new(code, addr));
-    Ok(app)
+    app
 }

@@ -1,5 +1,6 @@
-//! A seat at a classroom drill, seen from the seat's side: it answers the
-//! host's challenge with its join code, keeps what the host sends
+//! A seat at a classroom drill, seen from the seat's side: it gets its
+//! connection's token with its join code (`tokens`), answers the host's
+//! challenge with the code, keeps what the host sends
 //! (`Remote`) and asks for the orders its person gives. It runs no drill:
 //! the window's console reads `Remote` as it reads a local drill's views.
 //!
@@ -8,12 +9,14 @@
 use super::protocol::{
     self, Challenge, Hello, OrderRequest, Refused, SeatUpdate, SimSnapshot, UpdateBody, Welcome, WelcomeBody,
 };
+use super::tokens::JoinError;
 use crate::roles::view::RoleView;
 use crate::scenario::schema::Action;
 use crate::sim::events::Event;
 use crate::sim::view::SimView;
 use bevy::prelude::*;
 use bevy_replicon::prelude::*;
+use bevy_replicon_renet::netcode::ConnectToken;
 
 /// What the host has sent this seat, and the orders waiting to go.
 #[derive(Resource, Debug, Default)]
@@ -58,6 +61,12 @@ pub struct Remote {
 impl Remote {
     pub fn new(code: &str, host: std::net::SocketAddr) -> Remote {
         Remote { code: code.to_owned(), addr: Some(host), ..Default::default() }
+    }
+
+    /// A seat that uses only a connection made for it (its app's
+    /// `RenetClient`): it asks for no token and does not reconnect.
+    pub fn offline(code: &str) -> Remote {
+        Remote { code: code.to_owned(), ..Default::default() }
     }
 
     /// Asks the host for an order (sent with the next frame).
@@ -111,43 +120,92 @@ impl Plugin for SeatPlugin {
     }
 }
 
-/// A lost connection (the network, or a frame that stalled past netcode's
-/// 15 s timeout) is made again a second later, and the host seats this
-/// seat again with its whole feed. Not after a refusal or the drill's end.
+/// The seat's connection as it is made and made again.
+#[derive(Default)]
+struct Link {
+    /// The join exchange under way on its thread.
+    asking: Option<std::sync::mpsc::Receiver<Result<ConnectToken, JoinError>>>,
+    /// When to ask again (none: now, on the first frame).
+    retry_at: Option<f64>,
+    /// Connections made so far.
+    made: u32,
+}
+
+/// Connects: asks the host for a token for the seat's code (the join
+/// exchange, on a thread of its own so that an unreachable host never
+/// stalls a frame), then opens the secure connection with it. A lost
+/// connection (the network, or a frame that stalled past netcode's 15 s
+/// timeout) is made again a second later with a new token, and the host
+/// seats this seat again with its whole feed. A host that cannot be
+/// reached is asked again every two seconds. Not after a refusal or the
+/// drill's end.
 fn reconnect(
     mut commands: Commands,
     channels: Res<RepliconChannels>,
     client: Option<Res<bevy_replicon_renet::RenetClient>>,
     time: Res<Time<Real>>,
     mut remote: ResMut<Remote>,
-    mut lost_at: Local<Option<f64>>,
+    mut link: Local<Link>,
 ) {
     let Some(addr) = remote.addr else { return };
     if remote.refused.is_some() || remote.ended {
         return;
     }
     let now = time.elapsed_secs_f64();
-    match (client, *lost_at) {
+    if let Some(c) = client {
         // The client's state follows a newly added client only: the lost
-        // one is removed first, and a new one added a second later.
-        (Some(c), _) if c.is_disconnected() => {
+        // one is removed first, and a new one made a second later.
+        if c.is_disconnected() {
             commands.remove_resource::<bevy_replicon_renet::RenetClient>();
             commands.remove_resource::<bevy_replicon_renet::netcode::NetcodeClientTransport>();
-            *lost_at = Some(now);
+            link.retry_at = Some(now + 1.0);
         }
-        (None, Some(t)) if now - t >= 1.0 => {
-            *lost_at = None;
-            match super::transport::client_resources(&channels, addr) {
-                Ok((client, transport)) => {
-                    commands.insert_resource(client);
-                    commands.insert_resource(transport);
+        return;
+    }
+    if let Some(rx) = &link.asking {
+        let answer = match rx.try_recv() {
+            Ok(a) => a,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                Err(JoinError::Failed("the join exchange ended".into()))
+            }
+        };
+        link.asking = None;
+        match answer.map_err(|e| (e.clone(), e.to_string())).and_then(|t| {
+            super::transport::client_resources(&channels, t).map_err(|e| (JoinError::Failed(e.clone()), e))
+        }) {
+            Ok((client, transport)) => {
+                commands.insert_resource(client);
+                commands.insert_resource(transport);
+                if link.made > 0 {
                     remote.reconnects += 1;
                     warn!("the connection to the host was lost; joining again");
                 }
-                Err(e) => remote.errors.push(e),
+                link.made += 1;
+            }
+            Err((JoinError::Refused(r), _)) => remote.refused = Some(r),
+            Err((JoinError::Failed(_), e)) => {
+                if remote.errors.last() != Some(&e) {
+                    remote.errors.push(e);
+                }
+                link.retry_at = Some(now + 2.0);
             }
         }
-        _ => {}
+        return;
+    }
+    if link.retry_at.is_none_or(|t| now >= t) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let code = remote.code.clone();
+        let spawned = std::thread::Builder::new().name("join".into()).spawn(move || {
+            let _ = tx.send(super::tokens::fetch(addr, &code));
+        });
+        match spawned {
+            Ok(_) => link.asking = Some(rx),
+            Err(e) => {
+                remote.errors.push(format!("cannot start the join exchange: {e}"));
+                link.retry_at = Some(now + 2.0);
+            }
+        }
     }
 }
 

@@ -1,18 +1,22 @@
-//! The classroom's transport: replicon over renet's netcode (UDP), the
-//! host's listening socket and a seat's connection.
+//! The classroom's transport: replicon over renet's netcode (UDP) in its
+//! secure mode, the host's listening sockets (UDP for netcode, TCP on the
+//! same port number for the join exchange, `tokens`) and a seat's
+//! connection with the token it was given.
 //!
 //! Owns: the plugins, channels' configuration and sockets. May not touch:
 //! the drill, the host's or the seat's state.
 
 use super::protocol;
+use super::tokens::{Issuer, TokenService};
 use bevy::prelude::*;
 use bevy_replicon::prelude::*;
 use bevy_replicon_renet::netcode::{
-    ClientAuthentication, NetcodeClientTransport, NetcodeServerTransport, ServerAuthentication, ServerConfig,
+    ClientAuthentication, ConnectToken, NetcodeClientTransport, NetcodeServerTransport, ServerAuthentication,
+    ServerConfig,
 };
 use bevy_replicon_renet::renet::ConnectionConfig;
 use bevy_replicon_renet::{RenetChannelsExt, RenetClient, RenetServer, RepliconRenetPlugins};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::time::SystemTime;
 
 /// The most connections a host takes (30 trainees, screens, spares).
@@ -46,58 +50,68 @@ fn unix_now() -> std::time::Duration {
     SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default()
 }
 
-/// The host's socket on `addr` (port 0: any free port), and the address it
-/// is bound to — taken before the app runs, so a port in use is said at once.
-pub fn bind(addr: SocketAddr) -> Result<(UdpSocket, SocketAddr), String> {
-    let socket = UdpSocket::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let local = socket.local_addr().map_err(|e| e.to_string())?;
-    Ok((socket, local))
+/// The host's two sockets on one port: netcode's (UDP) and the join
+/// exchange's (TCP).
+pub struct Listener {
+    pub udp: UdpSocket,
+    pub tcp: TcpListener,
 }
 
-/// The server and its transport on a bound socket (a window inserts them
-/// from a startup system, once its messages are registered).
+/// The host's sockets on `addr` (port 0: a port free for both), and the
+/// address they are bound to — taken before the app runs, so a port in
+/// use is said at once.
+pub fn bind(addr: SocketAddr) -> Result<(Listener, SocketAddr), String> {
+    // With port 0 the system picks the UDP port; the same TCP port may be
+    // taken by another program, so a few are tried.
+    for _ in 0..if addr.port() == 0 { 16 } else { 1 } {
+        let udp = UdpSocket::bind(addr).map_err(|e| format!("cannot listen on UDP {addr}: {e}"))?;
+        let local = udp.local_addr().map_err(|e| e.to_string())?;
+        match TcpListener::bind(local) {
+            Ok(tcp) => return Ok((Listener { udp, tcp }, local)),
+            Err(e) if addr.port() != 0 => {
+                return Err(format!("cannot listen for join codes on TCP {local}: {e}"));
+            }
+            Err(_) => {}
+        }
+    }
+    Err(format!("no port on {} is free for both UDP and TCP", addr.ip()))
+}
+
+/// The server, its transport (secure: only connections with a token from
+/// this host's join service are admitted) and the join service for
+/// `codes`, on the bound sockets (a window inserts them from a startup
+/// system, once its messages are registered).
 pub fn server_resources(
     channels: &RepliconChannels,
-    socket: UdpSocket,
-) -> Result<(RenetServer, NetcodeServerTransport), String> {
-    let local = socket.local_addr().map_err(|e| e.to_string())?;
+    listener: Listener,
+    codes: Vec<String>,
+) -> Result<(RenetServer, NetcodeServerTransport, TokenService), String> {
+    let local = listener.udp.local_addr().map_err(|e| e.to_string())?;
+    let issuer = Issuer::new(codes, local)?;
     let server = RenetServer::new(connection_config(channels));
     let config = ServerConfig {
         current_time: unix_now(),
         max_clients: MAX_CONNECTIONS,
         protocol_id: protocol::PROTOCOL_ID,
         public_addresses: vec![local],
-        authentication: ServerAuthentication::Unsecure,
+        authentication: ServerAuthentication::Secure { private_key: issuer.key() },
     };
-    let transport = NetcodeServerTransport::new(config, socket).map_err(|e| e.to_string())?;
-    Ok((server, transport))
+    let transport = NetcodeServerTransport::new(config, listener.udp).map_err(|e| e.to_string())?;
+    let service = TokenService::start(listener.tcp, issuer, local.port())?;
+    Ok((server, transport, service))
 }
 
-/// Makes `app` (with `replicon_plugins` and `seat::SeatPlugin`) connect to
-/// a host at `host`.
-pub fn connect(app: &mut App, host: SocketAddr) -> Result<(), String> {
-    let (client, transport) = client_resources(app.world().resource::<RepliconChannels>(), host)?;
-    app.insert_resource(client).insert_resource(transport);
-    Ok(())
-}
-
-/// The client and its transport for a connection to `host` (a window
-/// inserts them from a startup system, once its messages are registered).
+/// The client and its transport for a connection with `token` (from
+/// `tokens::fetch`), to the first address in it.
 pub fn client_resources(
     channels: &RepliconChannels,
-    host: SocketAddr,
+    token: ConnectToken,
 ) -> Result<(RenetClient, NetcodeClientTransport), String> {
+    let host = token.server_addresses[0].ok_or("the token names no host")?;
     let bind: SocketAddr = if host.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().map_err(|_| "bad bind")?;
     let socket = UdpSocket::bind(bind).map_err(|e| format!("no UDP socket: {e}"))?;
     let client = RenetClient::new(connection_config(channels));
-    let mut id = [0u8; 8];
-    getrandom::fill(&mut id).map_err(|e| e.to_string())?;
-    let auth = ClientAuthentication::Unsecure {
-        client_id: u64::from_le_bytes(id),
-        protocol_id: protocol::PROTOCOL_ID,
-        server_addr: host,
-        user_data: None,
-    };
+    let auth = ClientAuthentication::Secure { connect_token: token };
     let transport = NetcodeClientTransport::new(unix_now(), auth, socket).map_err(|e| e.to_string())?;
     Ok((client, transport))
 }
