@@ -1000,3 +1000,49 @@ fn the_hosts_end_screen_stores_the_class_run_for_each_seated_person() {
         vec![UiAction::RecordClass { people: vec![("commander".into(), "P001".into())], org: Some("T01".into()) }]
     );
 }
+
+/// A class of 30 at the host's console: every seat's code is on one table
+/// (the seats still to come first, so a late cadre's code is at the top),
+/// and the QR code shown is the picked seat's — the first still to come
+/// until the instructor clicks another line (its name then shows twice:
+/// on its line and over its QR code).
+#[test]
+fn a_class_of_30_gets_a_table_of_codes_and_the_picked_seat_s_qr_code() {
+    use firstline::gui::console::{ClassSeat, Classroom};
+    use firstline::net::protocol::SeatKind;
+    let v = views(0, "commander");
+    let tr = Tr::new(Lang::En);
+    let roles: Vec<String> = v.loaded.scenario.roles.iter().map(|r| r.id.clone()).collect();
+    // 30 seats over the drill's roles (a class drill has a role for each;
+    // here the 12 roles and 18 screens), the commander's seat already in.
+    let seats: Vec<ClassSeat> = (0..30)
+        .map(|k| ClassSeat {
+            seat: roles.get(k).map_or(SeatKind::Screen, |r| SeatKind::Role(r.clone())),
+            code: format!("AAAA{:X}-BBBB{:X}", k / 16, k % 16),
+            online: k == 0,
+        })
+        .collect();
+    let class = Classroom { addr: "192.168.1.20:7460".into(), seats, waiting: true, refused: None };
+    let mut harness = Harness::new_ui_state(
+        |ui, out: &mut Vec<UiAction>| {
+            let mut c = ctx(&v, &tr, Mode::Practice);
+            c.classroom = Some(&class);
+            egui::ScrollArea::vertical().show(ui, |ui| out.extend(console::classroom::seats(ui, &c)));
+        },
+        Vec::new(),
+    );
+    harness.run();
+    for s in &class.seats {
+        assert!(harness.query_all_by_label(&s.code).count() >= 1, "{} is on the table", s.code);
+    }
+    let name = |k: usize| v.loaded.scenario.roles.iter().find(|r| r.id == roles[k]).map(|r| r.name.en.clone()).unwrap();
+    // The commander is in: the QR code is the office director's (the first
+    // seat still to come).
+    assert_eq!(harness.query_all_by_label(&name(1)).count(), 2, "the office director's QR code shows");
+    assert_eq!(harness.query_all_by_label(&name(0)).count(), 1, "the commander's is only on its line");
+    harness.get_by_label(&class.seats[3].code).click();
+    harness.run();
+    assert_eq!(harness.query_all_by_label(&name(3)).count(), 2, "the picked seat's QR code shows");
+    assert_eq!(harness.query_all_by_label(&name(1)).count(), 1);
+    assert!(harness.state().is_empty(), "picking a seat orders nothing");
+}

@@ -30,6 +30,15 @@ fn landslide_perfect_followers_certify_excellent_on_other_seeds() {
     perfect_is_excellent_with_nobody_dead("scenarios/qingshi_landslide.ron", &[11, 3, 5, 7]);
 }
 
+/// The class drill's 30 roles: the 18 roles added to the flood drill's 12
+/// (grid workers in every grid, village information officers, a leader for
+/// every force) carry one-page plans that a perfect class follows without
+/// losing the level or a life.
+#[test]
+fn class_drill_perfect_followers_certify_excellent() {
+    perfect_is_excellent_with_nobody_dead("scenarios/qingshi_flood_class.ron", &[11]);
+}
+
 #[test]
 fn fire_perfect_followers_certify_excellent_on_other_seeds() {
     perfect_is_excellent_with_nobody_dead("scenarios/qingshi_fire.ron", &[2, 4, 11, 13, 17, 19]);

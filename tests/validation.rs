@@ -11,6 +11,7 @@ const VALID: &[&str] = &[
     "scenarios/example_small.ron",
     "scenarios/example_walls.ron",
     "scenarios/qingshi_flood.ron",
+    "scenarios/qingshi_flood_class.ron",
     "scenarios/qingshi_landslide.ron",
     "scenarios/qingshi_fire.ron",
     "scenarios/team_flood_rescue.ron",

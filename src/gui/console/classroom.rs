@@ -1,6 +1,7 @@
 //! The classroom's seats at the host's instructor console: the address the
 //! seats join at, each seat's join code (as text, and as a QR code of the
-//! command that joins it), who is in, and starting the clock without the
+//! command that joins it; a class of more than six seats as a table of
+//! codes with the QR code of the seat picked), who is in, and starting the clock without the
 //! seats that have not come.
 //!
 //! Owns: the seats panel and its QR codes. May not touch: the host (the
@@ -37,28 +38,84 @@ pub fn seats(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
                 tr.a("class-refused", &[("why", why.as_str().into())]),
             );
         }
-        for seat in &k.seats {
-            ui.separator();
-            ui.horizontal(|ui| {
-                qr(ui, &join_line(&k.addr, seat), 3.0);
-                ui.vertical(|ui| {
-                    let name = match &seat.seat {
-                        SeatKind::Role(r) => role_name(ctx, r),
-                        SeatKind::Screen => tr.t("class-screen"),
-                    };
-                    ui.strong(name);
-                    ui.label(egui::RichText::new(&seat.code).monospace().size(20.0).strong());
-                    let (text, colour) = if seat.online {
-                        (tr.t("class-online"), egui::Color32::from_rgb(40, 150, 60))
-                    } else {
-                        (tr.t("class-offline"), egui::Color32::from_rgb(200, 120, 20))
-                    };
-                    ui.colored_label(colour, text);
+        if k.seats.len() <= ROOMY {
+            for seat in &k.seats {
+                ui.separator();
+                ui.horizontal(|ui| {
+                    qr(ui, &join_line(&k.addr, seat), 3.0);
+                    ui.vertical(|ui| {
+                        ui.strong(seat_name(ctx, seat));
+                        ui.label(egui::RichText::new(&seat.code).monospace().size(20.0).strong());
+                        let (text, colour) = presence(ctx, seat);
+                        ui.colored_label(colour, text);
+                    });
                 });
-            });
+            }
+        } else {
+            many_seats(ui, ctx, k);
         }
     });
     out
+}
+
+/// Up to this many seats each show their QR code; a class larger than
+/// that (30 cadres) gets a table of codes, the seats still to come first,
+/// and the QR code of the seat picked in it.
+const ROOMY: usize = 6;
+
+fn seat_name(ctx: &Ctx, seat: &ClassSeat) -> String {
+    match &seat.seat {
+        SeatKind::Role(r) => role_name(ctx, r),
+        SeatKind::Screen => ctx.tr.t("class-screen"),
+    }
+}
+
+fn presence(ctx: &Ctx, seat: &ClassSeat) -> (String, egui::Color32) {
+    if seat.online {
+        (ctx.tr.t("class-online"), egui::Color32::from_rgb(40, 150, 60))
+    } else {
+        (ctx.tr.t("class-offline"), egui::Color32::from_rgb(200, 120, 20))
+    }
+}
+
+/// A large class: the QR code of the seat picked (the first seat still to
+/// come until one is picked), then one line per seat (who, the code in
+/// large type, in or not), the seats still to come first; a click on a
+/// line picks its seat.
+fn many_seats(ui: &mut egui::Ui, ctx: &Ctx, k: &super::Classroom) {
+    let picked_id = ui.id().with("class-qr-seat");
+    let mut order: Vec<usize> = (0..k.seats.len()).collect();
+    order.sort_by_key(|&i| k.seats[i].online);
+    let picked = ui
+        .data(|d| d.get_temp::<usize>(picked_id))
+        .filter(|&i| i < k.seats.len())
+        .or_else(|| order.first().copied().filter(|&i| !k.seats[i].online));
+    if let Some(i) = picked {
+        let seat = &k.seats[i];
+        ui.separator();
+        ui.horizontal(|ui| {
+            qr(ui, &join_line(&k.addr, seat), 3.0);
+            ui.vertical(|ui| {
+                ui.strong(seat_name(ctx, seat));
+                ui.label(egui::RichText::new(&seat.code).monospace().size(20.0).strong());
+            });
+        });
+    }
+    ui.separator();
+    egui::Grid::new("class-seat-table").striped(true).num_columns(3).spacing([12.0, 4.0]).show(ui, |ui| {
+        for &i in &order {
+            let seat = &k.seats[i];
+            let name = ui.selectable_label(picked == Some(i), seat_name(ctx, seat));
+            let code =
+                ui.selectable_label(picked == Some(i), egui::RichText::new(&seat.code).monospace().size(18.0).strong());
+            if name.clicked() || code.clicked() {
+                ui.data_mut(|d| d.insert_temp(picked_id, i));
+            }
+            let (text, colour) = presence(ctx, seat);
+            ui.colored_label(colour, text);
+            ui.end_row();
+        }
+    });
 }
 
 /// Draws `text` as a QR code (error correction M, the 4-module quiet zone
