@@ -145,6 +145,7 @@ road-Township = township road
 road-Village = village road
 road-Track = farm track
 road-Footpath = footpath
+road-unnamed = { $class } near { $near } ({ $id })
 road-bridge = , bridge
 
 report-First = first report

@@ -145,6 +145,7 @@ road-Township = 乡道
 road-Village = 村道
 road-Track = 机耕路
 road-Footpath = 步道
+road-unnamed = { $near }附近的{ $class }（{ $id }）
 road-bridge = ，桥
 
 report-First = 初报

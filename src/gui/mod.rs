@@ -116,6 +116,9 @@ fn run_scripted(
             .set(bevy::log::LogPlugin { level: bevy::log::Level::WARN, ..default() }),
     )
     .add_plugins(EguiPlugin::default())
+    // The panels get a camera of their own (`ui::spawn_ui_camera`).
+    .insert_resource(bevy_egui::EguiGlobalSettings { auto_create_primary_context: false, ..default() })
+    .init_resource::<ui::MapArea>()
     .insert_resource(i18n::Tr::new(opts.lang))
     .insert_resource(ui::UiScale(opts.scale))
     .init_resource::<console::state::ConsoleState>()
@@ -152,7 +155,10 @@ fn run_scripted(
         },
     }
     app.add_systems(Startup, ui::spawn_ui_camera)
-        .add_systems(EguiPrimaryContextPass, (ui::set_fonts, ui::launcher_ui, ui::drill_ui).chain())
+        .add_systems(
+            EguiPrimaryContextPass,
+            (ui::set_fonts, ui::launcher_ui, ui::drill_ui, ui::fit_map_viewport).chain(),
+        )
         .add_systems(
             Update,
             (

@@ -54,9 +54,68 @@ pub struct Ending {
     done: bool,
 }
 
+/// Two cameras: the map's, drawing only into the part of the window the
+/// panels leave (`fit_map_viewport`), so that what it looks at is in the
+/// middle of the map one sees rather than under a panel; and the panels'
+/// (egui's), over the whole window, drawn after the map and clearing
+/// nothing.
 pub fn spawn_ui_camera(mut commands: Commands) {
-    // One camera for the map and the panels (egui attaches to it).
     commands.spawn((Camera3d::default(), Transform::from_xyz(0.0, 1000.0, 1000.0).looking_at(Vec3::ZERO, Vec3::Y)));
+    commands.spawn((
+        bevy_egui::PrimaryEguiContext,
+        Camera2d,
+        bevy::camera::visibility::RenderLayers::none(),
+        Camera {
+            order: 1,
+            output_mode: bevy::camera::CameraOutputMode::Write {
+                blend_state: Some(bevy::render::render_resource::BlendState::ALPHA_BLENDING),
+                clear_color: ClearColorConfig::None,
+            },
+            clear_color: ClearColorConfig::Custom(Color::NONE),
+            ..default()
+        },
+    ));
+}
+
+/// The part of the window the drill's panels leave for the map (egui
+/// points), as the last frame laid them out; `None` without a drill.
+#[derive(Resource, Default, Debug)]
+pub struct MapArea(pub Option<egui::Rect>);
+
+/// Gives the map's camera the part of the window the panels leave (the
+/// whole window without a drill). A projection centred on the visible map
+/// puts what the camera follows in its middle: with the projector's side
+/// panel over the full-window picture, the flood it followed sat at the
+/// panel's edge.
+pub fn fit_map_viewport(
+    mut contexts: EguiContexts,
+    area: Res<MapArea>,
+    play: Option<Res<Play>>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    mut cams: Query<&mut Camera, With<Camera3d>>,
+) -> Result {
+    let Ok(window) = windows.single() else { return Ok(()) };
+    let (w, h) = (window.physical_width(), window.physical_height());
+    let want = match (play.is_some(), area.0) {
+        (true, Some(r)) => {
+            let ppp = contexts.ctx_mut()?.pixels_per_point();
+            let px = |v: f32, max: u32| ((v * ppp).round().max(0.0) as u32).min(max);
+            let (x0, y0, x1, y1) = (px(r.min.x, w), px(r.min.y, h), px(r.max.x, w), px(r.max.y, h));
+            (x1 > x0 && y1 > y0).then(|| (UVec2::new(x0, y0), UVec2::new(x1 - x0, y1 - y0)))
+        }
+        _ => None,
+    };
+    for mut cam in &mut cams {
+        let now = cam.viewport.as_ref().map(|v| (v.physical_position, v.physical_size));
+        if now != want {
+            cam.viewport = want.map(|(physical_position, physical_size)| bevy::camera::Viewport {
+                physical_position,
+                physical_size,
+                ..default()
+            });
+        }
+    }
+    Ok(())
 }
 
 /// On a software renderer (Mesa llvmpipe: an office PC without a GPU
@@ -202,8 +261,9 @@ pub fn drill_ui(
     scale: Res<UiScale>,
     cam: Option<Res<OrbitCam>>,
     grid: Option<Res<MapGrid>>,
-    camera: Query<(&Camera, &GlobalTransform)>,
+    camera: Query<(&Camera, &GlobalTransform), With<Camera3d>>,
     mut exit: MessageWriter<AppExit>,
+    mut map_area: ResMut<MapArea>,
 ) -> Result {
     let Some(mut play) = play else { return Ok(()) };
     let ctx = contexts.ctx_mut()?.clone();
@@ -253,6 +313,7 @@ pub fn drill_ui(
             });
             if let (Some(cam), Some(grid), Ok((camera, gt))) = (cam.as_deref(), grid.as_deref(), camera.single()) {
                 let area = root.available_rect_before_wrap();
+                map_area.0 = Some(area);
                 let painter = ctx.layer_painter(egui::LayerId::background());
                 let mut taken = overlay::map_furniture(&painter, &tr, cam, camera, gt, area);
                 taken.push(overlay::legend(&painter, &tr, area, 1.0));
@@ -294,6 +355,7 @@ pub fn drill_ui(
         });
         if let (Some(cam), Some(grid), Ok((camera, gt))) = (cam.as_deref(), grid.as_deref(), camera.single()) {
             let area = root.available_rect_before_wrap();
+            map_area.0 = Some(area);
             let painter = ctx.layer_painter(egui::LayerId::background());
             let mut taken = overlay::map_furniture(&painter, &tr, cam, camera, gt, area);
             // Map text at the screen's size too (the window's is 15 px).
@@ -353,6 +415,7 @@ pub fn drill_ui(
         });
         if let (Some(cam), Some(grid), Ok((camera, gt))) = (cam.as_deref(), grid.as_deref(), camera.single()) {
             let area = root.available_rect_before_wrap();
+            map_area.0 = Some(area);
             let painter = ctx.layer_painter(egui::LayerId::background());
             // The furniture first: labels keep clear of it.
             let mut taken = overlay::map_furniture(&painter, &tr, cam, camera, gt, area);
@@ -499,7 +562,7 @@ pub fn pick(
     buttons: Res<ButtonInput<MouseButton>>,
     cam: Res<OrbitCam>,
     window: Query<&Window, With<PrimaryWindow>>,
-    camera: Query<(&Camera, &GlobalTransform)>,
+    camera: Query<(&Camera, &GlobalTransform), With<Camera3d>>,
     grid: Res<MapGrid>,
     play: Option<ResMut<Play>>,
     mut console: ResMut<ConsoleState>,
@@ -531,6 +594,7 @@ pub fn finish_scripted(
     play: Option<ResMut<Play>>,
     mut ending: ResMut<Ending>,
     mut exit: MessageWriter<AppExit>,
+    time: Res<Time<Real>>,
 ) {
     let Some(mut play) = play else { return };
     if ending.done || !play.at_exit_point() {
@@ -540,8 +604,12 @@ pub fn finish_scripted(
     let shot = play.screenshot.clone();
     match shot {
         Some(path) => {
-            // A few frames for the scene and the panels to show the last tick.
-            if !ending.shot_taken && ending.frames >= 8 {
+            // A few frames for the scene and the panels to show the last
+            // tick, and at least 4 s from the start: Bevy compiles a
+            // material's pipeline in the background and draws nothing with
+            // it until then (a software renderer took 1–3 s for the
+            // ground, so a picture at 0 s showed the labels over no map).
+            if !ending.shot_taken && ending.frames >= 8 && time.elapsed_secs() >= 4.0 {
                 commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path.clone()));
                 ending.shot_taken = true;
                 ending.frames = 0;

@@ -174,8 +174,32 @@ pub fn role_name(ctx: &Ctx, id: &str) -> String {
 
 /// A road's name in the window's language (its id when it has none).
 pub fn road_name(ctx: &Ctx, id: &str) -> String {
-    let edge = ctx.scenario.map.roads.edges.iter().find(|e| e.id == id);
-    edge.and_then(|e| e.name.as_ref()).map_or(id.to_owned(), |n| ctx.tr.text(n).to_owned())
+    let s = ctx.scenario;
+    let Some(edge) = s.map.roads.edges.iter().find(|e| e.id == id) else { return id.to_owned() };
+    if let Some(n) = &edge.name {
+        return ctx.tr.text(n).to_owned();
+    }
+    // An unnamed road (a lane off the map, most of an imported township's):
+    // its class and the village it runs through, or the nearest, with its
+    // id to tell it from the village's other lanes.
+    let at = |n: &str| s.map.roads.nodes.iter().find(|x| x.id == n).map(|x| x.at);
+    let (Some(a), Some(b)) = (at(&edge.from), at(&edge.to)) else { return id.to_owned() };
+    let mid = (0.5 * (a.0 + b.0), 0.5 * (a.1 + b.1));
+    let village = s.villages.iter().find(|v| crate::geom::in_polygon(mid, &v.boundary)).or_else(|| {
+        s.villages.iter().min_by(|x, y| {
+            let d = |v: &crate::scenario::schema::Village| crate::geom::dist(mid, crate::geom::centroid(&v.boundary));
+            d(x).total_cmp(&d(y))
+        })
+    });
+    let Some(v) = village else { return id.to_owned() };
+    ctx.tr.a(
+        "road-unnamed",
+        &[
+            ("near", ctx.tr.text(&v.name).to_owned().into()),
+            ("class", ctx.tr.t(&format!("road-{:?}", edge.class)).into()),
+            ("id", id.into()),
+        ],
+    )
 }
 
 /// A force's name in the window's language.

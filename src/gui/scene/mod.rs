@@ -351,7 +351,13 @@ pub fn place_camera(cam: Res<OrbitCam>, mut q: Query<&mut Transform, With<Camera
 /// its villages' part, `populated`) when nothing is happening yet. It
 /// eases there (half the way in about a second and a half), so the picture
 /// never jumps.
-pub fn auto_camera(play: Res<Play>, grid: Res<MapGrid>, mut cam: ResMut<OrbitCam>, time: Res<Time<Real>>) {
+pub fn auto_camera(
+    play: Res<Play>,
+    grid: Res<MapGrid>,
+    mut cam: ResMut<OrbitCam>,
+    time: Res<Time<Real>>,
+    camera: Query<&Camera, With<Camera3d>>,
+) {
     if !play.screen {
         return;
     }
@@ -363,6 +369,8 @@ pub fn auto_camera(play: Res<Play>, grid: Res<MapGrid>, mut cam: ResMut<OrbitCam
     // At rest: the whole map, or the villages' part of a much larger one.
     let home = populated(&play.scenario, &grid);
     let size = home.map_or(grid.width_m().max(grid.height_m()), |(_, d)| d / 1.05);
+    let aspect =
+        camera.single().ok().and_then(|c| c.logical_viewport_size()).map_or(16.0 / 9.0, |v| v.x / v.y.max(1.0));
     let (target, distance) = if pts.is_empty() {
         let mid = (grid.width_m() as f64 / 2.0, grid.height_m() as f64 / 2.0);
         home.unwrap_or((mid, size * 1.05))
@@ -370,13 +378,37 @@ pub fn auto_camera(play: Res<Play>, grid: Res<MapGrid>, mut cam: ResMut<OrbitCam
         let n = pts.len() as f64;
         let c = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
         let spread = pts.iter().map(|p| crate::geom::dist(*p, c)).fold(0.0, f64::max) as f32;
-        (c, (spread * 2.6).clamp(size * 0.3, size * 1.05))
+        // Following something, the picture is all map: no farther than the
+        // frame (see `in_frame`) fits inside the map.
+        let fit = (grid.width_m() / (0.82 * aspect)).min(grid.height_m() / 1.12);
+        (c, (spread * 2.6).clamp(size * 0.3, (size * 1.05).min(fit).max(size * 0.3)))
     };
-    let goal = grid.world(target, 0.0);
+    let goal = grid.world(in_frame(target, distance, (grid.width_m(), grid.height_m()), aspect), 0.0);
     let k = (time.delta_secs() * 0.5).min(1.0);
     let c = &mut *cam;
     c.focus += (goal - c.focus) * k;
     c.distance += (distance - c.distance) * k;
+}
+
+/// `target` moved in just so far that a camera `distance` away frames map
+/// rather than the void beyond its edge: a flood in a corner of the map is
+/// shown with the map around it, not in the corner of an empty picture.
+/// The projector's camera looks north, 54° down, with Bevy's 45° vertical
+/// field of view on a picture `aspect` wide for its height: the ground it
+/// frames reaches about 0.41·aspect of the distance to either side of the
+/// focus, 0.73 of it north (the top of the picture) and 0.39 of it south.
+/// Along an axis where the map is smaller than the frame, the target
+/// stays: on a mountain map the flat-ground reach is far off (the high
+/// rim is nearer the camera), and moving the focus there framed more void,
+/// not less (seen on the imported Encamp valley).
+fn in_frame(target: (f64, f64), distance: f32, (w, h): (f32, f32), aspect: f32) -> (f64, f64) {
+    let d = distance as f64;
+    // At least `low` from the near edge and `high` from the far one.
+    let keep = |v: f64, size: f32, low: f64, high: f64| {
+        if low + high >= size as f64 { v } else { v.clamp(low, size as f64 - high) }
+    };
+    let side = 0.41 * aspect as f64 * d;
+    (keep(target.0, w, side, side), keep(target.1, h, 0.39 * d, 0.73 * d))
 }
 
 /// The villages' part of a map much larger than its villages (a
@@ -402,5 +434,27 @@ fn first_view(s: &crate::scenario::schema::Scenario, grid: &MapGrid) -> OrbitCam
         None => {
             OrbitCam::looking_at(Vec3::new(w * 0.5, grid.y((grid.min_z + grid.max_z) * 0.5), -h * 0.5), w.max(h) * 1.05)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_frame;
+
+    /// A flood in the south-west corner of a 2.5 km map, framed from 1 km
+    /// on a 16:9 picture: the focus moves in until the frame's edges meet
+    /// the map's (0.73 km east of the west edge, 0.39 km north of the
+    /// south edge); one in the north-east corner stops 0.73 km from the
+    /// east edge and 0.73 km from the north; one in the middle stays. From
+    /// 3 km the frame is wider and taller than the map: nothing moves.
+    #[test]
+    fn the_projector_frames_map_not_the_void_beyond_it() {
+        let (map, wide) = ((2500.0, 2500.0), 16.0 / 9.0);
+        let near = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).abs() < 0.5 && (a.1 - b.1).abs() < 0.5;
+        let side = 0.41 * wide as f64 * 1000.0;
+        assert!(near(in_frame((100.0, 50.0), 1000.0, map, wide), (side, 390.0)));
+        assert!(near(in_frame((2450.0, 2490.0), 1000.0, map, wide), (2500.0 - side, 1770.0)));
+        assert!(near(in_frame((1200.0, 1300.0), 1000.0, map, wide), (1200.0, 1300.0)));
+        assert!(near(in_frame((100.0, 2450.0), 3000.0, map, wide), (100.0, 2450.0)));
     }
 }
