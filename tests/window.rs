@@ -30,13 +30,17 @@ fn display_or_skip() -> bool {
 
 /// Distinct colours, and the share of the most common one, in an RGBA PNG's
 /// region (fractions of width and height).
-fn colours(png_path: &Path, region: (f32, f32, f32, f32)) -> (usize, f64) {
+/// A PNG's pixels: the bytes, width, height and samples per pixel.
+fn pixels(png_path: &Path) -> (Vec<u8>, usize, usize, usize) {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png_path).unwrap()));
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
-    let ch = info.color_type.samples();
-    let (w, h) = (info.width as usize, info.height as usize);
+    (buf, info.width as usize, info.height as usize, info.color_type.samples())
+}
+
+fn colours(png_path: &Path, region: (f32, f32, f32, f32)) -> (usize, f64) {
+    let (buf, w, h, ch) = pixels(png_path);
     let mut seen = std::collections::BTreeMap::<[u8; 3], usize>::new();
     let (x0, x1) = ((region.0 * w as f32) as usize, (region.1 * w as f32) as usize);
     let (y0, y1) = ((region.2 * h as f32) as usize, (region.3 * h as f32) as usize);
@@ -144,12 +148,7 @@ fn reads(read: &str, words: &str) -> bool {
 
 /// The part of `from` right of `x0` (a share of its width), saved as `to`.
 fn crop(from: &Path, to: &Path, x0: f32) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(from).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let ch = info.color_type.samples();
-    let (w, h) = (info.width as usize, info.height as usize);
+    let (buf, w, h, ch) = pixels(from);
     let left = (x0 * w as f32) as usize;
     let mut out = Vec::with_capacity((w - left) * h * 3);
     for y in 0..h {

@@ -38,7 +38,9 @@ VILLAGES = [
     ("houshan", "hs", "后山村", "Houshan", None),
     ("linchang", "lc", "林场村", "Linchang", "cmd_evac_lc"),
 ]
-HOUSHAN_PATROLS = {2: ('["e3", "hs_center"]', 900), 3: ('["hs_center", "hs_square"]', 1200)}
+# Houshan's grid workers patrol (route, start) instead: it is not ordered out.
+HOUSHAN_PATROLS = {1: ('["hs_square", "hs_center"]', 600), 2: ('["e3", "hs_center"]', 900),
+                   3: ('["hs_center", "hs_square"]', 1200)}
 # Force leaders beyond the township team's (rescue_leader): (force, zh, en, step).
 LEADERS = [
     ("fire_team", "专职消防队队长", "Fire team leader", None),
@@ -83,6 +85,16 @@ def split_grid(m):
 out, grids = re.subn(r'grid_areas: \[\(id: "(\w+_grid1)", worker: "(\w+)", boundary: (\[[^\]]*\])\)\]', split_grid, out)
 assert grids == 4, grids
 
+def grid_step(p, k, order):
+    """Grid k's worker: door to door in the grid on the village's order, or
+    (Houshan) a patrol."""
+    if order:
+        return (f'(id: "{p}_g{k}_doors", trigger: Step("{order}"), '
+                f'action: DoorToDoor(area: "{p}_grid{k}"), deadline_s: 1800)')
+    route, at = HOUSHAN_PATROLS[k]
+    return f'(id: "{p}_g{k}_patrol", trigger: At({at}), action: Patrol(route: {route}), deadline_s: 1800)'
+
+
 roles, plan = [], []
 # The flood drill expects nothing of three village heads and three grid
 # workers; in a class every seat has work: the heads open their villages'
@@ -94,25 +106,13 @@ for vid, p, zh, en, order in VILLAGES:
         assert f'(role: "head_{vid}"' not in out and f'(role: "grid_{vid}"' not in out, vid
         plan.append(f'(role: "head_{vid}", steps: [(id: "{p}_open", trigger: Inject("county_red_rain"), '
                     f'action: OpenShelter(shelter: "{SHELTERS[vid]}"), deadline_s: 1200)])')
-        if order:
-            step = (f'(id: "{p}_g1_doors", trigger: Step("{order}"), '
-                    f'action: DoorToDoor(area: "{p}_grid1"), deadline_s: 1800)')
-        else:
-            step = (f'(id: "{p}_g1_patrol", trigger: At(600), '
-                    f'action: Patrol(route: ["hs_square", "hs_center"]), deadline_s: 1800)')
-        plan.append(f'(role: "grid_{vid}", steps: [{step}])')
+        plan.append(f'(role: "grid_{vid}", steps: [{grid_step(p, 1, order)}])')
 for vid, p, zh, en, order in VILLAGES:
     for k in (2, 3):
         oz, oe = ORDINAL[k]
         roles.append(f'(id: "grid_{vid}_{k}", kind: GridWorker, village: "{vid}", '
                      f'name: {text(f"{zh}{oz}网格网格员", f"{en} grid worker, {oe} grid")})')
-        if order:
-            step = (f'(id: "{p}_g{k}_doors", trigger: Step("{order}"), '
-                    f'action: DoorToDoor(area: "{p}_grid{k}"), deadline_s: 1800)')
-        else:
-            route, at = HOUSHAN_PATROLS[k]
-            step = f'(id: "{p}_g{k}_patrol", trigger: At({at}), action: Patrol(route: {route}), deadline_s: 1800)'
-        plan.append(f'(role: "grid_{vid}_{k}", steps: [{step}])')
+        plan.append(f'(role: "grid_{vid}_{k}", steps: [{grid_step(p, k, order)}])')
     roles.append(f'(id: "info_{vid}", kind: InfoOfficer, village: "{vid}", '
                  f'name: {text(f"{zh}灾害信息员", f"{en} information officer")})')
     plan.append(f'(role: "info_{vid}", steps: [(id: "{p}_io_first", trigger: Step("od_warn"), '

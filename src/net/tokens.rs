@@ -231,8 +231,9 @@ pub fn fetch(host: SocketAddr, code: &str) -> Result<ConnectToken, JoinError> {
     ask(&mut s, code)
 }
 
-/// The host's token service: a thread answering seats one at a time on
-/// the TCP listener, until this is dropped.
+/// The host's token service: a thread taking seats on the TCP listener
+/// (each answered on a thread of its own, `AT_ONCE` at most), until this
+/// is dropped.
 #[derive(Resource)]
 pub struct TokenService {
     stop: Arc<AtomicBool>,
@@ -250,21 +251,29 @@ impl TokenService {
         let stop = Arc::new(AtomicBool::new(false));
         let (given, refused) = (issuer.given.clone(), issuer.refused.clone());
         let s = stop.clone();
+        let issuer = Arc::new(issuer);
+        // Seats are answered each on a thread of its own, so one that
+        // stalls (or never answers) holds up nobody else; at most
+        // `AT_ONCE` at a time, more are turned away until one ends.
+        let busy = Arc::new(AtomicU64::new(0));
         let thread = std::thread::Builder::new()
             .name("join-tokens".into())
             .spawn(move || {
                 while !s.load(Ordering::Relaxed) {
                     match listener.accept() {
-                        Ok((mut stream, peer)) => {
-                            let ok = stream.set_nonblocking(false).is_ok()
-                                && stream.set_read_timeout(Some(WAIT)).is_ok()
-                                && stream.set_write_timeout(Some(WAIT)).is_ok();
-                            let Ok(local) = stream.local_addr() else { continue };
-                            let dialled = SocketAddr::new(local.ip(), udp_port);
-                            match ok.then(|| issuer.answer(&mut stream, dialled)) {
-                                Some(Ok(false)) => bevy::log::info!("{peer} gave a wrong join code"),
-                                Some(Err(e)) => bevy::log::info!("join exchange with {peer}: {e}"),
-                                _ => {}
+                        Ok((stream, peer)) => {
+                            if busy.load(Ordering::Relaxed) >= AT_ONCE {
+                                bevy::log::warn!("join exchange with {peer} turned away: {AT_ONCE} under way");
+                                continue;
+                            }
+                            busy.fetch_add(1, Ordering::Relaxed);
+                            let (issuer, busy) = (issuer.clone(), busy.clone());
+                            let spawned = std::thread::Builder::new().name("join-exchange".into()).spawn(move || {
+                                answer_one(&issuer, stream, peer, udp_port);
+                                busy.fetch_sub(1, Ordering::Relaxed);
+                            });
+                            if let Err(e) = spawned {
+                                bevy::log::warn!("the join service: {e}");
                             }
                         }
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -279,6 +288,23 @@ impl TokenService {
             })
             .map_err(|e| format!("cannot start the join service: {e}"))?;
         Ok(TokenService { stop, thread: Some(thread), given, refused })
+    }
+}
+
+/// Join exchanges under way at once, at most.
+const AT_ONCE: u64 = 16;
+
+/// One seat's exchange on `stream` (from `peer`).
+fn answer_one(issuer: &Issuer, mut stream: TcpStream, peer: SocketAddr, udp_port: u16) {
+    let ok = stream.set_nonblocking(false).is_ok()
+        && stream.set_read_timeout(Some(WAIT)).is_ok()
+        && stream.set_write_timeout(Some(WAIT)).is_ok();
+    let Ok(local) = stream.local_addr() else { return };
+    let dialled = SocketAddr::new(local.ip(), udp_port);
+    match ok.then(|| issuer.answer(&mut stream, dialled)) {
+        Some(Ok(false)) => bevy::log::info!("{peer} gave a wrong join code"),
+        Some(Err(e)) => bevy::log::info!("join exchange with {peer}: {e}"),
+        _ => {}
     }
 }
 
@@ -318,6 +344,20 @@ mod tests {
         assert_eq!(fetch(addr, "ABCDE-FGHJJ").unwrap_err(), JoinError::Refused("wrong join code".into()));
         assert_eq!(svc.given.load(Ordering::Relaxed), 2);
         assert_eq!(svc.refused.load(Ordering::Relaxed), 1);
+    }
+
+    /// Seats that connect and never answer (a stalled PC, a port scanner)
+    /// hold up nobody: with three of them hanging on, a seat still gets
+    /// its token (answered one at a time, it would wait 3 × 3 s, past its
+    /// own 3 s).
+    #[test]
+    fn stalled_connections_do_not_hold_up_a_seat() {
+        let (svc, addr) = service(&["ABCDE-FGHJK"]);
+        let stalled: Vec<TcpStream> = (0..3).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(fetch(addr, "ABCDE-FGHJK").is_ok());
+        assert_eq!(svc.given.load(Ordering::Relaxed), 1);
+        drop(stalled);
     }
 
     #[test]

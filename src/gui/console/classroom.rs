@@ -41,15 +41,7 @@ pub fn seats(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
         if k.seats.len() <= ROOMY {
             for seat in &k.seats {
                 ui.separator();
-                ui.horizontal(|ui| {
-                    qr(ui, &join_line(&k.addr, seat), 3.0);
-                    ui.vertical(|ui| {
-                        ui.strong(seat_name(ctx, seat));
-                        ui.label(egui::RichText::new(&seat.code).monospace().size(20.0).strong());
-                        let (text, colour) = presence(ctx, seat);
-                        ui.colored_label(colour, text);
-                    });
-                });
+                card(ui, ctx, &k.addr, seat, true);
             }
         } else {
             many_seats(ui, ctx, k);
@@ -78,12 +70,28 @@ fn presence(ctx: &Ctx, seat: &ClassSeat) -> (String, egui::Color32) {
     }
 }
 
+/// A seat's QR code beside its name, its code in large type and (with
+/// `presence`) whether it is in.
+fn card(ui: &mut egui::Ui, ctx: &Ctx, addr: &str, seat: &ClassSeat, with_presence: bool) {
+    ui.horizontal(|ui| {
+        qr(ui, &join_line(addr, seat), 3.0);
+        ui.vertical(|ui| {
+            ui.strong(seat_name(ctx, seat));
+            ui.label(egui::RichText::new(&seat.code).monospace().size(20.0).strong());
+            if with_presence {
+                let (text, colour) = presence(ctx, seat);
+                ui.colored_label(colour, text);
+            }
+        });
+    });
+}
+
 /// A large class: the QR code of the seat picked (the first seat still to
 /// come until one is picked), then one line per seat (who, the code in
 /// large type, in or not), the seats still to come first; a click on a
 /// line picks its seat.
 fn many_seats(ui: &mut egui::Ui, ctx: &Ctx, k: &super::Classroom) {
-    let picked_id = ui.id().with("class-qr-seat");
+    let picked_id = ui.id().with("class_qr_seat");
     let mut order: Vec<usize> = (0..k.seats.len()).collect();
     order.sort_by_key(|&i| k.seats[i].online);
     let picked = ui
@@ -91,18 +99,11 @@ fn many_seats(ui: &mut egui::Ui, ctx: &Ctx, k: &super::Classroom) {
         .filter(|&i| i < k.seats.len())
         .or_else(|| order.first().copied().filter(|&i| !k.seats[i].online));
     if let Some(i) = picked {
-        let seat = &k.seats[i];
         ui.separator();
-        ui.horizontal(|ui| {
-            qr(ui, &join_line(&k.addr, seat), 3.0);
-            ui.vertical(|ui| {
-                ui.strong(seat_name(ctx, seat));
-                ui.label(egui::RichText::new(&seat.code).monospace().size(20.0).strong());
-            });
-        });
+        card(ui, ctx, &k.addr, &k.seats[i], false);
     }
     ui.separator();
-    egui::Grid::new("class-seat-table").striped(true).num_columns(3).spacing([12.0, 4.0]).show(ui, |ui| {
+    egui::Grid::new("class_seat_table").striped(true).num_columns(3).spacing([12.0, 4.0]).show(ui, |ui| {
         for &i in &order {
             let seat = &k.seats[i];
             let name = ui.selectable_label(picked == Some(i), seat_name(ctx, seat));
