@@ -51,8 +51,7 @@ pub fn add(app: &mut App, hosted: Hosted) -> Result<Play, String> {
 /// The server on the bound socket, once the messages are registered.
 fn listen(mut commands: Commands, channels: Res<RepliconChannels>, host: Res<Host>, mut socket: ResMut<Listening>) {
     let Some(s) = socket.0.take() else { return };
-    let codes = host.seats.iter().map(|s| s.code().to_owned()).collect();
-    match crate::net::server_resources(&channels, s, codes) {
+    match crate::net::server_resources(&channels, s, host.codes()) {
         Ok((server, transport, tokens)) => {
             commands.insert_resource(server);
             commands.insert_resource(transport);

@@ -177,6 +177,11 @@ pub struct Pending {
 pub struct Seated(pub usize);
 
 impl Host {
+    /// Every seat's join code, in seat order (what the join service checks).
+    pub fn codes(&self) -> Vec<String> {
+        self.seats.iter().map(|s| s.code().to_owned()).collect()
+    }
+
     /// Starts a drill for `setup.seats`, each with a new join code. Every
     /// role is given to its plan follower in the log's header; each
     /// trainee seat's role is taken over at tick 0 (an instructor order in

@@ -39,8 +39,8 @@ pub fn host_app(host: host::Host, addr: SocketAddr) -> Result<(App, SocketAddr),
 /// A headless host app for `host`, on sockets already bound (`bind`).
 pub fn host_app_on(host: host::Host, listener: Listener) -> Result<App, String> {
     let mut app = headless(host::HostPlugin);
-    let codes = host.seats.iter().map(|s| s.code().to_owned()).collect();
-    let (server, transport, tokens) = server_resources(app.world().resource::<RepliconChannels>(), listener, codes)?;
+    let (server, transport, tokens) =
+        server_resources(app.world().resource::<RepliconChannels>(), listener, host.codes())?;
     app.insert_resource(server).insert_resource(transport).insert_resource(tokens).insert_resource(host);
     Ok(app)
 }

@@ -171,9 +171,7 @@ fn reconnect(
             }
         };
         link.asking = None;
-        match answer.map_err(|e| (e.clone(), e.to_string())).and_then(|t| {
-            super::transport::client_resources(&channels, t).map_err(|e| (JoinError::Failed(e.clone()), e))
-        }) {
+        match answer.and_then(|t| super::transport::client_resources(&channels, t).map_err(JoinError::Failed)) {
             Ok((client, transport)) => {
                 commands.insert_resource(client);
                 commands.insert_resource(transport);
@@ -183,8 +181,8 @@ fn reconnect(
                 }
                 link.made += 1;
             }
-            Err((JoinError::Refused(r), _)) => remote.refused = Some(r),
-            Err((JoinError::Failed(_), e)) => {
+            Err(JoinError::Refused(r)) => remote.refused = Some(r),
+            Err(JoinError::Failed(e)) => {
                 if remote.errors.last() != Some(&e) {
                     remote.errors.push(e);
                 }

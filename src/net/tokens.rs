@@ -59,14 +59,6 @@ pub enum JoinError {
     Failed(String),
 }
 
-impl std::fmt::Display for JoinError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            JoinError::Refused(r) | JoinError::Failed(r) => f.write_str(r),
-        }
-    }
-}
-
 fn mac(code: &str, label: &[u8], host_nonce: &[u8; 32], seat_nonce: &[u8; 32]) -> Hmac<Sha256> {
     let mut m =
         <Hmac<Sha256> as KeyInit>::new_from_slice(protocol::normalise(code).as_bytes()).expect("HMAC takes any key");
@@ -140,7 +132,7 @@ impl Issuer {
             addrs.push(self.public);
         }
         ConnectToken::generate(
-            unix_now(),
+            super::transport::unix_now(),
             PROTOCOL_ID,
             TOKEN_EXPIRES_S,
             u64::from_le_bytes(id),
@@ -181,10 +173,6 @@ impl Issuer {
         stream.write_all(&out).map_err(|e| e.to_string())?;
         Ok(true)
     }
-}
-
-fn unix_now() -> Duration {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
 }
 
 /// The seat's side of the exchange on `stream`.

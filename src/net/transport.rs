@@ -46,7 +46,7 @@ fn connection_config(channels: &RepliconChannels) -> ConnectionConfig {
     }
 }
 
-fn unix_now() -> std::time::Duration {
+pub(super) fn unix_now() -> std::time::Duration {
     SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default()
 }
 

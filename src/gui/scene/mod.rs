@@ -380,7 +380,7 @@ pub fn auto_camera(
         let spread = pts.iter().map(|p| crate::geom::dist(*p, c)).fold(0.0, f64::max) as f32;
         // Following something, the picture is all map: no farther than the
         // frame (see `in_frame`) fits inside the map.
-        let fit = (grid.width_m() / (0.82 * aspect)).min(grid.height_m() / 1.12);
+        let fit = (grid.width_m() / (2.0 * REACH_SIDE * aspect)).min(grid.height_m() / (REACH_SOUTH + REACH_NORTH));
         (c, (spread * 2.6).clamp(size * 0.3, (size * 1.05).min(fit).max(size * 0.3)))
     };
     let goal = grid.world(in_frame(target, distance, (grid.width_m(), grid.height_m()), aspect), 0.0);
@@ -401,14 +401,21 @@ pub fn auto_camera(
 /// stays: on a mountain map the flat-ground reach is far off (the high
 /// rim is nearer the camera), and moving the focus there framed more void,
 /// not less (seen on the imported Encamp valley).
+/// How far the projector's frame reaches on flat ground from its focus, as
+/// shares of the camera's distance: to either side (per unit of aspect),
+/// south (the bottom of the picture) and north (the top); see `in_frame`.
+const REACH_SIDE: f32 = 0.41;
+const REACH_SOUTH: f32 = 0.39;
+const REACH_NORTH: f32 = 0.73;
+
 fn in_frame(target: (f64, f64), distance: f32, (w, h): (f32, f32), aspect: f32) -> (f64, f64) {
     let d = distance as f64;
     // At least `low` from the near edge and `high` from the far one.
     let keep = |v: f64, size: f32, low: f64, high: f64| {
         if low + high >= size as f64 { v } else { v.clamp(low, size as f64 - high) }
     };
-    let side = 0.41 * aspect as f64 * d;
-    (keep(target.0, w, side, side), keep(target.1, h, 0.39 * d, 0.73 * d))
+    let side = (REACH_SIDE * aspect) as f64 * d;
+    (keep(target.0, w, side, side), keep(target.1, h, REACH_SOUTH as f64 * d, REACH_NORTH as f64 * d))
 }
 
 /// The villages' part of a map much larger than its villages (a
