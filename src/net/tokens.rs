@@ -132,7 +132,7 @@ impl Issuer {
             addrs.push(self.public);
         }
         ConnectToken::generate(
-            super::transport::unix_now(),
+            unix_now(),
             PROTOCOL_ID,
             TOKEN_EXPIRES_S,
             u64::from_le_bytes(id),
@@ -173,6 +173,11 @@ impl Issuer {
         stream.write_all(&out).map_err(|e| e.to_string())?;
         Ok(true)
     }
+}
+
+/// The wall clock as netcode reads it (tokens' times, the transports').
+pub(super) fn unix_now() -> Duration {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
 }
 
 /// The seat's side of the exchange on `stream`.

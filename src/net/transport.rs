@@ -17,7 +17,6 @@ use bevy_replicon_renet::netcode::{
 use bevy_replicon_renet::renet::ConnectionConfig;
 use bevy_replicon_renet::{RenetChannelsExt, RenetClient, RenetServer, RepliconRenetPlugins};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::time::SystemTime;
 
 /// The most connections a host takes (30 trainees, screens, spares).
 pub const MAX_CONNECTIONS: usize = 64;
@@ -44,10 +43,6 @@ fn connection_config(channels: &RepliconChannels) -> ConnectionConfig {
         server_channels_config: channels.server_configs(),
         client_channels_config: channels.client_configs(),
     }
-}
-
-pub(super) fn unix_now() -> std::time::Duration {
-    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default()
 }
 
 /// The host's two sockets on one port: netcode's (UDP) and the join
@@ -90,7 +85,7 @@ pub fn server_resources(
     let issuer = Issuer::new(codes, local)?;
     let server = RenetServer::new(connection_config(channels));
     let config = ServerConfig {
-        current_time: unix_now(),
+        current_time: super::tokens::unix_now(),
         max_clients: MAX_CONNECTIONS,
         protocol_id: protocol::PROTOCOL_ID,
         public_addresses: vec![local],
@@ -112,6 +107,6 @@ pub fn client_resources(
     let socket = UdpSocket::bind(bind).map_err(|e| format!("no UDP socket: {e}"))?;
     let client = RenetClient::new(connection_config(channels));
     let auth = ClientAuthentication::Secure { connect_token: token };
-    let transport = NetcodeClientTransport::new(unix_now(), auth, socket).map_err(|e| e.to_string())?;
+    let transport = NetcodeClientTransport::new(super::tokens::unix_now(), auth, socket).map_err(|e| e.to_string())?;
     Ok((client, transport))
 }
