@@ -15,6 +15,7 @@ pub mod edge;
 pub mod godunov;
 pub mod hazard;
 pub mod kernel;
+pub mod lanes;
 pub mod script;
 pub mod works;
 
