@@ -1046,3 +1046,36 @@ fn a_class_of_30_gets_a_table_of_codes_and_the_picked_seat_s_qr_code() {
     assert_eq!(harness.query_all_by_label(&name(1)).count(), 1);
     assert!(harness.state().is_empty(), "picking a seat orders nothing");
 }
+
+/// The feed names dikes and roads as the township calls them (the
+/// scenario's `name`), and an unnamed dike as "dike" and its id, never a
+/// bare id.
+#[test]
+fn the_feed_names_dikes_and_roads() {
+    use firstline::sim::events::{BreachCause, Event, RoadWater, SimEvent};
+    use firstline::sim::ids::{DikeId, RoadId};
+    let v = views(0, "office_director");
+    let breach = |dike: &str| Event {
+        tick: 1,
+        t: 1,
+        event: SimEvent::DikeBreached { dike: DikeId(dike.into()), cause: BreachCause::Scripted },
+    };
+    let flooded = Event {
+        tick: 1,
+        t: 1,
+        event: SimEvent::RoadFlooded {
+            road: RoadId("dw_road".into()),
+            state: RoadWater::ClosedToVehicles,
+            depth_m: 0.4,
+        },
+    };
+    let zh = Tr::new(Lang::ZhCn);
+    let c = ctx(&v, &zh, Mode::Practice);
+    let line = |e: &Event| console::feed::line(&c, e).unwrap_or_default();
+    assert_eq!(line(&breach("dongwan_dike")), "0:00:01  东湾河堤 决口");
+    assert!(line(&flooded).contains("东湾路") && !line(&flooded).contains("dw_road"), "{}", line(&flooded));
+    assert_eq!(line(&breach("old_dike")), "0:00:01  堤防 old_dike 决口");
+    let en = Tr::new(Lang::En);
+    let c = ctx(&v, &en, Mode::Practice);
+    assert_eq!(console::feed::line(&c, &breach("dongwan_dike")).unwrap(), "0:00:01  Dongwan river dike breached");
+}

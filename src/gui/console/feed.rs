@@ -70,7 +70,9 @@ pub fn line(ctx: &Ctx, e: &Event) -> Option<String> {
         SimEvent::ForceCutOff { force } if my_force(force.as_str()) => {
             tr.a("feed-cut-off", &[("force", force_name(ctx, force.as_str()).into())])
         }
-        SimEvent::DikeBreached { dike, .. } => tr.a("feed-breach", &[("dike", dike.as_str().into())]),
+        SimEvent::DikeBreached { dike, .. } => {
+            tr.a("feed-breach", &[("dike", super::dike_name(ctx, dike.as_str()).into())])
+        }
         SimEvent::GaugeWaterReached { gauge, depth_m } => {
             tr.a("feed-gauge-water", &[("gauge", gauge_name(ctx, gauge.as_str()).into()), ("depth", (*depth_m).into())])
         }

@@ -172,6 +172,16 @@ pub fn role_name(ctx: &Ctx, id: &str) -> String {
     ctx.scenario.roles.iter().find(|r| r.id == id).map_or(id.to_owned(), |r| ctx.tr.text(&r.name).to_owned())
 }
 
+/// A dike's name in the window's language ("dike" and its id when it has
+/// none).
+pub fn dike_name(ctx: &Ctx, id: &str) -> String {
+    let dikes = ctx.scenario.hazards.flood.as_ref().map_or(&[][..], |f| &f.dikes[..]);
+    match dikes.iter().find(|d| d.id == id).and_then(|d| d.name.as_ref()) {
+        Some(n) => ctx.tr.text(n).to_owned(),
+        None => ctx.tr.a("dike-unnamed", &[("id", id.into())]),
+    }
+}
+
 /// A road's name in the window's language (its id when it has none).
 pub fn road_name(ctx: &Ctx, id: &str) -> String {
     let s = ctx.scenario;
@@ -256,7 +266,7 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
         Action::SendInject { id } => tr.a("do-inject", &[("id", id.as_str().into())]),
         Action::TriggerLandslide => tr.t("do-trigger-landslide"),
         Action::Ignite { at } => tr.a("do-ignite", &[("x", at.0.into()), ("y", at.1.into())]),
-        Action::BreachDike { dike } => tr.a("do-breach", &[("dike", dike.as_str().into())]),
+        Action::BreachDike { dike } => tr.a("do-breach", &[("dike", dike_name(ctx, dike.as_str()).into())]),
         Action::SetWind { speed_ms, from_deg } => {
             tr.a("do-wind", &[("speed", (*speed_ms).into()), ("from", (*from_deg).into())])
         }

@@ -1,6 +1,6 @@
 //! Hazard slots. Each hazard model fills in the details of its own slot.
 
-use super::common::Point;
+use super::common::{Point, Text};
 use serde::{Deserialize, Serialize};
 
 /// One optional slot per hazard kind.
@@ -134,6 +134,10 @@ pub enum Boundary {
 #[serde(deny_unknown_fields)]
 pub struct Dike {
     pub id: String,
+    /// The name trainees see (the dike as the township calls it); its id
+    /// when absent.
+    #[serde(default)]
+    pub name: Option<Text>,
     pub points: Vec<Point>,
     /// Crest elevation (m above datum).
     pub crest_m: f64,
