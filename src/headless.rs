@@ -237,7 +237,8 @@ pub fn run_profiled(
     let mut session = Session::start(loaded, opts, false)?;
     Laps::install(&mut session.world);
     drive(&mut session, opts, progress);
-    let laps = session.world.remove_resource::<Laps>().unwrap_or_default();
+    let mut laps = session.world.remove_resource::<Laps>().unwrap_or_default();
+    laps.count(&session.world);
     Ok((session.finish()?, laps))
 }
 

@@ -141,4 +141,10 @@ fn profiling_a_run_changes_nothing_and_charges_the_models() {
     assert!(spent("flood") > spent("fire") * 10, "{}", laps.table());
     assert!(spent("residents (crowd)") > std::time::Duration::ZERO, "{}", laps.table());
     assert!(laps.table().contains("flood"));
+    // The flood solver's steps are counted: at least one a tick, on the
+    // drill's 150 × 150 cells.
+    let (steps, cells) = laps.flood_steps.expect("the flood's steps");
+    assert_eq!((laps.ticks, cells), (1800, 150 * 150));
+    assert!(steps >= 1800, "{steps} steps in 1,800 ticks");
+    assert!(laps.table().contains("the flood solver took"), "{}", laps.table());
 }

@@ -10,8 +10,11 @@
 //! is installed by the headless runner (`firstline run --profile`) or a
 //! bench, never by a drill.
 //!
+//! At the end of a run it reads the clock and the flood solver's step
+//! count, to say how many steps the flood took.
+//!
 //! May not touch: sim state (it only orders its marks against the tick's
-//! sets).
+//! sets, and reads).
 
 use crate::sim::{Observe, SimSet, SimTick, Step};
 use bevy::prelude::*;
@@ -37,11 +40,15 @@ pub const PHASES: [&str; 11] = [
 pub struct Laps {
     last: Instant,
     pub spent: [Duration; PHASES.len()],
+    /// Ticks run, and the flood solver's steps and cells (set at the end
+    /// of a run, from the drill's state, when it has a flood).
+    pub ticks: u64,
+    pub flood_steps: Option<(u64, usize)>,
 }
 
 impl Default for Laps {
     fn default() -> Self {
-        Laps { last: Instant::now(), spent: [Duration::ZERO; PHASES.len()] }
+        Laps { last: Instant::now(), spent: [Duration::ZERO; PHASES.len()], ticks: 0, flood_steps: None }
     }
 }
 
@@ -85,7 +92,24 @@ impl Laps {
             }
         }
         out.push_str(&format!("  {:<28} {:>9.3} s\n", "all phases", self.total().as_secs_f64()));
+        let flood = self.spent[PHASES.iter().position(|p| *p == "flood").unwrap_or(0)].as_secs_f64();
+        if let Some((steps, cells)) = self.flood_steps.filter(|_| flood > 0.0) {
+            let per_tick = steps as f64 / self.ticks.max(1) as f64;
+            let rate = steps as f64 * cells as f64 / flood / 1e6;
+            out.push_str(&format!(
+                "the flood solver took {steps} steps of {cells} cells ({per_tick:.2} a tick): \
+                 {rate:.1} M cell-updates per second of the flood phase\n"
+            ));
+        }
         out
+    }
+
+    /// Records the run's length and, when the drill has one, its flood
+    /// solver's steps (`firstline run --profile` prints them).
+    pub fn count(&mut self, world: &World) {
+        self.ticks = world.get_resource::<crate::sim::SimClock>().map_or(0, |c| c.tick);
+        self.flood_steps =
+            world.get_resource::<crate::sim::flood::Flood>().map(|f| (f.water.substeps, f.water.nx * f.water.ny));
     }
 }
 
