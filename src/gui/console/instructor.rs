@@ -112,7 +112,7 @@ pub fn instructor(ui: &mut egui::Ui, ctx: &Ctx, form: &mut InstructorForm, picki
             let breached =
                 happened(&|e| matches!(e, SimEvent::DikeBreached { dike, .. } if dike.as_str() == d.id.as_str()));
             ui.horizontal(|ui| {
-                ui.label(tr.a("instructor-dike", &[("dike", super::dike_name(ctx, &d.id).into())]));
+                ui.label(tr.a("instructor-dike", &[("dike", super::named_dike(tr, &d.id, Some(d)).into())]));
                 if breached {
                     ui.label(tr.t("instructor-breached"));
                 } else if ui.button(tr.t("instructor-breach")).clicked() {

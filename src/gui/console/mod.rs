@@ -172,13 +172,18 @@ pub fn role_name(ctx: &Ctx, id: &str) -> String {
     ctx.scenario.roles.iter().find(|r| r.id == id).map_or(id.to_owned(), |r| ctx.tr.text(&r.name).to_owned())
 }
 
-/// A dike's name in the window's language ("dike" and its id when it has
-/// none).
+/// The dike with id `id`'s name in the window's language ("dike" and its
+/// id when it has none).
 pub fn dike_name(ctx: &Ctx, id: &str) -> String {
     let dikes = ctx.scenario.hazards.flood.as_ref().map_or(&[][..], |f| &f.dikes[..]);
-    match dikes.iter().find(|d| d.id == id).and_then(|d| d.name.as_ref()) {
-        Some(n) => ctx.tr.text(n).to_owned(),
-        None => ctx.tr.a("dike-unnamed", &[("id", id.into())]),
+    named_dike(ctx.tr, id, dikes.iter().find(|d| d.id == id))
+}
+
+/// A dike's name, its id standing in when it has none.
+pub fn named_dike(tr: &Tr, id: &str, dike: Option<&crate::scenario::schema::Dike>) -> String {
+    match dike.and_then(|d| d.name.as_ref()) {
+        Some(n) => tr.text(n).to_owned(),
+        None => tr.a("dike-unnamed", &[("id", id.into())]),
     }
 }
 

@@ -413,9 +413,11 @@ impl Shallow {
             .zip(scratch2.par_chunks_mut(per2))
             .enumerate()
             .map(|(b, (((qx, qy), h_new), north))| {
-                let (mut deepest, mut fastest) = (0.0f64, 0.0f64);
-                for r in 0..h_new.len() / nx {
-                    let j = b * BAND + r;
+                let (j0, rows) = (b * BAND, h_new.len() / nx);
+                let mut fastest = 0.0f64;
+                // The band's faces: each row's x-faces and south faces.
+                for r in 0..rows {
+                    let j = j0 + r;
                     let qx = &mut qx[r * (nx + 1)..(r + 1) * (nx + 1)];
                     let qxn = &qxn[j * (nx + 1)..(j + 1) * (nx + 1)];
                     let lim = row_of(limit, nx, j);
@@ -434,14 +436,21 @@ impl Shallow {
                         &hr[1..],
                         &mut qx[1..nx],
                     ));
-                    let south = &mut qy[r * nx..(r + 1) * nx];
-                    fastest = fastest.max(scaled_y(j, &mut *south, true));
-                    scaled_y(j + 1, &mut *north, false);
+                    fastest = fastest.max(scaled_y(j, &mut qy[r * nx..(r + 1) * nx], true));
+                }
+                // The north faces of its last row belong to the next band
+                // (or are the north edge): scaled here as well.
+                scaled_y(j0 + rows, &mut *north, false);
+                // The depths: a row's north faces are the next row's south.
+                let (qx, qy, north) = (&*qx, &*qy, &*north);
+                let mut deepest = 0.0f64;
+                for r in 0..rows {
+                    let j = j0 + r;
                     deepest = deepest.max(lanes::depths(
-                        hr,
-                        qx,
-                        south,
-                        north,
+                        row_of(h, nx, j),
+                        &qx[r * (nx + 1)..(r + 1) * (nx + 1)],
+                        &qy[r * nx..(r + 1) * nx],
+                        if r + 1 < rows { &qy[(r + 1) * nx..(r + 2) * nx] } else { north },
                         row_of(src, nx, j),
                         dt,
                         per_dx,

@@ -49,11 +49,16 @@ pub struct FaceLine<'a> {
     pub hf_after: &'a [f64],
 }
 
-/// Defines each public loop as a call of its `_lanes` body, compiled for
-/// AVX2 (no FMA: nothing is fused) when the CPU has it, else for the
-/// baseline.
+/// Defines each loop twice from one body: `$base`, the body itself
+/// (inlined where it is called), and the public `$name`, which runs it
+/// compiled for AVX2 (no FMA: nothing is fused) when the CPU has it, else
+/// compiled for the baseline.
 macro_rules! dispatched {
-    ($($(#[$doc:meta])* pub fn $name:ident($($a:ident: $t:ty),*) $(-> $r:ty)? = $body:ident;)*) => {$(
+    ($($(#[$doc:meta])* pub fn $name:ident($($a:ident: $t:ty),* $(,)?) $(-> $r:ty)? as $base:ident $body:block)*) => {$(
+        #[allow(clippy::too_many_arguments)]
+        #[inline(always)]
+        fn $base($($a: $t),*) $(-> $r)? $body
+
         $(#[$doc])*
         #[allow(clippy::too_many_arguments)]
         pub fn $name($($a: $t),*) $(-> $r)? {
@@ -62,7 +67,7 @@ macro_rules! dispatched {
                 #[target_feature(enable = "avx2")]
                 #[allow(clippy::too_many_arguments)]
                 fn avx2($($a: $t),*) $(-> $r)? {
-                    $body($($a),*)
+                    $base($($a),*)
                 }
                 if std::arch::is_x86_feature_detected!("avx2") {
                     // SAFETY: the CPU has AVX2, checked just above; the
@@ -70,7 +75,7 @@ macro_rules! dispatched {
                     return unsafe { avx2($($a),*) };
                 }
             }
-            $body($($a),*)
+            $base($($a),*)
         }
     )*};
 }
@@ -78,11 +83,19 @@ macro_rules! dispatched {
 dispatched! {
     /// Flow depths across a line of faces between cells `a` and `b`: the
     /// higher surface over the higher bed (m).
-    pub fn flow_depths(za: &[f64], ha: &[f64], zb: &[f64], hb: &[f64], out: &mut [f64]) = flow_depths_lanes;
+    pub fn flow_depths(za: &[f64], ha: &[f64], zb: &[f64], hb: &[f64], out: &mut [f64]) as flow_depths_lanes {
+        let n = out.len();
+        let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
+        for i in 0..n {
+            out[i] = (za[i] + ha[i]).max(zb[i] + hb[i]) - za[i].max(zb[i]);
+        }
+    }
 
     /// The new discharges of a line of interior faces (see
     /// `kernel::face_flux` for the formula and its sources).
-    pub fn face_fluxes(line: &FaceLine, k: StepConsts, out: &mut [f64]) = face_fluxes_lanes;
+    pub fn face_fluxes(line: &FaceLine, k: StepConsts, out: &mut [f64]) as face_fluxes_lanes {
+        if k.theta < 1.0 { fluxes::<true>(line, k, out) } else { fluxes::<false>(line, k, out) }
+    }
 
     /// Pass 2 on one line of interior faces: each new discharge `q_new`
     /// scaled by the positivity share of its donor (`share_a` when it flows
@@ -97,11 +110,37 @@ dispatched! {
         zb: &[f64],
         hb: &[f64],
         out: &mut [f64]
-    ) -> f64 = scale_and_wave_lanes;
+    ) -> f64 as scale_and_wave_lanes {
+        let n = out.len();
+        let (q_new, sa, sb) = (&q_new[..n], &share_a[..n], &share_b[..n]);
+        let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
+        let mut fastest = [0.0f64; LANES];
+        let whole = n - n % LANES;
+        for c in (0..whole).step_by(LANES) {
+            for lane in 0..LANES {
+                let i = c + lane;
+                let q = scaled(q_new[i], sa[i], sb[i]);
+                out[i] = q;
+                fastest[lane] = fastest[lane].max(wave(za[i], ha[i], zb[i], hb[i], q));
+            }
+        }
+        for i in whole..n {
+            let q = scaled(q_new[i], sa[i], sb[i]);
+            out[i] = q;
+            fastest[0] = fastest[0].max(wave(za[i], ha[i], zb[i], hb[i], q));
+        }
+        fastest.iter().fold(0.0, |a, &b| a.max(b))
+    }
 
     /// Pass 2's scaling alone (`scale_and_wave` without the wave), for
     /// faces another band owns.
-    pub fn scale(q_new: &[f64], share_a: &[f64], share_b: &[f64], out: &mut [f64]) = scale_lanes;
+    pub fn scale(q_new: &[f64], share_a: &[f64], share_b: &[f64], out: &mut [f64]) as scale_lanes {
+        let n = out.len();
+        let (q_new, sa, sb) = (&q_new[..n], &share_a[..n], &share_b[..n]);
+        for i in 0..n {
+            out[i] = scaled(q_new[i], sa[i], sb[i]);
+        }
+    }
 
     /// Pass 2 on one row of cells: the new depths from the scaled faces
     /// (west/east `qx` of `n + 1`, south and north of `n`), the sources and
@@ -115,25 +154,37 @@ dispatched! {
         dt: f64,
         per_dx: f64,
         out: &mut [f64]
-    ) -> f64 = depths_lanes;
+    ) -> f64 as depths_lanes {
+        let n = out.len();
+        let (h, west, east, south, north, src) = (&h[..n], &qx[..n], &qx[1..n + 1], &south[..n], &north[..n], &src[..n]);
+        let mut deepest = [0.0f64; LANES];
+        let whole = n - n % LANES;
+        for c in (0..whole).step_by(LANES) {
+            for lane in 0..LANES {
+                let i = c + lane;
+                out[i] = depth(h[i], west[i], east[i], south[i], north[i], src[i], dt, per_dx);
+                deepest[lane] = deepest[lane].max(out[i]);
+            }
+        }
+        for i in whole..n {
+            out[i] = depth(h[i], west[i], east[i], south[i], north[i], src[i], dt, per_dx);
+            deepest[0] = deepest[0].max(out[i]);
+        }
+        deepest.iter().fold(0.0, |a, &b| a.max(b))
+    }
 
     /// Each cell's positivity share (`edge::drain_share`, branch-free) from
     /// its west/east faces (`qx`, `n + 1`) and its south and north faces.
-    pub fn shares(h: &[f64], qx: &[f64], south: &[f64], north: &[f64], dt: f64, dx: f64, out: &mut [f64]) = shares_lanes;
-}
-
-#[inline(always)]
-fn flow_depths_lanes(za: &[f64], ha: &[f64], zb: &[f64], hb: &[f64], out: &mut [f64]) {
-    let n = out.len();
-    let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
-    for i in 0..n {
-        out[i] = (za[i] + ha[i]).max(zb[i] + hb[i]) - za[i].max(zb[i]);
+    pub fn shares(h: &[f64], qx: &[f64], south: &[f64], north: &[f64], dt: f64, dx: f64, out: &mut [f64]) as shares_lanes {
+        let n = out.len();
+        let (h, west, east, south, north) = (&h[..n], &qx[..n], &qx[1..n + 1], &south[..n], &north[..n]);
+        for i in 0..n {
+            // `edge::drain_share`, its branch as a selection.
+            let o = ((-west[i]).max(0.0) + east[i].max(0.0) + (-south[i]).max(0.0) + north[i].max(0.0)) * dt / dx;
+            let share = h[i] / o;
+            out[i] = if o > h[i] && o > 0.0 { share } else { 1.0 };
+        }
     }
-}
-
-#[inline(always)]
-fn face_fluxes_lanes(l: &FaceLine, k: StepConsts, out: &mut [f64]) {
-    if k.theta < 1.0 { fluxes::<true>(l, k, out) } else { fluxes::<false>(l, k, out) }
 }
 
 /// The face discharge of `kernel::face_flux`, the same expressions in the
@@ -162,48 +213,6 @@ fn fluxes<const DAMPED: bool>(l: &FaceLine, k: StepConsts, out: &mut [f64]) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn scale_and_wave_lanes(
-    q_new: &[f64],
-    share_a: &[f64],
-    share_b: &[f64],
-    za: &[f64],
-    ha: &[f64],
-    zb: &[f64],
-    hb: &[f64],
-    out: &mut [f64],
-) -> f64 {
-    let n = out.len();
-    let (q_new, sa, sb) = (&q_new[..n], &share_a[..n], &share_b[..n]);
-    let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
-    let mut fastest = [0.0f64; LANES];
-    let whole = n - n % LANES;
-    for c in (0..whole).step_by(LANES) {
-        for lane in 0..LANES {
-            let i = c + lane;
-            let q = scaled(q_new[i], sa[i], sb[i]);
-            out[i] = q;
-            fastest[lane] = fastest[lane].max(wave(za[i], ha[i], zb[i], hb[i], q));
-        }
-    }
-    for i in whole..n {
-        let q = scaled(q_new[i], sa[i], sb[i]);
-        out[i] = q;
-        fastest[0] = fastest[0].max(wave(za[i], ha[i], zb[i], hb[i], q));
-    }
-    fastest.iter().fold(0.0, |a, &b| a.max(b))
-}
-
-#[inline(always)]
-fn scale_lanes(q_new: &[f64], share_a: &[f64], share_b: &[f64], out: &mut [f64]) {
-    let n = out.len();
-    let (q_new, sa, sb) = (&q_new[..n], &share_a[..n], &share_b[..n]);
-    for i in 0..n {
-        out[i] = scaled(q_new[i], sa[i], sb[i]);
-    }
-}
-
 /// A face's discharge scaled by its donor's share: `share_a` when it flows
 /// from a to b, `share_b` when back.
 #[inline(always)]
@@ -224,48 +233,6 @@ fn wave(za: f64, ha: f64, zb: f64, hb: f64, q: f64) -> f64 {
     let hf = (za + ha).max(zb + hb) - za.max(zb);
     let c = q.abs() / hf + (G * hf).sqrt();
     if hf > 0.05 { c } else { 0.0 }
-}
-
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn depths_lanes(
-    h: &[f64],
-    qx: &[f64],
-    south: &[f64],
-    north: &[f64],
-    src: &[f64],
-    dt: f64,
-    per_dx: f64,
-    out: &mut [f64],
-) -> f64 {
-    let n = out.len();
-    let (h, west, east, south, north, src) = (&h[..n], &qx[..n], &qx[1..n + 1], &south[..n], &north[..n], &src[..n]);
-    let mut deepest = [0.0f64; LANES];
-    let whole = n - n % LANES;
-    for c in (0..whole).step_by(LANES) {
-        for lane in 0..LANES {
-            let i = c + lane;
-            out[i] = depth(h[i], west[i], east[i], south[i], north[i], src[i], dt, per_dx);
-            deepest[lane] = deepest[lane].max(out[i]);
-        }
-    }
-    for i in whole..n {
-        out[i] = depth(h[i], west[i], east[i], south[i], north[i], src[i], dt, per_dx);
-        deepest[0] = deepest[0].max(out[i]);
-    }
-    deepest.iter().fold(0.0, |a, &b| a.max(b))
-}
-
-#[inline(always)]
-fn shares_lanes(h: &[f64], qx: &[f64], south: &[f64], north: &[f64], dt: f64, dx: f64, out: &mut [f64]) {
-    let n = out.len();
-    let (h, west, east, south, north) = (&h[..n], &qx[..n], &qx[1..n + 1], &south[..n], &north[..n]);
-    for i in 0..n {
-        // `edge::drain_share`, its branch as a selection.
-        let o = ((-west[i]).max(0.0) + east[i].max(0.0) + (-south[i]).max(0.0) + north[i].max(0.0)) * dt / dx;
-        let share = h[i] / o;
-        out[i] = if o > h[i] && o > 0.0 { share } else { 1.0 };
-    }
 }
 
 /// Lanes the reductions keep (a multiple of any vector width used).
