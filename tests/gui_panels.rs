@@ -201,7 +201,8 @@ fn a_due_plan_step_fills_the_order_form() {
         },
         Vec::new(),
     );
-    harness.get_by_label("Fill in the order (od_warn)").click();
+    // The first due step's button: od_warn's (od_call_dw's is the second).
+    harness.get_all_by_label("Fill in this order").next().expect("a due step").click();
     harness.run();
     let Some(UiAction::Prefill(a)) = harness.state().first().cloned() else { panic!("{:?}", harness.state()) };
     let form = OrderForm::from_action(&a);
@@ -1078,4 +1079,46 @@ fn the_feed_names_dikes_and_roads() {
     let en = Tr::new(Lang::En);
     let c = ctx(&v, &en, Mode::Practice);
     assert_eq!(console::feed::line(&c, &breach("dongwan_dike")).unwrap(), "0:00:01  Dongwan river dike breached");
+}
+
+/// Orders read by name, not by id: a patrol's stops, a grid area gone
+/// through door to door, and a force sent to a road node, in both
+/// languages; a node the scenario does not name reads "junction <id>".
+#[test]
+fn orders_name_their_stops_and_grid_areas() {
+    let v = views(0, "office_director");
+    let patrol = |route: &[&str]| Action::Patrol { route: route.iter().map(|n| n.to_string()).collect() };
+    let zh = Tr::new(Lang::ZhCn);
+    let c = ctx(&v, &zh, Mode::Practice);
+    assert_eq!(console::describe(&c, &patrol(&["hs_center", "e3"])), "巡查 后山村中心→东岸路口");
+    assert_eq!(console::describe(&c, &patrol(&["hs_center", "x9"])), "巡查 后山村中心→路口 x9");
+    assert_eq!(console::describe(&c, &Action::DoorToDoor { area: "dw_grid1".into() }), "入户通知 东湾村第一网格");
+    assert_eq!(console::describe(&c, &Action::DoorToDoor { area: "zz_grid".into() }), "入户通知 网格 zz_grid");
+    let sent = Action::Dispatch { force: "town_team".into(), to: Place::Node("dw_center".into()), task: Task::Sandbag };
+    let line = console::describe(&c, &sent);
+    assert!(line.contains("东湾村委会") && !line.contains("dw_center"), "{line}");
+    // A late plan step reads as what it asks, not by its id.
+    use firstline::sim::events::{Event, SimEvent};
+    use firstline::sim::ids::{RoleId, StepId};
+    let late = Event {
+        tick: 1,
+        t: 1,
+        event: SimEvent::PlanStepOverdue {
+            step: StepId("od_call_dw".into()),
+            role: RoleId("office_director".into()),
+            deadline_s: 300,
+        },
+    };
+    let line = console::feed::line(&c, &late).unwrap_or_default();
+    assert!(line.ends_with("预案步骤超时：叫应 东湾村党支部书记"), "{line}");
+    let en = Tr::new(Lang::En);
+    let c = ctx(&v, &en, Mode::Practice);
+    assert_eq!(
+        console::describe(&c, &patrol(&["hs_center", "e3"])),
+        "Patrol Houshan village centre→East bank junction"
+    );
+    assert_eq!(
+        console::describe(&c, &Action::DoorToDoor { area: "dw_grid1".into() }),
+        "Door to door in Dongwan grid 1"
+    );
 }

@@ -7,6 +7,9 @@ same in every drill; each drill adds its hazard script, plans, injects,
 gauges and rubric. Edit this file and re-run it rather than the .ron files:
 
     python3 tools/gen_qingshi.py
+
+`--out DIR` writes them into DIR instead (CI compares that with the
+committed files, so the script and the drills cannot drift apart).
 """
 import math
 from pathlib import Path
@@ -114,35 +117,35 @@ MAP = f"""    map: (
         ],
         roads: (
             nodes: [
-                (id: "w0", at: (1100.0, 20.0)),
-                (id: "town", at: (1100.0, 1200.0)),
-                (id: "w2", at: (1000.0, 2200.0)),
-                (id: "w3", at: (1050.0, 2980.0)),
-                (id: "sq_school", at: (1000.0, 2600.0)),
-                (id: "e1", at: (1800.0, 1300.0)),
-                (id: "dw_center", at: (1800.0, 1500.0)),
-                (id: "dw_school", at: (2300.0, 1500.0)),
-                (id: "e3", at: (2250.0, 2250.0)),
-                (id: "hs_center", at: (2250.0, 2500.0)),
-                (id: "hs_square", at: (1850.0, 2850.0)),
-                (id: "l1", at: (1050.0, 700.0)),
-                (id: "lc_shelter", at: (1300.0, 350.0)),
-                (id: "factory", at: (950.0, 950.0)),
+                (id: "w0", at: (1100.0, 20.0), name: {text("县道南入口", "County road, south entrance")}),
+                (id: "town", at: (1100.0, 1200.0), name: {text("青石镇政府", "Qingshi township government")}),
+                (id: "w2", at: (1000.0, 2200.0), name: {text("石桥村口", "Shiqiao village gate")}),
+                (id: "w3", at: (1050.0, 2980.0), name: {text("县道北出口", "County road, north exit")}),
+                (id: "sq_school", at: (1000.0, 2600.0), name: {text("青石镇中学", "Qingshi Middle School")}),
+                (id: "e1", at: (1800.0, 1300.0), name: {text("青石桥东头", "East end of Qingshi bridge")}),
+                (id: "dw_center", at: (1800.0, 1500.0), name: {text("东湾村委会", "Dongwan village committee")}),
+                (id: "dw_school", at: (2300.0, 1500.0), name: {text("东湾小学", "Dongwan Primary School")}),
+                (id: "e3", at: (2250.0, 2250.0), name: {text("东岸路口", "East bank junction")}),
+                (id: "hs_center", at: (2250.0, 2500.0), name: {text("后山村中心", "Houshan village centre")}),
+                (id: "hs_square", at: (1850.0, 2850.0), name: {text("后山村委会广场", "Houshan Village Square")}),
+                (id: "l1", at: (1050.0, 700.0), name: {text("林场村口", "Linchang village gate")}),
+                (id: "lc_shelter", at: (1300.0, 350.0), name: {text("林场村文化广场", "Linchang Culture Square")}),
+                (id: "factory", at: (950.0, 950.0), name: {text("木材加工厂", "Timber mill")}),
             ],
             edges: [
-                (id: "county_s", from: "w0", to: "town", class: County, width_m: 7.0),
-                (id: "county_n", from: "town", to: "w2", class: County, width_m: 7.0),
-                (id: "county_n2", from: "w2", to: "w3", class: County, width_m: 7.0),
-                (id: "sq_lane", from: "w2", to: "sq_school", class: Village, width_m: 4.0),
-                (id: "qingshi_bridge", from: "town", to: "e1", class: Township, width_m: 6.0, bridge: true),
-                (id: "dw_road", from: "e1", to: "dw_center", class: Township, width_m: 5.0),
-                (id: "dw_school_rd", from: "dw_center", to: "dw_school", class: Village, width_m: 4.0),
-                (id: "east_rd", from: "dw_school", to: "e3", class: Township, width_m: 5.0),
-                (id: "hs_lane", from: "e3", to: "hs_center", class: Village, width_m: 4.0),
-                (id: "hs_sq_rd", from: "hs_center", to: "hs_square", class: Village, width_m: 4.0),
-                (id: "lc_road", from: "town", to: "l1", class: Township, width_m: 5.0),
-                (id: "lc_lane", from: "l1", to: "lc_shelter", class: Village, width_m: 4.0),
-                (id: "factory_rd", from: "l1", to: "factory", class: Village, width_m: 5.0),
+                (id: "county_s", from: "w0", to: "town", class: County, name: {text("县道南段", "County road, south section")}, width_m: 7.0),
+                (id: "county_n", from: "town", to: "w2", class: County, name: {text("县道北段", "County road, north section")}, width_m: 7.0),
+                (id: "county_n2", from: "w2", to: "w3", class: County, name: {text("县道北延段", "County road, far north")}, width_m: 7.0),
+                (id: "sq_lane", from: "w2", to: "sq_school", class: Village, name: {text("石桥村学校路", "Shiqiao school lane")}, width_m: 4.0),
+                (id: "qingshi_bridge", from: "town", to: "e1", class: Township, name: {text("青石桥", "Qingshi bridge")}, width_m: 6.0, bridge: true),
+                (id: "dw_road", from: "e1", to: "dw_center", class: Township, name: {text("东湾路", "Dongwan road")}, width_m: 5.0),
+                (id: "dw_school_rd", from: "dw_center", to: "dw_school", class: Village, name: {text("东湾学校路", "Dongwan school road")}, width_m: 4.0),
+                (id: "east_rd", from: "dw_school", to: "e3", class: Township, name: {text("东岸路", "East bank road")}, width_m: 5.0),
+                (id: "hs_lane", from: "e3", to: "hs_center", class: Village, name: {text("后山村道", "Houshan lane")}, width_m: 4.0),
+                (id: "hs_sq_rd", from: "hs_center", to: "hs_square", class: Village, name: {text("后山广场路", "Houshan square road")}, width_m: 4.0),
+                (id: "lc_road", from: "town", to: "l1", class: Township, name: {text("林场路", "Linchang road")}, width_m: 5.0),
+                (id: "lc_lane", from: "l1", to: "lc_shelter", class: Village, name: {text("林场村道", "Linchang lane")}, width_m: 4.0),
+                (id: "factory_rd", from: "l1", to: "factory", class: Village, name: {text("厂区路", "Factory road")}, width_m: 5.0),
             ],
         ),
     ),
@@ -213,7 +216,8 @@ def villages():
         out.append("            loudspeakers: [" + ", ".join(
             f'(id: "{i}", at: ({a[0]:.1f}, {a[1]:.1f}), radius_m: {r})' for i, a, r in v["speakers"]) + "],")
         out.append("            grid_areas: [" + ", ".join(
-            f'(id: "{i}", worker: "{w}", boundary: {pts(b)})' for i, w, b in v["grid"]) + "],")
+            f'(id: "{i}", worker: "{w}", boundary: {pts(b)}, name: {text(v["zh"] + "第一网格", v["en"] + " grid 1")})'
+            for i, w, b in v["grid"]) + "],")
         out.append("        ),")
     out.append("    ],")
     return "\n".join(out) + "\n"
@@ -291,12 +295,14 @@ def scenario(meta, hazards, plans, injects, gauges, exposed_ok, extra_metrics=()
             + plans + hazards + injects + gauges + rubric(list(extra_metrics), exposed_ok) + ")\n")
 
 
-def meta(sid, zh, en, hazard, duration, seed, clock):
+def meta(sid, zh, en, hazard, duration, seed, clock, kind, why=None):
+    why = f"        // {why}\n" if why else ""
     return f"""    meta: (
         id: "{sid}",
         title: {text(zh, en)},
         hazards: [{hazard}],
         duration_s: {duration},
+{why}        drill_kind: Some({kind}),
         seed: {seed},
         tick_s: 1,
         start_clock: "{clock}",
@@ -313,7 +319,10 @@ def plans(by_role):
     for role, steps in by_role:
         out.append(f'        (role: "{role}", steps: [')
         for s in steps:
-            out.append(f"            {s},")
+            if s.startswith("//"):
+                out.extend("            " + line for line in s.splitlines())
+            else:
+                out.append(f"            {s},")
         out.append("        ]),")
     out.append("    ],")
     return "\n".join(out) + "\n"
@@ -334,7 +343,8 @@ def inject(iid, to, when, from_zh, from_en, zh, en, ack=None, warning=None, jitt
 
 def flood():
     m = meta("qingshi_flood", "青石镇防汛综合演练：暴雨红色预警与堤防溃口", "Qingshi flood drill: red rainstorm warning and dike breach",
-             "Flood", 21600, 20260722, "02:00")
+             "Flood", 21600, 20260722, "02:00", "Comprehensive",
+             "The township's yearly comprehensive drill: the whole chain, from the commander to the grid workers.")
     hazards = f"""    hazards: (
         flood: (
             // Heavy rain under a red warning (about 120 mm in the first 3 hours).
@@ -344,9 +354,9 @@ def flood():
                        hydrograph: [(0, 200.0), (5400, 800.0), (10800, 1500.0), (16200, 1100.0), (21600, 500.0)])],
             boundaries: (south: FreeOutflow),
             // The east-bank dike that protects Dongwan; its weak point fails.
-            dikes: [(id: "dongwan_dike", points: {pts(DIKE)}, crest_m: {DIKE_CREST},
+            dikes: [(id: "dongwan_dike", name: {text("东湾河堤", "Dongwan river dike")}, points: {pts(DIKE)}, crest_m: {DIKE_CREST},
                      breach: (at: {BREACH_AT}, start: At(10800), bottom_m: {BREACH_BOTTOM}, initial_width_m: 10.0, max_width_m: 60.0, widen_m_per_min: 1.0)),
-                    (id: "dongwan_north_dike", points: {pts(NORTH_DIKE)}, crest_m: {NORTH_CREST})],
+                    (id: "dongwan_north_dike", name: {text("东湾北堤", "Dongwan north dike")}, points: {pts(NORTH_DIKE)}, crest_m: {NORTH_CREST})],
         ),
     ),
 """
@@ -355,13 +365,19 @@ def flood():
             # Loudspeakers, SMS and calls miss some homes in heavy rain; the
             # village cadres also walk the lanes with megaphones and gongs
             # (到户到人).
-            step("od_warn", 'Inject("county_red_rain")', 'IssueWarning(level: Red, channels: [Broadcast, Sms, Phone, Megaphone, Gong], villages: ["dongwan", "shiqiao"])', 600),
+            step("od_warn", 'Inject("county_red_rain")', 'IssueWarning(level: Red, channels: [Broadcast, Sms, Phone, Megaphone, Gong], villages: ["dongwan", "shiqiao", "linchang"])', 600),
             step("od_call_dw", 'Inject("county_red_rain")', 'CallAndResponse(role: "head_dongwan")', 300),
         ]),
         ("commander", [
             step("cmd_level", 'Warning(Red)', 'DeclareResponse(level: II)', 900),
             step("cmd_evac", 'Warning(Red)', 'OrderEvacuation(village: "dongwan")', 900),
             step("cmd_evac_sq", 'Warning(Red)', 'OrderEvacuation(village: "shiqiao")', 900),
+            "// Rain ponds in Shiqiao's and Linchang's low lanes too: both are\n"
+            "// ordered out, and the fire team knocks on Shiqiao's doors beside\n"
+            "// its village team (the households that only heard the broadcast\n"
+            "// stay until someone calls in person).",
+            step("cmd_evac_lc", 'Warning(Red)', 'OrderEvacuation(village: "linchang")', 900),
+            step("cmd_sq_doors", 'Step("cmd_evac_sq")', 'Dispatch(force: "fire_team", to: Point(1180.0, 2300.0), task: DoorToDoor)', 600),
             step("cmd_volunteers", 'Step("cmd_evac")', 'Dispatch(force: "volunteers", to: Village("dongwan"), task: EscortVulnerable)', 900),
             step("cmd_sandbag", 'Step("cmd_level")', 'Dispatch(force: "town_team", to: Node("dw_center"), task: Sandbag)', 600),
             # Dongwan's own team needs over an hour to knock on all its 316
@@ -412,7 +428,7 @@ SLIDE_DANGER = [(2050, 2300), (2600, 2300), (2600, 2720), (2050, 2720)]
 
 def landslide():
     m = meta("qingshi_landslide", "青石镇地质灾害演练：后山滑坡", "Qingshi landslide drill: the Houshan slope",
-             "Landslide", 14400, 20260815, "05:00")
+             "Landslide", 14400, 20260815, "05:00", "Special")
     hazards = f"""    hazards: (
         landslide: (
             // The weathered slope behind Houshan (后山): colluvium on a
@@ -463,8 +479,8 @@ def landslide():
     g = """    gauges: [
         // Where the deposit lies deepest in Houshan, and beside the village
         // centre's road node (placed from the nobody-acting run's deposit).
-        (id: "houshan_debris", kind: DebrisDepth(at: (2230.0, 2650.0)), every_s: 60),
-        (id: "hs_centre_debris", kind: DebrisDepth(at: (2210.0, 2530.0)), every_s: 60),
+        (id: "houshan_debris", name: (zh: "后山村上坡淤埋深度", en: "Debris on Houshan's upper slope"), kind: DebrisDepth(at: (2230.0, 2650.0)), every_s: 60),
+        (id: "hs_centre_debris", name: (zh: "后山村中心淤埋深度", en: "Debris at Houshan centre"), kind: DebrisDepth(at: (2210.0, 2530.0)), every_s: 60),
     ],
 """
     res = f"""    residents: (
@@ -480,7 +496,7 @@ def landslide():
 
 def fire():
     m = meta("qingshi_fire", "青石镇森林火灾演练：林场村山火", "Qingshi forest fire drill: the Linchang hill fire",
-             "Fire", 10800, 20260403, "13:30")
+             "Fire", 10800, 20260403, "13:30", "Special")
     hazards = """    hazards: (
         fire: (
             ignition: (300.0, 1250.0),
@@ -532,14 +548,16 @@ def fire():
     ),
 """
     g = """    gauges: [
-        (id: "factory_fire", kind: FireArrival(at: (950.0, 950.0)), every_s: 60),
-        (id: "linchang_fire", kind: FireArrival(at: (1000.0, 650.0)), every_s: 60),
+        (id: "factory_fire", name: (zh: "厂区火线到达", en: "Fire front at the factory"), kind: FireArrival(at: (950.0, 950.0)), every_s: 60),
+        (id: "linchang_fire", name: (zh: "林场村火线到达", en: "Fire front at Linchang"), kind: FireArrival(at: (1000.0, 650.0)), every_s: 60),
     ],
 """
     return scenario(m, hazards, p, res + inj, g, 5)
 
 
 if __name__ == "__main__":
+    import sys
+    out = Path(sys.argv[2]) if sys.argv[1:2] == ["--out"] else OUT
     for name, text_ in (("qingshi_flood", flood()), ("qingshi_landslide", landslide()), ("qingshi_fire", fire())):
-        (OUT / f"{name}.ron").write_text(text_, encoding="utf-8")
-        print(f"wrote scenarios/{name}.ron")
+        (out / f"{name}.ron").write_text(text_, encoding="utf-8")
+        print(f"wrote {out / name}.ron")

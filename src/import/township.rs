@@ -682,7 +682,10 @@ pub fn build(osm: &Osm, dem: &Dem, area: &Area, s: &Settings) -> Result<Draft, S
         terrain: Terrain::Procedural { base_m: 0.0, features: Vec::new() },
         land_cover: LandCover { classes: cover_classes(), default: "farmland".into(), polygons },
         rivers,
-        roads: RoadNet { nodes: nodes.iter().map(|(id, at)| RoadNode { id: id.clone(), at: *at }).collect(), edges },
+        roads: RoadNet {
+            nodes: nodes.iter().map(|(id, at)| RoadNode { id: id.clone(), at: *at, name: None }).collect(),
+            edges,
+        },
         walk_cell_m: (ratio > 1.0).then_some(cell / ratio),
         structures,
     };

@@ -494,8 +494,10 @@ mod tests {
             width_m: 4.0,
             depth_m: 1.0,
         });
-        m.roads.nodes =
-            vec![RoadNode { id: "a".into(), at: (25.0, 15.0) }, RoadNode { id: "b".into(), at: (39.0, 15.0) }];
+        m.roads.nodes = vec![
+            RoadNode { id: "a".into(), at: (25.0, 15.0), name: None },
+            RoadNode { id: "b".into(), at: (39.0, 15.0), name: None },
+        ];
         m.roads.edges = vec![RoadEdge {
             id: "br".into(),
             from: "a".into(),

@@ -162,7 +162,7 @@ mod tests {
     use crate::scenario::schema::*;
 
     fn map() -> MapSpec {
-        let node = |id: &str, x: f64, y: f64| RoadNode { id: id.into(), at: (x, y) };
+        let node = |id: &str, x: f64, y: f64| RoadNode { id: id.into(), at: (x, y), name: None };
         let edge = |id: &str, from: &str, to: &str, class| RoadEdge {
             id: id.into(),
             from: from.into(),

@@ -179,6 +179,24 @@ pub fn dike_name(ctx: &Ctx, id: &str) -> String {
     named_dike(ctx.tr, id, dikes.iter().find(|d| d.id == id))
 }
 
+/// A road node's name (a patrol's stop, a force's destination), "junction
+/// <id>" when it has none.
+pub fn node_name(ctx: &Ctx, id: &str) -> String {
+    match ctx.scenario.map.roads.nodes.iter().find(|n| n.id == id).and_then(|n| n.name.as_ref()) {
+        Some(n) => ctx.tr.text(n).to_owned(),
+        None => ctx.tr.a("node-unnamed", &[("id", id.into())]),
+    }
+}
+
+/// A grid area's name, "grid area <id>" when it has none.
+pub fn area_name(ctx: &Ctx, id: &str) -> String {
+    let area = ctx.scenario.villages.iter().flat_map(|v| &v.grid_areas).find(|a| a.id == id);
+    match area.and_then(|a| a.name.as_ref()) {
+        Some(n) => ctx.tr.text(n).to_owned(),
+        None => ctx.tr.a("area-unnamed", &[("id", id.into())]),
+    }
+}
+
 /// A dike's name, its id standing in when it has none.
 pub fn named_dike(tr: &Tr, id: &str, dike: Option<&crate::scenario::schema::Dike>) -> String {
     match dike.and_then(|d| d.name.as_ref()) {
@@ -265,8 +283,8 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
         Action::CloseRoad { edge } => tr.a("do-close-road", &[("road", road_name(ctx, edge.as_str()).into())]),
         Action::RequestSupport { what } => tr.a("do-request", &[("what", tr.text(what).into())]),
         Action::SendReport { kind } => tr.t(&format!("do-report-{kind:?}")),
-        Action::Patrol { route } => tr.a("do-patrol", &[("route", route.join("→").into())]),
-        Action::DoorToDoor { area } => tr.a("do-door", &[("area", area.as_str().into())]),
+        Action::Patrol { route } => tr.a("do-patrol", &[("route", route_names(ctx, route).into())]),
+        Action::DoorToDoor { area } => tr.a("do-door", &[("area", area_name(ctx, area).into())]),
         Action::Acknowledge { message } => tr.a("do-ack", &[("message", message.as_str().into())]),
         Action::SendInject { id } => tr.a("do-inject", &[("id", id.as_str().into())]),
         Action::TriggerLandslide => tr.t("do-trigger-landslide"),
@@ -284,12 +302,17 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
     }
 }
 
+/// A patrol's stops by name, in order.
+pub fn route_names(ctx: &Ctx, route: &[String]) -> String {
+    route.iter().map(|n| node_name(ctx, n)).collect::<Vec<_>>().join("→")
+}
+
 /// A place's name in the window's language.
 pub fn place_name(ctx: &Ctx, p: &Place) -> String {
     match p {
         Place::Village(v) => village_name(ctx, v),
         Place::Shelter(s) => shelter_name(ctx, s),
-        Place::Node(n) => n.clone(),
+        Place::Node(n) => node_name(ctx, n),
         Place::Household(h) => h.clone(),
         Place::Point(p) => ctx.tr.a("place-point", &[("x", p.0.round().into()), ("y", p.1.round().into())]),
     }

@@ -365,10 +365,10 @@ pub fn orders(ui: &mut egui::Ui, ctx: &Ctx, form: &mut OrderForm, picking: bool)
             });
         }
         ActionKind::Patrol => {
-            ui.label(tr.a("order-route", &[("route", form.route.join("→").into())]));
+            ui.label(tr.a("order-route", &[("route", super::route_names(ctx, &form.route).into())]));
             ui.horizontal_wrapped(|ui| {
                 for n in &s.map.roads.nodes {
-                    if ui.small_button(n.id.as_str()).clicked() {
+                    if ui.small_button(super::node_name(ctx, &n.id)).clicked() {
                         form.route.push(n.id.clone());
                     }
                 }
@@ -381,7 +381,7 @@ pub fn orders(ui: &mut egui::Ui, ctx: &Ctx, form: &mut OrderForm, picking: bool)
             ui.horizontal_wrapped(|ui| {
                 for v in villages_of(ctx) {
                     for a in &v.grid_areas {
-                        choice(ui, &mut form.area, Some(a.id.clone()), a.id.clone());
+                        choice(ui, &mut form.area, Some(a.id.clone()), super::area_name(ctx, &a.id));
                     }
                 }
             });

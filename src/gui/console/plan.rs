@@ -74,7 +74,7 @@ pub fn plan(ui: &mut egui::Ui, ctx: &Ctx) -> Vec<UiAction> {
             }
             if matches!(st, StepState::Due | StepState::Late)
                 && s.done.is_none()
-                && ui.small_button(tr.a("plan-prefill", &[("step", s.step.0.as_str().into())])).clicked()
+                && ui.small_button(tr.t("plan-prefill")).clicked()
             {
                 out.push(UiAction::Prefill(s.action.clone()));
             }

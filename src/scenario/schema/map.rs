@@ -231,6 +231,10 @@ pub struct RoadNet {
 pub struct RoadNode {
     pub id: String,
     pub at: Point,
+    /// The name trainees see (a junction, a landmark: a patrol's stops, a
+    /// force's destination); "junction <id>" when absent.
+    #[serde(default)]
+    pub name: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

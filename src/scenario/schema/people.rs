@@ -164,6 +164,10 @@ pub struct GridArea {
     /// Role id of the grid worker responsible for it.
     pub worker: String,
     pub boundary: Vec<Point>,
+    /// The name trainees see when it is gone through door to door; "grid
+    /// area <id>" when absent.
+    #[serde(default)]
+    pub name: Option<Text>,
 }
 
 /// A rescue force: the township team, village teams, fire teams, volunteers.

@@ -84,7 +84,7 @@ mod tests {
     use crate::scenario::schema::*;
 
     fn map() -> MapSpec {
-        let node = |id: &str, x: f64| RoadNode { id: id.into(), at: (x, 0.0) };
+        let node = |id: &str, x: f64| RoadNode { id: id.into(), at: (x, 0.0), name: None };
         let edge = |id: &str, from: &str, to: &str| RoadEdge {
             id: id.into(),
             from: from.into(),
