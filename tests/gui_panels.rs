@@ -1097,6 +1097,13 @@ fn orders_name_their_stops_and_grid_areas() {
     let sent = Action::Dispatch { force: "town_team".into(), to: Place::Node("dw_center".into()), task: Task::Sandbag };
     let line = console::describe(&c, &sent);
     assert!(line.contains("东湾村委会") && !line.contains("dw_center"), "{line}");
+    // An acknowledgement names the sender: an inject's, a caller, the
+    // instructor.
+    let ack = |m: &str| console::describe(&c, &Action::Acknowledge { message: m.into() });
+    assert_eq!(ack("county_red_rain"), "确认收到县气象局的消息");
+    assert_eq!(ack("call:commander:600"), "确认收到总指挥（镇党委书记）的消息");
+    assert_eq!(ack("msg:660:4"), "确认收到导调的消息");
+    assert_eq!(console::describe(&c, &Action::Note { text: String::new() }), "导调书签");
     // A late plan step reads as what it asks, not by its id.
     use firstline::sim::events::{Event, SimEvent};
     use firstline::sim::ids::{RoleId, StepId};

@@ -167,7 +167,7 @@ do-report-First = Send the first report
 do-report-FollowUp = Send a follow-up report
 do-patrol = Patrol { $route }
 do-door = Door to door in { $area }
-do-ack = Acknowledge { $message }
+do-ack = Acknowledge the message from { $from }
 do-inject = Instructor: send { $id }
 do-trigger-landslide = Instructor: trigger the landslide
 do-ignite = Instructor: start a fire at ({ $x }, { $y })
@@ -177,6 +177,7 @@ do-message = Instructor → { $role }: { $text }
 do-take-over = Instructor: takes over { $role }
 do-hand-back = Instructor: hands { $role } back to its plan follower
 do-note = Instructor's note: { $text }
+do-bookmark = Instructor's bookmark
 
 ## Feed
 feed-title = Events

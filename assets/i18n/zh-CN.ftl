@@ -167,7 +167,7 @@ do-report-First = 报送初报
 do-report-FollowUp = 报送续报
 do-patrol = 巡查 { $route }
 do-door = 入户通知 { $area }
-do-ack = 确认收到 { $message }
+do-ack = 确认收到{ $from }的消息
 do-inject = 导调：发送 { $id }
 do-trigger-landslide = 导调：触发滑坡
 do-ignite = 导调：在（{ $x }, { $y }）起火
@@ -177,6 +177,7 @@ do-message = 导调 → { $role }：{ $text }
 do-take-over = 导调：接管 { $role }
 do-hand-back = 导调：{ $role } 交还自动推演
 do-note = 导调笔记：{ $text }
+do-bookmark = 导调书签
 
 ## 事件
 feed-title = 事件

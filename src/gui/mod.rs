@@ -167,6 +167,11 @@ fn run_scripted(
                 scene::setup.run_if(resource_added::<play::Play>),
                 scene::update.run_if(resource_exists::<scene::grid::MapGrid>),
                 ui::camera_input.run_if(resource_exists::<scene::camera::OrbitCam>),
+                scene::fit_first_view.run_if(
+                    resource_exists::<scene::camera::OrbitCam>
+                        .and_then(resource_exists::<scene::grid::MapGrid>)
+                        .and_then(resource_exists::<play::Play>),
+                ),
                 scene::auto_camera.run_if(
                     resource_exists::<scene::camera::OrbitCam>
                         .and_then(resource_exists::<scene::grid::MapGrid>)

@@ -551,7 +551,7 @@ pub fn camera_input(
     );
     let moved = c.focus != cam.focus || c.yaw != cam.yaw || c.pitch != cam.pitch || c.distance != cam.distance;
     if moved {
-        *cam = c;
+        *cam = OrbitCam { fitted: false, ..c };
     } else {
         cam.bypass_change_detection().dragged = c.dragged;
     }

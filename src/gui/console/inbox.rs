@@ -25,6 +25,22 @@ pub fn message_text(ctx: &Ctx, id: &str, from: &str) -> (String, String) {
     (caller.clone(), ctx.tr.a("inbox-call", &[("caller", caller.into())]))
 }
 
+/// Who sent message `id`, for a line that names it without its id: an
+/// inject's sender, a caller, or the instructor (`msg:<tick>:<n>`, their
+/// own words); the id itself for one the window has never seen.
+pub fn message_sender(ctx: &Ctx, id: &str) -> String {
+    if let Some(m) = ctx.view.inbox.iter().find(|m| m.id == id) {
+        return message_text(ctx, id, &m.from).0;
+    }
+    if let Some(inj) = ctx.scenario.injects.iter().find(|i| i.id == id) {
+        return ctx.tr.text(&inj.from).to_owned();
+    }
+    if let Some((caller, _)) = id.strip_prefix("call:").and_then(|c| c.rsplit_once(':')) {
+        return role_name(ctx, caller);
+    }
+    if id.starts_with("msg:") { ctx.tr.t("inbox-from-instructor") } else { id.to_owned() }
+}
+
 pub fn inbox(ui: &mut egui::Ui, ctx: &Ctx, state: &ConsoleState) -> Vec<UiAction> {
     let tr = ctx.tr;
     let mut out = Vec::new();

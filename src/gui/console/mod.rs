@@ -285,7 +285,7 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
         Action::SendReport { kind } => tr.t(&format!("do-report-{kind:?}")),
         Action::Patrol { route } => tr.a("do-patrol", &[("route", route_names(ctx, route).into())]),
         Action::DoorToDoor { area } => tr.a("do-door", &[("area", area_name(ctx, area).into())]),
-        Action::Acknowledge { message } => tr.a("do-ack", &[("message", message.as_str().into())]),
+        Action::Acknowledge { message } => tr.a("do-ack", &[("from", inbox::message_sender(ctx, message).into())]),
         Action::SendInject { id } => tr.a("do-inject", &[("id", id.as_str().into())]),
         Action::TriggerLandslide => tr.t("do-trigger-landslide"),
         Action::Ignite { at } => tr.a("do-ignite", &[("x", at.0.into()), ("y", at.1.into())]),
@@ -298,6 +298,8 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
         }
         Action::TakeOver { role } => tr.a("do-take-over", &[("role", role_name(ctx, role).into())]),
         Action::HandBack { role } => tr.a("do-hand-back", &[("role", role_name(ctx, role).into())]),
+        // A note without words is a bookmark.
+        Action::Note { text } if text.trim().is_empty() => tr.t("do-bookmark"),
         Action::Note { text } => tr.a("do-note", &[("text", text.as_str().into())]),
     }
 }

@@ -18,11 +18,17 @@ pub struct OrbitCam {
     pub distance: f32,
     /// Cursor travel (px) since the left button went down.
     pub dragged: f32,
+    /// Still where the drill started it, fitted to the picture's shape
+    /// (`scene::fit_first_view`); false once someone has moved it.
+    pub fitted: bool,
 }
+
+/// Radians below the horizon the camera starts at (54°).
+pub const START_PITCH: f32 = 0.95;
 
 impl OrbitCam {
     pub fn looking_at(focus: Vec3, distance: f32) -> OrbitCam {
-        OrbitCam { focus, yaw: 0.0, pitch: 0.95, distance, dragged: 0.0 }
+        OrbitCam { focus, yaw: 0.0, pitch: START_PITCH, distance, dragged: 0.0, fitted: false }
     }
 
     pub fn transform(&self) -> Transform {

@@ -367,13 +367,11 @@ pub fn auto_camera(
     let moving = v.residents.iter().filter(|p| p.state == PersonState::Moving).map(|p| p.at);
     let pts: Vec<(f64, f64)> = hit.chain(moving).collect();
     // At rest: the whole map, or the villages' part of a much larger one.
-    let home = populated(&play.scenario, &grid);
-    let size = home.map_or(grid.width_m().max(grid.height_m()), |(_, d)| d / 1.05);
-    let aspect =
-        camera.single().ok().and_then(|c| c.logical_viewport_size()).map_or(16.0 / 9.0, |v| v.x / v.y.max(1.0));
+    let aspect = picture_aspect(&camera);
+    let home = rest_view(&play.scenario, &grid, aspect);
+    let size = home.1 / 1.05;
     let (target, distance) = if pts.is_empty() {
-        let mid = (grid.width_m() as f64 / 2.0, grid.height_m() as f64 / 2.0);
-        home.unwrap_or((mid, size * 1.05))
+        home
     } else {
         let n = pts.len() as f64;
         let c = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
@@ -419,34 +417,139 @@ fn in_frame(target: (f64, f64), distance: f32, (w, h): (f32, f32), aspect: f32) 
 }
 
 /// The villages' part of a map much larger than its villages (a
-/// township's land around its valley): its centre and a camera distance
-/// that frames it with a margin, so that houses and people read on a
-/// projector. `None` when the villages fill most of the map.
-fn populated(s: &crate::scenario::schema::Scenario, grid: &MapGrid) -> Option<((f64, f64), f32)> {
-    let size = grid.width_m().max(grid.height_m());
+/// township's land around its valley): their bounding box with a margin
+/// of 15 % a side, at least 1 km across each way, so that houses and
+/// people read on a projector. `None` when the villages fill most of the
+/// map.
+fn populated(s: &crate::scenario::schema::Scenario, grid: &MapGrid) -> Option<(f64, f64, f64, f64)> {
+    let size = grid.width_m().max(grid.height_m()) as f64;
     let points = s.villages.iter().flat_map(|v| v.boundary.iter());
     let (x0, y0, x1, y1) = points.fold(None, |b: Option<(f64, f64, f64, f64)>, &(x, y)| {
         Some(b.map_or((x, y, x, y), |(x0, y0, x1, y1)| (x0.min(x), y0.min(y), x1.max(x), y1.max(y))))
     })?;
-    let span = (x1 - x0).max(y1 - y0) as f32;
-    (span < 0.6 * size).then(|| ((0.5 * (x0 + x1), 0.5 * (y0 + y1)), (span * 1.3).max(1000.0) * 1.05))
+    let span = (x1 - x0).max(y1 - y0);
+    let half = |lo: f64, hi: f64| (0.5 * (hi - lo) + 0.15 * span).max(500.0);
+    let (cx, cy, hx, hy) = (0.5 * (x0 + x1), 0.5 * (y0 + y1), half(x0, x1), half(y0, y1));
+    (span < 0.6 * size).then_some((cx - hx, cy - hy, cx + hx, cy + hy))
 }
 
-/// Where the camera starts: the whole map, or the villages' part of a map
-/// much larger than they are (`populated`).
-fn first_view(s: &crate::scenario::schema::Scenario, grid: &MapGrid) -> OrbitCam {
-    let (w, h) = (grid.width_m(), grid.height_m());
-    match populated(s, grid) {
-        Some((c, distance)) => OrbitCam::looking_at(grid.world(c, 0.0), distance),
-        None => {
-            OrbitCam::looking_at(Vec3::new(w * 0.5, grid.y((grid.min_z + grid.max_z) * 0.5), -h * 0.5), w.max(h) * 1.05)
+/// Where a camera at rest looks, on a picture `aspect` wide for its
+/// height: the whole map, or the villages' part of a much larger one
+/// (`populated`), fitted into the frame (the focus in map metres, and the
+/// distance; see `fit`).
+fn rest_view(s: &crate::scenario::schema::Scenario, grid: &MapGrid, aspect: f32) -> ((f64, f64), f32) {
+    let area = populated(s, grid).unwrap_or((0.0, 0.0, grid.width_m() as f64, grid.height_m() as f64));
+    fit(area, aspect)
+}
+
+/// The focus (m) and distance (m) at which the camera, looking north at
+/// its starting pitch with Bevy's 45° vertical field of view, frames the
+/// flat ground rectangle (x0, y0, x1, y1) on a picture `aspect` wide for
+/// its height: centred on the picture up and down (the far edge looks
+/// shorter, so the focus sits south of the middle), with 4 % to spare
+/// along the tighter direction — the picture's height, or its width at
+/// the near (south) edge, which perspective shows widest.
+fn fit((x0, y0, x1, y1): (f64, f64, f64, f64), aspect: f32) -> ((f64, f64), f32) {
+    let pitch = camera::START_PITCH as f64;
+    let (c, s, t) = (libm::cos(pitch), libm::sin(pitch), libm::tan(std::f64::consts::FRAC_PI_8));
+    let a = aspect.max(0.1) as f64;
+    // The picture's height (−1 bottom … 1 top) of ground `dy` north of the
+    // focus, seen from `d` away; and its half-width at that depth.
+    let up = |dy: f64, d: f64| dy * s / ((d + dy * c) * t);
+    let across = |dy: f64, d: f64| 0.5 * (x1 - x0) / ((d + dy * c) * t * a);
+    // The focus that puts the south and north edges equally far from the
+    // picture's middle (`up` of the two sums to zero; it falls as fy rises).
+    let centred = |d: f64| {
+        let (mut lo, mut hi) = (y0, y1);
+        for _ in 0..60 {
+            let fy = 0.5 * (lo + hi);
+            if up(y0 - fy, d) + up(y1 - fy, d) > 0.0 { lo = fy } else { hi = fy }
         }
+        0.5 * (lo + hi)
+    };
+    // Too near, the south edge is behind the camera: that does not fit.
+    let fits = |d: f64| {
+        let fy = centred(d);
+        d + (y0 - fy) * c > 0.01 * d && up(y1 - fy, d).max(across(y0 - fy, d)) <= 1.0 / 1.04
+    };
+    let mut hi = 10.0;
+    while !fits(hi) && hi < 1e7 {
+        hi *= 2.0;
+    }
+    let mut lo = hi * 0.5;
+    for _ in 0..50 {
+        let d = 0.5 * (lo + hi);
+        if fits(d) { hi = d } else { lo = d }
+    }
+    ((0.5 * (x0 + x1), centred(hi)), hi as f32)
+}
+
+/// Shape (width over height) of the map camera's picture: its viewport,
+/// or the window's before the panels are laid out; 16:9 before either.
+fn picture_aspect(camera: &Query<&Camera, With<Camera3d>>) -> f32 {
+    camera.single().ok().and_then(|c| c.logical_viewport_size()).map_or(16.0 / 9.0, |v| v.x / v.y.max(1.0))
+}
+
+/// Where the camera starts: `rest_view` on a 16:9 picture, refitted to the
+/// map's own part of the window by `fit_first_view` until someone moves it.
+fn first_view(s: &crate::scenario::schema::Scenario, grid: &MapGrid) -> OrbitCam {
+    let (c, distance) = rest_view(s, grid, 16.0 / 9.0);
+    OrbitCam { fitted: true, ..OrbitCam::looking_at(grid.world(c, 0.0), distance) }
+}
+
+/// The window's first view follows the shape of the map's part of the
+/// window (the panels are laid out after the scene is built, and the window
+/// may be resized), so the whole map (or its villages' part) is in the
+/// picture, not cut at the sides by a narrow one; once the trainee moves
+/// the camera it is theirs. The projector's camera is `auto_camera`'s.
+pub fn fit_first_view(
+    play: Res<Play>,
+    grid: Res<MapGrid>,
+    mut cam: ResMut<OrbitCam>,
+    camera: Query<&Camera, With<Camera3d>>,
+) {
+    if play.screen || !cam.fitted {
+        return;
+    }
+    let (c, distance) = rest_view(&play.scenario, &grid, picture_aspect(&camera));
+    let focus = grid.world(c, 0.0);
+    if cam.focus != focus || cam.distance != distance {
+        (cam.focus, cam.distance) = (focus, distance);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::in_frame;
+    use super::{fit, in_frame};
+
+    /// The first view frames the whole area on any picture shape: a 2.5 km
+    /// × 1 km map in a narrow (4:5) map viewport and a wide (16:9) one, a
+    /// square map on a wide one and a tall map on a narrow one. Its corners
+    /// are projected with Bevy's own camera (the orbit camera's transform,
+    /// the default 45° perspective): all are in the picture, the tighter
+    /// direction is filled to 95–97 % (4 % to spare), and the south and
+    /// north edges are equally far from the middle (to 1e-3).
+    #[test]
+    fn the_first_view_frames_the_whole_map_on_any_picture() {
+        use super::camera::OrbitCam;
+        use bevy::math::{Mat4, Vec3};
+        for (area, aspect) in [
+            ((0.0, 0.0, 2500.0, 1000.0), 0.8f32),
+            ((0.0, 0.0, 2500.0, 1000.0), 16.0 / 9.0),
+            ((100.0, 300.0, 2100.0, 2300.0), 16.0 / 9.0),
+            ((0.0, 0.0, 600.0, 3000.0), 0.7),
+        ] {
+            let ((fx, fy), d) = fit(area, aspect);
+            let view = OrbitCam::looking_at(Vec3::new(fx as f32, 0.0, -fy as f32), d).transform().to_matrix().inverse();
+            let clip = Mat4::perspective_infinite_reverse_rh(std::f32::consts::FRAC_PI_4, aspect, 0.1) * view;
+            let (x0, y0, x1, y1) = area;
+            let ndc = |x: f64, y: f64| clip.project_point3(Vec3::new(x as f32, 0.0, -y as f32));
+            let corners = [ndc(x0, y0), ndc(x1, y0), ndc(x0, y1), ndc(x1, y1)];
+            let most = corners.iter().map(|p| p.x.abs().max(p.y.abs())).fold(0.0, f32::max);
+            assert!((0.95..=0.97).contains(&most), "{area:?} at {aspect}: fills {most}");
+            assert!((corners[0].y + corners[2].y).abs() < 1e-3, "{area:?} at {aspect}: {corners:?}");
+        }
+    }
 
     /// A flood in the south-west corner of a 2.5 km map, framed from 1 km
     /// on a 16:9 picture: the focus moves in until the frame's edges meet
