@@ -80,6 +80,17 @@ fn the_evaluation_report_is_written_in_html_and_pdf() {
     assert!(text.matches("<svg").count() >= 2, "charts");
     assert!(text.contains("未达标") && text.contains("<li>"), "poor play has problems");
     assert!(!text.contains("<script"), "no scripts in a report");
+    // A county office reads names, not the scenario's ids: no plan step,
+    // force or shelter id anywhere; the late steps say what they asked.
+    let s = &loaded.scenario;
+    let steps = s.plans.iter().flat_map(|p| p.steps.iter().map(|st| st.id.as_str()));
+    let forces = s.forces.iter().map(|f| f.id.as_str());
+    let shelters = s.villages.iter().flat_map(|v| v.shelters.iter().map(|x| x.id.as_str()));
+    for id in steps.chain(forces).chain(shelters) {
+        assert!(!text.contains(id), "the report shows the id `{id}`");
+    }
+    assert!(text.contains("未按时完成预案步骤（"), "a late step named by what it asked");
+    assert!(!text.contains("expected steps done"), "the scorecard's English note is not in the Chinese report");
     // The PDF: renders, embeds the CJK font, carries the Chinese as text.
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");

@@ -7,6 +7,7 @@ pub mod expand;
 pub mod fuel;
 pub mod load;
 pub mod locate;
+pub mod names;
 pub mod permissions;
 pub mod schema;
 pub mod terrain;

@@ -29,7 +29,7 @@ pub fn line(ctx: &Ctx, e: &Event) -> Option<String> {
         SimEvent::DrillStarted { .. } => tr.t("feed-started"),
         SimEvent::DrillEnded { .. } => tr.t("feed-ended"),
         SimEvent::InjectDelivered { inject, to, .. } if to.iter().any(|r| mine(r.as_str())) => {
-            let (from, text) = super::inbox::message_text(ctx, inject.as_str(), "");
+            let (from, text) = super::message_text(ctx, inject.as_str(), "");
             tr.a("feed-message", &[("from", from.into()), ("text", text.into())])
         }
         SimEvent::OrderGiven { role, action, .. } if mine(role.as_str()) => {

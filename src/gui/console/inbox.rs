@@ -5,41 +5,10 @@
 //! Owns: the inbox panel. May not touch: the drill.
 
 use super::state::ConsoleState;
-use super::{Ctx, UiAction, role_name, secs};
+use super::{Ctx, UiAction, message_text, secs};
 use crate::gui::i18n::Tr;
 use crate::scenario::schema::Action;
 use bevy_egui::egui;
-
-/// Who sent a message and what it says, in the window's language.
-pub fn message_text(ctx: &Ctx, id: &str, from: &str) -> (String, String) {
-    if let Some(m) = ctx.view.inbox.iter().find(|m| m.id == id)
-        && let Some(text) = &m.text
-    {
-        return (ctx.tr.t("inbox-from-instructor"), text.clone());
-    }
-    if let Some(inj) = ctx.scenario.injects.iter().find(|i| i.id == id) {
-        return (ctx.tr.text(&inj.from).to_owned(), ctx.tr.text(&inj.message).to_owned());
-    }
-    // A call: `call:<caller>:<tick>`.
-    let caller = role_name(ctx, from);
-    (caller.clone(), ctx.tr.a("inbox-call", &[("caller", caller.into())]))
-}
-
-/// Who sent message `id`, for a line that names it without its id: an
-/// inject's sender, a caller, or the instructor (`msg:<tick>:<n>`, their
-/// own words); the id itself for one the window has never seen.
-pub fn message_sender(ctx: &Ctx, id: &str) -> String {
-    if let Some(m) = ctx.view.inbox.iter().find(|m| m.id == id) {
-        return message_text(ctx, id, &m.from).0;
-    }
-    if let Some(inj) = ctx.scenario.injects.iter().find(|i| i.id == id) {
-        return ctx.tr.text(&inj.from).to_owned();
-    }
-    if let Some((caller, _)) = id.strip_prefix("call:").and_then(|c| c.rsplit_once(':')) {
-        return role_name(ctx, caller);
-    }
-    if id.starts_with("msg:") { ctx.tr.t("inbox-from-instructor") } else { id.to_owned() }
-}
 
 pub fn inbox(ui: &mut egui::Ui, ctx: &Ctx, state: &ConsoleState) -> Vec<UiAction> {
     let tr = ctx.tr;

@@ -22,6 +22,7 @@ pub mod state;
 
 use super::i18n::Tr;
 use crate::roles::view::RoleView;
+use crate::scenario::names;
 use crate::scenario::schema::{Action, Place, Point, Role, Scenario};
 use crate::sim::events::Event;
 use crate::sim::gauges::GaugeSeries;
@@ -164,45 +165,34 @@ pub fn secs(ctx: &Ctx, tick: u64) -> u64 {
 
 /// A village's name in the window's language.
 pub fn village_name(ctx: &Ctx, id: &str) -> String {
-    ctx.scenario.villages.iter().find(|v| v.id == id).map_or(id.to_owned(), |v| ctx.tr.text(&v.name).to_owned())
+    names::village(ctx.scenario, ctx.tr, id)
 }
 
 /// A role's name in the window's language.
 pub fn role_name(ctx: &Ctx, id: &str) -> String {
-    ctx.scenario.roles.iter().find(|r| r.id == id).map_or(id.to_owned(), |r| ctx.tr.text(&r.name).to_owned())
+    names::role(ctx.scenario, ctx.tr, id)
 }
 
 /// The dike with id `id`'s name in the window's language ("dike" and its
 /// id when it has none).
 pub fn dike_name(ctx: &Ctx, id: &str) -> String {
-    let dikes = ctx.scenario.hazards.flood.as_ref().map_or(&[][..], |f| &f.dikes[..]);
-    named_dike(ctx.tr, id, dikes.iter().find(|d| d.id == id))
+    names::dike(ctx.scenario, ctx.tr, id)
 }
 
 /// A road node's name (a patrol's stop, a force's destination), "junction
 /// <id>" when it has none.
 pub fn node_name(ctx: &Ctx, id: &str) -> String {
-    match ctx.scenario.map.roads.nodes.iter().find(|n| n.id == id).and_then(|n| n.name.as_ref()) {
-        Some(n) => ctx.tr.text(n).to_owned(),
-        None => ctx.tr.a("node-unnamed", &[("id", id.into())]),
-    }
+    names::node(ctx.scenario, ctx.tr, id)
 }
 
 /// A grid area's name, "grid area <id>" when it has none.
 pub fn area_name(ctx: &Ctx, id: &str) -> String {
-    let area = ctx.scenario.villages.iter().flat_map(|v| &v.grid_areas).find(|a| a.id == id);
-    match area.and_then(|a| a.name.as_ref()) {
-        Some(n) => ctx.tr.text(n).to_owned(),
-        None => ctx.tr.a("area-unnamed", &[("id", id.into())]),
-    }
+    names::area(ctx.scenario, ctx.tr, id)
 }
 
 /// A dike's name, its id standing in when it has none.
 pub fn named_dike(tr: &Tr, id: &str, dike: Option<&crate::scenario::schema::Dike>) -> String {
-    match dike.and_then(|d| d.name.as_ref()) {
-        Some(n) => tr.text(n).to_owned(),
-        None => tr.a("dike-unnamed", &[("id", id.into())]),
-    }
+    names::named_dike(tr, id, dike)
 }
 
 /// A road's name in the window's language (its id when it has none).
@@ -237,17 +227,43 @@ pub fn road_name(ctx: &Ctx, id: &str) -> String {
 
 /// A force's name in the window's language.
 pub fn force_name(ctx: &Ctx, id: &str) -> String {
-    ctx.scenario.forces.iter().find(|f| f.id == id).map_or(id.to_owned(), |f| ctx.tr.text(&f.name).to_owned())
+    names::force(ctx.scenario, ctx.tr, id)
 }
 
 /// A shelter's name in the window's language.
 pub fn shelter_name(ctx: &Ctx, id: &str) -> String {
-    ctx.scenario
-        .villages
-        .iter()
-        .flat_map(|v| &v.shelters)
-        .find(|s| s.id == id)
-        .map_or(id.to_owned(), |s| ctx.tr.text(&s.name).to_owned())
+    names::shelter(ctx.scenario, ctx.tr, id)
+}
+
+/// Who sent a message and what it says, in the window's language.
+pub fn message_text(ctx: &Ctx, id: &str, from: &str) -> (String, String) {
+    if let Some(m) = ctx.view.inbox.iter().find(|m| m.id == id)
+        && let Some(text) = &m.text
+    {
+        return (ctx.tr.t("inbox-from-instructor"), text.clone());
+    }
+    if let Some(inj) = ctx.scenario.injects.iter().find(|i| i.id == id) {
+        return (ctx.tr.text(&inj.from).to_owned(), ctx.tr.text(&inj.message).to_owned());
+    }
+    // A call: `call:<caller>:<tick>`.
+    let caller = role_name(ctx, from);
+    (caller.clone(), ctx.tr.a("inbox-call", &[("caller", caller.into())]))
+}
+
+/// Who sent message `id`, for a line that names it without its id: an
+/// inject's sender, a caller, or the instructor (`msg:<tick>:<n>`, their
+/// own words); the id itself for one the window has never seen.
+pub fn message_sender(ctx: &Ctx, id: &str) -> String {
+    if let Some(m) = ctx.view.inbox.iter().find(|m| m.id == id) {
+        return message_text(ctx, id, &m.from).0;
+    }
+    if let Some(inj) = ctx.scenario.injects.iter().find(|i| i.id == id) {
+        return ctx.tr.text(&inj.from).to_owned();
+    }
+    if let Some((caller, _)) = id.strip_prefix("call:").and_then(|c| c.rsplit_once(':')) {
+        return role_name(ctx, caller);
+    }
+    if id.starts_with("msg:") { ctx.tr.t("inbox-from-instructor") } else { id.to_owned() }
 }
 
 /// One line saying what an order does, in the window's language.
@@ -285,7 +301,7 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
         Action::SendReport { kind } => tr.t(&format!("do-report-{kind:?}")),
         Action::Patrol { route } => tr.a("do-patrol", &[("route", route_names(ctx, route).into())]),
         Action::DoorToDoor { area } => tr.a("do-door", &[("area", area_name(ctx, area).into())]),
-        Action::Acknowledge { message } => tr.a("do-ack", &[("from", inbox::message_sender(ctx, message).into())]),
+        Action::Acknowledge { message } => tr.a("do-ack", &[("from", message_sender(ctx, message).into())]),
         Action::SendInject { id } => tr.a("do-inject", &[("id", id.as_str().into())]),
         Action::TriggerLandslide => tr.t("do-trigger-landslide"),
         Action::Ignite { at } => tr.a("do-ignite", &[("x", at.0.into()), ("y", at.1.into())]),
@@ -306,16 +322,10 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
 
 /// A patrol's stops by name, in order.
 pub fn route_names(ctx: &Ctx, route: &[String]) -> String {
-    route.iter().map(|n| node_name(ctx, n)).collect::<Vec<_>>().join("→")
+    names::route(ctx.scenario, ctx.tr, route)
 }
 
 /// A place's name in the window's language.
 pub fn place_name(ctx: &Ctx, p: &Place) -> String {
-    match p {
-        Place::Village(v) => village_name(ctx, v),
-        Place::Shelter(s) => shelter_name(ctx, s),
-        Place::Node(n) => node_name(ctx, n),
-        Place::Household(h) => h.clone(),
-        Place::Point(p) => ctx.tr.a("place-point", &[("x", p.0.round().into()), ("y", p.1.round().into())]),
-    }
+    names::place(ctx.scenario, ctx.tr, p)
 }

@@ -22,7 +22,8 @@ pub mod pdf;
 
 use crate::i18n::{Lang, Tr};
 use crate::record::report::Report;
-use crate::scenario::schema::{GaugeKind, Metric, Scenario, Trigger};
+use crate::scenario::names;
+use crate::scenario::schema::{Action, GaugeKind, Metric, Scenario, Trigger};
 use crate::sim::events::{Event, HarmOutcome, LogHeader, SimEvent};
 use crate::sim::orders::{INSTRUCTOR_ROLE, Source};
 use chart::{Chart, Series};
@@ -294,7 +295,7 @@ pub fn describe(tr: &Tr, s: &Scenario, e: &Event, role_name: &dyn Fn(&str) -> St
                     ("role", role_name(role.as_str()).into()),
                     ("by", by.into()),
                     ("what", what.into()),
-                    ("detail", order_detail(action).into()),
+                    ("detail", order_detail(tr, s, action, role_name).into()),
                 ],
             )
         }
@@ -309,22 +310,27 @@ pub fn describe(tr: &Tr, s: &Scenario, e: &Event, role_name: &dyn Fn(&str) -> St
         SimEvent::WarningReceived { level, .. } => {
             tr.a("eval-ev-warning", &[("level", tr.t(&format!("warning-{level:?}")).into())])
         }
-        SimEvent::PlanStepTriggered { step, role, .. } => {
-            tr.a("eval-ev-step-triggered", &[("role", role_name(role.as_str()).into()), ("step", step.as_str().into())])
-        }
-        SimEvent::PlanStepDone { step, role, .. } => {
-            tr.a("eval-ev-step-done", &[("role", role_name(role.as_str()).into()), ("step", step.as_str().into())])
-        }
-        SimEvent::PlanStepOverdue { step, role, .. } => {
-            tr.a("eval-ev-overdue", &[("role", role_name(role.as_str()).into()), ("step", step.as_str().into())])
-        }
+        SimEvent::PlanStepTriggered { step, role, .. } => tr.a(
+            "eval-ev-step-triggered",
+            &[("role", role_name(role.as_str()).into()), ("what", step_what(tr, s, step.as_str(), role_name).into())],
+        ),
+        SimEvent::PlanStepDone { step, role, .. } => tr.a(
+            "eval-ev-step-done",
+            &[("role", role_name(role.as_str()).into()), ("what", step_what(tr, s, step.as_str(), role_name).into())],
+        ),
+        SimEvent::PlanStepOverdue { step, role, .. } => tr.a(
+            "eval-ev-overdue",
+            &[("role", role_name(role.as_str()).into()), ("what", step_what(tr, s, step.as_str(), role_name).into())],
+        ),
         SimEvent::MessageAcknowledged { role, after_s, .. } => {
             tr.a("eval-ev-acked", &[("role", role_name(role.as_str()).into()), ("after", (*after_s).into())])
         }
         SimEvent::CallMade { from, to, .. } => {
             tr.a("eval-ev-call", &[("from", role_name(from.as_str()).into()), ("to", role_name(to.as_str()).into())])
         }
-        SimEvent::DikeBreached { dike, .. } => tr.a("eval-ev-breach", &[("dike", dike.as_str().into())]),
+        SimEvent::DikeBreached { dike, .. } => {
+            tr.a("eval-ev-breach", &[("dike", names::dike(s, tr, dike.as_str()).into())])
+        }
         SimEvent::LandslideReleased { volume_m3, .. } => tr.a("eval-ev-slide", &[("volume", volume_m3.round().into())]),
         SimEvent::FireIgnited { .. } => tr.t("eval-ev-fire"),
         SimEvent::ResidentHarmed { outcome: HarmOutcome::Dead, household, .. } => {
@@ -333,9 +339,10 @@ pub fn describe(tr: &Tr, s: &Scenario, e: &Event, role_name: &dyn Fn(&str) -> St
         SimEvent::ResidentHarmed { outcome: HarmOutcome::Injured, household, .. } => {
             tr.a("eval-ev-injured", &[("household", household.as_str().into())])
         }
-        SimEvent::ResidentSafe { household, shelter, .. } => {
-            tr.a("eval-ev-safe", &[("household", household.as_str().into()), ("shelter", shelter.as_str().into())])
-        }
+        SimEvent::ResidentSafe { household, shelter, .. } => tr.a(
+            "eval-ev-safe",
+            &[("household", household.as_str().into()), ("shelter", names::shelter(s, tr, shelter.as_str()).into())],
+        ),
         SimEvent::ResidentRescued { household, .. } => {
             tr.a("eval-ev-rescued", &[("household", household.as_str().into())])
         }
@@ -352,21 +359,61 @@ pub fn describe(tr: &Tr, s: &Scenario, e: &Event, role_name: &dyn Fn(&str) -> St
     })
 }
 
-/// The parameters of an order, briefly (ids as written in the scenario).
-fn order_detail(a: &crate::scenario::schema::Action) -> String {
+/// The parameters of an order, briefly, by the names the scenario gives
+/// (villages, forces, places, shelters, dikes, roads, stops, grid areas)
+/// and the words of the reader's language (warning levels, tasks, report
+/// kinds): a county office reading the report sees no scenario ids.
+fn order_detail(tr: &Tr, s: &Scenario, a: &Action, role_name: &dyn Fn(&str) -> String) -> String {
     use crate::scenario::schema::Action::*;
+    let sep = tr.t("list-sep");
     match a {
-        IssueWarning { level, villages, .. } => format!("{level:?} → {}", villages.join(", ")),
-        OrderEvacuation { village } => village.clone(),
-        CallAndResponse { role } => role.clone(),
-        Dispatch { force, task, .. } => format!("{force}: {task:?}"),
+        IssueWarning { level, villages, .. } => {
+            let to: Vec<String> = villages.iter().map(|v| names::village(s, tr, v)).collect();
+            format!("{} → {}", tr.t(&format!("warning-{level:?}")), to.join(&sep))
+        }
+        OrderEvacuation { village } => names::village(s, tr, village),
+        CallAndResponse { role } => role_name(role),
+        Dispatch { force, to, task } => tr.a(
+            "eval-detail-dispatch",
+            &[
+                ("force", names::force(s, tr, force).into()),
+                ("place", names::place(s, tr, to).into()),
+                ("task", tr.t(&format!("task-{task:?}")).into()),
+            ],
+        ),
         DeclareResponse { level } => format!("{level:?}"),
-        OpenShelter { shelter } | CloseShelter { shelter } => shelter.clone(),
-        SendReport { kind } => format!("{kind:?}"),
+        OpenShelter { shelter } | CloseShelter { shelter } => names::shelter(s, tr, shelter),
+        SendReport { kind } => tr.t(&format!("report-{kind:?}")),
         SendInject { id } => id.clone(),
-        BreachDike { dike } => dike.clone(),
-        Message { to, .. } | TakeOver { role: to } | HandBack { role: to } => to.clone(),
+        BreachDike { dike } => names::dike(s, tr, dike),
+        CloseRoad { edge } => names::road(s, tr, edge),
+        Patrol { route } => names::route(s, tr, route),
+        DoorToDoor { area } => names::area(s, tr, area),
+        Message { to, .. } | TakeOver { role: to } | HandBack { role: to } => role_name(to),
+        // Whose message: an inject's sender, a caller, the instructor.
+        Acknowledge { message } => match s.injects.iter().find(|i| i.id == *message) {
+            Some(inj) => tr.text(&inj.from).to_owned(),
+            None => match message.strip_prefix("call:").and_then(|c| c.rsplit_once(':')) {
+                Some((caller, _)) => role_name(caller),
+                None if message.starts_with("msg:") => tr.t("inbox-from-instructor"),
+                None => message.clone(),
+            },
+        },
         _ => String::new(),
+    }
+}
+
+/// What plan step `step` of the scenario asks, as the report says it: the
+/// order's kind and its parameters by name (the step's id if the scenario
+/// has no such step).
+fn step_what(tr: &Tr, s: &Scenario, step: &str, role_name: &dyn Fn(&str) -> String) -> String {
+    match s.plans.iter().flat_map(|p| &p.steps).find(|st| st.id == step) {
+        Some(st) => {
+            let kind = tr.t(&format!("action-{:?}", st.action.kind()));
+            let detail = order_detail(tr, s, &st.action, role_name);
+            if detail.is_empty() { kind } else { format!("{kind} {detail}") }
+        }
+        None => step.to_owned(),
     }
 }
 
@@ -390,7 +437,10 @@ fn findings(
                 ("metric", tr.t(&format!("metric-{:?}", m.metric)).into()),
                 ("value", value.into()),
                 ("threshold", fmt_value(m.metric, m.threshold).into()),
-                ("why", m.note.as_str().into()),
+                // The scorecard's note is English, with the scenario's ids:
+                // the Chinese report says the numbers and leaves the rest to
+                // the metric's evidence.
+                ("why", if tr.lang() == Lang::En { m.note.as_str() } else { "" }.into()),
             ],
         ));
         kinds.insert(format!("eval-advice-{:?}", m.metric));
@@ -400,16 +450,10 @@ fn findings(
         if let SimEvent::PlanStepOverdue { step, role, .. } = &e.event
             && late.insert((role.to_string(), step.to_string()), ()).is_none()
         {
-            let action = s.plans.iter().flat_map(|p| p.steps.iter()).find(|st| st.id == step.as_str());
-            let what = action.map_or(String::new(), |st| format!("{:?}", st.action.kind()));
+            let what = step_what(tr, s, step.as_str(), role_name);
             problems.push(tr.a(
                 "eval-problem-step",
-                &[
-                    ("role", role_name(role.as_str()).into()),
-                    ("step", step.as_str().into()),
-                    ("what", what.into()),
-                    ("at", Tr::clock(e.t).into()),
-                ],
+                &[("role", role_name(role.as_str()).into()), ("what", what.into()), ("at", Tr::clock(e.t).into())],
             ));
             kinds.insert("eval-advice-steps".to_owned());
         }
