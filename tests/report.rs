@@ -91,6 +91,7 @@ fn the_evaluation_report_is_written_in_html_and_pdf() {
     }
     assert!(text.contains("未按时完成预案步骤（"), "a late step named by what it asked");
     assert!(!text.contains("expected steps done"), "the scorecard's English note is not in the Chinese report");
+    assert!(text.contains("居民死亡（后山村 hs-"), "the dead named by village and house");
     // The PDF: renders, embeds the CJK font, carries the Chinese as text.
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");

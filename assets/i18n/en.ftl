@@ -234,6 +234,7 @@ legend-house-burning = burning house
 
 ## Info card
 card-house = Household { $id }
+household-in = household { $id }, { $village }
 card-village = { $households } households, { $residents } residents
 card-shelter = { $occupants } sheltered / room for { $capacity }
 card-open = open

@@ -234,6 +234,7 @@ legend-house-burning = 着火房屋
 
 ## 信息卡
 card-house = 住户 { $id }
+household-in = { $village } { $id } 户
 card-village = { $households } 户，{ $residents } 人
 card-shelter = 已安置 { $occupants } 人 / 容量 { $capacity }
 card-open = 已开放

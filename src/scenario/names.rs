@@ -88,3 +88,19 @@ pub fn road(s: &Scenario, tr: &Tr, id: &str) -> String {
         None => id.to_owned(),
     }
 }
+
+/// A household as a report reads it: its id with the village it is in
+/// ("后山村 hs-a-001 户"); written out, a household's id is its house
+/// number, and a block's houses are `<block>-<nnn>`. Its id alone when no
+/// village holds it.
+pub fn household(s: &Scenario, tr: &Tr, id: &str) -> String {
+    let of_block = |b: &str| id.strip_prefix(b).is_some_and(|rest| rest.starts_with('-'));
+    let home = s
+        .villages
+        .iter()
+        .find(|v| v.households.iter().any(|h| h.id == id) || v.household_blocks.iter().any(|b| of_block(&b.id)));
+    match home {
+        Some(v) => tr.a("household-in", &[("village", tr.text(&v.name).into()), ("id", id.into())]),
+        None => id.to_owned(),
+    }
+}

@@ -334,21 +334,25 @@ pub fn describe(tr: &Tr, s: &Scenario, e: &Event, role_name: &dyn Fn(&str) -> St
         SimEvent::LandslideReleased { volume_m3, .. } => tr.a("eval-ev-slide", &[("volume", volume_m3.round().into())]),
         SimEvent::FireIgnited { .. } => tr.t("eval-ev-fire"),
         SimEvent::ResidentHarmed { outcome: HarmOutcome::Dead, household, .. } => {
-            tr.a("eval-ev-dead", &[("household", household.as_str().into())])
+            tr.a("eval-ev-dead", &[("household", names::household(s, tr, household.as_str()).into())])
         }
         SimEvent::ResidentHarmed { outcome: HarmOutcome::Injured, household, .. } => {
-            tr.a("eval-ev-injured", &[("household", household.as_str().into())])
+            tr.a("eval-ev-injured", &[("household", names::household(s, tr, household.as_str()).into())])
         }
         SimEvent::ResidentSafe { household, shelter, .. } => tr.a(
             "eval-ev-safe",
-            &[("household", household.as_str().into()), ("shelter", names::shelter(s, tr, shelter.as_str()).into())],
+            &[
+                ("household", names::household(s, tr, household.as_str()).into()),
+                ("shelter", names::shelter(s, tr, shelter.as_str()).into()),
+            ],
         ),
         SimEvent::ResidentRescued { household, .. } => {
-            tr.a("eval-ev-rescued", &[("household", household.as_str().into())])
+            tr.a("eval-ev-rescued", &[("household", names::household(s, tr, household.as_str()).into())])
         }
-        SimEvent::HouseholdExposed { household, at_home, .. } => {
-            tr.a("eval-ev-exposed", &[("household", household.as_str().into()), ("n", (*at_home).into())])
-        }
+        SimEvent::HouseholdExposed { household, at_home, .. } => tr.a(
+            "eval-ev-exposed",
+            &[("household", names::household(s, tr, household.as_str()).into()), ("n", (*at_home).into())],
+        ),
         SimEvent::ForceTurnedOut { force: f, after_s } => {
             tr.a("eval-ev-turned-out", &[("force", force(f.as_str()).into()), ("after", (*after_s).into())])
         }
