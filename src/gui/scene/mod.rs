@@ -418,9 +418,9 @@ fn in_frame(target: (f64, f64), distance: f32, (w, h): (f32, f32), aspect: f32) 
 
 /// The villages' part of a map much larger than its villages (a
 /// township's land around its valley): their bounding box with a margin
-/// of 15 % a side, at least 1 km across each way, so that houses and
-/// people read on a projector. `None` when the villages fill most of the
-/// map.
+/// of 15 % a side, at least 1 km across each way (but never beyond the
+/// map), so that houses and people read on a projector. `None` when the
+/// villages fill most of the map.
 fn populated(s: &crate::scenario::schema::Scenario, grid: &MapGrid) -> Option<(f64, f64, f64, f64)> {
     let size = grid.width_m().max(grid.height_m()) as f64;
     let points = s.villages.iter().flat_map(|v| v.boundary.iter());
@@ -430,7 +430,10 @@ fn populated(s: &crate::scenario::schema::Scenario, grid: &MapGrid) -> Option<(f
     let span = (x1 - x0).max(y1 - y0);
     let half = |lo: f64, hi: f64| (0.5 * (hi - lo) + 0.15 * span).max(500.0);
     let (cx, cy, hx, hy) = (0.5 * (x0 + x1), 0.5 * (y0 + y1), half(x0, x1), half(y0, y1));
-    (span < 0.6 * size).then_some((cx - hx, cy - hy, cx + hx, cy + hy))
+    // Never more than the map: on a small map the villages' part with its
+    // margin is the whole map.
+    let (w, h) = (grid.width_m() as f64, grid.height_m() as f64);
+    (span < 0.6 * size).then_some(((cx - hx).max(0.0), (cy - hy).max(0.0), (cx + hx).min(w), (cy + hy).min(h)))
 }
 
 /// Where a camera at rest looks, on a picture `aspect` wide for its
@@ -549,6 +552,27 @@ mod tests {
             assert!((0.95..=0.97).contains(&most), "{area:?} at {aspect}: fills {most}");
             assert!((corners[0].y + corners[2].y).abs() < 1e-3, "{area:?} at {aspect}: {corners:?}");
         }
+    }
+
+    /// The villages' part of a map is never more than the map: on the
+    /// small example (600 m × 400 m, one village) it is the whole map (its
+    /// 1 km minimum cut to the map), so the first view fills the window
+    /// with it; on the 10 km township it is a part well inside.
+    #[test]
+    fn the_villages_part_stays_on_the_map() {
+        use super::{MapGrid, populated};
+        let part = |file: &str| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            let loaded = crate::scenario::load(&path).unwrap();
+            let grid = MapGrid::new(&loaded.terrain);
+            let (w, h) = (grid.width_m() as f64, grid.height_m() as f64);
+            (populated(&loaded.scenario, &grid), w, h)
+        };
+        let (small, w, h) = part("scenarios/example_small.ron");
+        assert_eq!(small, Some((0.0, 0.0, w, h)));
+        let (town, w, h) = part("benches/scenarios/township_20k.ron");
+        let (x0, y0, x1, y1) = town.expect("the township's villages are a small part of its map");
+        assert!(x0 >= 0.0 && y0 >= 0.0 && x1 <= w && y1 <= h && (x1 - x0) < 0.6 * w, "{town:?} on {w} × {h}");
     }
 
     /// A flood in the south-west corner of a 2.5 km map, framed from 1 km
