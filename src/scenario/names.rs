@@ -68,6 +68,20 @@ pub fn named_dike(tr: &Tr, id: &str, dike: Option<&Dike>) -> String {
     }
 }
 
+/// Who sent message `id`, for a line that names it without its id: an
+/// inject's sender, a caller (`call:<caller>:<tick>`), or the instructor
+/// (`msg:<tick>:<n>`, their own words); the id itself otherwise.
+pub fn message_sender(s: &Scenario, tr: &Tr, id: &str) -> String {
+    if let Some(inj) = s.injects.iter().find(|i| i.id == id) {
+        return tr.text(&inj.from).to_owned();
+    }
+    match id.strip_prefix("call:").and_then(|c| c.rsplit_once(':')) {
+        Some((caller, _)) => role(s, tr, caller),
+        None if id.starts_with("msg:") => tr.t("inbox-from-instructor"),
+        None => id.to_owned(),
+    }
+}
+
 /// Where a force is sent: a village, a shelter, a road node by name; a
 /// household by its id; a map point by its coordinates.
 pub fn place(s: &Scenario, tr: &Tr, p: &Place) -> String {

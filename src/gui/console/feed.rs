@@ -47,11 +47,10 @@ pub fn line(ctx: &Ctx, e: &Event) -> Option<String> {
             who(role.as_str()) + &tr.a("feed-acked", &[("after", (*after_s).into())])
         }
         SimEvent::PlanStepOverdue { step, role, .. } if mine(role.as_str()) => {
-            // What the step asks, not its id (the scenario's word for it).
-            let plan = ctx.scenario.plans.iter().filter(|p| p.role == role.as_str()).flat_map(|p| &p.steps);
-            let mut plan = plan;
+            // What the step asks, not its id (step ids are unique in a scenario).
+            let mut steps = ctx.scenario.plans.iter().flat_map(|p| &p.steps);
             let what =
-                plan.find(|s| s.id == step.as_str()).map_or(step.as_str().to_owned(), |s| describe(ctx, &s.action));
+                steps.find(|s| s.id == step.as_str()).map_or(step.as_str().to_owned(), |s| describe(ctx, &s.action));
             who(role.as_str()) + &tr.a("feed-overdue", &[("what", what.into())])
         }
         SimEvent::ForceTurnedOut { force, after_s } if my_force(force.as_str()) => {

@@ -250,22 +250,6 @@ pub fn message_text(ctx: &Ctx, id: &str, from: &str) -> (String, String) {
     (caller.clone(), ctx.tr.a("inbox-call", &[("caller", caller.into())]))
 }
 
-/// Who sent message `id`, for a line that names it without its id: an
-/// inject's sender, a caller, or the instructor (`msg:<tick>:<n>`, their
-/// own words); the id itself for one the window has never seen.
-pub fn message_sender(ctx: &Ctx, id: &str) -> String {
-    if let Some(m) = ctx.view.inbox.iter().find(|m| m.id == id) {
-        return message_text(ctx, id, &m.from).0;
-    }
-    if let Some(inj) = ctx.scenario.injects.iter().find(|i| i.id == id) {
-        return ctx.tr.text(&inj.from).to_owned();
-    }
-    if let Some((caller, _)) = id.strip_prefix("call:").and_then(|c| c.rsplit_once(':')) {
-        return role_name(ctx, caller);
-    }
-    if id.starts_with("msg:") { ctx.tr.t("inbox-from-instructor") } else { id.to_owned() }
-}
-
 /// One line saying what an order does, in the window's language.
 pub fn describe(ctx: &Ctx, a: &Action) -> String {
     let tr = ctx.tr;
@@ -301,7 +285,9 @@ pub fn describe(ctx: &Ctx, a: &Action) -> String {
         Action::SendReport { kind } => tr.t(&format!("do-report-{kind:?}")),
         Action::Patrol { route } => tr.a("do-patrol", &[("route", route_names(ctx, route).into())]),
         Action::DoorToDoor { area } => tr.a("do-door", &[("area", area_name(ctx, area).into())]),
-        Action::Acknowledge { message } => tr.a("do-ack", &[("from", message_sender(ctx, message).into())]),
+        Action::Acknowledge { message } => {
+            tr.a("do-ack", &[("from", names::message_sender(ctx.scenario, ctx.tr, message).into())])
+        }
         Action::SendInject { id } => tr.a("do-inject", &[("id", id.as_str().into())]),
         Action::TriggerLandslide => tr.t("do-trigger-landslide"),
         Action::Ignite { at } => tr.a("do-ignite", &[("x", at.0.into()), ("y", at.1.into())]),

@@ -73,7 +73,7 @@ pub fn evaluate(s: &Scenario, header: &LogHeader, events: &[Event], report: &Rep
         if id == INSTRUCTOR_ROLE {
             return tr.t("eval-instructor");
         }
-        s.roles.iter().find(|r| r.id == id).map_or(id.to_owned(), |r| tr.text(&r.name).to_owned())
+        names::role(s, &tr, id)
     };
     let clock = |t: u64| Tr::clock(t);
     let card = &report.scoring;
@@ -395,14 +395,7 @@ fn order_detail(tr: &Tr, s: &Scenario, a: &Action, role_name: &dyn Fn(&str) -> S
         DoorToDoor { area } => names::area(s, tr, area),
         Message { to, .. } | TakeOver { role: to } | HandBack { role: to } => role_name(to),
         // Whose message: an inject's sender, a caller, the instructor.
-        Acknowledge { message } => match s.injects.iter().find(|i| i.id == *message) {
-            Some(inj) => tr.text(&inj.from).to_owned(),
-            None => match message.strip_prefix("call:").and_then(|c| c.rsplit_once(':')) {
-                Some((caller, _)) => role_name(caller),
-                None if message.starts_with("msg:") => tr.t("inbox-from-instructor"),
-                None => message.clone(),
-            },
-        },
+        Acknowledge { message } => names::message_sender(s, tr, message),
         _ => String::new(),
     }
 }

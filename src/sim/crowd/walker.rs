@@ -193,12 +193,8 @@ impl Ctx<'_> {
         // The desired direction wins outright if nobody stands within the
         // time gap along it (a turn makes less progress at no more speed),
         // so the turns are searched only when someone is in the way.
-        let (sx, sy) = (e0x * TURNS[0].0 - e0y * TURNS[0].1, e0x * TURNS[0].1 + e0y * TURNS[0].0);
-        let clear_ahead =
-            n_close == 0 || (v_rho > 1e-9 && v_rho.min(headway(&close[..n_close], sx, sy, 1.0) / t_gap) >= v_rho);
-        if clear_ahead {
-            (ex, ey) = if n_close == 0 { (e0x, e0y) } else { (sx, sy) };
-        } else {
+        let clear_ahead = n_close == 0 || (v_rho > 1e-9 && headway(&close[..n_close], e0x, e0y, 1.0) / t_gap >= v_rho);
+        if !clear_ahead {
             let mut turns = [(0.0, 0.0, 0.0); TURNS.len()];
             let mut n_turns = 0;
             for (k, &(ca, sa)) in TURNS.iter().enumerate() {
