@@ -116,12 +116,18 @@ dispatched! {
         let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
         let mut fastest = [0.0f64; LANES];
         let whole = n - n % LANES;
+        // Whole vectors as fixed-size arrays, so each lane loop unrolls
+        // into vector operations.
         for c in (0..whole).step_by(LANES) {
+            let r = c..c + LANES;
+            let (q, sa, sb): (&[f64; LANES], &[f64; LANES], &[f64; LANES]) =
+                (lanes(&q_new[r.clone()]), lanes(&sa[r.clone()]), lanes(&sb[r.clone()]));
+            let (za, ha, zb, hb) = (lanes(&za[r.clone()]), lanes(&ha[r.clone()]), lanes(&zb[r.clone()]), lanes(&hb[r.clone()]));
+            let o: &mut [f64; LANES] = (&mut out[r]).try_into().expect("a whole vector");
             for lane in 0..LANES {
-                let i = c + lane;
-                let q = scaled(q_new[i], sa[i], sb[i]);
-                out[i] = q;
-                fastest[lane] = fastest[lane].max(wave(za[i], ha[i], zb[i], hb[i], q));
+                let q = scaled(q[lane], sa[lane], sb[lane]);
+                o[lane] = q;
+                fastest[lane] = fastest[lane].max(wave(za[lane], ha[lane], zb[lane], hb[lane], q));
             }
         }
         for i in whole..n {
@@ -160,10 +166,13 @@ dispatched! {
         let mut deepest = [0.0f64; LANES];
         let whole = n - n % LANES;
         for c in (0..whole).step_by(LANES) {
+            let r = c..c + LANES;
+            let (h, west, east) = (lanes(&h[r.clone()]), lanes(&west[r.clone()]), lanes(&east[r.clone()]));
+            let (south, north, src) = (lanes(&south[r.clone()]), lanes(&north[r.clone()]), lanes(&src[r.clone()]));
+            let o: &mut [f64; LANES] = (&mut out[r]).try_into().expect("a whole vector");
             for lane in 0..LANES {
-                let i = c + lane;
-                out[i] = depth(h[i], west[i], east[i], south[i], north[i], src[i], dt, per_dx);
-                deepest[lane] = deepest[lane].max(out[i]);
+                o[lane] = depth(h[lane], west[lane], east[lane], south[lane], north[lane], src[lane], dt, per_dx);
+                deepest[lane] = deepest[lane].max(o[lane]);
             }
         }
         for i in whole..n {
@@ -215,9 +224,18 @@ fn fluxes<const DAMPED: bool>(l: &FaceLine, k: StepConsts, out: &mut [f64]) {
 
 /// A face's discharge scaled by its donor's share: `share_a` when it flows
 /// from a to b, `share_b` when back.
+/// The choice is a bit mask over both values (the compiler otherwise
+/// picks which array to load from, a scalar load per face).
 #[inline(always)]
 fn scaled(q: f64, share_a: f64, share_b: f64) -> f64 {
-    q * if q > 0.0 { share_a } else { share_b }
+    let pick_a = 0u64.wrapping_sub((q > 0.0) as u64);
+    q * f64::from_bits((share_a.to_bits() & pick_a) | (share_b.to_bits() & !pick_a))
+}
+
+/// A whole vector of a line, as an array (`LANES` long, checked).
+#[inline(always)]
+fn lanes(s: &[f64]) -> &[f64; LANES] {
+    s.try_into().expect("a whole vector")
 }
 
 /// A cell's new depth from its faces and source, never below zero.
