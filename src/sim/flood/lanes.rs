@@ -9,7 +9,8 @@
 //! contract `a * b + c`), so both give the same bits, and the same bits as
 //! the face-by-face formulation the kernel's tests keep as reference.
 //!
-//! Owns: the inner loops and `cbrt_pos`. May not touch: the grid's layout
+//! Owns: the inner loops and the face formula they share with the kernel
+//! (`weighted`, `wet_flux`, `cbrt_pos`). May not touch: the grid's layout
 //! or edges (the kernel passes lines in), anything outside `flood`.
 
 // Indexed loops over several slices of one length are what the vectoriser
@@ -18,13 +19,23 @@
 
 use super::edge::G;
 
-/// Constants of one step.
+/// Constants of one step (`StepConsts::new`: the products the faces
+/// share are worked out once).
 #[derive(Debug, Clone, Copy)]
 pub struct StepConsts {
     pub dt: f64,
     pub dx: f64,
     pub theta: f64,
     pub h_flow_min: f64,
+    /// g·dt and g·dt/dx.
+    g_dt: f64,
+    g_dt_per_dx: f64,
+}
+
+impl StepConsts {
+    pub fn new(dt: f64, dx: f64, theta: f64, h_flow_min: f64) -> Self {
+        StepConsts { dt, dx, theta, h_flow_min, g_dt: G * dt, g_dt_per_dx: G * dt / dx }
+    }
 }
 
 /// A line of interior faces, face `i` between cells `a[i]` and `b[i]`
@@ -204,22 +215,51 @@ fn fluxes<const DAMPED: bool>(l: &FaceLine, k: StepConsts, out: &mut [f64]) {
     let (za, ha, zb, hb) = (&l.za[..n], &l.ha[..n], &l.zb[..n], &l.hb[..n]);
     let (n2a, n2b, q, hf) = (&l.n2a[..n], &l.n2b[..n], &l.q[..n], &l.hf[..n]);
     let (qw, hw, qe, he) = (&l.q_before[..n], &l.hf_before[..n], &l.q_after[..n], &l.hf_after[..n]);
-    let (dt, dx, theta, hmin) = (k.dt, k.dx, k.theta, k.h_flow_min);
+    let hmin = k.h_flow_min;
     for i in 0..n {
         let (ea, eb, hf, q) = (za[i] + ha[i], zb[i] + hb[i], hf[i], q[i]);
-        let qs = if DAMPED {
-            let w = if hw[i] > hmin { qw[i] * (hf / hw[i]).min(1.0) } else { q };
-            let e = if he[i] > hmin { qe[i] * (hf / he[i]).min(1.0) } else { q };
-            theta * q + (1.0 - theta) * 0.5 * (w + e)
-        } else {
-            q
-        };
+        let (qs, den) = if DAMPED { weighted(q, hf, qw[i], hw[i], qe[i], he[i], k) } else { (q, 1.0) };
         let n2 = 0.5 * (n2a[i] + n2b[i]);
         // A dry face's depth stands in as 1 so its (discarded) friction stays finite.
         let hfc = if hf > hmin { hf } else { 1.0 };
-        let flux = (qs - G * hf * dt * (eb - ea) / dx) / (1.0 + G * dt * n2 * q.abs() / pow73(hfc));
+        let flux = wet_flux(qs, den, q, hf, hfc, ea, eb, n2, k);
         out[i] = if hf <= hmin { 0.0 } else { flux };
     }
+}
+
+/// The θ-weighted discharge of a face (de Almeida et al. 2012) as a
+/// fraction `(numerator, denominator)`, which `wet_flux` divides once: its
+/// own `q` and its neighbours' along the flow, each of which lends at most
+/// what this face's flow depth `hf` carries, `q_n·min(1, h_f/h_n)`, and a
+/// dry one (`h_n` at most `h_flow_min`) this face's own. The ratios are
+/// chosen by comparison and kept as fractions over the common denominator
+/// `b_w·b_e`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub fn weighted(q: f64, hf: f64, qw: f64, hw: f64, qe: f64, he: f64, k: StepConsts) -> (f64, f64) {
+    // One side's lending as `q_n·a/b`.
+    let side = |qn: f64, hn: f64| {
+        let wet = hn > k.h_flow_min;
+        let less = wet && hf < hn;
+        (if wet { qn } else { q }, if less { hf } else { 1.0 }, if less { hn } else { 1.0 })
+    };
+    let ((qw, aw, bw), (qe, ae, be)) = (side(qw, hw), side(qe, he));
+    let den = bw * be;
+    (k.theta * q * den + (1.0 - k.theta) * 0.5 * (qw * aw * be + qe * ae * bw), den)
+}
+
+/// The new discharge of a wet face (Bates et al. 2010, eq. 11): the
+/// weighted discharge `qs_num/qs_den` pushed by the surface slope
+/// `(eb − ea)/dx` over flow depth `hf`, with Manning friction semi-implicit
+/// in the old `q`, `1 + g·dt·n²·|q|/hfc^(7/3)` (`hfc` is `hf`, or a
+/// stand-in where the result is discarded), all over one division:
+/// `(qs_num − S·qs_den)·P / (qs_den·(P + g·dt·n²·|q|))` with `P = hfc^(7/3)`.
+/// Without θ-weighting `qs_den` is 1, and multiplying by it is exact.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub fn wet_flux(qs_num: f64, qs_den: f64, q: f64, hf: f64, hfc: f64, ea: f64, eb: f64, n2: f64, k: StepConsts) -> f64 {
+    let p = pow73(hfc);
+    (qs_num - k.g_dt_per_dx * hf * (eb - ea) * qs_den) * p / (qs_den * (p + k.g_dt * n2 * q.abs()))
 }
 
 /// A face's discharge scaled by its donor's share: `share_a` when it flows
@@ -335,7 +375,7 @@ mod tests {
                 hf_after: &he,
             };
             for theta in [0.8, 1.0] {
-                let k = StepConsts { dt: 0.7, dx: 5.0, theta, h_flow_min: 1e-3 };
+                let k = StepConsts::new(0.7, 5.0, theta, 1e-3);
                 let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
                 face_fluxes_lanes(&line, k, &mut a);
                 face_fluxes(&line, k, &mut b);
