@@ -186,11 +186,16 @@ impl Flood {
     /// The water as the exposure fields show it (copies of the kernel's
     /// arrays; the rest is derived on demand).
     pub fn publish(&self, out: &mut Water) {
+        use rayon::prelude::*;
         out.nx = self.water.nx;
-        out.depth.clone_from(&self.water.h);
-        out.bed.clone_from(&self.water.z);
-        out.qx.clone_from(&self.water.qx);
-        out.qy.clone_from(&self.water.qy);
+        // Four copies of 8 bytes a cell each tick: side by side, as the
+        // memory allows more than one core's copy at a time (on the
+        // township's 512 × 512 grid one core's copies took a tenth of the
+        // flood phase).
+        let w = &self.water;
+        [(&mut out.depth, &w.h), (&mut out.bed, &w.z), (&mut out.qx, &w.qx), (&mut out.qy, &w.qy)]
+            .into_par_iter()
+            .for_each(|(to, from)| to.clone_from(from));
         if out.built.len() != self.built.len() {
             out.built.clone_from(&self.built);
         }
