@@ -314,7 +314,11 @@ impl Shallow {
     ///
     /// Every value is computed by the same expression as the face-by-face
     /// formulation the tests keep (`tests::reference_step`), so the result
-    /// does not depend on the bands, the threads or the vector width.
+    /// does not depend on the bands, the threads or the vector width. The
+    /// fastest wave is the one exception: its face is found by crosswise
+    /// comparison of fractions, within a few ulp of the reference's
+    /// maximum, and the same for any band or thread count (the bands and
+    /// the eight lanes are fixed; the maximum over them is exact).
     fn inertial_step(&mut self, dt: f64, source_sum: f64) {
         let (nx, ny) = (self.nx, self.ny);
         let bands = ny.div_ceil(BAND);
@@ -793,7 +797,10 @@ mod tests {
                     assert!(same(&m.qx, &qx), "x-faces differ, {at}");
                     assert!(same(&m.qy, &qy), "y-faces differ, {at}");
                     assert_eq!(m.hmax.map(f64::to_bits), Some(deepest.to_bits()), "deepest, {at}");
-                    assert_eq!(m.wave.to_bits(), fastest.to_bits(), "fastest wave, {at}");
+                    // The fastest face is found by crosswise comparison
+                    // (`lanes::scale_and_wave`): where two waves differ in
+                    // their last bits it may take either.
+                    assert!((m.wave - fastest).abs() <= 4.0 * f64::EPSILON * fastest, "fastest wave, {at}");
                 }
             }
         }

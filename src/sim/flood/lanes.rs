@@ -7,7 +7,8 @@
 //! picks at run time; every operation is an IEEE add, multiply, divide,
 //! square root, comparison or bit operation, never fused (Rust does not
 //! contract `a * b + c`), so both give the same bits, and the same bits as
-//! the face-by-face formulation the kernel's tests keep as reference.
+//! the face-by-face formulation the kernel's tests keep as reference (the
+//! fastest wave to within a few ulp of it: see `scale_and_wave`).
 //!
 //! Owns: the inner loops and the face formula they share with the kernel
 //! (`weighted`, `wet_flux`, `cbrt_pos`). May not touch: the grid's layout
@@ -112,6 +113,13 @@ dispatched! {
     /// scaled by the positivity share of its donor (`share_a` when it flows
     /// from a to b, `share_b` when back), into `out`; returns the fastest
     /// face wave |q|/h_f + √(g·h_f) of the line (films under 5 cm count 0).
+    ///
+    /// The fastest face is found without a division per face: each wave
+    /// is kept as the fraction `(|q| + h_f·√(g·h_f)) / h_f` and fractions
+    /// are compared crosswise; the wave of each lane's fastest face is then
+    /// worked out (`wave`). Where two faces' waves differ only in their
+    /// last bits the comparison may take either: the step that follows is
+    /// the same to a few ulp, and the same on every machine.
     pub fn scale_and_wave(
         q_new: &[f64],
         share_a: &[f64],
@@ -125,7 +133,8 @@ dispatched! {
         let n = out.len();
         let (q_new, sa, sb) = (&q_new[..n], &share_a[..n], &share_b[..n]);
         let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
-        let mut fastest = [0.0f64; LANES];
+        // Per lane: the fastest face's |q| and flow depth, and its wave's numerator.
+        let mut best = Fastest::default();
         let whole = n - n % LANES;
         // Whole vectors as fixed-size arrays, so each lane loop unrolls
         // into vector operations.
@@ -138,15 +147,15 @@ dispatched! {
             for lane in 0..LANES {
                 let q = scaled(q[lane], sa[lane], sb[lane]);
                 o[lane] = q;
-                fastest[lane] = fastest[lane].max(wave(za[lane], ha[lane], zb[lane], hb[lane], q));
+                best.offer(lane, za[lane], ha[lane], zb[lane], hb[lane], q);
             }
         }
         for i in whole..n {
             let q = scaled(q_new[i], sa[i], sb[i]);
             out[i] = q;
-            fastest[0] = fastest[0].max(wave(za[i], ha[i], zb[i], hb[i], q));
+            best.offer(0, za[i], ha[i], zb[i], hb[i], q);
         }
-        fastest.iter().fold(0.0, |a, &b| a.max(b))
+        best.wave()
     }
 
     /// Pass 2's scaling alone (`scale_and_wave` without the wave), for
@@ -285,12 +294,47 @@ fn depth(h: f64, west: f64, east: f64, south: f64, north: f64, src: f64, dt: f64
     (h + dt * ((west - east + south - north) * per_dx + src)).max(0.0)
 }
 
-/// Wave speed |q|/h_f + √(g·h_f) across a face (`kernel::face_wave`).
+/// Wave speed |q|/h_f + √(g·h_f) across a face of flow depth `hf` (`kernel::face_wave`).
 #[inline(always)]
-fn wave(za: f64, ha: f64, zb: f64, hb: f64, q: f64) -> f64 {
-    let hf = (za + ha).max(zb + hb) - za.max(zb);
+fn wave(hf: f64, q: f64) -> f64 {
     let c = q.abs() / hf + (G * hf).sqrt();
     if hf > 0.05 { c } else { 0.0 }
+}
+
+/// `scale_and_wave`'s search for the fastest face, lane by lane: the
+/// fastest face's `|q|` and flow depth, and its wave times its flow depth
+/// (0 and 1 before any face faster than 0).
+struct Fastest {
+    q: [f64; LANES],
+    hf: [f64; LANES],
+    num: [f64; LANES],
+}
+
+impl Default for Fastest {
+    fn default() -> Self {
+        Fastest { q: [0.0; LANES], hf: [1.0; LANES], num: [0.0; LANES] }
+    }
+}
+
+impl Fastest {
+    /// Takes the face between cells a and b, with discharge `q`, if its
+    /// wave is faster than the lane's fastest so far (films under 5 cm and
+    /// NaN waves never are).
+    #[inline(always)]
+    fn offer(&mut self, lane: usize, za: f64, ha: f64, zb: f64, hb: f64, q: f64) {
+        let hf = (za + ha).max(zb + hb) - za.max(zb);
+        let aq = q.abs();
+        let num = aq + hf * (G * hf).sqrt();
+        let take = hf > 0.05 && num * self.hf[lane] > self.num[lane] * hf;
+        self.q[lane] = if take { aq } else { self.q[lane] };
+        self.hf[lane] = if take { hf } else { self.hf[lane] };
+        self.num[lane] = if take { num } else { self.num[lane] };
+    }
+
+    /// The fastest wave of all lanes.
+    fn wave(&self) -> f64 {
+        (0..LANES).map(|l| if self.num[l] > 0.0 { wave(self.hf[l], self.q[l]) } else { 0.0 }).fold(0.0, f64::max)
+    }
 }
 
 /// Lanes the reductions keep (a multiple of any vector width used).
