@@ -1140,6 +1140,20 @@ fn sweep(file: &Path, seeds: &str, players: &str, threads: Option<usize>, each: 
     }
 }
 
+/// A metric's note, then the ids of the plan steps behind a failure (the
+/// scenario's author reads these; the reports name the steps).
+fn note_with_steps(m: &firstline::scoring::MetricResult) -> String {
+    use firstline::scoring::Wanting;
+    let mut out = m.note.clone();
+    for (wanting, what) in [(Wanting::Late, "late"), (Wanting::NotDone, "not done")] {
+        let ids: Vec<&str> = m.steps.iter().filter(|x| x.wanting == wanting).map(|x| x.step.as_str()).collect();
+        if !ids.is_empty() {
+            out += &format!(" [{what}: {}]", ids.join(", "));
+        }
+    }
+    out
+}
+
 fn summary_table(r: &firstline::record::report::Report) -> String {
     let rows = [
         ("scenario", format!("{} ({})", r.scenario.id, r.scenario.title_zh)),
@@ -1184,7 +1198,7 @@ fn summary_table(r: &firstline::record::report::Report) -> String {
             m.id,
             m.threshold,
             m.unit,
-            m.note,
+            note_with_steps(m),
             w2 = w.saturating_sub(2)
         ));
     }

@@ -83,12 +83,15 @@ fn the_evaluation_report_is_written_in_html_and_pdf() {
     // A county office reads names, not the scenario's ids: no plan step,
     // force or shelter id anywhere; the late steps say what they asked.
     let s = &loaded.scenario;
-    let steps = s.plans.iter().flat_map(|p| p.steps.iter().map(|st| st.id.as_str()));
-    let forces = s.forces.iter().map(|f| f.id.as_str());
-    let shelters = s.villages.iter().flat_map(|v| v.shelters.iter().map(|x| x.id.as_str()));
-    for id in steps.chain(forces).chain(shelters) {
-        assert!(!text.contains(id), "the report shows the id `{id}`");
-    }
+    let no_ids = |text: &str, lang: &str| {
+        let steps = s.plans.iter().flat_map(|p| p.steps.iter().map(|st| st.id.as_str()));
+        let forces = s.forces.iter().map(|f| f.id.as_str());
+        let shelters = s.villages.iter().flat_map(|v| v.shelters.iter().map(|x| x.id.as_str()));
+        for id in steps.chain(forces).chain(shelters) {
+            assert!(!text.contains(id), "the {lang} report shows the id `{id}`");
+        }
+    };
+    no_ids(&text, "Chinese");
     assert!(text.contains("未按时完成预案步骤（"), "a late step named by what it asked");
     assert!(!text.contains("expected steps done"), "the scorecard's English note is not in the Chinese report");
     assert!(text.contains("居民死亡（后山村 hs-"), "the dead named by village and house");
@@ -129,6 +132,13 @@ fn the_evaluation_report_is_written_in_html_and_pdf() {
     assert!(args(&html_en, &pdf_en, "en").status.success());
     let en = std::fs::read_to_string(&html_en).unwrap();
     assert!(en.contains("Drill evaluation report") && en.contains("Problems found") && en.contains("lang=\"en\""));
+    // The English report names things too: the scorecard keeps the plan
+    // steps behind a failure apart from its note (`MetricResult::steps`),
+    // and the report says what they asked.
+    no_ids(&en, "English");
+    assert!(en.contains("late: Patrol "), "a late step named by what it asked");
+    assert!(en.contains("not done: Call "), "a step never done named by what it asked");
+    assert!(text.contains("未完成：叫应 "), "and in Chinese beside the metric");
 }
 
 #[test]

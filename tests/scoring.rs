@@ -335,6 +335,15 @@ fn every_role_is_scored_and_an_idle_seat_scores_zero() {
     log.push(ended(1600));
     let c = score(&s, &log);
     assert_eq!(c.metrics[0].value, Some(0.5), "1 of 2 expected steps on time");
+    // The step never done is kept by id beside the note, which counts it
+    // (readers name it in their own language).
+    let never = firstline::scoring::StepMark::new("evacuate", firstline::scoring::Wanting::NotDone);
+    assert_eq!(c.metrics[0].steps, vec![never]);
+    assert!(
+        c.metrics[0].note.contains("1 not done") && !c.metrics[0].note.contains("evacuate"),
+        "{}",
+        c.metrics[0].note
+    );
     // The team metrics alone: (0.5/0.9 = 0.56 credit) + 1 → 78.
     assert_eq!(c.team_score, 78.0);
     let role = |id: &str| c.roles.iter().find(|r| r.role == id).unwrap();

@@ -7,6 +7,7 @@
 //! Owns: `measure`. May not touch: anything but the scenario and the log.
 
 use super::expect::{Expected, evacuation_due};
+use super::{StepMark, Wanting};
 use crate::scenario::schema::{Action, ActionKind, EvacuationClock, Metric, ReportKind, RubricMetric, Scenario};
 use crate::sim::events::{Event, HarmOutcome, SimEvent};
 use crate::sim::ids::{HouseholdId, ResidentId};
@@ -17,10 +18,13 @@ pub struct Measured {
     pub value: Option<f64>,
     pub evidence: Vec<usize>,
     pub note: String,
+    /// The plan steps behind a failure, by id: the note counts them, the
+    /// report names them.
+    pub steps: Vec<StepMark>,
 }
 
 fn na(note: &str) -> Measured {
-    Measured { value: None, evidence: Vec::new(), note: note.to_owned() }
+    Measured { steps: Vec::new(), value: None, evidence: Vec::new(), note: note.to_owned() }
 }
 
 /// The events that `pick` maps to something, with their index.
@@ -52,7 +56,7 @@ fn step_delays(list: &[&Expected], what: &str) -> Measured {
                 worst = worst.max(t1.saturating_sub(t0) as f64);
             }
             _ => {
-                missing.push(e.step.id.as_str());
+                missing.push(StepMark::new(e.step.id.as_str(), Wanting::NotDone));
                 worst = f64::INFINITY;
             }
         }
@@ -60,9 +64,9 @@ fn step_delays(list: &[&Expected], what: &str) -> Measured {
     let note = if missing.is_empty() {
         format!("slowest {what} step took {worst} s from its trigger")
     } else {
-        format!("{what} step(s) {} not done by the end of the drill", missing.join(", "))
+        format!("{} {what} step(s) not done by the end of the drill", missing.len())
     };
-    Measured { value: Some(worst), evidence, note }
+    Measured { steps: missing, value: Some(worst), evidence, note }
 }
 
 /// Seconds from `e` to its acknowledgement (∞ if none), citing the acknowledgement.
@@ -99,7 +103,7 @@ fn calls(exp: &[Expected], events: &[Event], role: Option<&str>) -> Measured {
         };
         let call = made().find(|(_, ev, _)| ev.t >= after).or_else(|| made().last());
         let Some((k, ev, id)) = call else {
-            missing.push(e.step.id.as_str());
+            missing.push(StepMark::new(e.step.id.as_str(), Wanting::NotDone));
             worst = f64::INFINITY;
             continue;
         };
@@ -115,9 +119,9 @@ fn calls(exp: &[Expected], events: &[Event], role: Option<&str>) -> Measured {
     let note = if missing.is_empty() {
         format!("slowest confirmation of a call: {worst} s")
     } else {
-        format!("call(s) {} not made by the end of the drill", missing.join(", "))
+        format!("{} call(s) not made by the end of the drill", missing.len())
     };
-    Measured { value: Some(worst), evidence, note }
+    Measured { steps: missing, value: Some(worst), evidence, note }
 }
 
 /// Alarms (injects to be acknowledged) the scenario sends the role: the
@@ -149,9 +153,12 @@ fn alarms(s: &Scenario, events: &[Event], role: Option<&str>) -> Measured {
         }
     }
     match worst {
-        Some(v) => Measured { value: Some(v), evidence, note: format!("slowest alarm taken in {v} s") },
+        Some(v) => {
+            Measured { steps: Vec::new(), value: Some(v), evidence, note: format!("slowest alarm taken in {v} s") }
+        }
         // The hazard never raised the alarms' conditions: nothing to take.
         None => Measured {
+            steps: Vec::new(),
             value: Some(0.0),
             evidence,
             note: format!("none of the {planned} alarm(s) the scenario can send was delivered in this run"),
@@ -204,7 +211,7 @@ fn responders(exp: &[Expected], events: &[Event], role: Option<&str>, on_scene: 
             arrivals.iter().find(|a| a.2 == force.as_str() && a.1 >= t)
         });
         if arrived.is_none() {
-            missing.push(e.step.id.as_str());
+            missing.push(StepMark::new(e.step.id.as_str(), Wanting::NotDone));
             worst = f64::INFINITY;
         }
     }
@@ -212,11 +219,11 @@ fn responders(exp: &[Expected], events: &[Event], role: Option<&str>, on_scene: 
     let note = if missing.is_empty() {
         format!("slowest: {worst} s")
     } else {
-        format!("dispatch step(s) {} not done or the force not {what} by the end of the drill", missing.join(", "))
+        format!("{} dispatch step(s) not done or the force not {what} by the end of the drill", missing.len())
     };
     evidence.sort_unstable();
     evidence.dedup();
-    Measured { value: Some(worst), evidence, note }
+    Measured { steps: missing, value: Some(worst), evidence, note }
 }
 
 /// People at risk and when each got out, from the residents' events.
@@ -292,6 +299,7 @@ fn share_out(ev: &Evacuation, vulnerable_only: bool) -> Measured {
     }
     let share = out as f64 / total as f64;
     Measured {
+        steps: Vec::new(),
         value: Some(share),
         evidence,
         note: format!("{out} of {total} at-risk residents safe before the hazard reached their home"),
@@ -309,6 +317,7 @@ fn time_to(ev: &Evacuation, fraction: f64, (t0, what): (u64, &str)) -> Measured 
     }
     match times.get(need.saturating_sub(1)) {
         Some((t, k)) if need > 0 => Measured {
+            steps: Vec::new(),
             value: Some(t.saturating_sub(t0) as f64),
             evidence: vec![*k],
             note: format!(
@@ -318,6 +327,7 @@ fn time_to(ev: &Evacuation, fraction: f64, (t0, what): (u64, &str)) -> Measured 
             ),
         },
         _ => Measured {
+            steps: Vec::new(),
             value: Some(f64::INFINITY),
             evidence: Vec::new(),
             note: format!("only {} of {total} at-risk residents reached safety by the end of the drill", times.len()),
@@ -345,6 +355,7 @@ fn casualties(events: &[Event]) -> Measured {
     }
     let dead = worst.values().filter(|(_, d)| *d).count();
     Measured {
+        steps: Vec::new(),
         value: Some(worst.len() as f64),
         evidence: worst.values().map(|(k, _)| *k).collect(),
         note: format!("{} dead, {} injured", dead, worst.len() - dead),
@@ -361,6 +372,7 @@ fn exposed(events: &[Event]) -> Measured {
     let n: u64 = list.iter().map(|x| x.1 as u64).sum();
     let v: u64 = list.iter().map(|x| x.2 as u64).sum();
     Measured {
+        steps: Vec::new(),
         value: Some(n as f64),
         evidence: list.iter().map(|x| x.0).collect(),
         note: format!(
@@ -376,19 +388,27 @@ fn plan_adherence(exp: &[Expected], role: Option<&str>) -> Measured {
         return na("the plans expect no step of this role");
     }
     let on_time = list.iter().filter(|e| e.done.is_some_and(|d| d.2)).count();
-    let late: Vec<&str> = list.iter().filter(|e| e.done.is_some_and(|d| !d.2)).map(|e| e.step.id.as_str()).collect();
-    let undone: Vec<&str> = list.iter().filter(|e| e.done.is_none()).map(|e| e.step.id.as_str()).collect();
+    let steps: Vec<StepMark> = list
+        .iter()
+        .filter_map(|e| match e.done {
+            Some((_, _, true)) => None,
+            Some(_) => Some(StepMark::new(e.step.id.as_str(), Wanting::Late)),
+            None => Some(StepMark::new(e.step.id.as_str(), Wanting::NotDone)),
+        })
+        .collect();
+    let late = steps.iter().filter(|m| m.wanting == Wanting::Late).count();
+    let undone = steps.len() - late;
     let mut evidence: Vec<usize> =
         list.iter().flat_map(|e| e.triggered.map(|t| t.0).into_iter().chain(e.done.map(|d| d.0))).collect();
     evidence.sort_unstable();
     let mut note = format!("{on_time} of {} expected steps done on time", list.len());
-    if !late.is_empty() {
-        note += &format!("; late: {}", late.join(", "));
+    if late > 0 {
+        note += &format!("; {late} late");
     }
-    if !undone.is_empty() {
-        note += &format!("; not done by the end of the drill: {}", undone.join(", "));
+    if undone > 0 {
+        note += &format!("; {undone} not done by the end of the drill");
     }
-    Measured { value: Some(on_time as f64 / list.len() as f64), evidence, note }
+    Measured { steps, value: Some(on_time as f64 / list.len() as f64), evidence, note }
 }
 
 /// Measures one rubric metric over the log, against what the scenario expects.
@@ -429,6 +449,7 @@ pub fn measure(m: &RubricMetric, s: &Scenario, events: &[Event], exp: &[Expected
             .collect();
             let n: u64 = list.iter().map(|(_, n)| *n as u64).sum();
             Measured {
+                steps: Vec::new(),
                 value: Some(n as f64),
                 evidence: list.iter().map(|(k, _)| *k).collect(),
                 note: format!("{n} people turned away from full shelters"),
@@ -479,7 +500,12 @@ fn crew_counts(
     let hits: Vec<usize> = pick(events, |e| (f(e) && own.is_none_or(|o| force_of(e) == Some(o))).then_some(()))
         .map(|(k, _, _)| k)
         .collect();
-    Measured { value: Some(hits.len() as f64), note: format!("{} time(s) the crew {what}", hits.len()), evidence: hits }
+    Measured {
+        steps: Vec::new(),
+        value: Some(hits.len() as f64),
+        note: format!("{} time(s) the crew {what}", hits.len()),
+        evidence: hits,
+    }
 }
 
 /// Trapped residents and their rescues: the share brought out alive
@@ -515,6 +541,7 @@ fn rescues(s: &Scenario, events: &[Event], role: Option<&str>, timing: bool) -> 
         let mean = waits.iter().sum::<u64>() as f64 / waits.len() as f64;
         let longest = waits.iter().copied().max().unwrap_or(0);
         Measured {
+            steps: Vec::new(),
             value: Some(mean),
             evidence,
             note: format!(
@@ -526,6 +553,7 @@ fn rescues(s: &Scenario, events: &[Event], role: Option<&str>, timing: bool) -> 
         }
     } else {
         Measured {
+            steps: Vec::new(),
             value: Some(out.len() as f64 / trapped.len() as f64),
             evidence,
             note: format!("{} of {} trapped residents brought out alive", out.len(), trapped.len()),

@@ -64,7 +64,36 @@ pub struct MetricResult {
     pub credit: f64,
     /// Indices into the event log's events (line = index + 2).
     pub evidence: Vec<usize>,
+    /// In plain English, without the scenario's ids.
     pub note: String,
+    /// The plan steps behind a failure (late, or not done by the end),
+    /// for a reader to name; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepMark>,
+}
+
+/// A plan step a metric found wanting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepMark {
+    /// The step's id in the scenario's plans.
+    pub step: String,
+    pub wanting: Wanting,
+}
+
+impl StepMark {
+    pub fn new(step: &str, wanting: Wanting) -> Self {
+        StepMark { step: step.to_owned(), wanting }
+    }
+}
+
+/// What was wanting of a plan step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Wanting {
+    /// Done after its deadline.
+    Late,
+    /// Not done by the end of the drill (for a dispatch: or its force not
+    /// turned out or on scene; for a call: not made).
+    NotDone,
 }
 
 /// One role's score.
@@ -169,7 +198,7 @@ fn drivers(metric: Metric) -> &'static [ActionKind] {
 }
 
 fn judge(m: &RubricMetric, s: &Scenario, events: &[Event], exp: &[Expected]) -> MetricResult {
-    let Measured { value, evidence, note } = measure(m, s, events, exp);
+    let Measured { value, evidence, note, steps } = measure(m, s, events, exp);
     let (passed, credit) = match value {
         Some(v) => credit(m.metric, v, m.threshold),
         None => (true, 0.0),
@@ -187,6 +216,7 @@ fn judge(m: &RubricMetric, s: &Scenario, events: &[Event], exp: &[Expected]) -> 
         credit: round2(credit),
         evidence,
         note,
+        steps,
     }
 }
 

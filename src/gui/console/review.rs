@@ -11,7 +11,7 @@
 use super::{Ctx, UiAction, role_name};
 use crate::gui::i18n::Tr;
 use crate::record::evaluation::chart::{Chart, Mark};
-use crate::record::evaluation::describe;
+use crate::record::evaluation::{describe, metric_why};
 use crate::scoring::Scorecard;
 use crate::sim::events::{Event, SimEvent};
 use bevy_egui::egui;
@@ -167,7 +167,10 @@ pub fn scorecard(ui: &mut egui::Ui, ctx: &Ctx, card: &Scorecard, form: &mut Revi
             }
         });
         if open {
-            ui.label(egui::RichText::new(m.note.as_str()).small());
+            let why = metric_why(tr, ctx.scenario, m, &|r| {
+                if r == crate::sim::orders::INSTRUCTOR_ROLE { tr.t("inbox-from-instructor") } else { role_name(ctx, r) }
+            });
+            ui.label(egui::RichText::new(why).small());
             for &i in m.evidence.iter().take(40) {
                 let Some(e) = ctx.events.get(i) else { continue };
                 if ui.link(line(ctx, e)).clicked() {

@@ -169,10 +169,7 @@ pub fn evaluate(s: &Scenario, header: &LogHeader, events: &[Event], report: &Rep
                     })
                     .collect(),
                 evidence_total: m.evidence.len(),
-                why: match lang {
-                    Lang::En => m.note.clone(),
-                    Lang::ZhCn => why_zh(&tr, m),
-                },
+                why: metric_why(&tr, s, m, &role_name),
             }
         })
         .collect();
@@ -204,6 +201,43 @@ pub fn evaluate(s: &Scenario, header: &LogHeader, events: &[Event], report: &Rep
 
 /// Why a metric stands where it does, from its numbers (the scorecard's
 /// own note is written in English).
+/// Why a metric reads as it does, in the reader's language: the scorer's
+/// note in English, the value against its threshold in Chinese; then the
+/// plan steps behind a failure, by what they ask (at most `NAMED_STEPS`).
+pub fn metric_why(
+    tr: &Tr,
+    s: &Scenario,
+    m: &crate::scoring::MetricResult,
+    role_name: &dyn Fn(&str) -> String,
+) -> String {
+    use crate::scoring::Wanting;
+    let head = match tr.lang() {
+        Lang::En => m.note.clone(),
+        Lang::ZhCn => why_zh(tr, m),
+    };
+    let (sep, list_sep) = match tr.lang() {
+        Lang::En => ("; ", "; "),
+        Lang::ZhCn => ("；", "、"),
+    };
+    let mut out = head;
+    for (wanting, key) in [(Wanting::Late, "eval-steps-late"), (Wanting::NotDone, "eval-steps-not-done")] {
+        let steps: Vec<&str> = m.steps.iter().filter(|x| x.wanting == wanting).map(|x| x.step.as_str()).collect();
+        if steps.is_empty() {
+            continue;
+        }
+        let mut named: Vec<String> = steps.iter().take(NAMED_STEPS).map(|st| step_what(tr, s, st, role_name)).collect();
+        if steps.len() > NAMED_STEPS {
+            named.push(tr.a("eval-steps-more", &[("n", ((steps.len() - NAMED_STEPS) as u64).into())]));
+        }
+        out += sep;
+        out += &tr.a(key, &[("steps", named.join(list_sep).into())]);
+    }
+    out
+}
+
+/// Most plan steps `metric_why` names; the rest are counted.
+const NAMED_STEPS: usize = 5;
+
 fn why_zh(tr: &Tr, m: &crate::scoring::MetricResult) -> String {
     if !m.applicable {
         return tr.t("eval-why-na");
@@ -434,10 +468,9 @@ fn findings(
                 ("metric", tr.t(&format!("metric-{:?}", m.metric)).into()),
                 ("value", value.into()),
                 ("threshold", fmt_value(m.metric, m.threshold).into()),
-                // The scorecard's note is English, with the scenario's ids:
-                // the Chinese report says the numbers and leaves the rest to
-                // the metric's evidence.
-                ("why", if tr.lang() == Lang::En { m.note.as_str() } else { "" }.into()),
+                // The Chinese problem already says the numbers, and lists
+                // each late plan step on its own below.
+                ("why", if tr.lang() == Lang::En { metric_why(tr, s, m, role_name) } else { String::new() }.into()),
             ],
         ));
         kinds.insert(format!("eval-advice-{:?}", m.metric));
