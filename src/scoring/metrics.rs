@@ -7,11 +7,35 @@
 //! Owns: `measure`. May not touch: anything but the scenario and the log.
 
 use super::expect::{Expected, evacuation_due};
-use super::{StepMark, Wanting};
 use crate::scenario::schema::{Action, ActionKind, EvacuationClock, Metric, ReportKind, RubricMetric, Scenario};
 use crate::sim::events::{Event, HarmOutcome, SimEvent};
 use crate::sim::ids::{HouseholdId, ResidentId};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// A plan step a metric found wanting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepMark {
+    /// The step's id in the scenario's plans.
+    pub step: String,
+    pub wanting: Wanting,
+}
+
+impl StepMark {
+    pub fn new(step: &str, wanting: Wanting) -> Self {
+        StepMark { step: step.to_owned(), wanting }
+    }
+}
+
+/// What was wanting of a plan step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Wanting {
+    /// Done after its deadline.
+    Late,
+    /// Not done by the end of the drill (for a dispatch: or its force not
+    /// turned out or on scene; for a call: not made).
+    NotDone,
+}
 
 /// A measured value before judging: `None` = not applicable.
 pub struct Measured {

@@ -46,7 +46,7 @@ use crate::sim::events::{Event, HarmOutcome, SimEvent};
 use serde::{Deserialize, Serialize};
 
 pub use expect::{Expected, expected};
-pub use metrics::{Measured, measure};
+pub use metrics::{Measured, StepMark, Wanting, measure};
 
 /// One metric's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,30 +70,6 @@ pub struct MetricResult {
     /// for a reader to name; absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<StepMark>,
-}
-
-/// A plan step a metric found wanting.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StepMark {
-    /// The step's id in the scenario's plans.
-    pub step: String,
-    pub wanting: Wanting,
-}
-
-impl StepMark {
-    pub fn new(step: &str, wanting: Wanting) -> Self {
-        StepMark { step: step.to_owned(), wanting }
-    }
-}
-
-/// What was wanting of a plan step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Wanting {
-    /// Done after its deadline.
-    Late,
-    /// Not done by the end of the drill (for a dispatch: or its force not
-    /// turned out or on scene; for a call: not made).
-    NotDone,
 }
 
 /// One role's score.
