@@ -25,7 +25,11 @@ const OCTA_TRIS: [[u32; 3]; 8] =
     [[0, 2, 4], [4, 2, 1], [1, 2, 5], [5, 2, 0], [4, 3, 0], [1, 3, 4], [5, 3, 1], [0, 3, 5]];
 
 /// The residents' mesh for `n` residents (all at the origin until updated).
+/// With none it holds one marker of no size: Bevy 0.19's mesh allocator
+/// logs "use-after-free" errors for a mesh without vertices, as a seat at
+/// a classroom drill had before its first situation came.
 pub fn people_mesh(n: usize) -> Mesh {
+    let n = n.max(1);
     let mut idx = Vec::with_capacity(n * 24);
     for k in 0..n as u32 {
         for t in OCTA_TRIS {
@@ -45,7 +49,7 @@ pub fn people_mesh(n: usize) -> Mesh {
 pub fn update_people(m: &mut Mesh, grid: &MapGrid, view: &SimView, visible: bool) -> bool {
     let n = view.residents.len();
     let Ok(VertexAttributeValues::Float32x3(pos)) = m.try_attribute_mut(Mesh::ATTRIBUTE_POSITION) else { return false };
-    if pos.len() != n * 6 {
+    if pos.len() != n.max(1) * 6 {
         return false;
     }
     let r = if visible { PERSON_R * grid.marker } else { 0.0 };
@@ -74,18 +78,23 @@ const FACES: [([f32; 3], [[f32; 3]; 4]); 5] = [
     ([0.0, 0.0, -1.0], [[1.0, 0.0, -1.0], [-1.0, 0.0, -1.0], [-1.0, 1.0, -1.0], [1.0, 1.0, -1.0]]),
 ];
 
-/// The houses' mesh: a box on the ground at each house (no floor).
+/// The houses' mesh: a box on the ground at each house (no floor); with
+/// no house, one box of no size (see `people_mesh`).
 pub fn houses_mesh(grid: &MapGrid, view: &SimView) -> Mesh {
     let n = view.houses.len();
     let (mut pos, mut nor, mut idx) =
         (Vec::with_capacity(n * 20), Vec::with_capacity(n * 20), Vec::with_capacity(n * 30));
     let (half, high) = (HOUSE_HALF * grid.marker, HOUSE_H * grid.marker);
-    for h in &view.houses {
-        let c = grid.world(h.at, 0.0);
+    // The corners of a box at each house; with none, one box at the origin, all its corners there.
+    let boxes: Vec<Option<Vec3>> =
+        if n == 0 { vec![None] } else { view.houses.iter().map(|h| Some(grid.world(h.at, 0.0))).collect() };
+    for c in boxes {
         for (normal, corners) in FACES {
             let base = pos.len() as u32;
             for q in corners {
-                pos.push([c.x + q[0] * half, c.y - 1.0 + q[1] * (high + 1.0), c.z + q[2] * half]);
+                pos.push(
+                    c.map_or([0.0; 3], |c| [c.x + q[0] * half, c.y - 1.0 + q[1] * (high + 1.0), c.z + q[2] * half]),
+                );
                 nor.push(normal);
             }
             idx.extend_from_slice(&[base, base + 1, base + 2, base, base + 2, base + 3]);
@@ -105,7 +114,7 @@ pub fn houses_mesh(grid: &MapGrid, view: &SimView) -> Mesh {
 /// build a new one with `houses_mesh`.
 pub fn update_houses(m: &mut Mesh, grid: &MapGrid, view: &SimView) -> bool {
     let Ok(VertexAttributeValues::Float32x4(col)) = m.try_attribute_mut(Mesh::ATTRIBUTE_COLOR) else { return true };
-    if col.len() != view.houses.len() * 20 {
+    if col.len() != view.houses.len().max(1) * 20 {
         return false;
     }
     for (k, h) in view.houses.iter().enumerate() {
@@ -131,6 +140,25 @@ mod tests {
             let n = (b - a).cross(c - a);
             assert!(n.dot(a + b + c) > 0.0, "{t:?} faces inward");
         }
+    }
+
+    /// Before a classroom seat's first situation its view has no resident
+    /// and no house: the meshes still hold vertices (Bevy's allocator logs
+    /// errors for empty ones), and updating them from that view keeps them.
+    #[test]
+    fn an_empty_view_makes_meshes_with_vertices() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example_small.ron");
+        let loaded = crate::scenario::load(&path).unwrap();
+        let grid = MapGrid::new(&loaded.terrain);
+        let view = SimView::default();
+        let (mut people, mut houses) = (people_mesh(0), houses_mesh(&grid, &view));
+        for m in [&people, &houses] {
+            assert!(m.count_vertices() > 0 && m.indices().is_some_and(|i| !i.is_empty()));
+        }
+        assert!(update_people(&mut people, &grid, &view, true), "the empty view fits the placeholder");
+        assert!(update_houses(&mut houses, &grid, &view));
+        let Some(VertexAttributeValues::Float32x3(pos)) = houses.attribute(Mesh::ATTRIBUTE_POSITION) else { panic!() };
+        assert!(pos.iter().all(|p| *p == [0.0; 3]), "the placeholder box has no size");
     }
 
     #[test]
