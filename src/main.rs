@@ -1146,7 +1146,7 @@ fn note_with_steps(m: &firstline::scoring::MetricResult) -> String {
     use firstline::scoring::Wanting;
     let mut out = m.note.clone();
     for (wanting, what) in [(Wanting::Late, "late"), (Wanting::NotDone, "not done")] {
-        let ids: Vec<&str> = m.steps.iter().filter(|x| x.wanting == wanting).map(|x| x.step.as_str()).collect();
+        let ids = m.steps_wanting(wanting);
         if !ids.is_empty() {
             out += &format!(" [{what}: {}]", ids.join(", "));
         }

@@ -72,6 +72,13 @@ pub struct MetricResult {
     pub steps: Vec<StepMark>,
 }
 
+impl MetricResult {
+    /// The ids of the plan steps behind a failure found `wanting`, in order.
+    pub fn steps_wanting(&self, wanting: Wanting) -> Vec<&str> {
+        self.steps.iter().filter(|x| x.wanting == wanting).map(|x| x.step.as_str()).collect()
+    }
+}
+
 /// One role's score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleScore {

@@ -199,8 +199,6 @@ pub fn evaluate(s: &Scenario, header: &LogHeader, events: &[Event], report: &Rep
     }
 }
 
-/// Why a metric stands where it does, from its numbers (the scorecard's
-/// own note is written in English).
 /// Why a metric reads as it does, in the reader's language: the scorer's
 /// note in English, the value against its threshold in Chinese; then the
 /// plan steps behind a failure, by what they ask (at most `NAMED_STEPS`).
@@ -211,17 +209,12 @@ pub fn metric_why(
     role_name: &dyn Fn(&str) -> String,
 ) -> String {
     use crate::scoring::Wanting;
-    let head = match tr.lang() {
-        Lang::En => m.note.clone(),
-        Lang::ZhCn => why_zh(tr, m),
+    let (mut out, sep, list_sep) = match tr.lang() {
+        Lang::En => (m.note.clone(), "; ", "; "),
+        Lang::ZhCn => (why_zh(tr, m), "；", "、"),
     };
-    let (sep, list_sep) = match tr.lang() {
-        Lang::En => ("; ", "; "),
-        Lang::ZhCn => ("；", "、"),
-    };
-    let mut out = head;
     for (wanting, key) in [(Wanting::Late, "eval-steps-late"), (Wanting::NotDone, "eval-steps-not-done")] {
-        let steps: Vec<&str> = m.steps.iter().filter(|x| x.wanting == wanting).map(|x| x.step.as_str()).collect();
+        let steps = m.steps_wanting(wanting);
         if steps.is_empty() {
             continue;
         }
@@ -238,6 +231,8 @@ pub fn metric_why(
 /// Most plan steps `metric_why` names; the rest are counted.
 const NAMED_STEPS: usize = 5;
 
+/// Why a metric stands where it does, from its numbers (the scorecard's
+/// own note is written in English).
 fn why_zh(tr: &Tr, m: &crate::scoring::MetricResult) -> String {
     if !m.applicable {
         return tr.t("eval-why-na");

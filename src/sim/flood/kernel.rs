@@ -330,9 +330,6 @@ impl Shallow {
         let f = Faces {
             nx,
             ny,
-            dx: self.dx,
-            dt,
-            p: self.params,
             k: StepConsts::new(dt, self.dx, self.params.theta, self.params.h_flow_min),
             edges: self.edges,
             z: &self.z,
@@ -486,9 +483,6 @@ const BAND: usize = 16;
 struct Faces<'a> {
     nx: usize,
     ny: usize,
-    dx: f64,
-    dt: f64,
-    p: Params,
     k: StepConsts,
     edges: [Edge; 4],
     z: &'a [f64],
@@ -502,13 +496,13 @@ impl Faces<'_> {
     /// The new discharges of row `j`'s x-faces (`nx + 1`, west edge first);
     /// `hf` (`nx + 1`) is scratch for their flow depths.
     fn x_row(&self, j: usize, hf: &mut [f64], out: &mut [f64]) {
-        let (nx, p, dt, dx) = (self.nx, self.p, self.dt, self.dx);
+        let (nx, k) = (self.nx, self.k);
         let q = &self.qx[j * (nx + 1)..(j + 1) * (nx + 1)];
         let z = &self.z[j * nx..(j + 1) * nx];
         let h = &self.h[j * nx..(j + 1) * nx];
         let n2 = &self.n2[j * nx..(j + 1) * nx];
-        out[0] = edge_flux(self.edges[0], z[0], h[0], n2[0], q[0], -1.0, dt, dx, p);
-        out[nx] = edge_flux(self.edges[1], z[nx - 1], h[nx - 1], n2[nx - 1], q[nx], 1.0, dt, dx, p);
+        out[0] = edge_flux(self.edges[0], z[0], h[0], n2[0], q[0], -1.0, k);
+        out[nx] = edge_flux(self.edges[1], z[nx - 1], h[nx - 1], n2[nx - 1], q[nx], 1.0, k);
         // An edge face lends nothing to the θ-weighting: depth 0.
         (hf[0], hf[nx]) = (0.0, 0.0);
         lanes::flow_depths(&z[..nx - 1], &h[..nx - 1], &z[1..], &h[1..], &mut hf[1..nx]);
@@ -546,13 +540,13 @@ impl Faces<'_> {
     /// the north edge); `hf` holds the flow depths of the y-faces `j − 1`,
     /// `j` and `j + 1` (unused on an edge).
     fn y_row(&self, j: usize, hf: &[f64], out: &mut [f64]) {
-        let (nx, ny, p, dt, dx) = (self.nx, self.ny, self.p, self.dt, self.dx);
+        let (nx, ny, k) = (self.nx, self.ny, self.k);
         let (z, h, n2, qy) = (self.z, self.h, self.n2, self.qy);
         if j == 0 || j == ny {
             let (edge, r, dir) = if j == 0 { (self.edges[2], 0, -1.0) } else { (self.edges[3], ny - 1, 1.0) };
             for (i, o) in out.iter_mut().enumerate() {
-                let k = r * nx + i;
-                *o = edge_flux(edge, z[k], h[k], n2[k], qy[j * nx + i], dir, dt, dx, p);
+                let c = r * nx + i;
+                *o = edge_flux(edge, z[c], h[c], n2[c], qy[j * nx + i], dir, k);
             }
             return;
         }
@@ -577,7 +571,7 @@ impl Faces<'_> {
     /// Row `j`'s positivity shares from its new faces.
     fn shares(&self, j: usize, qx: &[f64], south: &[f64], north: &[f64], out: &mut [f64]) {
         let h = &self.h[j * self.nx..(j + 1) * self.nx];
-        lanes::shares(h, qx, south, north, self.dt, self.dx, out);
+        lanes::shares(h, qx, south, north, self.k.dt, self.k.dx, out);
     }
 }
 
@@ -592,26 +586,14 @@ const NO_SIDE: (f64, f64) = (0.0, 0.0);
 /// borrow the river's discharge; a dry side face lends this face's own.
 #[allow(clippy::too_many_arguments)]
 #[inline]
-fn face_flux(
-    za: f64,
-    ha: f64,
-    zb: f64,
-    hb: f64,
-    n2: f64,
-    q: f64,
-    side: [(f64, f64); 2],
-    dt: f64,
-    dx: f64,
-    p: Params,
-) -> f64 {
+fn face_flux(za: f64, ha: f64, zb: f64, hb: f64, n2: f64, q: f64, side: [(f64, f64); 2], k: StepConsts) -> f64 {
     let (ea, eb) = (za + ha, zb + hb);
     let hf = ea.max(eb) - za.max(zb);
-    if hf <= p.h_flow_min {
+    if hf <= k.h_flow_min {
         return 0.0;
     }
-    let k = StepConsts::new(dt, dx, p.theta, p.h_flow_min);
     let (qs, den) =
-        if p.theta < 1.0 { lanes::weighted(q, hf, side[0].0, side[0].1, side[1].0, side[1].1, k) } else { (q, 1.0) };
+        if k.theta < 1.0 { lanes::weighted(q, hf, side[0].0, side[0].1, side[1].0, side[1].1, k) } else { (q, 1.0) };
     lanes::wet_flux(qs, den, q, hf, hf, ea, eb, n2, k)
 }
 
@@ -619,19 +601,19 @@ fn face_flux(
 /// discharge leaves the grid (east/north) and −1 when it enters (west/south).
 #[allow(clippy::too_many_arguments)]
 #[inline]
-fn edge_flux(edge: Edge, z: f64, h: f64, n2: f64, q: f64, out: f64, dt: f64, dx: f64, p: Params) -> f64 {
+fn edge_flux(edge: Edge, z: f64, h: f64, n2: f64, q: f64, out: f64, k: StepConsts) -> f64 {
     match edge {
         Edge::Closed => 0.0,
         Edge::FreeOutflow { slope } => {
             // A ghost cell beyond the edge, lower by slope·dx, as deep as this one.
-            let ghost_z = z - slope * dx;
-            let qn = out * face_flux(z, h, ghost_z, h, n2, out * q, [NO_SIDE; 2], dt, dx, p);
+            let ghost_z = z - slope * k.dx;
+            let qn = out * face_flux(z, h, ghost_z, h, n2, out * q, [NO_SIDE; 2], k);
             // Only outflow.
             if qn * out > 0.0 { qn } else { 0.0 }
         }
         Edge::FixedLevel(level) => {
             let hg = (level - z).max(0.0);
-            out * face_flux(z, h, z, hg, n2, out * q, [NO_SIDE; 2], dt, dx, p)
+            out * face_flux(z, h, z, hg, n2, out * q, [NO_SIDE; 2], k)
         }
     }
 }
@@ -663,6 +645,7 @@ mod tests {
     /// wave.
     fn reference_step(m: &Shallow, dt: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>, f64, f64) {
         let (nx, ny, dx, p) = (m.nx, m.ny, m.dx, m.params);
+        let sc = StepConsts::new(dt, dx, p.theta, p.h_flow_min);
         let (z, h, n2) = (&m.z, &m.h, &m.n2);
         let damped = p.theta < 1.0;
         let mut qx = vec![0.0; (nx + 1) * ny];
@@ -670,10 +653,10 @@ mod tests {
             for i in 0..=nx {
                 let (k, q) = (j * nx, m.qx[j * (nx + 1) + i]);
                 qx[j * (nx + 1) + i] = if i == 0 {
-                    edge_flux(m.edges[0], z[k], h[k], n2[k], q, -1.0, dt, dx, p)
+                    edge_flux(m.edges[0], z[k], h[k], n2[k], q, -1.0, sc)
                 } else if i == nx {
                     let k = k + nx - 1;
-                    edge_flux(m.edges[1], z[k], h[k], n2[k], q, 1.0, dt, dx, p)
+                    edge_flux(m.edges[1], z[k], h[k], n2[k], q, 1.0, sc)
                 } else {
                     let (a, b) = (k + i - 1, k + i);
                     let west = if i >= 2 && damped {
@@ -686,7 +669,7 @@ mod tests {
                     } else {
                         NO_SIDE
                     };
-                    face_flux(z[a], h[a], z[b], h[b], 0.5 * (n2[a] + n2[b]), q, [west, east], dt, dx, p)
+                    face_flux(z[a], h[a], z[b], h[b], 0.5 * (n2[a] + n2[b]), q, [west, east], sc)
                 };
             }
         }
@@ -695,10 +678,10 @@ mod tests {
             for i in 0..nx {
                 let q = m.qy[j * nx + i];
                 qy[j * nx + i] = if j == 0 {
-                    edge_flux(m.edges[2], z[i], h[i], n2[i], q, -1.0, dt, dx, p)
+                    edge_flux(m.edges[2], z[i], h[i], n2[i], q, -1.0, sc)
                 } else if j == ny {
                     let k = (ny - 1) * nx + i;
-                    edge_flux(m.edges[3], z[k], h[k], n2[k], q, 1.0, dt, dx, p)
+                    edge_flux(m.edges[3], z[k], h[k], n2[k], q, 1.0, sc)
                 } else {
                     let (a, b) = ((j - 1) * nx + i, j * nx + i);
                     let south = if j >= 2 && damped {
@@ -711,7 +694,7 @@ mod tests {
                     } else {
                         NO_SIDE
                     };
-                    face_flux(z[a], h[a], z[b], h[b], 0.5 * (n2[a] + n2[b]), q, [south, north], dt, dx, p)
+                    face_flux(z[a], h[a], z[b], h[b], 0.5 * (n2[a] + n2[b]), q, [south, north], sc)
                 };
             }
         }

@@ -99,7 +99,7 @@ dispatched! {
         let n = out.len();
         let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
         for i in 0..n {
-            out[i] = (za[i] + ha[i]).max(zb[i] + hb[i]) - za[i].max(zb[i]);
+            out[i] = flow_depth(za[i], ha[i], zb[i], hb[i]);
         }
     }
 
@@ -294,6 +294,13 @@ fn depth(h: f64, west: f64, east: f64, south: f64, north: f64, src: f64, dt: f64
     (h + dt * ((west - east + south - north) * per_dx + src)).max(0.0)
 }
 
+/// Flow depth across a face between cells a and b: the higher surface
+/// over the higher bed (m).
+#[inline(always)]
+fn flow_depth(za: f64, ha: f64, zb: f64, hb: f64) -> f64 {
+    (za + ha).max(zb + hb) - za.max(zb)
+}
+
 /// Wave speed |q|/h_f + √(g·h_f) across a face of flow depth `hf` (`kernel::face_wave`).
 #[inline(always)]
 fn wave(hf: f64, q: f64) -> f64 {
@@ -322,7 +329,7 @@ impl Fastest {
     /// NaN waves never are).
     #[inline(always)]
     fn offer(&mut self, lane: usize, za: f64, ha: f64, zb: f64, hb: f64, q: f64) {
-        let hf = (za + ha).max(zb + hb) - za.max(zb);
+        let hf = flow_depth(za, ha, zb, hb);
         let aq = q.abs();
         let num = aq + hf * (G * hf).sqrt();
         let take = hf > 0.05 && num * self.hf[lane] > self.num[lane] * hf;
