@@ -8,6 +8,10 @@
 //! distinct points of a 0.5 m lattice in a 100 m × 100 m hall on 1 m
 //! cells, leaving by a 4 m door in the east wall down a 20 m corridor; each
 //! iteration steps a fresh copy of the crowd walked for 10 s by 0.5 s.
+//! `room_5k_jam` is the same room 2 minutes on, when most of the crowd
+//! stands in the queue at the door (about 5 people a square metre, near
+//! 100 index entries read per walker: the regime a drill's shelters and
+//! bridges spend most of the kernel's time in).
 //! Throughput is in walker-steps.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -85,7 +89,7 @@ fn township() -> Crowd {
 /// builds the same one).
 const ROOM_WALKERS: usize = 5_000;
 
-fn room() -> Crowd {
+fn room(seconds: f64) -> Crowd {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let mut g = NavGrid::new(120, 100, 1.0).expect("grid");
     for k in 0..g.len() {
@@ -110,7 +114,7 @@ fn room() -> Crowd {
         let (x, y) = lattice[i];
         c.add_agent(AgentSpec::new(x, y, 1.2 + 0.3 * unit(&mut rng), goal)).expect("walker");
     }
-    for _ in 0..20 {
+    for _ in 0..(seconds / 0.5) as usize {
         c.step(0.5);
     }
     c
@@ -128,11 +132,16 @@ fn bench(cr: &mut Criterion) {
     let mut warm = c.clone();
     g.bench_function("township_50k_warm", |b| b.iter(|| warm.step(0.5)));
     g.finish();
-    let r = room();
+    let r = room(10.0);
     assert!(r.count(AgentState::Moving) > ROOM_WALKERS * 9 / 10, "in the room: {}", r.count(AgentState::Moving));
     let mut g = cr.benchmark_group("crowd_step");
     g.throughput(Throughput::Elements(ROOM_WALKERS as u64));
     g.bench_function("room_5k", |b| b.iter_batched_ref(|| r.clone(), |c| c.step(0.5), BatchSize::LargeInput));
+    let jam = room(120.0);
+    let queued = jam.count(AgentState::Moving);
+    assert!(queued > ROOM_WALKERS / 2, "in the room after 2 minutes: {queued}");
+    g.throughput(Throughput::Elements(queued as u64));
+    g.bench_function("room_5k_jam", |b| b.iter_batched_ref(|| jam.clone(), |c| c.step(0.5), BatchSize::LargeInput));
     g.finish();
     assert!(warm.count(AgentState::Moving) > WALKERS * 8 / 10, "still walking: {}", warm.count(AgentState::Moving));
 }

@@ -298,7 +298,7 @@ impl Crowd {
             stalled,
         };
         let make = |i: usize| {
-            let e = Entry { x: x[i], y: y[i], r: radius[i] as f32, id: i as u32, vx: vx[i] as f32, vy: vy[i] as f32 };
+            let e = Entry { x: x[i], y: y[i], r: radius[i] as f32, id: i as u32 };
             (e, me(i, stalled[i]))
         };
         index.rebuild(x.len(), at, make, mine);
@@ -334,7 +334,9 @@ impl Crowd {
                         }
                     };
                     frs[o] = w.state == AgentState::Arrived;
-                    (xs[o], ys[o], vxs[o], vys[o], sts[o], sls[o]) = (w.x, w.y, w.vx, w.vy, w.state, w.stalled);
+                    // The velocity over the step, from where it stood.
+                    (vxs[o], vys[o]) = ((w.x - xs[o]) * ctx.inv_dt, (w.y - ys[o]) * ctx.inv_dt);
+                    (xs[o], ys[o], sts[o], sls[o]) = (w.x, w.y, w.state, w.stalled);
                 }
             });
         arrivals.extend(fresh.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i as u32));

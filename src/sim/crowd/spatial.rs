@@ -25,9 +25,6 @@ pub struct Entry {
     pub r: f32,
     /// Walker index.
     pub id: u32,
-    /// Velocity over the previous step (m/s).
-    pub vx: f32,
-    pub vy: f32,
 }
 
 /// Walkers bucketed by position.
@@ -116,6 +113,39 @@ impl SpatialIndex {
         }
         let k = (b as usize) * 64 + l as usize;
         &self.entries[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+
+    /// Calls `f` on every entry in the buckets (bx0..=bx1, by0..=by1),
+    /// bucket by bucket in the order of [`SpatialIndex::bucket_entries`]
+    /// over rows `by` and then `bx` (the same entries in the same order).
+    /// Buckets of one row within one tile are neighbours in the key space,
+    /// so each row is read as at most one run of entries per tile it
+    /// crosses, not one per bucket.
+    #[inline]
+    pub fn for_each_in(&self, (bx0, by0): (i64, i64), (bx1, by1): (i64, i64), mut f: impl FnMut(&Entry)) {
+        let (bx0, bx1) = (bx0.max(0) as usize, bx1.min(self.bnx - 1));
+        let (by0, by1) = (by0.max(0) as usize, by1.min(self.bny - 1));
+        if bx1 < 0 || by1 < 0 || bx0 > bx1 as usize {
+            return;
+        }
+        let (bx1, by1, tile) = (bx1 as usize, by1 as usize, TILE as usize);
+        for by in by0..=by1 {
+            let (trow, lrow) = ((by / tile) * self.tnx, (by % tile) * tile);
+            let mut bx = bx0;
+            while bx <= bx1 {
+                let tx = bx / tile;
+                let end = bx1.min(tx * tile + tile - 1);
+                let b = self.block[trow + tx];
+                if b != NONE {
+                    let base = b as usize * 64 + lrow;
+                    let (k0, k1) = (base + bx % tile, base + end % tile + 1);
+                    for e in &self.entries[self.start[k0] as usize..self.start[k1] as usize] {
+                        f(e);
+                    }
+                }
+                bx = end + 1;
+            }
+        }
     }
 
     /// All snapshot entries, in walking order.
@@ -226,7 +256,7 @@ mod tests {
         let y = [0.5, 0.1, 0.9, 10.0, 52.0, 2.0];
         let mut h = SpatialIndex::new(&g, 2.0);
         let mut payload = Vec::new();
-        let make = |i: usize| (Entry { x: x[i], y: y[i], r: 0.2, id: i as u32, vx: 0.0, vy: 0.0 }, i);
+        let make = |i: usize| (Entry { x: x[i], y: y[i], r: 0.2, id: i as u32 }, i);
         h.rebuild(6, |i| (i != 3).then_some((x[i], y[i])), make, &mut payload);
         // Walker 5 is off the grid, 3 left out.
         assert_eq!(payload.len(), 4);
