@@ -82,15 +82,15 @@ const TURNS: [(f64, f64); 5] = [
 ];
 
 /// Free distance (m, ≥ 0) along unit direction (ex, ey) before body contact
-/// with one of `close` (offsets and contact distances, the latter scaled by
-/// `core`).
+/// with one of `close` (offsets, squared distance and contact distance,
+/// the latter scaled by `core`).
 #[inline]
-fn headway(close: &[(f32, f32, f32)], ex: f64, ey: f64, core: f64) -> f64 {
+fn headway(close: &[(f64, f64, f64, f64)], ex: f64, ey: f64, core: f64) -> f64 {
     let mut gap = f64::INFINITY;
-    for &(rx, ry, rsum) in close {
-        let (rx, ry, rsum) = (rx as f64, ry as f64, rsum as f64 * core);
+    for &(rx, ry, r2, rsum) in close {
+        let rsum = rsum * core;
         let along = rx * ex + ry * ey;
-        let lat2 = rx * rx + ry * ry - along * along;
+        let lat2 = r2 - along * along;
         if along > 0.0 && lat2 < rsum * rsum {
             gap = gap.min(along - (rsum * rsum - lat2).sqrt());
         }
@@ -269,7 +269,17 @@ impl Ctx<'_> {
         // The desired direction wins outright if nobody stands within the
         // time gap along it (a turn makes less progress at no more speed),
         // so the turns are searched only when someone is in the way.
-        let clear_ahead = n_close == 0 || (v_rho > 1e-9 && headway(&close[..n_close], e0x, e0y, 1.0) / t_gap >= v_rho);
+        // Those in the way as the headway reads them: offsets and contact
+        // distances as stored (f32), and their squared distance, worked
+        // out once for the up to eleven directions it may try.
+        let mut way = [(0.0, 0.0, 0.0, 0.0); MAX_CLOSE];
+        for (o, &(rx, ry, rsum)) in way.iter_mut().zip(&close[..n_close]) {
+            let (rx, ry) = (rx as f64, ry as f64);
+            *o = (rx, ry, rx * rx + ry * ry, rsum as f64);
+        }
+        let way = &way[..n_close];
+        let straight = (n_close > 0 && v_rho > 1e-9).then(|| headway(way, e0x, e0y, 1.0));
+        let clear_ahead = n_close == 0 || straight.is_some_and(|g| g / t_gap >= v_rho);
         if !clear_ahead {
             let mut turns = [(0.0, 0.0, 0.0); TURNS.len()];
             let mut n_turns = 0;
@@ -281,11 +291,20 @@ impl Ctx<'_> {
                     n_turns += 1;
                 }
             }
-            let close = &close[..n_close];
             let mut best = 0.0;
             for core in [1.0, p.squeeze_stuck] {
-                for &(tx, ty, ca) in &turns[..n_turns] {
-                    let vk = v_rho.min(headway(close, tx, ty, core) / t_gap);
+                for (k, &(tx, ty, ca)) in turns[..n_turns].iter().enumerate() {
+                    // A turn that could not beat the best even at full
+                    // speed is not worked out (speeds are at most v_rho).
+                    if v_rho * ca <= best + 1e-9 {
+                        continue;
+                    }
+                    // Straight ahead unsqueezed is the check just made.
+                    let gap = match straight {
+                        Some(g) if k == 0 && core == 1.0 => g,
+                        _ => headway(way, tx, ty, core),
+                    };
+                    let vk = v_rho.min(gap / t_gap);
                     if vk * ca > best + 1e-9 {
                         (best, ex, ey, v) = (vk * ca, tx, ty, vk);
                     }
