@@ -275,4 +275,36 @@ mod tests {
         assert_eq!(ifloor(-0.5), -1);
         assert_eq!(ifloor(2.0), 2);
     }
+
+    /// Reading a block of buckets by runs gives the same entries in the
+    /// same order as bucket by bucket (rows, then columns), for blocks
+    /// inside the grid, across tile boundaries and partly or wholly off it.
+    #[test]
+    fn runs_read_the_same_entries_as_bucket_by_bucket() {
+        let g = NavGrid::new(40, 30, 1.0).unwrap();
+        let n = 400;
+        // A deterministic scatter over the grid and a little beyond it.
+        let at = |i: usize| ((i * 7919 % 4300) as f64 * 0.01 - 1.0, (i * 104_729 % 3200) as f64 * 0.01 - 1.0);
+        let mut h = SpatialIndex::new(&g, 0.7);
+        let mut payload = Vec::new();
+        let make = |i: usize| (Entry { x: at(i).0, y: at(i).1, r: 0.2, id: i as u32 }, ());
+        h.rebuild(n, |i| Some(at(i)), make, &mut payload);
+        let mut blocks = 0;
+        for bx0 in (-3..62).step_by(5) {
+            for by0 in (-3..46).step_by(4) {
+                for (w, l) in [(0, 0), (2, 2), (9, 3), (20, 17)] {
+                    let (bx1, by1) = (bx0 + w, by0 + l);
+                    let mut runs = Vec::new();
+                    h.for_each_in((bx0, by0), (bx1, by1), |e| runs.push(e.id));
+                    let one_by_one: Vec<u32> = (by0..=by1)
+                        .flat_map(|by| (bx0..=bx1).map(move |bx| (bx, by)))
+                        .flat_map(|(bx, by)| h.bucket_entries(bx, by).iter().map(|e| e.id))
+                        .collect();
+                    assert_eq!(runs, one_by_one, "buckets ({bx0}, {by0})–({bx1}, {by1})");
+                    blocks += !runs.is_empty() as usize;
+                }
+            }
+        }
+        assert!(blocks > 100, "only {blocks} blocks held anyone");
+    }
 }
