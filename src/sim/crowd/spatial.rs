@@ -106,13 +106,7 @@ impl SpatialIndex {
         if bx < 0 || by < 0 || bx >= self.bnx || by >= self.bny {
             return &[];
         }
-        let (t, l) = self.tile_local(bx, by);
-        let b = self.block[t];
-        if b == NONE {
-            return &[];
-        }
-        let k = (b as usize) * 64 + l as usize;
-        &self.entries[self.start[k] as usize..self.start[k + 1] as usize]
+        self.run(by as usize, bx as usize, bx as usize)
     }
 
     /// Calls `f` on every entry in the buckets (bx0..=bx1, by0..=by1),
@@ -130,22 +124,26 @@ impl SpatialIndex {
         }
         let (bx1, by1, tile) = (bx1 as usize, by1 as usize, TILE as usize);
         for by in by0..=by1 {
-            let (trow, lrow) = ((by / tile) * self.tnx, (by % tile) * tile);
             let mut bx = bx0;
             while bx <= bx1 {
-                let tx = bx / tile;
-                let end = bx1.min(tx * tile + tile - 1);
-                let b = self.block[trow + tx];
-                if b != NONE {
-                    let base = b as usize * 64 + lrow;
-                    let (k0, k1) = (base + bx % tile, base + end % tile + 1);
-                    for e in &self.entries[self.start[k0] as usize..self.start[k1] as usize] {
-                        f(e);
-                    }
-                }
+                let end = bx1.min(bx / tile * tile + tile - 1);
+                self.run(by, bx, end).iter().for_each(&mut f);
                 bx = end + 1;
             }
         }
+    }
+
+    /// Entries of buckets bx0..=bx1 of row `by`, all inside the grid and
+    /// in one tile: one run of keys.
+    #[inline]
+    fn run(&self, by: usize, bx0: usize, bx1: usize) -> &[Entry] {
+        let tile = TILE as usize;
+        let b = self.block[(by / tile) * self.tnx + bx0 / tile];
+        if b == NONE {
+            return &[];
+        }
+        let row = b as usize * 64 + (by % tile) * tile;
+        &self.entries[self.start[row + bx0 % tile] as usize..self.start[row + bx1 % tile + 1] as usize]
     }
 
     /// All snapshot entries, in walking order.
@@ -296,9 +294,12 @@ mod tests {
                     let (bx1, by1) = (bx0 + w, by0 + l);
                     let mut runs = Vec::new();
                     h.for_each_in((bx0, by0), (bx1, by1), |e| runs.push(e.id));
+                    // Bucket by bucket, each entry's bucket worked out afresh
+                    // from its position (entries keep their order within one).
+                    let h = &h;
                     let one_by_one: Vec<u32> = (by0..=by1)
                         .flat_map(|by| (bx0..=bx1).map(move |bx| (bx, by)))
-                        .flat_map(|(bx, by)| h.bucket_entries(bx, by).iter().map(|e| e.id))
+                        .flat_map(|b| h.entries().iter().filter(move |e| h.bucket(e.x, e.y) == b).map(|e| e.id))
                         .collect();
                     assert_eq!(runs, one_by_one, "buckets ({bx0}, {by0})–({bx1}, {by1})");
                     blocks += !runs.is_empty() as usize;

@@ -123,11 +123,14 @@ struct Scan {
     e0x: f64,
     e0y: f64,
     kernel: DensityKernel,
-    /// Kernel mass and push so far; those in the way.
+    /// Kernel mass and push so far; those in the way as the headway reads
+    /// them: offsets and contact distance rounded to f32, and the squared
+    /// distance of the rounded offsets (worked out once for the up to
+    /// eleven directions it may try).
     w: f64,
     px: f64,
     py: f64,
-    close: [(f32, f32, f32); MAX_CLOSE],
+    close: [(f64, f64, f64, f64); MAX_CLOSE],
     n_close: usize,
     /// This batch: kernel weights inside the square; near neighbours'
     /// offset, contact distance, squared distance and index.
@@ -180,7 +183,8 @@ impl Scan {
                 }
             }
             if self.n_close < MAX_CLOSE && rx * self.e0x + ry * self.e0y > -rsum {
-                self.close[self.n_close] = (rx as f32, ry as f32, rsum as f32);
+                let (rx, ry) = (rx as f32 as f64, ry as f32 as f64);
+                self.close[self.n_close] = (rx, ry, rx * rx + ry * ry, rsum as f32 as f64);
                 self.n_close += 1;
             }
         }
@@ -249,7 +253,7 @@ impl Ctx<'_> {
             w: 0.0,
             px: 0.0,
             py: 0.0,
-            close: [(0.0, 0.0, 0.0); MAX_CLOSE],
+            close: [(0.0, 0.0, 0.0, 0.0); MAX_CLOSE],
             n_close: 0,
             weights: [0.0; BATCH],
             n_weights: 0,
@@ -269,15 +273,7 @@ impl Ctx<'_> {
         // The desired direction wins outright if nobody stands within the
         // time gap along it (a turn makes less progress at no more speed),
         // so the turns are searched only when someone is in the way.
-        // Those in the way as the headway reads them: offsets and contact
-        // distances as stored (f32), and their squared distance, worked
-        // out once for the up to eleven directions it may try.
-        let mut way = [(0.0, 0.0, 0.0, 0.0); MAX_CLOSE];
-        for (o, &(rx, ry, rsum)) in way.iter_mut().zip(&close[..n_close]) {
-            let (rx, ry) = (rx as f64, ry as f64);
-            *o = (rx, ry, rx * rx + ry * ry, rsum as f64);
-        }
-        let way = &way[..n_close];
+        let way = &close[..n_close];
         let straight = (n_close > 0 && v_rho > 1e-9).then(|| headway(way, e0x, e0y, 1.0));
         let clear_ahead = n_close == 0 || straight.is_some_and(|g| g / t_gap >= v_rho);
         if !clear_ahead {
