@@ -2,11 +2,12 @@
 //! one line of faces or cells at a time, written so the compiler
 //! vectorises them: no branch in the loop body (both sides of a choice are
 //! computed and one is selected), bounds checked once per line, and each
-//! reduction kept in eight lanes. On x86-64 each loop is compiled twice,
-//! for the baseline (SSE2, two lanes) and for AVX2 (four), and the CPU
-//! picks at run time; every operation is an IEEE add, multiply, divide,
-//! square root, comparison or bit operation, never fused (Rust does not
-//! contract `a * b + c`), so both give the same bits, and the same bits as
+//! reduction kept in eight lanes. On x86-64 each loop is compiled three
+//! times, for the baseline (SSE2, two lanes), AVX2 (four) and AVX-512
+//! (eight; `Tier`), and the CPU picks at run time; every operation is an
+//! IEEE add, multiply, divide, square root, comparison or bit operation,
+//! never fused (Rust does not contract `a * b + c`), so all give the same
+//! bits (a test compares every tier the CPU has), and the same bits as
 //! the face-by-face formulation the kernel's tests keep as reference (the
 //! fastest wave to within a few ulp of it: see `scale_and_wave`).
 //!
@@ -61,12 +62,43 @@ pub struct FaceLine<'a> {
     pub hf_after: &'a [f64],
 }
 
-/// Defines each loop twice from one body: `$base`, the body itself
-/// (inlined where it is called), and the public `$name`, which runs it
-/// compiled for AVX2 (no FMA: nothing is fused) when the CPU has it, else
-/// compiled for the baseline.
+/// The instruction sets the loops are compiled for, best last. Every tier
+/// gives the same bits (IEEE operations, nothing fused); a wider one does
+/// more faces an instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// x86-64's SSE2 (two lanes), or whatever the target is.
+    Baseline,
+    /// AVX2 without FMA (four lanes).
+    Avx2,
+    /// AVX-512 F, DQ and VL without FMA (eight lanes; the divider is no
+    /// wider, so a face with three divisions gains less than that).
+    Avx512,
+}
+
+impl Tier {
+    /// The best tier this CPU runs (std caches the CPU's answers).
+    pub fn detect() -> Tier {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx512f") && has!("avx512dq") && has!("avx512vl") {
+                return Tier::Avx512;
+            }
+            if has!("avx2") {
+                return Tier::Avx2;
+            }
+        }
+        Tier::Baseline
+    }
+}
+
+/// Defines each loop from one body: `$base`, the body itself (inlined
+/// where it is called); `$tiered`, which runs it compiled for the given
+/// tier or the best below it that the CPU has; and the public `$name`,
+/// which runs the best the CPU has (`Tier::detect`).
 macro_rules! dispatched {
-    ($($(#[$doc:meta])* pub fn $name:ident($($a:ident: $t:ty),* $(,)?) $(-> $r:ty)? as $base:ident $body:block)*) => {$(
+    ($($(#[$doc:meta])* pub fn $name:ident($($a:ident: $t:ty),* $(,)?) $(-> $r:ty)? as $base:ident, $tiered:ident $body:block)*) => {$(
         #[allow(clippy::too_many_arguments)]
         #[inline(always)]
         fn $base($($a: $t),*) $(-> $r)? $body
@@ -74,6 +106,12 @@ macro_rules! dispatched {
         $(#[$doc])*
         #[allow(clippy::too_many_arguments)]
         pub fn $name($($a: $t),*) $(-> $r)? {
+            $tiered(Tier::detect(), $($a),*)
+        }
+
+        /// The loop compiled for `tier`, or the best below it this CPU has.
+        #[allow(clippy::too_many_arguments)]
+        fn $tiered(tier: Tier, $($a: $t),*) $(-> $r)? {
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx2")]
@@ -81,12 +119,20 @@ macro_rules! dispatched {
                 fn avx2($($a: $t),*) $(-> $r)? {
                     $base($($a),*)
                 }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU has AVX2, checked just above; the
-                    // function is otherwise safe Rust.
-                    return unsafe { avx2($($a),*) };
+                #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+                #[allow(clippy::too_many_arguments)]
+                fn avx512($($a: $t),*) $(-> $r)? {
+                    $base($($a),*)
+                }
+                match tier.min(Tier::detect()) {
+                    // SAFETY: the CPU has what each asks for (`Tier::detect`);
+                    // the functions are otherwise safe Rust.
+                    Tier::Avx512 => return unsafe { avx512($($a),*) },
+                    Tier::Avx2 => return unsafe { avx2($($a),*) },
+                    Tier::Baseline => {}
                 }
             }
+            let _ = tier;
             $base($($a),*)
         }
     )*};
@@ -95,7 +141,7 @@ macro_rules! dispatched {
 dispatched! {
     /// Flow depths across a line of faces between cells `a` and `b`: the
     /// higher surface over the higher bed (m).
-    pub fn flow_depths(za: &[f64], ha: &[f64], zb: &[f64], hb: &[f64], out: &mut [f64]) as flow_depths_lanes {
+    pub fn flow_depths(za: &[f64], ha: &[f64], zb: &[f64], hb: &[f64], out: &mut [f64]) as flow_depths_lanes, flow_depths_on {
         let n = out.len();
         let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
         for i in 0..n {
@@ -105,7 +151,7 @@ dispatched! {
 
     /// The new discharges of a line of interior faces (see
     /// `kernel::face_flux` for the formula and its sources).
-    pub fn face_fluxes(line: &FaceLine, k: StepConsts, out: &mut [f64]) as face_fluxes_lanes {
+    pub fn face_fluxes(line: &FaceLine, k: StepConsts, out: &mut [f64]) as face_fluxes_lanes, face_fluxes_on {
         if k.theta < 1.0 { fluxes::<true>(line, k, out) } else { fluxes::<false>(line, k, out) }
     }
 
@@ -129,7 +175,7 @@ dispatched! {
         zb: &[f64],
         hb: &[f64],
         out: &mut [f64]
-    ) -> f64 as scale_and_wave_lanes {
+    ) -> f64 as scale_and_wave_lanes, scale_and_wave_on {
         let n = out.len();
         let (q_new, sa, sb) = (&q_new[..n], &share_a[..n], &share_b[..n]);
         let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
@@ -160,7 +206,7 @@ dispatched! {
 
     /// Pass 2's scaling alone (`scale_and_wave` without the wave), for
     /// faces another band owns.
-    pub fn scale(q_new: &[f64], share_a: &[f64], share_b: &[f64], out: &mut [f64]) as scale_lanes {
+    pub fn scale(q_new: &[f64], share_a: &[f64], share_b: &[f64], out: &mut [f64]) as scale_lanes, scale_on {
         let n = out.len();
         let (q_new, sa, sb) = (&q_new[..n], &share_a[..n], &share_b[..n]);
         for i in 0..n {
@@ -180,7 +226,7 @@ dispatched! {
         dt: f64,
         per_dx: f64,
         out: &mut [f64]
-    ) -> f64 as depths_lanes {
+    ) -> f64 as depths_lanes, depths_on {
         let n = out.len();
         let (h, west, east, south, north, src) = (&h[..n], &qx[..n], &qx[1..n + 1], &south[..n], &north[..n], &src[..n]);
         let mut deepest = [0.0f64; LANES];
@@ -204,7 +250,7 @@ dispatched! {
 
     /// Each cell's positivity share (`edge::drain_share`, branch-free) from
     /// its west/east faces (`qx`, `n + 1`) and its south and north faces.
-    pub fn shares(h: &[f64], qx: &[f64], south: &[f64], north: &[f64], dt: f64, dx: f64, out: &mut [f64]) as shares_lanes {
+    pub fn shares(h: &[f64], qx: &[f64], south: &[f64], north: &[f64], dt: f64, dx: f64, out: &mut [f64]) as shares_lanes, shares_on {
         let n = out.len();
         let (h, west, east, south, north) = (&h[..n], &qx[..n], &qx[1..n + 1], &south[..n], &north[..n]);
         for i in 0..n {
@@ -392,19 +438,20 @@ mod tests {
         assert!(worst <= 32.0, "worst error {worst} ulp");
     }
 
-    /// The loops the CPU picks (AVX2 where it has it) give the same bits
-    /// as the baseline's, on lines of every length up to a few vectors (the
-    /// remainders).
+    /// Each loop compiled for every tier this CPU has (AVX2, AVX-512) gives
+    /// the same bits as the baseline's, on lines of every length up to a
+    /// few unrolled vectors (the remainders).
     #[test]
-    fn the_loops_the_cpu_picks_give_the_baseline_s_bits() {
-        #[cfg(target_arch = "x86_64")]
-        if !std::arch::is_x86_feature_detected!("avx2") {
-            eprintln!("no AVX2 on this CPU: the baseline is compared with itself");
+    fn every_tier_the_cpu_has_gives_the_baseline_s_bits() {
+        let tiers: Vec<Tier> =
+            [Tier::Baseline, Tier::Avx2, Tier::Avx512].into_iter().filter(|&t| t <= Tier::detect()).collect();
+        if Tier::detect() < Tier::Avx512 {
+            eprintln!("this CPU runs only {tiers:?}: the tiers above are not compared");
         }
         let mut rng = ChaCha8Rng::seed_from_u64(18);
         let mut rand = move || rng.random::<f64>();
         let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
-        for n in 0..40 {
+        for n in 0..100 {
             let mut v = |scale: f64, dry: bool| -> Vec<f64> {
                 (0..n + 1).map(|i| if dry && i % 3 == 0 { 0.0 } else { scale * (rand() - 0.2) }).collect()
             };
@@ -425,29 +472,31 @@ mod tests {
                 q_after: &qe,
                 hf_after: &he,
             };
-            for theta in [0.8, 1.0] {
-                let k = StepConsts::new(0.7, 5.0, theta, 1e-3);
+            for &t in &tiers {
+                for theta in [0.8, 1.0] {
+                    let k = StepConsts::new(0.7, 5.0, theta, 1e-3);
+                    let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+                    face_fluxes_lanes(&line, k, &mut a);
+                    face_fluxes_on(t, &line, k, &mut b);
+                    assert!(same(&a, &b), "fluxes, {t:?}, n {n} θ {theta}");
+                }
                 let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
-                face_fluxes_lanes(&line, k, &mut a);
-                face_fluxes(&line, k, &mut b);
-                assert!(same(&a, &b), "fluxes, n {n} θ {theta}");
+                flow_depths_lanes(&za, &ha, &zb, &hb, &mut a);
+                flow_depths_on(t, &za, &ha, &zb, &hb, &mut b);
+                assert!(same(&a, &b), "flow depths, {t:?}, n {n}");
+                let wa = scale_and_wave_lanes(&q, &n2a, &n2b, &za, &ha, &zb, &hb, &mut a);
+                let wb = scale_and_wave_on(t, &q, &n2a, &n2b, &za, &ha, &zb, &hb, &mut b);
+                assert!(same(&a, &b) && wa.to_bits() == wb.to_bits(), "scaling and waves, {t:?}, n {n}");
+                scale_lanes(&q, &n2a, &n2b, &mut a);
+                scale_on(t, &q, &n2a, &n2b, &mut b);
+                assert!(same(&a, &b), "scaling, {t:?}, n {n}");
+                let da = depths_lanes(&ha, &q, &qw, &qe, &n2a, 0.7, 0.2, &mut a);
+                let db = depths_on(t, &ha, &q, &qw, &qe, &n2a, 0.7, 0.2, &mut b);
+                assert!(same(&a, &b) && da.to_bits() == db.to_bits(), "depths, {t:?}, n {n}");
+                shares_lanes(&ha, &q, &qw, &qe, 0.7, 5.0, &mut a);
+                shares_on(t, &ha, &q, &qw, &qe, 0.7, 5.0, &mut b);
+                assert!(same(&a, &b), "shares, {t:?}, n {n}");
             }
-            let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
-            flow_depths_lanes(&za, &ha, &zb, &hb, &mut a);
-            flow_depths(&za, &ha, &zb, &hb, &mut b);
-            assert!(same(&a, &b), "flow depths, n {n}");
-            let wa = scale_and_wave_lanes(&q, &n2a, &n2b, &za, &ha, &zb, &hb, &mut a);
-            let wb = scale_and_wave(&q, &n2a, &n2b, &za, &ha, &zb, &hb, &mut b);
-            assert!(same(&a, &b) && wa.to_bits() == wb.to_bits(), "scaling and waves, n {n}");
-            scale_lanes(&q, &n2a, &n2b, &mut a);
-            scale(&q, &n2a, &n2b, &mut b);
-            assert!(same(&a, &b), "scaling, n {n}");
-            let da = depths_lanes(&ha, &q, &qw, &qe, &n2a, 0.7, 0.2, &mut a);
-            let db = depths(&ha, &q, &qw, &qe, &n2a, 0.7, 0.2, &mut b);
-            assert!(same(&a, &b) && da.to_bits() == db.to_bits(), "depths, n {n}");
-            shares_lanes(&ha, &q, &qw, &qe, 0.7, 5.0, &mut a);
-            shares(&ha, &q, &qw, &qe, 0.7, 5.0, &mut b);
-            assert!(same(&a, &b), "shares, n {n}");
         }
     }
 }
