@@ -19,7 +19,9 @@
 //! 3. depths from the face fluxes plus sources (rain, inflows).
 //!
 //! `advance(T)` sub-steps with `dt = α·dx/√(g·h_max)` (α = 0.5 by default,
-//! Bates et al. 2010 recommend 0.2–0.7) so that the total lands on `T`.
+//! Bates et al. 2010 recommend 0.2–0.7) so that the total lands on `T`;
+//! a drill's clock uses `advance_leading`, whose last step may end past
+//! the tick instead of a short step landing on it.
 //! The three stages run in two passes over the grid (1 and 2 by bands of
 //! rows, then 2's scaling with 3; see `inertial_step`). Each pass reads
 //! only arrays the other writes and writes its own rows, so the rayon
@@ -214,7 +216,31 @@ impl Shallow {
     /// positive step is stable at all (the solver has stalled). The time
     /// taken so far stays taken.
     pub fn advance_capped(&mut self, total: f64, max_steps: u64) -> Result<u64, f64> {
-        let mut left = total;
+        self.advance_by(total, None, max_steps).map(|(n, _)| n)
+    }
+
+    /// `advance_capped` for a clock that calls it every `total` seconds,
+    /// without a short step to land on each call's end: every step is a
+    /// whole stable step (or shorter only to stay within the lead below),
+    /// and the last may end past `total`. `ahead` is how far past the
+    /// clock the water already is (what the last call returned, 0 at the
+    /// start); returns the steps taken and how far past `total` the water
+    /// now is: less than the last stable step, and at most `total`, so the
+    /// water is never more than one call ahead of the clock and never
+    /// behind it. Where the stable step is a little under the clock's
+    /// (0.8–1 s on a 1 s tick), landing on each tick took two steps a tick,
+    /// one of them short; this takes `total` over the stable step (about
+    /// 1.1). An order or a script change at a tick reaches the water at
+    /// its next step, which starts at or after that tick: never before.
+    pub fn advance_leading(&mut self, total: f64, ahead: f64, max_steps: u64) -> Result<(u64, f64), f64> {
+        self.advance_by(total - ahead, Some(total), max_steps)
+    }
+
+    /// The stepping loop: `left` seconds in stable steps, the last landing
+    /// on the end (`lead: None`: a step shorter than 1.01 stable steps takes
+    /// the rest) or running past it by at most `lead`. Returns the steps
+    /// and how far past the end the water is.
+    fn advance_by(&mut self, mut left: f64, lead: Option<f64>, max_steps: u64) -> Result<(u64, f64), f64> {
         let mut n = 0;
         // Sources are held for the whole call: sum them once.
         let source_sum = self.source.iter().sum::<f64>();
@@ -223,13 +249,16 @@ impl Shallow {
             if !(dt > 0.0 && dt.is_finite()) || n >= max_steps {
                 return Err(dt);
             }
-            // Take the rest in one step if it is shorter than 1.01 stable steps.
-            let dt = if left <= dt * 1.01 { left } else { dt };
+            let dt = match lead {
+                None if left <= dt * 1.01 => left,
+                None => dt,
+                Some(lead) => dt.min(left + lead),
+            };
             self.step_with(dt, Some(source_sum));
             left -= dt;
             n += 1;
         }
-        Ok(n)
+        Ok((n, -left))
     }
 
     /// Velocity (m/s) at cell `k`, from the mean of its face discharges.

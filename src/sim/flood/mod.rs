@@ -2,7 +2,9 @@
 //! the shock-capturing solver a scenario may choose instead), the scripted
 //! rain, inflows and dike breaches (`script`), the hazard rating for people
 //! (`hazard`), and this thin Bevy adapter, which steps the water one tick in
-//! the Hazards phase and, in the Detect phase, logs water reaching houses,
+//! the Hazards phase (in whole stable steps, the last of which may end up
+//! to a step past the tick: `Flood::ahead_s`) and, in the Detect phase,
+//! logs water reaching houses,
 //! roads and gauges and marks flooded roads in the road graph. Forces on
 //! scene with the task `Pump` or `Sandbag` work on the water (`works`).
 //! After each step it publishes water depth, level and hazard rating to the
@@ -107,6 +109,12 @@ pub struct Flood {
     pumping: Vec<bool>,
     /// The instructor's breaches already opened.
     breaches_seen: usize,
+    /// How far the water is ahead of the drill's clock (s): each tick the
+    /// solver takes whole stable steps, the last of which may end past the
+    /// tick (`Shallow::advance_leading`: less than a step and at most a
+    /// tick), instead of a short step to land on it. The exposure a tick
+    /// publishes is the water at its clock time plus this lead.
+    pub ahead_s: f64,
 }
 
 impl Flood {
@@ -169,6 +177,7 @@ impl Flood {
             bags_used: Vec::new(),
             pumping: Vec::new(),
             breaches_seen: 0,
+            ahead_s: 0.0,
         }
     }
 
@@ -293,7 +302,8 @@ pub fn step(
     let (mut bags_used, mut pumping) = (std::mem::take(&mut flood.bags_used), std::mem::take(&mut flood.pumping));
     work(&drill, &tasks, flood, dt, &mut log, clock.tick, clock.tick_s, &mut bags_used, &mut pumping);
     (flood.bags_used, flood.pumping) = (bags_used, pumping);
-    if let Err(step) = flood.water.advance_capped(dt, MAX_SUBSTEPS) {
+    let stepped = flood.water.advance_leading(dt, flood.ahead_s, MAX_SUBSTEPS).map(|(_, ahead)| flood.ahead_s = ahead);
+    if let Err(step) = stepped {
         log.push(
             clock.tick,
             clock.tick_s,
