@@ -243,7 +243,7 @@ impl Shallow {
     fn advance_by(&mut self, mut left: f64, lead: Option<f64>, max_steps: u64) -> Result<(u64, f64), f64> {
         let mut n = 0;
         // Sources are held for the whole call: sum them once.
-        let source_sum = self.source.iter().sum::<f64>();
+        let source_sum = lanes::sum(&self.source);
         while left > 0.0 {
             let dt = self.stable_dt();
             if !(dt > 0.0 && dt.is_finite()) || n >= max_steps {
@@ -281,7 +281,7 @@ impl Shallow {
 
     /// One step; `source_sum` is Σ `source` when the caller already has it.
     fn step_with(&mut self, dt: f64, source_sum: Option<f64>) {
-        let source_sum = source_sum.unwrap_or_else(|| self.source.iter().sum::<f64>());
+        let source_sum = source_sum.unwrap_or_else(|| lanes::sum(&self.source));
         match self.params.solver {
             Solver::Inertial => self.inertial_step(dt, source_sum),
             Solver::Godunov => {

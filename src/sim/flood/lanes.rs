@@ -248,6 +248,25 @@ dispatched! {
         deepest.iter().fold(0.0, |a, &b| a.max(b))
     }
 
+    /// Σ `v` in eight lanes (lane `l` takes every eighth value from `l`,
+    /// the lanes then added in order): the sum of the sources a call of the
+    /// kernel books, where one sequential chain of additions took 0.2 ms a
+    /// tick on the township's 262,144 cells.
+    pub fn sum(v: &[f64]) -> f64 as sum_lanes, sum_on {
+        let mut acc = [0.0f64; LANES];
+        let whole = v.len() - v.len() % LANES;
+        for c in (0..whole).step_by(LANES) {
+            let x = lanes(&v[c..c + LANES]);
+            for lane in 0..LANES {
+                acc[lane] += x[lane];
+            }
+        }
+        for (lane, &x) in v[whole..].iter().enumerate() {
+            acc[lane] += x;
+        }
+        acc.iter().fold(0.0, |a, &b| a + b)
+    }
+
     /// Each cell's positivity share (`edge::drain_share`, branch-free) from
     /// its west/east faces (`qx`, `n + 1`) and its south and north faces.
     pub fn shares(h: &[f64], qx: &[f64], south: &[f64], north: &[f64], dt: f64, dx: f64, out: &mut [f64]) as shares_lanes, shares_on {
@@ -496,6 +515,9 @@ mod tests {
                 shares_lanes(&ha, &q, &qw, &qe, 0.7, 5.0, &mut a);
                 shares_on(t, &ha, &q, &qw, &qe, 0.7, 5.0, &mut b);
                 assert!(same(&a, &b), "shares, {t:?}, n {n}");
+                assert_eq!(sum_lanes(&ha).to_bits(), sum_on(t, &ha).to_bits(), "sum, {t:?}, n {n}");
+                let (lanes_sum, plain_sum) = (sum_lanes(&q), q.iter().sum::<f64>());
+                assert!((lanes_sum - plain_sum).abs() <= 1e-14 * q.iter().map(|x| x.abs()).sum::<f64>(), "sum, n {n}");
             }
         }
     }
