@@ -378,6 +378,45 @@ fn the_water_does_not_depend_on_the_tick() {
     assert!(differ > 1e-3, "landing on ticks: {differ} m apart at most");
 }
 
+/// A call's last step writes the water as it leaves it into the mirror
+/// (the drill's exposure fields) while each band is in cache: bit for bit
+/// the kernel's own arrays, every call; a call that takes no step, or the
+/// Godunov solver, says it did not, and leaves the copying to the caller.
+#[test]
+fn the_mirror_is_the_water_as_the_last_step_leaves_it() {
+    use firstline::sim::flood::kernel::Mirror;
+    let mut m = grid(37, 41, 20.0, bumpy, 0.03);
+    for k in 0..m.h.len() {
+        m.h[k] = if k % 37 < 12 { 6.0 } else { 0.0 };
+    }
+    // Water leaves by the north edge, so the top row of y-faces carries some.
+    m.edges[3] = Edge::FreeOutflow { slope: 0.001 };
+    m.source.fill(50.0 / 1000.0 / 3600.0);
+    let (mut depth, mut bed, mut qx, mut qy) =
+        (vec![0.0; m.h.len()], vec![0.0; m.z.len()], vec![0.0; m.qx.len()], vec![0.0; m.qy.len()]);
+    let bits = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+    let mut ahead = 0.0;
+    for tick in 0..40 {
+        let mirror = Mirror { depth: &mut depth, bed: &mut bed, qx: &mut qx, qy: &mut qy };
+        let (n, a, mirrored) = m.advance_leading_into(1.0, ahead, 1000, mirror).expect("stable steps");
+        ahead = a;
+        assert_eq!(mirrored, n > 0, "tick {tick}");
+        assert!(n > 0, "2 s steps at most on 1 s ticks: every tick steps here");
+        assert!(bits(&depth, &m.h) && bits(&bed, &m.z), "tick {tick}: depth or bed");
+        assert!(bits(&qx, &m.qx) && bits(&qy, &m.qy), "tick {tick}: discharges");
+    }
+    // A call with nothing left to step (the water already a whole tick ahead).
+    let mirror = Mirror { depth: &mut depth, bed: &mut bed, qx: &mut qx, qy: &mut qy };
+    assert_eq!(m.advance_leading_into(1.0, 1.0, 1000, mirror), Ok((0, 0.0, false)));
+    // Godunov's solver does not mirror.
+    let mut g = godunov(10, 10, 10.0, |_, _| 0.0, 0.03);
+    g.h.fill(1.0);
+    let (mut depth, mut bed, mut qx, mut qy) =
+        (vec![0.0; g.h.len()], vec![0.0; g.z.len()], vec![0.0; g.qx.len()], vec![0.0; g.qy.len()]);
+    let mirror = Mirror { depth: &mut depth, bed: &mut bed, qx: &mut qx, qy: &mut qy };
+    assert!(g.advance_leading_into(1.0, 0.0, 1000, mirror).is_ok_and(|(n, _, mirrored)| n > 0 && !mirrored));
+}
+
 /// The solver's sub-steps are capped: water no scheme step can carry
 /// within the cap makes `advance_capped` stop with the stable step it
 /// would need, instead of grinding on; a tick that needs it ends the drill

@@ -216,7 +216,7 @@ impl Shallow {
     /// positive step is stable at all (the solver has stalled). The time
     /// taken so far stays taken.
     pub fn advance_capped(&mut self, total: f64, max_steps: u64) -> Result<u64, f64> {
-        self.advance_by(total, None, max_steps).map(|(n, _)| n)
+        self.advance_by(total, None, max_steps, None).map(|(n, _, _)| n)
     }
 
     /// `advance_capped` for a clock that calls it every `total` seconds,
@@ -233,15 +233,37 @@ impl Shallow {
     /// 1.1). An order or a script change at a tick reaches the water at
     /// its next step, which starts at or after that tick: never before.
     pub fn advance_leading(&mut self, total: f64, ahead: f64, max_steps: u64) -> Result<(u64, f64), f64> {
-        self.advance_by(total - ahead, Some(total), max_steps)
+        self.advance_by(total - ahead, Some(total), max_steps, None).map(|(n, ahead, _)| (n, ahead))
+    }
+
+    /// `advance_leading`, the call's last step also writing the water as it
+    /// leaves it into `mirror` (see `Mirror`); the third value says whether
+    /// it did (not when the call took no step, the solver is Godunov's, or
+    /// the mirror's arrays are not the grid's sizes: the caller copies).
+    pub fn advance_leading_into(
+        &mut self,
+        total: f64,
+        ahead: f64,
+        max_steps: u64,
+        mirror: Mirror<'_>,
+    ) -> Result<(u64, f64, bool), f64> {
+        self.advance_by(total - ahead, Some(total), max_steps, Some(mirror))
     }
 
     /// The stepping loop: `left` seconds in stable steps, the last landing
     /// on the end (`lead: None`: a step shorter than 1.01 stable steps takes
-    /// the rest) or running past it by at most `lead`. Returns the steps
-    /// and how far past the end the water is.
-    fn advance_by(&mut self, mut left: f64, lead: Option<f64>, max_steps: u64) -> Result<(u64, f64), f64> {
+    /// the rest) or running past it by at most `lead`. Returns the steps,
+    /// how far past the end the water is, and whether the last step filled
+    /// `mirror`.
+    fn advance_by(
+        &mut self,
+        mut left: f64,
+        lead: Option<f64>,
+        max_steps: u64,
+        mut mirror: Option<Mirror<'_>>,
+    ) -> Result<(u64, f64, bool), f64> {
         let mut n = 0;
+        let mut mirrored = false;
         // Sources are held for the whole call: sum them once.
         let source_sum = lanes::sum(&self.source);
         while left > 0.0 {
@@ -254,11 +276,13 @@ impl Shallow {
                 None => dt,
                 Some(lead) => dt.min(left + lead),
             };
-            self.step_with(dt, Some(source_sum));
+            // The last step: the loop's own test on the same (finite) numbers.
+            let last = left - dt <= 0.0;
+            mirrored = self.step_with(dt, Some(source_sum), if last { mirror.take() } else { None });
             left -= dt;
             n += 1;
         }
-        Ok((n, -left))
+        Ok((n, -left, mirrored))
     }
 
     /// Velocity (m/s) at cell `k`, from the mean of its face discharges.
@@ -268,7 +292,7 @@ impl Shallow {
 
     /// One step of length `dt`.
     pub fn step(&mut self, dt: f64) {
-        self.step_with(dt, None);
+        self.step_with(dt, None, None);
     }
 
     /// Takes `k`'s depth down to `to` (m), its momentum in proportion.
@@ -280,10 +304,20 @@ impl Shallow {
     }
 
     /// One step; `source_sum` is Σ `source` when the caller already has it.
-    fn step_with(&mut self, dt: f64, source_sum: Option<f64>) {
+    /// Returns whether it filled `mirror`.
+    fn step_with(&mut self, dt: f64, source_sum: Option<f64>, mirror: Option<Mirror<'_>>) -> bool {
         let source_sum = source_sum.unwrap_or_else(|| lanes::sum(&self.source));
         match self.params.solver {
-            Solver::Inertial => self.inertial_step(dt, source_sum),
+            Solver::Inertial => {
+                let fits = |m: &Mirror| {
+                    (m.depth.len(), m.bed.len(), m.qx.len(), m.qy.len())
+                        == (self.h.len(), self.z.len(), self.qx.len(), self.qy.len())
+                };
+                let mirror = mirror.filter(fits);
+                let mirrored = mirror.is_some();
+                self.inertial_step(dt, source_sum, mirror);
+                mirrored
+            }
             Solver::Godunov => {
                 let (hmax, wave) = super::godunov::step(
                     super::godunov::Water {
@@ -304,6 +338,7 @@ impl Shallow {
                     dt,
                 );
                 self.finish_step(dt, source_sum, hmax, wave);
+                false
             }
         }
     }
@@ -348,7 +383,7 @@ impl Shallow {
     /// comparison of fractions, within a few ulp of the reference's
     /// maximum, and the same for any band or thread count (the bands and
     /// the eight lanes are fixed; the maximum over them is exact).
-    fn inertial_step(&mut self, dt: f64, source_sum: f64) {
+    fn inertial_step(&mut self, dt: f64, source_sum: f64, mirror: Option<Mirror<'_>>) {
         let (nx, ny) = (self.nx, self.ny);
         let bands = ny.div_ceil(BAND);
         let (per1, per2) = ((BAND + 3) * nx + (nx + 1) + nx, nx);
@@ -437,14 +472,31 @@ impl Shallow {
             }
         };
         let (qy_rows, qy_top) = self.qy.split_at_mut(ny * nx);
+        // The mirror, band by band (and the y-faces' north edge row).
+        let (mut mirror_bands, mirror_top) = match mirror {
+            Some(m) => {
+                let (rows, top) = m.qy.split_at_mut(ny * nx);
+                let bands: Vec<_> = m
+                    .depth
+                    .chunks_mut(BAND * nx)
+                    .zip(m.bed.chunks_mut(BAND * nx))
+                    .zip(m.qx.chunks_mut(BAND * (nx + 1)))
+                    .zip(rows.chunks_mut(BAND * nx))
+                    .map(|(((d, b), x), y)| Some((d, b, x, y)))
+                    .collect();
+                (bands, Some(top))
+            }
+            None => ((0..bands).map(|_| None).collect(), None),
+        };
         let (hmax, wave) = self
             .qx
             .par_chunks_mut(BAND * (nx + 1))
             .zip(qy_rows.par_chunks_mut(BAND * nx))
             .zip(self.h_next.par_chunks_mut(BAND * nx))
             .zip(scratch2.par_chunks_mut(per2))
+            .zip(mirror_bands.par_iter_mut())
             .enumerate()
-            .map(|(b, (((qx, qy), h_new), north))| {
+            .map(|(b, ((((qx, qy), h_new), north), mirror))| {
                 let (j0, rows) = (b * BAND, h_new.len() / nx);
                 let mut fastest = 0.0f64;
                 // The band's faces: each row's x-faces and south faces.
@@ -489,13 +541,35 @@ impl Shallow {
                         &mut h_new[r * nx..(r + 1) * nx],
                     ));
                 }
+                // The band as it leaves the step, while it is in cache.
+                if let Some((d, bed, x, y)) = mirror.take() {
+                    d.copy_from_slice(h_new);
+                    bed.copy_from_slice(&z[j0 * nx..(j0 + rows) * nx]);
+                    x.copy_from_slice(qx);
+                    y.copy_from_slice(qy);
+                }
                 (deepest, fastest)
             })
             .reduce(|| (0.0, 0.0), |a, b| (a.0.max(b.0), a.1.max(b.1)));
         scaled_y(ny, qy_top, false);
+        if let Some(top) = mirror_top {
+            top.copy_from_slice(qy_top);
+        }
         std::mem::swap(&mut self.h, &mut self.h_next);
         self.finish_step(dt, source_sum, hmax, wave);
     }
+}
+
+/// Copies of the water that a call's last step writes as it leaves it
+/// (`Shallow::advance_leading_into`): depth and bed per cell, discharge
+/// per x- and y-face, each as long as the kernel's own array. The drill's
+/// exposure fields are these: written band by band while the band is in
+/// cache, instead of copied afterwards from memory.
+pub struct Mirror<'a> {
+    pub depth: &'a mut [f64],
+    pub bed: &'a mut [f64],
+    pub qx: &'a mut [f64],
+    pub qy: &'a mut [f64],
 }
 
 /// Row `j` of a grid array `nx` wide.

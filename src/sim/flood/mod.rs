@@ -7,9 +7,12 @@
 //! logs water reaching houses,
 //! roads and gauges and marks flooded roads in the road graph. Forces on
 //! scene with the task `Pump` or `Sandbag` work on the water (`works`).
-//! After each step it publishes water depth, level and hazard rating to the
-//! exposure fields; before each step it lays queued bed changes (landslide
-//! deposits) on its bed (`lay_bed`).
+//! After each tick's steps it publishes the water's depth, bed and face
+//! discharges to the exposure fields (the tick's last solver step writes
+//! them band by band while they are in cache, `kernel::Mirror`; otherwise
+//! they are copied), from which level, velocity and hazard rating are
+//! derived; before each tick's steps it lays queued bed changes
+//! (landslide deposits) on its bed (`lay_bed`).
 //!
 //! Owns: `Flood`. May not touch: other models, residents' state.
 
@@ -196,7 +199,6 @@ impl Flood {
     /// arrays; the rest is derived on demand).
     pub fn publish(&self, out: &mut Water) {
         use rayon::prelude::*;
-        out.nx = self.water.nx;
         // Four copies of 8 bytes a cell each tick: side by side, as the
         // memory allows more than one core's copy at a time (on the
         // township's 512 × 512 grid one core's copies took a tenth of the
@@ -205,6 +207,13 @@ impl Flood {
         [(&mut out.depth, &w.h), (&mut out.bed, &w.z), (&mut out.qx, &w.qx), (&mut out.qy, &w.qy)]
             .into_par_iter()
             .for_each(|(to, from)| to.clone_from(from));
+        self.publish_settings(out);
+    }
+
+    /// What `publish` writes besides the grid arrays (which a tick's last
+    /// solver step writes itself: `kernel::Mirror`).
+    fn publish_settings(&self, out: &mut Water) {
+        out.nx = self.water.nx;
         if out.built.len() != self.built.len() {
             out.built.clone_from(&self.built);
         }
@@ -302,7 +311,18 @@ pub fn step(
     let (mut bags_used, mut pumping) = (std::mem::take(&mut flood.bags_used), std::mem::take(&mut flood.pumping));
     work(&drill, &tasks, flood, dt, &mut log, clock.tick, clock.tick_s, &mut bags_used, &mut pumping);
     (flood.bags_used, flood.pumping) = (bags_used, pumping);
-    let stepped = flood.water.advance_leading(dt, flood.ahead_s, MAX_SUBSTEPS).map(|(_, ahead)| flood.ahead_s = ahead);
+    // The last step writes the exposure's copies of the water as it goes.
+    let stepped = match exposure.water.as_mut() {
+        Some(w) => {
+            let mirror = kernel::Mirror { depth: &mut w.depth, bed: &mut w.bed, qx: &mut w.qx, qy: &mut w.qy };
+            flood.water.advance_leading_into(dt, flood.ahead_s, MAX_SUBSTEPS, mirror)
+        }
+        None => flood.water.advance_leading(dt, flood.ahead_s, MAX_SUBSTEPS).map(|(n, ahead)| (n, ahead, false)),
+    };
+    let mirrored = stepped.is_ok_and(|(_, _, mirrored)| mirrored);
+    if let Ok((_, ahead, _)) = stepped {
+        flood.ahead_s = ahead;
+    }
     if let Err(step) = stepped {
         log.push(
             clock.tick,
@@ -316,7 +336,7 @@ pub fn step(
         halt.request();
     }
     if let Some(w) = &mut exposure.water {
-        flood.publish(w);
+        if mirrored { flood.publish_settings(w) } else { flood.publish(w) }
     }
 }
 
