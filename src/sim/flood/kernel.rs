@@ -233,21 +233,22 @@ impl Shallow {
     /// 1.1). An order or a script change at a tick reaches the water at
     /// its next step, which starts at or after that tick: never before.
     pub fn advance_leading(&mut self, total: f64, ahead: f64, max_steps: u64) -> Result<(u64, f64), f64> {
-        self.advance_by(total - ahead, Some(total), max_steps, None).map(|(n, ahead, _)| (n, ahead))
+        self.advance_leading_into(total, ahead, max_steps, None).map(|(n, ahead, _)| (n, ahead))
     }
 
     /// `advance_leading`, the call's last step also writing the water as it
     /// leaves it into `mirror` (see `Mirror`); the third value says whether
-    /// it did (not when the call took no step, the solver is Godunov's, or
-    /// the mirror's arrays are not the grid's sizes: the caller copies).
+    /// it did (not without a mirror, when the call took no step, when the
+    /// solver is Godunov's, or when the mirror's arrays are not the grid's
+    /// sizes: the caller copies).
     pub fn advance_leading_into(
         &mut self,
         total: f64,
         ahead: f64,
         max_steps: u64,
-        mirror: Mirror<'_>,
+        mirror: Option<Mirror<'_>>,
     ) -> Result<(u64, f64, bool), f64> {
-        self.advance_by(total - ahead, Some(total), max_steps, Some(mirror))
+        self.advance_by(total - ahead, Some(total), max_steps, mirror)
     }
 
     /// The stepping loop: `left` seconds in stable steps, the last landing
@@ -472,21 +473,21 @@ impl Shallow {
             }
         };
         let (qy_rows, qy_top) = self.qy.split_at_mut(ny * nx);
-        // The mirror, band by band (and the y-faces' north edge row).
-        let (mut mirror_bands, mirror_top) = match mirror {
+        // The mirror, band by band (and the y-faces' north edge row); none
+        // on most steps, without allocating.
+        let (mirror_bands, mirror_top) = match mirror {
             Some(m) => {
                 let (rows, top) = m.qy.split_at_mut(ny * nx);
-                let bands: Vec<_> = m
+                let bands = m
                     .depth
-                    .chunks_mut(BAND * nx)
-                    .zip(m.bed.chunks_mut(BAND * nx))
-                    .zip(m.qx.chunks_mut(BAND * (nx + 1)))
-                    .zip(rows.chunks_mut(BAND * nx))
-                    .map(|(((d, b), x), y)| Some((d, b, x, y)))
-                    .collect();
-                (bands, Some(top))
+                    .par_chunks_mut(BAND * nx)
+                    .zip(m.bed.par_chunks_mut(BAND * nx))
+                    .zip(m.qx.par_chunks_mut(BAND * (nx + 1)))
+                    .zip(rows.par_chunks_mut(BAND * nx))
+                    .map(|(((d, b), x), y)| Some((d, b, x, y)));
+                (rayon::iter::Either::Left(bands), Some(top))
             }
-            None => ((0..bands).map(|_| None).collect(), None),
+            None => (rayon::iter::Either::Right((0..bands).into_par_iter().map(|_| None)), None),
         };
         let (hmax, wave) = self
             .qx
@@ -494,7 +495,7 @@ impl Shallow {
             .zip(qy_rows.par_chunks_mut(BAND * nx))
             .zip(self.h_next.par_chunks_mut(BAND * nx))
             .zip(scratch2.par_chunks_mut(per2))
-            .zip(mirror_bands.par_iter_mut())
+            .zip(mirror_bands)
             .enumerate()
             .map(|(b, ((((qx, qy), h_new), north), mirror))| {
                 let (j0, rows) = (b * BAND, h_new.len() / nx);
@@ -542,7 +543,7 @@ impl Shallow {
                     ));
                 }
                 // The band as it leaves the step, while it is in cache.
-                if let Some((d, bed, x, y)) = mirror.take() {
+                if let Some((d, bed, x, y)) = mirror {
                     d.copy_from_slice(h_new);
                     bed.copy_from_slice(&z[j0 * nx..(j0 + rows) * nx]);
                     x.copy_from_slice(qx);

@@ -312,29 +312,31 @@ pub fn step(
     work(&drill, &tasks, flood, dt, &mut log, clock.tick, clock.tick_s, &mut bags_used, &mut pumping);
     (flood.bags_used, flood.pumping) = (bags_used, pumping);
     // The last step writes the exposure's copies of the water as it goes.
-    let stepped = match exposure.water.as_mut() {
-        Some(w) => {
-            let mirror = kernel::Mirror { depth: &mut w.depth, bed: &mut w.bed, qx: &mut w.qx, qy: &mut w.qy };
-            flood.water.advance_leading_into(dt, flood.ahead_s, MAX_SUBSTEPS, mirror)
+    let mirror = exposure.water.as_mut().map(|w| kernel::Mirror {
+        depth: &mut w.depth,
+        bed: &mut w.bed,
+        qx: &mut w.qx,
+        qy: &mut w.qy,
+    });
+    let mirrored = match flood.water.advance_leading_into(dt, flood.ahead_s, MAX_SUBSTEPS, mirror) {
+        Ok((_, ahead, mirrored)) => {
+            flood.ahead_s = ahead;
+            mirrored
         }
-        None => flood.water.advance_leading(dt, flood.ahead_s, MAX_SUBSTEPS).map(|(n, ahead)| (n, ahead, false)),
+        Err(step) => {
+            log.push(
+                clock.tick,
+                clock.tick_s,
+                SimEvent::ModelStalled {
+                    hazard: crate::scenario::schema::HazardKind::Flood,
+                    substeps: MAX_SUBSTEPS,
+                    step_s: if step.is_finite() { step } else { 0.0 },
+                },
+            );
+            halt.request();
+            false
+        }
     };
-    let mirrored = stepped.is_ok_and(|(_, _, mirrored)| mirrored);
-    if let Ok((_, ahead, _)) = stepped {
-        flood.ahead_s = ahead;
-    }
-    if let Err(step) = stepped {
-        log.push(
-            clock.tick,
-            clock.tick_s,
-            SimEvent::ModelStalled {
-                hazard: crate::scenario::schema::HazardKind::Flood,
-                substeps: MAX_SUBSTEPS,
-                step_s: if step.is_finite() { step } else { 0.0 },
-            },
-        );
-        halt.request();
-    }
     if let Some(w) = &mut exposure.water {
         if mirrored { flood.publish_settings(w) } else { flood.publish(w) }
     }
