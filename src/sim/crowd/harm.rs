@@ -170,8 +170,13 @@ fn flood(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: 
     }
     for i in 0..r.people.len() {
         let p = &r.people[i];
+        // The safe and the dead come to no harm: their water is not read.
+        if matches!(p.state, State::Safe | State::Dead) {
+            continue;
+        }
         let Some(k) = t.cell_of(p.pos) else { continue };
-        let (hr, d) = (w.hazard_rating(k), w.depth[k]);
+        // The hazard rating counts only for those out walking.
+        let (hr, d) = (if p.state == State::Walking { w.hazard_rating(k) } else { 0.0 }, w.depth[k]);
         let (outcome, new_state) = match p.state {
             State::Walking if hr >= 2.0 => (HarmOutcome::Dead, State::Dead),
             State::Walking if hr >= 1.25 && !p.injured => (HarmOutcome::Injured, State::Walking),

@@ -39,6 +39,8 @@ pub struct SpatialIndex {
     tnx: usize,
     /// Per tile: its block of 64 keys, or NONE.
     block: Vec<u32>,
+    /// The occupied tiles, ascending (those whose block is not NONE).
+    occupied: Vec<u32>,
     /// Per key: offset of its run in `entries` (one more at the end).
     start: Vec<u32>,
     entries: Vec<Entry>,
@@ -69,6 +71,7 @@ impl SpatialIndex {
             bny,
             tnx: tnx as usize,
             block: vec![NONE; (tnx * tny) as usize],
+            occupied: Vec::new(),
             start: vec![0],
             entries: Vec::new(),
             pos: Vec::new(),
@@ -193,18 +196,25 @@ impl SpatialIndex {
                 };
             }
         });
-        // Blocks for the occupied tiles, in tile order.
-        self.block.fill(NONE);
+        // Blocks for the occupied tiles, in tile order. Only the tiles
+        // occupied last step are cleared and only this step's are listed
+        // and sorted: a township's tile table (hundreds of thousands of
+        // tiles, nearly all empty) is never swept.
+        for &t in &self.occupied {
+            self.block[t as usize] = NONE;
+        }
+        self.occupied.clear();
         for &p in &pos {
-            if p != NONE {
+            if p != NONE && self.block[(p >> 6) as usize] == NONE {
                 self.block[(p >> 6) as usize] = 0;
+                self.occupied.push(p >> 6);
             }
         }
-        let mut blocks = 0u32;
-        for b in self.block.iter_mut().filter(|b| **b == 0) {
-            *b = blocks;
-            blocks += 1;
+        self.occupied.sort_unstable();
+        for (b, &t) in self.occupied.iter().enumerate() {
+            self.block[t as usize] = b as u32;
         }
+        let blocks = self.occupied.len() as u32;
         // Counting sort by key = block · 64 + local.
         let keys = blocks as usize * 64;
         self.start.clear();
@@ -213,8 +223,12 @@ impl SpatialIndex {
             *p = self.block[(*p >> 6) as usize] * 64 + (*p & 63);
             self.start[*p as usize + 1] += 1;
         }
-        for k in 0..keys {
-            self.start[k + 1] += self.start[k];
+        // Running sums carried in a register (a store-to-load chain
+        // through memory would cost several cycles a key).
+        let mut sum = 0;
+        for s in &mut self.start[1..] {
+            sum += *s;
+            *s = sum;
         }
         let count = self.start[keys] as usize;
         self.order.resize(count, 0);
@@ -226,9 +240,7 @@ impl SpatialIndex {
                 *w += 1;
             }
         }
-        for k in (1..=keys).rev() {
-            self.start[k] = self.start[k - 1];
-        }
+        self.start.copy_within(0..keys, 1);
         self.start[0] = 0;
         self.pos = pos;
         // Snapshot (in parallel).
@@ -276,33 +288,39 @@ mod tests {
 
     /// Reading a block of buckets by runs gives the same entries in the
     /// same order as bucket by bucket (rows, then columns), for blocks
-    /// inside the grid, across tile boundaries and partly or wholly off it.
+    /// inside the grid, across tile boundaries and partly or wholly off it;
+    /// and again after a second rebuild in which the crowd has left most of
+    /// the tiles it held (they must read empty).
     #[test]
     fn runs_read_the_same_entries_as_bucket_by_bucket() {
         let g = NavGrid::new(40, 30, 1.0).unwrap();
-        let n = 400;
-        // A deterministic scatter over the grid and a little beyond it.
-        let at = |i: usize| ((i * 7919 % 4300) as f64 * 0.01 - 1.0, (i * 104_729 % 3200) as f64 * 0.01 - 1.0);
+        // A deterministic scatter over the grid and a little beyond it;
+        // then fewer walkers, all in the south-west quarter.
+        let spread = |i: usize| ((i * 7919 % 4300) as f64 * 0.01 - 1.0, (i * 104_729 % 3200) as f64 * 0.01 - 1.0);
+        let corner = |i: usize| ((i * 7919 % 2000) as f64 * 0.01 - 1.0, (i * 104_729 % 1500) as f64 * 0.01 - 1.0);
         let mut h = SpatialIndex::new(&g, 0.7);
         let mut payload = Vec::new();
-        let make = |i: usize| (Entry { x: at(i).0, y: at(i).1, r: 0.2, id: i as u32 }, ());
-        h.rebuild(n, |i| Some(at(i)), make, &mut payload);
         let mut blocks = 0;
-        for bx0 in (-3..62).step_by(5) {
-            for by0 in (-3..46).step_by(4) {
-                for (w, l) in [(0, 0), (2, 2), (9, 3), (20, 17)] {
-                    let (bx1, by1) = (bx0 + w, by0 + l);
-                    let mut runs = Vec::new();
-                    h.for_each_in((bx0, by0), (bx1, by1), |e| runs.push(e.id));
-                    // Bucket by bucket, each entry's bucket worked out afresh
-                    // from its position (entries keep their order within one).
-                    let h = &h;
-                    let one_by_one: Vec<u32> = (by0..=by1)
-                        .flat_map(|by| (bx0..=bx1).map(move |bx| (bx, by)))
-                        .flat_map(|b| h.entries().iter().filter(move |e| h.bucket(e.x, e.y) == b).map(|e| e.id))
-                        .collect();
-                    assert_eq!(runs, one_by_one, "buckets ({bx0}, {by0})–({bx1}, {by1})");
-                    blocks += !runs.is_empty() as usize;
+        for (n, at) in [(400, &spread as &(dyn Fn(usize) -> (f64, f64) + Sync)), (150, &corner)] {
+            let make = |i: usize| (Entry { x: at(i).0, y: at(i).1, r: 0.2, id: i as u32 }, ());
+            h.rebuild(n, |i| Some(at(i)), make, &mut payload);
+            assert!(h.entries().iter().all(|e| e.x < 20.0) == (n == 150));
+            for bx0 in (-3..62).step_by(5) {
+                for by0 in (-3..46).step_by(4) {
+                    for (w, l) in [(0, 0), (2, 2), (9, 3), (20, 17)] {
+                        let (bx1, by1) = (bx0 + w, by0 + l);
+                        let mut runs = Vec::new();
+                        h.for_each_in((bx0, by0), (bx1, by1), |e| runs.push(e.id));
+                        // Bucket by bucket, each entry's bucket worked out afresh
+                        // from its position (entries keep their order within one).
+                        let h = &h;
+                        let one_by_one: Vec<u32> = (by0..=by1)
+                            .flat_map(|by| (bx0..=bx1).map(move |bx| (bx, by)))
+                            .flat_map(|b| h.entries().iter().filter(move |e| h.bucket(e.x, e.y) == b).map(|e| e.id))
+                            .collect();
+                        assert_eq!(runs, one_by_one, "{n} walkers, buckets ({bx0}, {by0})–({bx1}, {by1})");
+                        blocks += !runs.is_empty() as usize;
+                    }
                 }
             }
         }
