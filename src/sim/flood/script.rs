@@ -120,8 +120,20 @@ impl FloodScript {
 
     /// Sets the sources for time `t` and moves breaches on.
     pub fn update(&mut self, t: f64, m: &mut Shallow) -> Vec<ScriptEvent> {
-        m.source.fill(0.0);
-        for (zone, series) in &self.rain {
+        // Every cell starts from 0 and takes the rains in order; rain over
+        // the whole map first is written in the same pass as the zero
+        // (0 + rate, the same bits as adding it after).
+        let mut rains = self.rain.iter().peekable();
+        let first = match rains.peek() {
+            Some((None, series)) => {
+                let rate = series_at(series, t) / 1000.0 / 3600.0;
+                rains.next();
+                0.0 + rate
+            }
+            _ => 0.0,
+        };
+        m.source.fill(first);
+        for (zone, series) in rains {
             let rate = series_at(series, t) / 1000.0 / 3600.0;
             match zone {
                 None => m.source.iter_mut().for_each(|s| *s += rate),
