@@ -100,8 +100,12 @@ pub struct Crowd {
     arrivals: Vec<u32>,
 }
 
-/// Walkers per rayon task.
-const CHUNK: usize = 512;
+/// Walkers per rayon task. Small enough that a queue's walkers (many times
+/// dearer than those walking freely, and side by side in the snapshot's
+/// order) spread over several tasks for the threads to share: measured
+/// against 512, the room's jam steps 9 % faster, a township drill's
+/// residents phase 4–5 %.
+const CHUNK: usize = 128;
 
 /// Bucket side of the spatial index as a fraction of the neighbourhood's
 /// half-side.
