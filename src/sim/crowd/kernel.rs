@@ -20,7 +20,7 @@ use super::navgrid::NavGrid;
 pub use super::params::{AgentState, CrowdParams};
 use super::spatial::Entry;
 use super::spatial::SpatialIndex;
-use super::walker::{Ctx, Me, Walked};
+use super::walker::{Ctx, Me, Scratch, Walked};
 use rayon::prelude::*;
 
 /// Walkers as parallel arrays, one entry per walker (index = walker id).
@@ -311,10 +311,11 @@ impl Crowd {
         // Walk everyone in the crowd in snapshot (street) order …
         out.resize(index.len(), Walked::default());
         out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
+            let mut scratch = Scratch::default();
             for (k, w) in o.iter_mut().enumerate() {
                 let p = c * CHUNK + k;
                 let e = index.entries()[p];
-                *w = ctx.walk(e.id as usize, e.x, e.y, mine[p]);
+                *w = ctx.walk(&mut scratch, e.id as usize, e.x, e.y, mine[p]);
             }
         });
         // … then copy the results back by walker index; walkers left out of
@@ -330,7 +331,7 @@ impl Crowd {
                     let w = match index.position(i) {
                         Some(p) => out[p],
                         None if matches!(sts[o], AgentState::Moving | AgentState::NoRoute) => {
-                            ctx.walk(i, xs[o], ys[o], me(i, sls[o]))
+                            ctx.walk(&mut Scratch::default(), i, xs[o], ys[o], me(i, sls[o]))
                         }
                         None => {
                             frs[o] = false;
