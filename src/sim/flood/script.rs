@@ -8,6 +8,7 @@ use super::kernel::Shallow;
 use crate::geom::in_polygon;
 use crate::scenario::schema::{BreachStart, FloodSpec, Series, series_at};
 use crate::scenario::terrain::{TerrainGrid, cells_along};
+use rayon::prelude::*;
 
 /// A breach in progress or waiting.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,7 +133,8 @@ impl FloodScript {
             }
             _ => 0.0,
         };
-        m.source.fill(first);
+        // 2 MB on the township's grid: both cores write it.
+        m.source.par_chunks_mut(1 << 14).for_each(|c| c.fill(first));
         for (zone, series) in rains {
             let rate = series_at(series, t) / 1000.0 / 3600.0;
             match zone {
