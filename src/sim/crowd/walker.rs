@@ -143,8 +143,8 @@ struct Scan {
 /// The neighbour scan kept from walker to walker (each rayon task of the
 /// step has one): a walker's step sets its numbers and counts, and only
 /// the slots below a count are read, so its arrays (2.5 kB) are neither
-/// cleared nor copied per walker (measured: that was 5.7 % of a township
-/// step).
+/// cleared nor copied per walker (measured: that was 5.7 % of
+/// `crowd_step`'s township step).
 pub(super) struct Scratch(Scan);
 
 impl Default for Scratch {
