@@ -429,8 +429,11 @@ pub fn detect(
         }
         // A home the hazard has reached stays reached: its rating is not
         // worked out again.
-        let hr = if hazard { 0.0 } else { flood.hazard_rating(cell) };
-        if !hazard && hr >= DANGER_HR {
+        if hazard {
+            continue;
+        }
+        let hr = flood.hazard_rating(cell);
+        if hr >= DANGER_HR {
             flood.houses[k].2 = true;
             log.push(
                 tick,

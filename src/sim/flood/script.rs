@@ -121,22 +121,18 @@ impl FloodScript {
 
     /// Sets the sources for time `t` and moves breaches on.
     pub fn update(&mut self, t: f64, m: &mut Shallow) -> Vec<ScriptEvent> {
+        let rate = |series: &Series| series_at(series, t) / 1000.0 / 3600.0;
         // Every cell starts from 0 and takes the rains in order; rain over
         // the whole map first is written in the same pass as the zero
         // (0 + rate, the same bits as adding it after).
-        let mut rains = self.rain.iter().peekable();
-        let first = match rains.peek() {
-            Some((None, series)) => {
-                let rate = series_at(series, t) / 1000.0 / 3600.0;
-                rains.next();
-                0.0 + rate
-            }
-            _ => 0.0,
+        let (first, rains) = match self.rain.split_first() {
+            Some(((None, series), rest)) => (0.0 + rate(series), rest),
+            _ => (0.0, &self.rain[..]),
         };
         // 2 MB on the township's grid: both cores write it.
         m.source.par_chunks_mut(1 << 14).for_each(|c| c.fill(first));
         for (zone, series) in rains {
-            let rate = series_at(series, t) / 1000.0 / 3600.0;
+            let rate = rate(series);
             match zone {
                 None => m.source.iter_mut().for_each(|s| *s += rate),
                 Some(cells) => cells.iter().for_each(|&k| m.source[k] += rate),
