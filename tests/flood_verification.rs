@@ -378,43 +378,38 @@ fn the_water_does_not_depend_on_the_tick() {
     assert!(differ > 1e-3, "landing on ticks: {differ} m apart at most");
 }
 
-/// A call's last step writes the water as it leaves it into the mirror
-/// (the drill's exposure fields) while each band is in cache: bit for bit
-/// the kernel's own arrays, every call; a call that takes no step, or the
-/// Godunov solver, says it did not, and leaves the copying to the caller.
+/// Between ticks the water's grid arrays are the exposure fields' and
+/// nowhere else: `show` moves them there (the kernel's are left empty) and
+/// `take_back` moves them back, bit for bit; a water that was never shown
+/// (arrays of another size) leaves the kernel its own.
 #[test]
-fn the_mirror_is_the_water_as_the_last_step_leaves_it() {
-    use firstline::sim::flood::kernel::Mirror;
-    let mut m = grid(37, 41, 20.0, bumpy, 0.03);
-    for k in 0..m.h.len() {
-        m.h[k] = if k % 37 < 12 { 6.0 } else { 0.0 };
-    }
-    // Water leaves by the north edge, so the top row of y-faces carries some.
-    m.edges[3] = Edge::FreeOutflow { slope: 0.001 };
-    m.source.fill(50.0 / 1000.0 / 3600.0);
-    let (mut depth, mut bed, mut qx, mut qy) =
-        (vec![0.0; m.h.len()], vec![0.0; m.z.len()], vec![0.0; m.qx.len()], vec![0.0; m.qy.len()]);
-    let bits = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
-    let mut ahead = 0.0;
-    for tick in 0..40 {
-        let mirror = Mirror { depth: &mut depth, bed: &mut bed, qx: &mut qx, qy: &mut qy };
-        let (n, a, mirrored) = m.advance_leading_into(1.0, ahead, 1000, Some(mirror)).expect("stable steps");
-        ahead = a;
-        assert_eq!(mirrored, n > 0, "tick {tick}");
-        assert!(n > 0, "2 s steps at most on 1 s ticks: every tick steps here");
-        assert!(bits(&depth, &m.h) && bits(&bed, &m.z), "tick {tick}: depth or bed");
-        assert!(bits(&qx, &m.qx) && bits(&qy, &m.qy), "tick {tick}: discharges");
-    }
-    // A call with nothing left to step (the water already a whole tick ahead).
-    let mirror = Mirror { depth: &mut depth, bed: &mut bed, qx: &mut qx, qy: &mut qy };
-    assert_eq!(m.advance_leading_into(1.0, 1.0, 1000, Some(mirror)), Ok((0, 0.0, false)));
-    // Godunov's solver does not mirror.
-    let mut g = godunov(10, 10, 10.0, |_, _| 0.0, 0.03);
-    g.h.fill(1.0);
-    let (mut depth, mut bed, mut qx, mut qy) =
-        (vec![0.0; g.h.len()], vec![0.0; g.z.len()], vec![0.0; g.qx.len()], vec![0.0; g.qy.len()]);
-    let mirror = Mirror { depth: &mut depth, bed: &mut bed, qx: &mut qx, qy: &mut qy };
-    assert!(g.advance_leading_into(1.0, 0.0, 1000, Some(mirror)).is_ok_and(|(n, _, mirrored)| n > 0 && !mirrored));
+fn the_water_moves_to_the_exposure_and_back_uncopied() {
+    use firstline::sim::Drill;
+    use firstline::sim::exposure::Water;
+    use firstline::sim::flood::Flood;
+    let loaded = firstline::scenario::load(std::path::Path::new("scenarios/qingshi_flood.ron")).unwrap();
+    let drill = Drill::new(&loaded, 1);
+    let spec = drill.scenario.hazards.flood.clone().expect("a flood drill");
+    let mut flood = Flood::new(&spec, &drill);
+    let bits = |a: &[f64]| a.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let before = [bits(&flood.water.h), bits(&flood.water.z), bits(&flood.water.qx), bits(&flood.water.qy)];
+    assert!(flood.water.h.iter().any(|&d| d > 0.0), "the river starts filled");
+    // Never shown: the kernel keeps its own.
+    flood.take_back(&mut Water::default());
+    assert_eq!([bits(&flood.water.h), bits(&flood.water.z), bits(&flood.water.qx), bits(&flood.water.qy)], before);
+    let mut shown = Water::default();
+    let depth_at = flood.water.h.as_ptr();
+    flood.show(&mut shown);
+    assert_eq!(shown.depth.as_ptr(), depth_at, "moved, not copied");
+    assert!(flood.water.h.is_empty() && flood.water.z.is_empty() && flood.water.qx.is_empty());
+    assert_eq!([bits(&shown.depth), bits(&shown.bed), bits(&shown.qx), bits(&shown.qy)], before);
+    assert_eq!(
+        (shown.nx, shown.foot_limit_m, shown.built.len()),
+        (flood.water.nx, spec.foot_limit_m, shown.depth.len())
+    );
+    flood.take_back(&mut shown);
+    assert!(shown.depth.is_empty() && shown.qy.is_empty());
+    assert_eq!([bits(&flood.water.h), bits(&flood.water.z), bits(&flood.water.qx), bits(&flood.water.qy)], before);
 }
 
 /// The solver's sub-steps are capped: water no scheme step can carry
@@ -425,6 +420,7 @@ fn the_mirror_is_the_water_as_the_last_step_leaves_it() {
 fn a_stalled_flood_stops_the_drill_cleanly() {
     use firstline::headless::{RunOptions, build_app};
     use firstline::sim::events::{EventLog, SimEvent};
+    use firstline::sim::exposure::Exposure;
     use firstline::sim::flood::Flood;
     use firstline::sim::{Drill, SimClock, SimTick};
     // The kernel alone: a 1 km deep pond on 10 m cells needs steps of
@@ -444,7 +440,11 @@ fn a_stalled_flood_stops_the_drill_cleanly() {
     // Water 1e12 m deep everywhere: steps of 0.5·10/√(9.81·1e12) s, and no
     // spreading can make them longer (one deep cell may spread within a
     // tick, as the damped scheme does).
-    app.world_mut().resource_mut::<Flood>().water.h.iter_mut().for_each(|h| *h = 1e12);
+    // Between ticks the water is the exposure's (`Flood::show`); the
+    // kernel's own arrays are empty until its next step takes them back.
+    assert!(app.world().resource::<Flood>().water.h.is_empty());
+    let mut exposure = app.world_mut().resource_mut::<Exposure>();
+    exposure.water.as_mut().expect("a flood drill shows its water").depth.iter_mut().for_each(|h| *h = 1e12);
     for _ in 0..10 {
         app.world_mut().run_schedule(SimTick);
     }

@@ -216,7 +216,7 @@ impl Shallow {
     /// positive step is stable at all (the solver has stalled). The time
     /// taken so far stays taken.
     pub fn advance_capped(&mut self, total: f64, max_steps: u64) -> Result<u64, f64> {
-        self.advance_by(total, None, max_steps, None).map(|(n, _, _)| n)
+        self.advance_by(total, None, max_steps).map(|(n, _)| n)
     }
 
     /// `advance_capped` for a clock that calls it every `total` seconds,
@@ -233,38 +233,15 @@ impl Shallow {
     /// 1.1). An order or a script change at a tick reaches the water at
     /// its next step, which starts at or after that tick: never before.
     pub fn advance_leading(&mut self, total: f64, ahead: f64, max_steps: u64) -> Result<(u64, f64), f64> {
-        self.advance_leading_into(total, ahead, max_steps, None).map(|(n, ahead, _)| (n, ahead))
-    }
-
-    /// `advance_leading`, the call's last step also writing the water as it
-    /// leaves it into `mirror` (see `Mirror`); the third value says whether
-    /// it did (not without a mirror, when the call took no step, when the
-    /// solver is Godunov's, or when the mirror's arrays are not the grid's
-    /// sizes: the caller copies).
-    pub fn advance_leading_into(
-        &mut self,
-        total: f64,
-        ahead: f64,
-        max_steps: u64,
-        mirror: Option<Mirror<'_>>,
-    ) -> Result<(u64, f64, bool), f64> {
-        self.advance_by(total - ahead, Some(total), max_steps, mirror)
+        self.advance_by(total - ahead, Some(total), max_steps)
     }
 
     /// The stepping loop: `left` seconds in stable steps, the last landing
     /// on the end (`lead: None`: a step shorter than 1.01 stable steps takes
-    /// the rest) or running past it by at most `lead`. Returns the steps,
-    /// how far past the end the water is, and whether the last step filled
-    /// `mirror`.
-    fn advance_by(
-        &mut self,
-        mut left: f64,
-        lead: Option<f64>,
-        max_steps: u64,
-        mut mirror: Option<Mirror<'_>>,
-    ) -> Result<(u64, f64, bool), f64> {
+    /// the rest) or running past it by at most `lead`. Returns the steps
+    /// and how far past the end the water is.
+    fn advance_by(&mut self, mut left: f64, lead: Option<f64>, max_steps: u64) -> Result<(u64, f64), f64> {
         let mut n = 0;
-        let mut mirrored = false;
         // Sources are held for the whole call: sum them once.
         let source_sum = lanes::sum(&self.source);
         while left > 0.0 {
@@ -277,13 +254,11 @@ impl Shallow {
                 None => dt,
                 Some(lead) => dt.min(left + lead),
             };
-            // The last step: the loop's own test on the same (finite) numbers.
-            let last = left - dt <= 0.0;
-            mirrored = self.step_with(dt, Some(source_sum), if last { mirror.take() } else { None });
+            self.step_with(dt, Some(source_sum));
             left -= dt;
             n += 1;
         }
-        Ok((n, -left, mirrored))
+        Ok((n, -left))
     }
 
     /// Velocity (m/s) at cell `k`, from the mean of its face discharges.
@@ -293,7 +268,7 @@ impl Shallow {
 
     /// One step of length `dt`.
     pub fn step(&mut self, dt: f64) {
-        self.step_with(dt, None, None);
+        self.step_with(dt, None);
     }
 
     /// Takes `k`'s depth down to `to` (m), its momentum in proportion.
@@ -305,20 +280,10 @@ impl Shallow {
     }
 
     /// One step; `source_sum` is Σ `source` when the caller already has it.
-    /// Returns whether it filled `mirror`.
-    fn step_with(&mut self, dt: f64, source_sum: Option<f64>, mirror: Option<Mirror<'_>>) -> bool {
+    fn step_with(&mut self, dt: f64, source_sum: Option<f64>) {
         let source_sum = source_sum.unwrap_or_else(|| lanes::sum(&self.source));
         match self.params.solver {
-            Solver::Inertial => {
-                let fits = |m: &Mirror| {
-                    (m.depth.len(), m.bed.len(), m.qx.len(), m.qy.len())
-                        == (self.h.len(), self.z.len(), self.qx.len(), self.qy.len())
-                };
-                let mirror = mirror.filter(fits);
-                let mirrored = mirror.is_some();
-                self.inertial_step(dt, source_sum, mirror);
-                mirrored
-            }
+            Solver::Inertial => self.inertial_step(dt, source_sum),
             Solver::Godunov => {
                 let (hmax, wave) = super::godunov::step(
                     super::godunov::Water {
@@ -339,7 +304,6 @@ impl Shallow {
                     dt,
                 );
                 self.finish_step(dt, source_sum, hmax, wave);
-                false
             }
         }
     }
@@ -384,7 +348,7 @@ impl Shallow {
     /// comparison of fractions, within a few ulp of the reference's
     /// maximum, and the same for any band or thread count (the bands and
     /// the eight lanes are fixed; the maximum over them is exact).
-    fn inertial_step(&mut self, dt: f64, source_sum: f64, mirror: Option<Mirror<'_>>) {
+    fn inertial_step(&mut self, dt: f64, source_sum: f64) {
         let (nx, ny) = (self.nx, self.ny);
         let bands = ny.div_ceil(BAND);
         let (per1, per2) = ((BAND + 3) * nx + (nx + 1) + nx, nx);
@@ -473,31 +437,14 @@ impl Shallow {
             }
         };
         let (qy_rows, qy_top) = self.qy.split_at_mut(ny * nx);
-        // The mirror, band by band (and the y-faces' north edge row); none
-        // on most steps, without allocating.
-        let (mirror_bands, mirror_top) = match mirror {
-            Some(m) => {
-                let (rows, top) = m.qy.split_at_mut(ny * nx);
-                let bands = m
-                    .depth
-                    .par_chunks_mut(BAND * nx)
-                    .zip(m.bed.par_chunks_mut(BAND * nx))
-                    .zip(m.qx.par_chunks_mut(BAND * (nx + 1)))
-                    .zip(rows.par_chunks_mut(BAND * nx))
-                    .map(|(((d, b), x), y)| Some((d, b, x, y)));
-                (rayon::iter::Either::Left(bands), Some(top))
-            }
-            None => (rayon::iter::Either::Right((0..bands).into_par_iter().map(|_| None)), None),
-        };
         let (hmax, wave) = self
             .qx
             .par_chunks_mut(BAND * (nx + 1))
             .zip(qy_rows.par_chunks_mut(BAND * nx))
             .zip(self.h_next.par_chunks_mut(BAND * nx))
             .zip(scratch2.par_chunks_mut(per2))
-            .zip(mirror_bands)
             .enumerate()
-            .map(|(b, ((((qx, qy), h_new), north), mirror))| {
+            .map(|(b, (((qx, qy), h_new), north))| {
                 let (j0, rows) = (b * BAND, h_new.len() / nx);
                 let mut fastest = 0.0f64;
                 // The band's faces: each row's x-faces and south faces.
@@ -542,35 +489,13 @@ impl Shallow {
                         &mut h_new[r * nx..(r + 1) * nx],
                     ));
                 }
-                // The band as it leaves the step, while it is in cache.
-                if let Some((d, bed, x, y)) = mirror {
-                    d.copy_from_slice(h_new);
-                    bed.copy_from_slice(&z[j0 * nx..(j0 + rows) * nx]);
-                    x.copy_from_slice(qx);
-                    y.copy_from_slice(qy);
-                }
                 (deepest, fastest)
             })
             .reduce(|| (0.0, 0.0), |a, b| (a.0.max(b.0), a.1.max(b.1)));
         scaled_y(ny, qy_top, false);
-        if let Some(top) = mirror_top {
-            top.copy_from_slice(qy_top);
-        }
         std::mem::swap(&mut self.h, &mut self.h_next);
         self.finish_step(dt, source_sum, hmax, wave);
     }
-}
-
-/// Copies of the water that a call's last step writes as it leaves it
-/// (`Shallow::advance_leading_into`): depth and bed per cell, discharge
-/// per x- and y-face, each as long as the kernel's own array. The drill's
-/// exposure fields are these: written band by band while the band is in
-/// cache, instead of copied afterwards from memory.
-pub struct Mirror<'a> {
-    pub depth: &'a mut [f64],
-    pub bed: &'a mut [f64],
-    pub qx: &'a mut [f64],
-    pub qy: &'a mut [f64],
 }
 
 /// Row `j` of a grid array `nx` wide.
