@@ -309,12 +309,19 @@ fn share_out(ev: &Evacuation, vulnerable_only: bool) -> Measured {
     let mut total = 0u64;
     let mut out = 0u64;
     let mut evidence = Vec::new();
+    // Each household's arrivals in safety, in log order (one pass over
+    // them, not one per household: the township's thousands of households
+    // made that tens of millions of comparisons a report).
+    let mut safe: BTreeMap<&HouseholdId, Vec<(u64, bool, usize)>> = BTreeMap::new();
+    for (t, h, vul, k) in &ev.safe {
+        safe.entry(h).or_default().push((*t, *vul, *k));
+    }
     for (hh, (n, v, arrival)) in &ev.households {
         total += if vulnerable_only { *v } else { *n };
-        for (t, h, vul, k) in &ev.safe {
-            if h == hh && (!vulnerable_only || *vul) && arrival.is_none_or(|a| *t <= a) {
+        for &(t, vul, k) in safe.get(hh).map_or(&[][..], |s| &s[..]) {
+            if (!vulnerable_only || vul) && arrival.is_none_or(|a| t <= a) {
                 out += 1;
-                evidence.push(*k);
+                evidence.push(k);
             }
         }
     }

@@ -4,7 +4,7 @@
 //! leaves, by car or on foot.
 
 use super::driving::Trip;
-use super::residents::{ORDER_VISITS, REVISIT_S, Residents, State};
+use super::residents::{ORDER_VISITS, REVISIT_S, Resident, Residents, State};
 use super::warnings::{self, Cue, channel_cues, visit_round};
 use crate::dist::open01;
 use crate::geom::{centroid, in_polygon};
@@ -222,21 +222,23 @@ pub(super) fn depart(
         }
         let helped = h.assisted;
         let range = h.first..h.first + h.count;
-        let going: Vec<usize> = range
-            .filter(|&i| {
-                let p = &r.people[i];
-                (p.state == State::Home || (p.state == State::WaitingHelp && helped)) && (!p.vulnerable || helped)
-            })
-            .collect();
-        for i in h.first..h.first + h.count {
-            let p = &mut r.people[i];
+        // Who leaves now; the vulnerable left without help wait for it (a
+        // household gone stays in this loop: its members are looked at,
+        // but nothing is gathered for it).
+        let goes = |p: &Resident| {
+            (p.state == State::Home || (p.state == State::WaitingHelp && helped)) && (!p.vulnerable || helped)
+        };
+        let mut any = false;
+        for p in &mut r.people[range.clone()] {
+            any |= goes(p);
             if p.state == State::Home && p.vulnerable && !helped {
                 p.state = State::WaitingHelp;
             }
         }
-        if going.is_empty() {
+        if !any {
             continue;
         }
+        let going: Vec<usize> = range.filter(|&i| goes(&r.people[i])).collect();
         let hh = &drill.households[k].1;
         let shelter = r.people[going[0]].shelter;
         // Drive when a road leads there and the drive beats walking the
