@@ -12,6 +12,8 @@ use firstline::headless::{self, RunOptions};
 use std::path::Path;
 
 fn drills(c: &mut Criterion) {
+    // As `firstline run` does: the drill's thread is one of rayon's.
+    headless::work_on_this_thread();
     let mut g = c.benchmark_group("drill");
     g.sample_size(10);
     for (file, until) in [

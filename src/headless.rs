@@ -30,6 +30,21 @@ pub use profile::Laps;
 /// Ticks run between progress calls.
 const BATCH: u64 = 60;
 
+/// Makes the calling thread worker 0 of rayon's global pool, for a process
+/// that runs its drill on this thread (`firstline run`, the drill bench):
+/// the models' parallel passes then start on it at once, beside one pool
+/// thread per other core. Otherwise it hands each pass to the pool's own
+/// threads and sleeps until they are done, and on two cores three threads
+/// take turns (the pool's spinning for work between passes slowed this
+/// thread's serial work): the township's first two hours took 22.7–23.6 s
+/// this way against 24.7–25.1 s in the same session, the same bits. Not
+/// for the window, whose systems call rayon from Bevy's own threads: its
+/// main thread would be a worker that never takes work. Call it before
+/// anything uses rayon; later it does nothing and returns false.
+pub fn work_on_this_thread() -> bool {
+    rayon::ThreadPoolBuilder::new().use_current_thread().build_global().is_ok()
+}
+
 /// How to run a drill.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {

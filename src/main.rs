@@ -677,6 +677,8 @@ fn read_orders(path: &Path) -> Result<Vec<firstline::sim::orders::Command>, Exit
 }
 
 fn run(file: PathBuf, mut opts: RunOptions, quiet: bool, profile: bool, record: Option<Record>) -> ExitCode {
+    // The drill runs on this thread: it is one of rayon's.
+    firstline::headless::work_on_this_thread();
     // A run to record needs its log's bytes: beside the records when no --log.
     let scratch = (record.is_some() && opts.log.is_none())
         .then(|| std::env::temp_dir().join(format!("firstline-record-{}.log.jsonl", std::process::id())));
@@ -858,6 +860,7 @@ fn evaluation_report(
     partial: bool,
 ) -> ExitCode {
     use firstline::record::{atomic, evaluation};
+    firstline::headless::work_on_this_thread();
     if html.is_none() && pdf.is_none() {
         eprintln!("error: name an output: --html PATH and/or --pdf PATH");
         return ExitCode::from(2);
@@ -917,6 +920,7 @@ fn evaluation_report(
 }
 
 fn replay(log_path: &Path, scenario_path: &Path, report_path: Option<PathBuf>, partial: bool) -> ExitCode {
+    firstline::headless::work_on_this_thread();
     let (bytes, recorded, loaded) = match open_recorded(log_path, scenario_path) {
         Ok(o) => o,
         Err(code) => return code,
