@@ -217,24 +217,25 @@ pub(super) fn depart(
     let r = &mut *r;
     for k in 0..r.households.len() {
         let h = &r.households[k];
-        if h.departs.is_none_or(|t| t > clock.tick) {
+        if h.gone || h.departs.is_none_or(|t| t > clock.tick) {
             continue;
         }
         let helped = h.assisted;
         let range = h.first..h.first + h.count;
-        // Who leaves now; the vulnerable left without help wait for it (a
-        // household gone stays in this loop: its members are looked at,
-        // but nothing is gathered for it).
+        // Who leaves now; the vulnerable left without help wait for it.
         let goes = |p: &Resident| {
             (p.state == State::Home || (p.state == State::WaitingHelp && helped)) && (!p.vulnerable || helped)
         };
-        let mut any = false;
+        let (mut any, mut home) = (false, false);
         for p in &mut r.people[range.clone()] {
             any |= goes(p);
             if p.state == State::Home && p.vulnerable && !helped {
                 p.state = State::WaitingHelp;
             }
+            // Those who go are walking once this household is done.
+            home |= !goes(p) && matches!(p.state, State::Home | State::WaitingHelp);
         }
+        r.households[k].gone = !home;
         if !any {
             continue;
         }

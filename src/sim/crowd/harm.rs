@@ -153,9 +153,13 @@ fn flood(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: 
     let now = clock.now_s();
     let sample = now / RISE_SAMPLE_S != now.saturating_sub(clock.tick_s as u64) / RISE_SAMPLE_S || now == 0;
     for h in 0..r.households.len() {
-        let Some(k) = t.cell_of(r.houses[h].at) else { continue };
+        let Some(k) = t.cell_of(r.houses[h].at) else {
+            r.home_water[h].depth = 0.0;
+            continue;
+        };
         let d = w.depth[k];
         let hw = &mut r.home_water[h];
+        hw.depth = d;
         if sample {
             hw.samples[hw.next] = d as f32;
             hw.next = (hw.next + 1) % hw.samples.len();
@@ -172,6 +176,12 @@ fn flood(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: 
         let p = &r.people[i];
         // The safe and the dead come to no harm: their water is not read.
         if matches!(p.state, State::Safe | State::Dead) {
+            continue;
+        }
+        // At home (the very point: the same cell) only water over the
+        // walking limit harms, and the home's depth is read already.
+        let home = r.houses[p.household].at;
+        if p.state != State::Walking && p.pos == home && r.home_water[p.household].depth <= w.foot_limit_m {
             continue;
         }
         let Some(k) = t.cell_of(p.pos) else { continue };

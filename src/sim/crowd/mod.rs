@@ -115,6 +115,7 @@ impl Plugin for CrowdPlugin {
                 warned: false,
                 debris_exposed: false,
                 fire_exposed: false,
+                gone: false,
             });
             houses.push(House { at: h.at, village: *vk, phone: h.phone });
         }

@@ -23,6 +23,8 @@ pub(super) const RISE_SAMPLES: usize = 6;
 /// logged.
 #[derive(Debug, Clone, Default)]
 pub(super) struct HomeWater {
+    /// Depth at the home this tick (m; 0 off the map).
+    pub(super) depth: f64,
     pub(super) samples: [f32; RISE_SAMPLES + 1],
     pub(super) next: usize,
     pub(super) rise_m_h: f64,
@@ -72,6 +74,9 @@ pub(super) struct HouseholdRt {
     /// Exposure to debris / fire already logged.
     pub(super) debris_exposed: bool,
     pub(super) fire_exposed: bool,
+    /// Departed for good: nobody is at home or waiting for help, and
+    /// nobody goes back to either, so departures pass it by.
+    pub(super) gone: bool,
 }
 
 #[derive(Debug, Clone)]
