@@ -137,10 +137,15 @@ pub(super) fn walk(
             _ => None,
         })
         .collect();
-    let before: Vec<Point> = if lines.is_empty() { Vec::new() } else { r.people.iter().map(|p| p.pos).collect() };
+    // Only the walking move (on foot or by car): where they stood before.
+    let before: Vec<(usize, Point)> = if lines.is_empty() {
+        Vec::new()
+    } else {
+        r.people.iter().enumerate().filter(|(_, p)| p.state == State::Walking).map(|(i, p)| (i, p.pos)).collect()
+    };
     step_people(r, &clock, &drill, &town, &exposure, &mut log);
     // People across each crossing line, by car or on foot.
-    for (i, p0) in before.into_iter().enumerate() {
+    for (i, p0) in before {
         let p1 = r.people[i].pos;
         if p1 == p0 {
             continue;
