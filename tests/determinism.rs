@@ -149,5 +149,6 @@ fn profiling_a_run_changes_nothing_and_charges_the_models() {
     let (steps, cells) = laps.flood_steps.expect("the flood's steps");
     assert_eq!((laps.ticks, cells), (1800, 150 * 150));
     assert!((900..3600).contains(&steps), "{steps} steps in 1,800 ticks");
+    assert_eq!(laps.flood_cell_steps, steps * cells as u64, "without local steps every step updates every cell");
     assert!(laps.table().contains("the flood solver took"), "{}", laps.table());
 }

@@ -381,6 +381,7 @@ fn flood_solver_settings_are_checked() {
     assert_eq!((p.theta, p.alpha), (0.8, 0.6), "the default θ is the damped 0.8");
     let p = firstline::sim::flood::solver_params(&with("theta: 1,").unwrap().scenario.hazards.flood.unwrap());
     assert_eq!((p.theta, p.alpha), (1.0, 0.7), "θ = 1 is Bates et al.'s scheme at its own step");
+    assert!(with("local_steps: true,").unwrap().scenario.hazards.flood.unwrap().local_steps);
     let p = firstline::sim::flood::solver_params(&with("").unwrap().scenario.hazards.flood.unwrap());
     assert_eq!(p, firstline::sim::flood::kernel::Params::default(), "no settings: the verified default");
     for (fields, msg) in [
@@ -389,6 +390,7 @@ fn flood_solver_settings_are_checked() {
         ("theta: 1, courant: 0.8,", "courant 0.8 is outside (0, 0.7]"),
         ("courant: 0.7,", "courant 0.7 is outside (0, 0.6]"),
         ("solver: Godunov, courant: 0.6,", "courant 0.6 is outside (0, 0.5]"),
+        ("solver: Godunov, local_steps: true,", "local_steps belongs to the Inertial solver"),
     ] {
         let r = match with(fields) {
             Ok(_) => panic!("{fields} was accepted"),

@@ -75,6 +75,12 @@ out = out.replace(base.group(0), f"base_m: {float(base.group(1)) - SLOPE_Y * DY:
 mouth = f"({1560.0 + DX:.1f}, {DY:.1f})"
 assert out.count(mouth + "]") == 2, "the river's and the valley's last point"
 out = out.replace(mouth + "]", f"{mouth}, ({1560.0 + DX:.1f}, 0.0)]")
+# The river sets the flood's step; the rest of the 262,144 cells take
+# four of its steps at once (local time steps).
+once("            boundaries: (south: FreeOutflow),",
+     "            boundaries: (south: FreeOutflow),\n"
+     "            // The river's few cells set the step: the rest step once in four.\n"
+     "            local_steps: true,")
 once('id: "qingshi_flood_class"', 'id: "township_20k"')
 once('title: (zh: "青石镇防汛综合演练（30 人课堂版）", en: "Qingshi flood drill for a class of 30")',
      'title: (zh: "青石镇全镇防汛演练（2 万居民，30 个岗位）", en: "Qingshi township flood drill: 20,000 residents, 30 roles")')

@@ -44,11 +44,19 @@ pub struct Laps {
     /// of a run, from the drill's state, when it has a flood).
     pub ticks: u64,
     pub flood_steps: Option<(u64, usize)>,
+    /// The flood solver's cell-updates (fewer than steps × cells with local steps).
+    pub flood_cell_steps: u64,
 }
 
 impl Default for Laps {
     fn default() -> Self {
-        Laps { last: Instant::now(), spent: [Duration::ZERO; PHASES.len()], ticks: 0, flood_steps: None }
+        Laps {
+            last: Instant::now(),
+            spent: [Duration::ZERO; PHASES.len()],
+            ticks: 0,
+            flood_steps: None,
+            flood_cell_steps: 0,
+        }
     }
 }
 
@@ -95,9 +103,18 @@ impl Laps {
         let flood = self.spent[PHASES.iter().position(|p| *p == "flood").unwrap_or(0)].as_secs_f64();
         if let Some((steps, cells)) = self.flood_steps.filter(|_| flood > 0.0) {
             let per_tick = steps as f64 / self.ticks.max(1) as f64;
-            let rate = steps as f64 * cells as f64 / flood / 1e6;
+            let updates = self.flood_cell_steps as f64;
+            let local = if self.flood_cell_steps < steps * cells as u64 {
+                format!(
+                    "; with local steps, {:.0} % of the cells a step",
+                    100.0 * updates / (steps as f64 * cells as f64)
+                )
+            } else {
+                String::new()
+            };
+            let rate = updates / flood / 1e6;
             out.push_str(&format!(
-                "the flood solver took {steps} steps of {cells} cells ({per_tick:.2} a tick): \
+                "the flood solver took {steps} steps of {cells} cells ({per_tick:.2} a tick{local}): \
                  {rate:.1} M cell-updates per second of the flood phase\n"
             ));
         }
@@ -108,8 +125,9 @@ impl Laps {
     /// solver's steps (`firstline run --profile` prints them).
     pub fn count(&mut self, world: &World) {
         self.ticks = world.get_resource::<crate::sim::SimClock>().map_or(0, |c| c.tick);
-        self.flood_steps =
-            world.get_resource::<crate::sim::flood::Flood>().map(|f| (f.water.substeps, f.water.nx * f.water.ny));
+        let flood = world.get_resource::<crate::sim::flood::Flood>();
+        self.flood_steps = flood.map(|f| (f.water.substeps, f.water.nx * f.water.ny));
+        self.flood_cell_steps = flood.map_or(0, |f| f.water.cell_steps);
     }
 }
 

@@ -64,6 +64,12 @@ pub struct FloodSpec {
     /// 0.7); `Godunov`: default 0.45, at most 0.5.
     #[serde(default)]
     pub courant: Option<f64>,
+    /// Local time steps (`Inertial` only): cells far from the fastest
+    /// water (a river channel, an inflow) step once in four of the
+    /// fastest's steps. For large grids where a few cells set the step;
+    /// off by default.
+    #[serde(default)]
+    pub local_steps: bool,
 }
 
 /// The flood's numerical scheme.

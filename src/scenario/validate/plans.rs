@@ -469,6 +469,13 @@ pub(crate) fn check_hazards(s: &Scenario, out: &mut Findings) {
                 );
             }
         }
+        if f.local_steps && f.solver == FloodSolver::Godunov {
+            out.err(
+                fp.f("local_steps"),
+                "local_steps belongs to the Inertial solver",
+                "remove it, or use solver: Inertial",
+            );
+        }
         if let Some(c) = f.courant {
             // θ < 1 (the default 0.8) grew at 0.7 in the stability sweep;
             // θ = 1 is Bates et al.'s 0.7.

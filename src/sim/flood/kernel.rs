@@ -21,7 +21,9 @@
 //! `advance(T)` sub-steps with `dt = α·dx/√(g·h_max)` (α = 0.5 by default,
 //! Bates et al. 2010 recommend 0.2–0.7) so that the total lands on `T`;
 //! a drill's clock uses `advance_leading`, whose last step may end past
-//! the tick instead of a short step landing on it.
+//! the tick instead of a short step landing on it. With local steps on
+//! (`set_local_steps`, `multirate`), cells far from the fastest water
+//! step once in four of those steps.
 //! The three stages run in two passes over the grid (1 and 2 by bands of
 //! rows, then 2's scaling with 3; see `inertial_step`). Each pass reads
 //! only arrays the other writes and writes its own rows, so the rayon
@@ -34,6 +36,8 @@
 //! there had been seven; the divider's latency bounds the face pass.
 
 use rayon::prelude::*;
+
+mod multirate;
 
 use super::edge::donor;
 pub use super::edge::{Edge, G};
@@ -142,11 +146,16 @@ pub struct Shallow {
     pub balance: Balance,
     pub time: f64,
     pub substeps: u64,
+    /// Cells stepped so far: every cell each step, or with local steps
+    /// only the cells a fine step touches.
+    pub cell_steps: u64,
     /// Fastest |u| + √(g·h) over the faces in the last step (m/s).
     wave: f64,
     /// Deepest water after the last step; `None` before the first (depths
     /// set by hand are then read afresh).
     hmax: Option<f64>,
+    /// Local time steps (`set_local_steps`), when on.
+    multirate: Option<Multirate>,
 }
 
 impl Shallow {
@@ -177,8 +186,10 @@ impl Shallow {
             balance: Balance::default(),
             time: 0.0,
             substeps: 0,
+            cell_steps: 0,
             wave: 0.0,
             hmax: None,
+            multirate: None,
         }
     }
 
@@ -196,6 +207,10 @@ impl Shallow {
     /// √(g·h_max) (Bates et al. 2010) and the last step's |u| + √(g·h), so
     /// fast shallow flow is not under-resolved.
     pub fn stable_dt(&self) -> f64 {
+        // Within a cycle of local steps, its fine step.
+        if let Some(delta) = self.multirate.as_ref().and_then(|m| m.in_cycle()) {
+            return delta;
+        }
         let hmax = self.hmax.unwrap_or_else(|| self.max_depth());
         if !(hmax >= 0.0 && self.wave >= 0.0) {
             // A broken (NaN) state: no step is stable, so the drill stalls
@@ -261,6 +276,14 @@ impl Shallow {
         Ok((n, -left))
     }
 
+    /// Turns local time steps on or off (`multirate`: cells far from the
+    /// fastest water step once in four of its steps; the
+    /// local-inertial solver only). Off, the kernel steps every cell every
+    /// step.
+    pub fn set_local_steps(&mut self, on: bool) {
+        self.multirate = on.then(Default::default);
+    }
+
     /// Velocity (m/s) at cell `k`, from the mean of its face discharges.
     pub fn velocity(&self, k: usize) -> (f64, f64) {
         crate::sim::exposure::cell_velocity(self.nx, &self.h, &self.qx, &self.qy, k)
@@ -283,6 +306,7 @@ impl Shallow {
     fn step_with(&mut self, dt: f64, source_sum: Option<f64>) {
         let source_sum = source_sum.unwrap_or_else(|| lanes::sum(&self.source));
         match self.params.solver {
+            Solver::Inertial if self.multirate.is_some() => self.multirate_step(dt, source_sum),
             Solver::Inertial => self.inertial_step(dt, source_sum),
             Solver::Godunov => {
                 let (hmax, wave) = super::godunov::step(
@@ -326,6 +350,7 @@ impl Shallow {
         self.wave = wave;
         self.time += dt;
         self.substeps += 1;
+        self.cell_steps += (self.nx * self.ny) as u64;
     }
 
     /// The local-inertial step in two passes over the grid (each row-
@@ -349,13 +374,30 @@ impl Shallow {
     /// maximum, and the same for any band or thread count (the bands and
     /// the eight lanes are fixed; the maximum over them is exact).
     fn inertial_step(&mut self, dt: f64, source_sum: f64) {
+        self.faces_and_shares(dt);
+        let (hmax, wave) = self.scale_and_depths(dt);
+        std::mem::swap(&mut self.h, &mut self.h_next);
+        self.finish_step(dt, source_sum, hmax, wave);
+    }
+
+    /// The band scratch's rows per band for pass 1 and pass 2 (allocated
+    /// on the first step).
+    fn band_rows(&mut self) -> (usize, usize, usize) {
         let (nx, ny) = (self.nx, self.ny);
         let bands = ny.div_ceil(BAND);
         let (per1, per2) = ((BAND + 3) * nx + (nx + 1) + nx, nx);
         if self.band_scratch.len() != bands * (per1 + per2) {
             self.band_scratch = vec![0.0; bands * (per1 + per2)];
         }
-        let (scratch1, scratch2) = self.band_scratch.split_at_mut(bands * per1);
+        (bands, per1, per2)
+    }
+
+    /// Pass 1 of `inertial_step`: every face's new discharge for a step of
+    /// `dt` (`qx_new`, `qy_new`) and every cell's positivity share (`limit`).
+    fn faces_and_shares(&mut self, dt: f64) {
+        let (nx, ny) = (self.nx, self.ny);
+        let (bands, per1, _) = self.band_rows();
+        let (scratch1, _) = self.band_scratch.split_at_mut(bands * per1);
         let f = Faces {
             nx,
             ny,
@@ -407,6 +449,15 @@ impl Shallow {
                 );
             });
         f.y_row(ny, &[], qy_top);
+    }
+
+    /// Pass 2 of `inertial_step`: the faces scaled by their donors' shares
+    /// (into `qx`, `qy`) and the new depths after `dt` (into `h_next`);
+    /// returns the deepest water and the fastest wave.
+    fn scale_and_depths(&mut self, dt: f64) -> (f64, f64) {
+        let (nx, ny) = (self.nx, self.ny);
+        let (bands, per1, per2) = self.band_rows();
+        let (_, scratch2) = self.band_scratch.split_at_mut(bands * per1);
         // 2. Scaled faces, depths, the deepest water and the fastest wave.
         let (qxn, qyn, limit, src) = (&self.qx_new, &self.qy_new, &self.limit, &self.source);
         let (z, h, per_dx) = (&self.z, &self.h, 1.0 / self.dx);
@@ -493,9 +544,42 @@ impl Shallow {
             })
             .reduce(|| (0.0, 0.0), |a, b| (a.0.max(b.0), a.1.max(b.1)));
         scaled_y(ny, qy_top, false);
-        std::mem::swap(&mut self.h, &mut self.h_next);
-        self.finish_step(dt, source_sum, hmax, wave);
+        (hmax, wave)
     }
+}
+
+/// The current cycle of local time steps (`multirate`, which steps it).
+#[derive(Debug, Clone, Default)]
+struct Multirate {
+    /// The fine step within the cycle (0: its first, when coarse faces step).
+    phase: u32,
+    /// The fine step δ (s): the stable step when the cycle started.
+    delta: f64,
+    /// The step under way (s): δ, or less where the caller's clock ends.
+    fine: f64,
+    /// Per row, its fine cells `[a, b)`.
+    cells: Vec<(usize, usize)>,
+    /// Per row, its fast cells before widening (scratch).
+    raw: Vec<(usize, usize)>,
+    /// Per row of y-faces (`ny + 1`), its fine faces `[a, b)`.
+    yfaces: Vec<(usize, usize)>,
+    /// Per row, the cells fine faces touch `[a, b)`.
+    touched: Vec<(usize, usize)>,
+    /// Deepest water and fastest wave over the cycle so far.
+    hmax: f64,
+    wave: f64,
+    /// Flow depths of a span's faces (scratch).
+    depths: Vec<f64>,
+    /// Cycles with coarse cells so far.
+    cycles: u64,
+    /// Ordinary steps to take before the cells are worked out again, after
+    /// too many of them were fine for local steps to pay.
+    backoff: u32,
+    /// The largest share of fine cells a cycle takes (`None`: the local steps' `MOST_FINE`).
+    most_fine: Option<f64>,
+    /// Cycles since the cells were last classified, and δ then.
+    age: u32,
+    classified_at: f64,
 }
 
 /// Row `j` of a grid array `nx` wide.

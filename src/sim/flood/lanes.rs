@@ -365,13 +365,13 @@ fn depth(h: f64, west: f64, east: f64, south: f64, north: f64, src: f64, dt: f64
 /// Flow depth across a face between cells a and b: the higher surface
 /// over the higher bed (m).
 #[inline(always)]
-fn flow_depth(za: f64, ha: f64, zb: f64, hb: f64) -> f64 {
+pub fn flow_depth(za: f64, ha: f64, zb: f64, hb: f64) -> f64 {
     (za + ha).max(zb + hb) - za.max(zb)
 }
 
 /// Wave speed |q|/h_f + √(g·h_f) across a face of flow depth `hf` (`kernel::face_wave`).
 #[inline(always)]
-fn wave(hf: f64, q: f64) -> f64 {
+pub fn wave(hf: f64, q: f64) -> f64 {
     let c = q.abs() / hf + (G * hf).sqrt();
     if hf > 0.05 { c } else { 0.0 }
 }

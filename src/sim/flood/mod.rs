@@ -134,6 +134,7 @@ impl Flood {
             t.cover.iter().map(|&c| classes.get(c as usize).map_or(0.035, |c| c.manning_n)).collect();
         let mut water = Shallow::new(t.nx, t.ny, t.cell_m, t.elevation.clone(), &manning);
         water.params = solver_params(spec);
+        water.set_local_steps(spec.local_steps && spec.solver == FloodSolver::Inertial);
         let edge = |b: Boundary| match b {
             Boundary::Closed => Edge::Closed,
             Boundary::FreeOutflow => Edge::FreeOutflow { slope: 0.001 },
