@@ -15,8 +15,9 @@ use bevy::prelude::Resource;
 /// doorstep; shallower ponding of rain does not enter a rural house.
 pub const DOORSTEP_M: f64 = 0.3;
 
-/// Water on the grid (flood): the flood's own arrays, copied after each
-/// step; speeds, levels and hazard ratings are derived where asked.
+/// Water on the grid (flood): the flood kernel's own arrays, moved here
+/// after each tick's steps and taken back for the next (`Flood::show`),
+/// never copied; speeds, levels and hazard ratings are derived where asked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Water {
     /// Cells west–east.
