@@ -228,12 +228,13 @@ pub(super) fn depart(
         };
         let (mut any, mut home) = (false, false);
         for p in &mut r.people[range.clone()] {
-            any |= goes(p);
+            let go = goes(p);
+            any |= go;
             if p.state == State::Home && p.vulnerable && !helped {
                 p.state = State::WaitingHelp;
             }
             // Those who go are walking once this household is done.
-            home |= !goes(p) && matches!(p.state, State::Home | State::WaitingHelp);
+            home |= !go && matches!(p.state, State::Home | State::WaitingHelp);
         }
         r.households[k].gone = !home;
         if !any {

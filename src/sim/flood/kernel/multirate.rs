@@ -28,7 +28,7 @@
 //! coarse, the kernel takes `BACKOFF` ordinary steps before it looks
 //! again.
 
-use super::{Multirate, NO_SIDE, Shallow, edge_flux, face_flux};
+use super::{Multirate, Shallow, edge_flux};
 use crate::sim::flood::edge::{G, donor};
 use crate::sim::flood::lanes::{self, FaceLine, StepConsts};
 use rayon::prelude::*;
@@ -205,43 +205,21 @@ impl Shallow {
         true
     }
 
-    /// The new discharge of x-face `i` of row `j` over a step `k`, before
-    /// the positivity scaling (the kernel's expression, face by face).
-    fn x_face(&self, j: usize, i: usize, k: StepConsts) -> f64 {
-        let (nx, z, h, n2) = (self.nx, &self.z, &self.h, &self.n2);
-        let (row, q) = (j * nx, self.qx[j * (nx + 1) + i]);
-        if i == 0 {
-            return edge_flux(self.edges[0], z[row], h[row], n2[row], q, -1.0, k);
-        }
-        if i == nx {
-            let c = row + nx - 1;
-            return edge_flux(self.edges[1], z[c], h[c], n2[c], q, 1.0, k);
-        }
-        let (a, b) = (row + i - 1, row + i);
-        let damped = k.theta < 1.0;
-        let side = |f: usize, c: usize| (self.qx[j * (nx + 1) + f], lanes::flow_depth(z[c], h[c], z[c + 1], h[c + 1]));
-        let west = if i >= 2 && damped { side(i - 1, a - 1) } else { NO_SIDE };
-        let east = if i + 1 < nx && damped { side(i + 1, b) } else { NO_SIDE };
-        face_flux(z[a], h[a], z[b], h[b], 0.5 * (n2[a] + n2[b]), q, [west, east], k)
+    /// The new discharge of row `j`'s west (`east` false) or east edge
+    /// face over a step `k` (the kernel's `edge_flux`, as `Faces::x_row`).
+    fn x_edge(&self, j: usize, east: bool, k: StepConsts) -> f64 {
+        let nx = self.nx;
+        let (c, f, side, out) = if east { (j * nx + nx - 1, nx, 1, 1.0) } else { (j * nx, 0, 0, -1.0) };
+        let q = self.qx[j * (nx + 1) + f];
+        edge_flux(self.edges[side], self.z[c], self.h[c], self.n2[c], q, out, k)
     }
 
-    /// The new discharge of y-face `i` of face row `jf` (south of row `jf`).
-    fn y_face(&self, jf: usize, i: usize, k: StepConsts) -> f64 {
-        let (nx, ny, z, h, n2) = (self.nx, self.ny, &self.z, &self.h, &self.n2);
-        let q = self.qy[jf * nx + i];
-        if jf == 0 {
-            return edge_flux(self.edges[2], z[i], h[i], n2[i], q, -1.0, k);
-        }
-        if jf == ny {
-            let c = (ny - 1) * nx + i;
-            return edge_flux(self.edges[3], z[c], h[c], n2[c], q, 1.0, k);
-        }
-        let (a, b) = ((jf - 1) * nx + i, jf * nx + i);
-        let damped = k.theta < 1.0;
-        let side = |f: usize, c: usize| (self.qy[f * nx + i], lanes::flow_depth(z[c], h[c], z[c + nx], h[c + nx]));
-        let south = if jf >= 2 && damped { side(jf - 1, a - nx) } else { NO_SIDE };
-        let north = if jf + 1 < ny && damped { side(jf + 1, b) } else { NO_SIDE };
-        face_flux(z[a], h[a], z[b], h[b], 0.5 * (n2[a] + n2[b]), q, [south, north], k)
+    /// The new discharge of column `i`'s south (`north` false) or north
+    /// edge face over a step `k` (as `Faces::y_row`).
+    fn y_edge(&self, north: bool, i: usize, k: StepConsts) -> f64 {
+        let (nx, ny) = (self.nx, self.ny);
+        let (c, jf, side, out) = if north { ((ny - 1) * nx + i, ny, 3, 1.0) } else { (i, 0, 2, -1.0) };
+        edge_flux(self.edges[side], self.z[c], self.h[c], self.n2[c], self.qy[jf * nx + i], out, k)
     }
 
     /// The fine faces' new discharges over δ, into `qx_new` and `qy_new`:
@@ -258,7 +236,7 @@ impl Shallow {
             }
             for i in [a, b] {
                 if i == 0 || i == nx {
-                    self.qx_new[j * (nx + 1) + i] = self.x_face(j, i, k);
+                    self.qx_new[j * (nx + 1) + i] = self.x_edge(j, i == nx, k);
                 }
             }
             // Interior faces lo..hi, with the flow depths of lo − 1..=hi.
@@ -298,7 +276,7 @@ impl Shallow {
             }
             if jf == 0 || jf == ny {
                 for i in a..b {
-                    self.qy_new[jf * nx + i] = self.y_face(jf, i, k);
+                    self.qy_new[jf * nx + i] = self.y_edge(jf == ny, i, k);
                 }
                 continue;
             }
