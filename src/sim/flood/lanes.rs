@@ -282,6 +282,45 @@ dispatched! {
             out[i] = if o > h[i] && o > 0.0 { share } else { 1.0 };
         }
     }
+
+    /// Which faces of a line between cells `a` and `b` are fast for local
+    /// time steps (`kernel::multirate`): their wave (`fast_face`) beats
+    /// `c_lim`. With `or`, a fast face sets `out` and a slow one leaves it.
+    pub fn fast_faces(za: &[f64], ha: &[f64], zb: &[f64], hb: &[f64], q: &[f64], c_lim: f64, or: bool, out: &mut [bool]) as fast_faces_lanes, fast_faces_on {
+        let n = out.len();
+        let (za, ha, zb, hb, q) = (&za[..n], &ha[..n], &zb[..n], &hb[..n], &q[..n]);
+        if or {
+            for i in 0..n {
+                out[i] |= fast_face(za[i], ha[i], zb[i], hb[i], q[i], c_lim);
+            }
+        } else {
+            for i in 0..n {
+                out[i] = fast_face(za[i], ha[i], zb[i], hb[i], q[i], c_lim);
+            }
+        }
+    }
+
+    /// Which cells of a row are fast for local time steps: their own
+    /// √(g·h) beats `c_lim`, or their west or east face (`x_fast`, one
+    /// longer than `out`) is fast.
+    pub fn fast_cells(h: &[f64], x_fast: &[bool], c_lim: f64, out: &mut [bool]) as fast_cells_lanes, fast_cells_on {
+        let n = out.len();
+        let (h, west, east, c2) = (&h[..n], &x_fast[..n], &x_fast[1..n + 1], c_lim * c_lim);
+        for i in 0..n {
+            out[i] = (G * h[i] > c2) | west[i] | east[i];
+        }
+    }
+}
+
+/// Whether a face's wave |q|/h_f + √(g·h_f) (films under 5 cm: never) is
+/// faster than `c_lim`, without a division or a root: with u = |q|/h_f
+/// below c_lim, √(g·h_f) > c_lim − u is g·h_f³ > (c_lim·h_f − |q|)².
+#[inline(always)]
+pub fn fast_face(za: f64, ha: f64, zb: f64, hb: f64, q: f64, c_lim: f64) -> bool {
+    let hf = flow_depth(za, ha, zb, hb);
+    let (aq, lim) = (q.abs(), c_lim * hf);
+    let d = lim - aq;
+    (hf > 0.05) & ((aq >= lim) | (G * hf * hf * hf > d * d))
 }
 
 /// The face discharge of `kernel::face_flux`, the same expressions in the
@@ -519,9 +558,44 @@ mod tests {
                 shares_on(t, &ha, &q, &qw, &qe, 0.7, 5.0, &mut b);
                 assert!(same(&a, &b), "shares, {t:?}, n {n}");
                 assert_eq!(sum_lanes(&ha).to_bits(), sum_on(t, &ha).to_bits(), "sum, {t:?}, n {n}");
+                let c_lim = 2.0 + 3.0 * rand();
+                for or in [false, true] {
+                    let start: Vec<bool> = (0..n).map(|i| i % 5 == 0).collect();
+                    let (mut a, mut b) = (start.clone(), start);
+                    fast_faces_lanes(&za, &ha, &zb, &hb, &q, c_lim, or, &mut a);
+                    fast_faces_on(t, &za, &ha, &zb, &hb, &q, c_lim, or, &mut b);
+                    assert_eq!(a, b, "fast faces, {t:?}, n {n}, or {or}");
+                }
+                let xf: Vec<bool> = (0..n + 1).map(|i| i % 7 == 3).collect();
+                let (mut a, mut b) = (vec![false; n], vec![false; n]);
+                fast_cells_lanes(&ha, &xf, c_lim, &mut a);
+                fast_cells_on(t, &ha, &xf, c_lim, &mut b);
+                assert_eq!(a, b, "fast cells, {t:?}, n {n}");
             }
             let (lanes_sum, plain_sum) = (sum_lanes(&q), q.iter().sum::<f64>());
             assert!((lanes_sum - plain_sum).abs() <= 1e-14 * q.iter().map(|x| x.abs()).sum::<f64>(), "sum, n {n}");
         }
+    }
+
+    /// `fast_face` (no division, no root) says what its definition says:
+    /// a face's wave |q|/h_f + √(g·h_f) (`wave`) is faster than `c_lim`,
+    /// except within rounding (a relative 1e-9) of the limit.
+    #[test]
+    fn fast_face_is_the_wave_beating_the_limit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut checked = 0;
+        for _ in 0..200_000 {
+            let (za, zb) = (3.0 * rng.random::<f64>(), 3.0 * rng.random::<f64>());
+            let (ha, hb) = (4.0 * rng.random::<f64>(), 4.0 * rng.random::<f64>());
+            let q = 10.0 * (rng.random::<f64>() - 0.5);
+            let c_lim = 0.5 + 8.0 * rng.random::<f64>();
+            let w = wave(flow_depth(za, ha, zb, hb), q);
+            if (w - c_lim).abs() <= 1e-9 * c_lim {
+                continue;
+            }
+            assert_eq!(fast_face(za, ha, zb, hb, q, c_lim), w > c_lim, "z {za} {zb}, h {ha} {hb}, q {q}, c {c_lim}");
+            checked += 1;
+        }
+        assert!(checked > 199_000);
     }
 }

@@ -29,7 +29,7 @@
 //! again.
 
 use super::{Multirate, Shallow, edge_flux};
-use crate::sim::flood::edge::{G, donor};
+use crate::sim::flood::edge::donor;
 use crate::sim::flood::lanes::{self, FaceLine, StepConsts};
 use rayon::prelude::*;
 
@@ -125,35 +125,28 @@ impl Shallow {
         // A cell or face whose wave is faster than this is fine.
         let c_lim = self.params.alpha * self.dx / (coarse_dt * MARGIN);
         let (z, h, qx, qy) = (&self.z, &self.h, &self.qx, &self.qy);
-        // Whether a face's wave |q|/h_f + √(g·h_f) (films under 5 cm: 0)
-        // is faster than `c_lim`, without a division or a root: with
-        // u = |q|/h_f below c_lim, √(g·h_f) > c_lim − u is
-        // g·h_f³ > (c_lim·h_f − |q|)².
-        let fast = |za: f64, ha: f64, zb: f64, hb: f64, q: f64| {
-            let hf = lanes::flow_depth(za, ha, zb, hb);
-            let (aq, lim) = (q.abs(), c_lim * hf);
-            let d = lim - aq;
-            (hf > 0.05) & ((aq >= lim) | (G * hf * hf * hf > d * d))
-        };
-        // Per row: the fast faces, then the fast cells; whole lines, so
-        // the loops run in vector lanes.
+        // Per row: the fast faces, then the fast cells (`lanes::fast_face`);
+        // whole lines in the kernel's vector lanes.
         let flags = |j: usize, xf: &mut [bool], cf: &mut [bool]| {
             let (zr, hr) = (&z[j * nx..(j + 1) * nx], &h[j * nx..(j + 1) * nx]);
             let q = &qx[j * (nx + 1)..(j + 1) * (nx + 1)];
             (xf[0], xf[nx]) = (false, false);
-            for i in 1..nx {
-                xf[i] = fast(zr[i - 1], hr[i - 1], zr[i], hr[i], q[i]);
-            }
-            for i in 0..nx {
-                cf[i] = (G * hr[i] > c_lim * c_lim) | xf[i] | xf[i + 1];
-            }
+            lanes::fast_faces(
+                &zr[..nx - 1],
+                &hr[..nx - 1],
+                &zr[1..],
+                &hr[1..],
+                &q[1..nx],
+                c_lim,
+                false,
+                &mut xf[1..nx],
+            );
+            lanes::fast_cells(hr, xf, c_lim, cf);
             for (other, face) in [(j.wrapping_sub(1), j), (j + 1, j + 1)] {
                 if other < ny {
                     let (zo, ho) = (&z[other * nx..(other + 1) * nx], &h[other * nx..(other + 1) * nx]);
                     let q = &qy[face * nx..(face + 1) * nx];
-                    for i in 0..nx {
-                        cf[i] |= fast(zo[i], ho[i], zr[i], hr[i], q[i]);
-                    }
+                    lanes::fast_faces(zo, ho, zr, hr, q, c_lim, true, cf);
                 }
             }
         };
@@ -601,7 +594,7 @@ mod tests {
                         + 0.04 * ((k / nx) as f64 / ny as f64 - 0.5);
                     m.h[k] = (level + tilt - m.z[k]).max(0.0);
                 }
-                let period = nx as f64 * dx / (super::G * 0.4).sqrt();
+                let period = nx as f64 * dx / (crate::sim::flood::edge::G * 0.4).sqrt();
                 let range = |m: &Shallow| {
                     let wet = (0..m.h.len()).filter(|&k| m.h[k] > 0.05).map(|k| m.z[k] + m.h[k]);
                     let (lo, hi) = wet.fold((f64::MAX, f64::MIN), |(lo, hi), e| (lo.min(e), hi.max(e)));
