@@ -146,14 +146,14 @@ fn flood(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: 
     let Some(w) = &x.water else { return };
     let t = &drill.terrain;
     if r.home_water.len() != r.households.len() {
-        r.home_water = vec![HomeWater::default(); r.households.len()];
+        r.home_water = r.houses.iter().map(|h| HomeWater { cell: t.cell_of(h.at), ..HomeWater::default() }).collect();
     }
     // A sample each time the clock passes a multiple of the sampling
     // interval (whatever the tick length).
     let now = clock.now_s();
     let sample = now / RISE_SAMPLE_S != now.saturating_sub(clock.tick_s as u64) / RISE_SAMPLE_S || now == 0;
     for h in 0..r.households.len() {
-        let Some(k) = t.cell_of(r.houses[h].at) else {
+        let Some(k) = r.home_water[h].cell else {
             r.home_water[h].depth = 0.0;
             continue;
         };

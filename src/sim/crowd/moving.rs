@@ -209,9 +209,13 @@ fn step_people(
         return;
     }
     r.crowd.step(clock.tick_s as f64);
-    for (i, p) in r.people.iter_mut().enumerate() {
+    // Those on foot joined the crowd above, so none is `Waiting` there:
+    // the crowd's states (a byte each) pass the others by.
+    let a = &r.crowd.agents;
+    for (i, _) in a.state.iter().enumerate().filter(|(_, s)| **s != AgentState::Waiting) {
+        let p = &mut r.people[i];
         if p.state == State::Walking && p.trip.is_none() {
-            p.pos = (r.crowd.agents.x[i], r.crowd.agents.y[i]);
+            p.pos = (a.x[i], a.y[i]);
         }
     }
     for i in r.crowd.arrivals().iter().map(|&i| i as usize).collect::<Vec<_>>() {

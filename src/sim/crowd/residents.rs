@@ -23,6 +23,8 @@ pub(super) const RISE_SAMPLES: usize = 6;
 /// logged.
 #[derive(Debug, Clone, Default)]
 pub(super) struct HomeWater {
+    /// The home's terrain cell (`None` off the map), found once.
+    pub(super) cell: Option<usize>,
     /// Depth at the home this tick (m; 0 off the map).
     pub(super) depth: f64,
     pub(super) samples: [f32; RISE_SAMPLES + 1],
