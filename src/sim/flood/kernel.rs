@@ -257,8 +257,9 @@ impl Shallow {
     /// and how far past the end the water is.
     fn advance_by(&mut self, mut left: f64, lead: Option<f64>, max_steps: u64) -> Result<(u64, f64), f64> {
         let mut n = 0;
-        // Sources are held for the whole call: sum them once.
-        let source_sum = lanes::sum(&self.source);
+        // Sources are held for the whole call: summed once, by the first
+        // step that books them (a local steps' fine step does not).
+        let mut source_sum = None;
         while left > 0.0 {
             let dt = self.stable_dt();
             if !(dt > 0.0 && dt.is_finite()) || n >= max_steps {
@@ -269,7 +270,7 @@ impl Shallow {
                 None => dt,
                 Some(lead) => dt.min(left + lead),
             };
-            self.step_with(dt, Some(source_sum));
+            self.step_with(dt, &mut source_sum);
             left -= dt;
             n += 1;
         }
@@ -291,7 +292,7 @@ impl Shallow {
 
     /// One step of length `dt`.
     pub fn step(&mut self, dt: f64) {
-        self.step_with(dt, None);
+        self.step_with(dt, &mut None);
     }
 
     /// Takes `k`'s depth down to `to` (m), its momentum in proportion.
@@ -302,13 +303,19 @@ impl Shallow {
         self.hv[k] *= s;
     }
 
-    /// One step; `source_sum` is Σ `source` when the caller already has it.
-    fn step_with(&mut self, dt: f64, source_sum: Option<f64>) {
-        let source_sum = source_sum.unwrap_or_else(|| lanes::sum(&self.source));
+    /// Σ `source`, worked out once into `cache` for a call that holds the
+    /// sources (`None`: not yet).
+    fn source_sum(&self, cache: &mut Option<f64>) -> f64 {
+        *cache.get_or_insert_with(|| lanes::sum(&self.source))
+    }
+
+    /// One step; `source_sum` caches Σ `source` for the caller's steps.
+    fn step_with(&mut self, dt: f64, source_sum: &mut Option<f64>) {
         match self.params.solver {
             Solver::Inertial if self.multirate.is_some() => self.multirate_step(dt, source_sum),
-            Solver::Inertial => self.inertial_step(dt, source_sum),
+            Solver::Inertial => self.inertial_step(dt, self.source_sum(source_sum)),
             Solver::Godunov => {
+                let source_sum = self.source_sum(source_sum);
                 let (hmax, wave) = super::godunov::step(
                     super::godunov::Water {
                         nx: self.nx,

@@ -83,8 +83,9 @@ fn union((a, b): (usize, usize), (c, d): (usize, usize)) -> (usize, usize) {
 }
 
 impl Shallow {
-    /// One step of `dt` with local time steps (see the module's doc).
-    pub(super) fn multirate_step(&mut self, dt: f64, source_sum: f64) {
+    /// One step of `dt` with local time steps (see the module's doc);
+    /// `source_sum` caches Σ `source`, which a fine step does not need.
+    pub(super) fn multirate_step(&mut self, dt: f64, source_sum: &mut Option<f64>) {
         let mut m = self.multirate.take().expect("multirate_step with local steps on");
         if m.phase > 0 {
             self.fine_step(&mut m, dt);
@@ -94,12 +95,12 @@ impl Shallow {
                 (self.hmax, self.wave) = (Some(m.hmax), m.wave);
             }
         } else if m.backoff == 0 && self.classify(&mut m, dt) {
-            self.cycle_start(&mut m, source_sum);
+            self.cycle_start(&mut m, self.source_sum(source_sum));
             m.phase = 1;
         } else {
             // No cell may step coarse, or too few: the ordinary step.
             m.backoff = m.backoff.saturating_sub(1);
-            self.inertial_step(dt, source_sum);
+            self.inertial_step(dt, self.source_sum(source_sum));
         }
         self.multirate = Some(m);
     }
