@@ -45,6 +45,50 @@ pub fn work_on_this_thread() -> bool {
     rayon::ThreadPoolBuilder::new().use_current_thread().build_global().is_ok()
 }
 
+/// Runs `f` on this thread while the pool's other workers stay awake and
+/// take the parallel passes' work as soon as this thread splits it off,
+/// instead of going to sleep in the serial stretches between passes and
+/// being woken for each one (a futex wake and a reschedule each, which is
+/// what kept the second core idle for half a township's run: a tick has
+/// tens of passes of a few hundred microseconds). Only where this thread
+/// is rayon's worker 0 (`work_on_this_thread`: `firstline run`, replays,
+/// the drill bench); elsewhere (a window, the tests' threads) `f` just
+/// runs. The other workers spin while `f` runs: a headless run has the
+/// machine to itself. Nothing a drill computes depends on which thread
+/// does which part (`tests/determinism.rs`, 1 vs 2 threads).
+pub fn with_pool_awake<R>(f: impl FnOnce() -> R) -> R {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if rayon::current_thread_index() != Some(0) || rayon::current_num_threads() < 2 {
+        return f();
+    }
+    let busy = AtomicBool::new(true);
+    // Whether `f` returns or unwinds, the spinners stop.
+    struct Done<'a>(&'a AtomicBool);
+    impl Drop for Done<'_> {
+        fn drop(&mut self) {
+            self.0.store(false, Ordering::Release);
+        }
+    }
+    rayon::in_place_scope(|s| {
+        for _ in 1..rayon::current_num_threads() {
+            s.spawn(|_| {
+                // Popped back by this thread itself (waiting on a pass):
+                // it has nobody to keep awake.
+                if rayon::current_thread_index() == Some(0) {
+                    return;
+                }
+                while busy.load(Ordering::Acquire) {
+                    if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                        std::hint::spin_loop();
+                    }
+                }
+            });
+        }
+        let _done = Done(&busy);
+        f()
+    })
+}
+
 /// How to run a drill.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
@@ -260,19 +304,21 @@ pub fn run_profiled(
 /// Steps `session` to its end (or `opts.pause_at_s`) in batches.
 fn drive(session: &mut Session, opts: &RunOptions, progress: &mut dyn FnMut(u64, u64)) {
     let paused = |c: &SimClock| c.started && opts.pause_at_s.is_some_and(|p| c.now_s() > p);
-    loop {
-        for _ in 0..BATCH {
-            let going = session.step();
-            if !going || paused(session.clock()) {
+    with_pool_awake(|| {
+        loop {
+            for _ in 0..BATCH {
+                let going = session.step();
+                if !going || paused(session.clock()) {
+                    break;
+                }
+            }
+            let clock = session.clock();
+            progress(clock.tick, clock.end_tick);
+            if clock.finished || paused(clock) {
                 break;
             }
         }
-        let clock = session.clock();
-        progress(clock.tick, clock.end_tick);
-        if clock.finished || paused(clock) {
-            break;
-        }
-    }
+    })
 }
 
 /// A headless app with the whole drill, ready for `run_schedule(SimTick)`.
@@ -330,5 +376,38 @@ fn build_report(world: &World, loaded: &Loaded, seed: u64, log: &EventLog) -> Re
         gauges: world.resource::<Gauges>().series.clone(),
         scoring: crate::scoring::score(s, log.events()),
         event_log_sha256: log.sha256(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_pool_awake;
+    use rayon::prelude::*;
+
+    /// On worker 0 of a two-thread pool (as `firstline run` sets it up)
+    /// the passes inside give what one thread gives, a panic inside comes
+    /// out instead of leaving the other worker spinning for ever, and the
+    /// pool is kept awake again afterwards.
+    #[test]
+    fn the_pool_kept_awake_computes_stops_and_lets_a_panic_out() {
+        std::thread::spawn(|| {
+            // The registry of a pool built on the current thread is leaked
+            // (rayon's rule); this thread ends with the test.
+            let _pool = rayon::ThreadPoolBuilder::new().num_threads(2).use_current_thread().build().unwrap();
+            assert_eq!(rayon::current_thread_index(), Some(0));
+            let serial: u64 = (0..200_000u64).map(|k| k * k % 7).sum();
+            let pass = || (0..200_000u64).into_par_iter().map(|k| k * k % 7).sum::<u64>();
+            assert_eq!(with_pool_awake(|| (0..50).map(|_| pass()).collect::<Vec<_>>()), vec![serial; 50]);
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                with_pool_awake(|| {
+                    pass();
+                    panic!("a drill gone wrong")
+                })
+            }));
+            assert!(caught.is_err());
+            assert_eq!(with_pool_awake(pass), serial);
+        })
+        .join()
+        .unwrap();
     }
 }

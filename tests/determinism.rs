@@ -61,6 +61,33 @@ fn one_thread_or_two_give_the_same_log() {
     assert_eq!(one.report.to_json(), two.report.to_json());
 }
 
+/// `firstline run` makes its thread rayon's worker 0 and keeps the pool's
+/// other worker awake while the drill runs (`headless::with_pool_awake`,
+/// which `headless::run` uses on worker 0): the bytes are one thread's.
+#[test]
+fn a_run_on_worker_0_with_the_pool_kept_awake_gives_one_thread_s_log() {
+    let loaded = scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
+    let opts = RunOptions { until_s: Some(5400), ..Default::default() };
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| headless::run(&loaded, &opts, &mut |_, _| {}).unwrap());
+    let two = std::thread::spawn(move || {
+        // This thread becomes worker 0 of a two-thread pool, as in
+        // `headless::work_on_this_thread` (rayon leaks the registry of a
+        // pool built on the current thread; the thread ends here).
+        let _pool = rayon::ThreadPoolBuilder::new().num_threads(2).use_current_thread().build().unwrap();
+        assert_eq!(rayon::current_thread_index(), Some(0));
+        headless::run(&loaded, &opts, &mut |_, _| {}).unwrap()
+    })
+    .join()
+    .unwrap();
+    assert!(one.events.iter().any(|e| matches!(e.event, SimEvent::ResidentSafe { .. })), "people walked");
+    assert_eq!(one.report.event_log_sha256, two.report.event_log_sha256);
+    assert_eq!(one.report.to_json(), two.report.to_json());
+}
+
 #[test]
 fn a_different_seed_changes_a_jittered_inject() {
     let loaded = scenario::load(Path::new("scenarios/qingshi_flood.ron")).unwrap();
