@@ -575,8 +575,6 @@ struct Multirate {
     /// Deepest water and fastest wave over the cycle so far.
     hmax: f64,
     wave: f64,
-    /// Flow depths of a span's faces (scratch).
-    depths: Vec<f64>,
     /// Cycles with coarse cells so far.
     cycles: u64,
     /// Ordinary steps to take before the cells are worked out again, after

@@ -23,7 +23,10 @@
 //! time, the others `RATIO`·δ at the cycle's start. The coarse faces' pass
 //! is the kernel's own (vectorised, row-parallel); the fine faces are
 //! worked out again over δ a span at a time in the kernel's vector lanes,
-//! on one core, in row order: the same bits for any thread count. Where
+//! rows in parallel like the touched cells' shares and depths (a row
+//! writes only its own faces or cells, and the deepest water and fastest
+//! wave are maxima, the same in any order): the same bits for any thread
+//! count. Where
 //! more than `MOST_FINE` of the cells would be fine, or none may step
 //! coarse, the kernel takes `BACKOFF` ordinary steps before it looks
 //! again.
@@ -43,7 +46,7 @@ const WIDEN: usize = 2;
 /// Cycles the fine cells serve before they are worked out again.
 const RECLASSIFY: u32 = 2;
 /// Local steps pay only while at most this share of the cells is fine (on
-/// the township a fine step costs about 0.12 µs a cell touched, 18 times a
+/// the township, measured while fine steps ran on one core, a fine step costs about 0.12 µs a cell touched, 18 times a
 /// cell's share of an ordinary step, and a cycle's first step with the
 /// classification about 3.2 ms against an ordinary step's 1.75: the cycle
 /// and four ordinary steps break even at about 4 % fine).
@@ -71,6 +74,19 @@ impl Multirate {
         let (a, b) = self.yfaces[jf];
         i >= a && i < b
     }
+}
+
+/// Cell `(i, j)`'s faces (west, east, south, north) in `qx`/`qy`, each
+/// with its step: δ when fine, `coarse` when not.
+#[inline]
+fn faces_of(qx: &[f64], qy: &[f64], nx: usize, m: &Multirate, j: usize, i: usize, coarse: f64) -> [(f64, f64); 4] {
+    let step = |fine: bool| if fine { m.fine } else { coarse };
+    [
+        (qx[j * (nx + 1) + i], step(m.x_fine(j, i))),
+        (qx[j * (nx + 1) + i + 1], step(m.x_fine(j, i + 1))),
+        (qy[j * nx + i], step(m.y_fine(j, i))),
+        (qy[(j + 1) * nx + i], step(m.y_fine(j + 1, i))),
+    ]
 }
 
 /// The bounding span of two spans (`[a, b)`, empty when `a >= b`).
@@ -218,11 +234,11 @@ impl Shallow {
 
     /// The fine faces' new discharges over δ, into `qx_new` and `qy_new`:
     /// the interior ones a span at a time in the kernel's vector lanes
-    /// (`lanes::face_fluxes`, the same expression as face by face), the
-    /// edge faces one by one.
-    fn fine_faces(&mut self, m: &mut Multirate, k: StepConsts) {
+    /// (`lanes::face_fluxes`, the same expression as face by face), rows
+    /// in parallel (each writes only its own faces), the edge faces one by
+    /// one.
+    fn fine_faces(&mut self, m: &Multirate, k: StepConsts) {
         let (nx, ny) = (self.nx, self.ny);
-        let hf = &mut m.depths;
         for j in 0..ny {
             let (a, b) = m.cells[j];
             if a >= b {
@@ -233,111 +249,126 @@ impl Shallow {
                     self.qx_new[j * (nx + 1) + i] = self.x_edge(j, i == nx, k);
                 }
             }
-            // Interior faces lo..hi, with the flow depths of lo − 1..=hi.
-            let (lo, hi) = (a.max(1), b.min(nx - 1) + 1);
-            if lo >= hi {
-                continue;
-            }
-            let (row, n) = (j * nx, hi - lo);
-            let (z, h) = (&self.z[row..row + nx], &self.h[row..row + nx]);
-            hf.clear();
-            hf.extend(
-                (lo - 1..=hi)
-                    .map(|f| if f == 0 || f == nx { 0.0 } else { lanes::flow_depth(z[f - 1], h[f - 1], z[f], h[f]) }),
-            );
-            let n2 = &self.n2[row..row + nx];
-            let q = &self.qx[j * (nx + 1)..(j + 1) * (nx + 1)];
-            let line = FaceLine {
-                za: &z[lo - 1..hi - 1],
-                ha: &h[lo - 1..hi - 1],
-                zb: &z[lo..hi],
-                hb: &h[lo..hi],
-                n2a: &n2[lo - 1..hi - 1],
-                n2b: &n2[lo..hi],
-                q: &q[lo..hi],
-                hf: &hf[1..n + 1],
-                q_before: &q[lo - 1..hi - 1],
-                hf_before: &hf[..n],
-                q_after: &q[lo + 1..hi + 1],
-                hf_after: &hf[2..n + 2],
-            };
-            lanes::face_fluxes(&line, k, &mut self.qx_new[j * (nx + 1) + lo..j * (nx + 1) + hi]);
         }
-        for jf in 0..=ny {
+        for jf in [0, ny] {
             let (a, b) = m.yfaces[jf];
-            if a >= b {
-                continue;
-            }
-            if jf == 0 || jf == ny {
-                for i in a..b {
-                    self.qy_new[jf * nx + i] = self.y_edge(jf == ny, i, k);
-                }
-                continue;
-            }
-            let n = b - a;
-            // Flow depths of face rows jf − 1, jf, jf + 1 over a..b (0 on the edges).
-            hf.clear();
-            for r in [jf - 1, jf, jf + 1] {
-                if r == 0 || r >= ny {
-                    hf.extend(std::iter::repeat_n(0.0, n));
-                } else {
-                    let (s, t) = ((r - 1) * nx, r * nx);
-                    let (z, h) = (&self.z, &self.h);
-                    hf.extend((a..b).map(|i| lanes::flow_depth(z[s + i], h[s + i], z[t + i], h[t + i])));
-                }
-            }
-            let (s, t) = ((jf - 1) * nx + a, jf * nx + a);
-            let line = FaceLine {
-                za: &self.z[s..s + n],
-                ha: &self.h[s..s + n],
-                zb: &self.z[t..t + n],
-                hb: &self.h[t..t + n],
-                n2a: &self.n2[s..s + n],
-                n2b: &self.n2[t..t + n],
-                q: &self.qy[t..t + n],
-                hf: &hf[n..2 * n],
-                q_before: &self.qy[s..s + n],
-                hf_before: &hf[..n],
-                q_after: &self.qy[t + nx..t + nx + n],
-                hf_after: &hf[2 * n..3 * n],
-            };
-            lanes::face_fluxes(&line, k, &mut self.qy_new[t..t + n]);
-        }
-    }
-
-    /// Cell `(i, j)`'s faces (west, east, south, north) in `qx`/`qy` (or
-    /// the new ones), each with its step: δ when fine, `coarse` when not.
-    fn faces_of(&self, m: &Multirate, j: usize, i: usize, coarse: f64, new: bool) -> [(f64, f64); 4] {
-        let nx = self.nx;
-        let (qx, qy) = if new { (&self.qx_new, &self.qy_new) } else { (&self.qx, &self.qy) };
-        let step = |fine: bool| if fine { m.fine } else { coarse };
-        [
-            (qx[j * (nx + 1) + i], step(m.x_fine(j, i))),
-            (qx[j * (nx + 1) + i + 1], step(m.x_fine(j, i + 1))),
-            (qy[j * nx + i], step(m.y_fine(j, i))),
-            (qy[(j + 1) * nx + i], step(m.y_fine(j + 1, i))),
-        ]
-    }
-
-    /// The touched cells' positivity shares, each face counted over its own step.
-    fn touched_shares(&mut self, m: &Multirate, coarse: f64) {
-        let nx = self.nx;
-        for (j, &(a, b)) in m.touched.iter().enumerate() {
             for i in a..b {
-                let [(w, tw), (e, te), (s, ts), (n, tn)] = self.faces_of(m, j, i, coarse, true);
-                let out = ((-w).max(0.0) * tw + e.max(0.0) * te + (-s).max(0.0) * ts + n.max(0.0) * tn) / self.dx;
-                let h = self.h[j * nx + i];
-                self.limit[j * nx + i] = if out > h && out > 0.0 { h / out } else { 1.0 };
+                self.qy_new[jf * nx + i] = self.y_edge(jf == ny, i, k);
             }
         }
+        let (z, h, n2, qx, qy) = (&self.z, &self.h, &self.n2, &self.qx, &self.qy);
+        self.qx_new.par_chunks_mut(nx + 1).zip(&m.cells).enumerate().for_each_init(
+            Vec::new,
+            |hf, (j, (out, &(a, b)))| {
+                // Interior faces lo..hi, with the flow depths of lo − 1..=hi.
+                let (lo, hi) = (a.max(1), b.min(nx - 1) + 1);
+                if a >= b || lo >= hi {
+                    return;
+                }
+                let (row, n) = (j * nx, hi - lo);
+                let (z, h) = (&z[row..row + nx], &h[row..row + nx]);
+                hf.clear();
+                hf.extend(
+                    (lo - 1..=hi).map(|f| {
+                        if f == 0 || f == nx { 0.0 } else { lanes::flow_depth(z[f - 1], h[f - 1], z[f], h[f]) }
+                    }),
+                );
+                let n2 = &n2[row..row + nx];
+                let q = &qx[j * (nx + 1)..(j + 1) * (nx + 1)];
+                let line = FaceLine {
+                    za: &z[lo - 1..hi - 1],
+                    ha: &h[lo - 1..hi - 1],
+                    zb: &z[lo..hi],
+                    hb: &h[lo..hi],
+                    n2a: &n2[lo - 1..hi - 1],
+                    n2b: &n2[lo..hi],
+                    q: &q[lo..hi],
+                    hf: &hf[1..n + 1],
+                    q_before: &q[lo - 1..hi - 1],
+                    hf_before: &hf[..n],
+                    q_after: &q[lo + 1..hi + 1],
+                    hf_after: &hf[2..n + 2],
+                };
+                lanes::face_fluxes(&line, k, &mut out[lo..hi]);
+            },
+        );
+        self.qy_new.par_chunks_mut(nx).zip(&m.yfaces).enumerate().for_each_init(
+            Vec::new,
+            |hf, (jf, (out, &(a, b)))| {
+                if a >= b || jf == 0 || jf == ny {
+                    return;
+                }
+                let n = b - a;
+                // Flow depths of face rows jf − 1, jf, jf + 1 over a..b (0 on the edges).
+                hf.clear();
+                for r in [jf - 1, jf, jf + 1] {
+                    if r == 0 || r >= ny {
+                        hf.extend(std::iter::repeat_n(0.0, n));
+                    } else {
+                        let (s, t) = ((r - 1) * nx, r * nx);
+                        hf.extend((a..b).map(|i| lanes::flow_depth(z[s + i], h[s + i], z[t + i], h[t + i])));
+                    }
+                }
+                let (s, t) = ((jf - 1) * nx + a, jf * nx + a);
+                let line = FaceLine {
+                    za: &z[s..s + n],
+                    ha: &h[s..s + n],
+                    zb: &z[t..t + n],
+                    hb: &h[t..t + n],
+                    n2a: &n2[s..s + n],
+                    n2b: &n2[t..t + n],
+                    q: &qy[t..t + n],
+                    hf: &hf[n..2 * n],
+                    q_before: &qy[s..s + n],
+                    hf_before: &hf[..n],
+                    q_after: &qy[t + nx..t + nx + n],
+                    hf_after: &hf[2 * n..3 * n],
+                };
+                lanes::face_fluxes(&line, k, &mut out[a..b]);
+            },
+        );
     }
 
-    /// A touched cell's new depth from its scaled faces, each over its own
-    /// step, and its source over δ.
-    fn touched_depth(&self, m: &Multirate, j: usize, i: usize, coarse: f64) -> f64 {
-        let c = j * self.nx + i;
-        let [(w, tw), (e, te), (s, ts), (n, tn)] = self.faces_of(m, j, i, coarse, false);
-        (self.h[c] + ((w * tw - e * te + s * ts - n * tn) * (1.0 / self.dx) + m.fine * self.source[c])).max(0.0)
+    /// The touched cells' positivity shares, each face counted over its
+    /// own step, rows in parallel.
+    fn touched_shares(&mut self, m: &Multirate, coarse: f64) {
+        let (nx, dx) = (self.nx, self.dx);
+        let (qx, qy, h) = (&self.qx_new, &self.qy_new, &self.h);
+        self.limit.par_chunks_mut(nx).zip(&m.touched).enumerate().for_each(|(j, (limit, &(a, b)))| {
+            for i in a..b {
+                let [(w, tw), (e, te), (s, ts), (n, tn)] = faces_of(qx, qy, nx, m, j, i, coarse);
+                let out = ((-w).max(0.0) * tw + e.max(0.0) * te + (-s).max(0.0) * ts + n.max(0.0) * tn) / dx;
+                let h = h[j * nx + i];
+                limit[i] = if out > h && out > 0.0 { h / out } else { 1.0 };
+            }
+        });
+    }
+
+    /// The touched cells' new depths into `out` (`h` itself or `h_next`),
+    /// from their scaled faces, each over its own step, and their sources
+    /// over δ, rows in parallel; the deepest of them.
+    fn touched_depths(&mut self, m: &Multirate, coarse: f64, into_next: bool) -> f64 {
+        let (nx, dx) = (self.nx, self.dx);
+        let (qx, qy, source) = (&self.qx, &self.qy, &self.source);
+        let depth = |j: usize, i: usize, h: f64| {
+            let [(w, tw), (e, te), (s, ts), (n, tn)] = faces_of(qx, qy, nx, m, j, i, coarse);
+            (h + ((w * tw - e * te + s * ts - n * tn) * (1.0 / dx) + m.fine * source[j * nx + i])).max(0.0)
+        };
+        // Into `h_next` from `h`, or into `h` in place (every face is done).
+        let (out, from) = if into_next { (&mut self.h_next, Some(&self.h)) } else { (&mut self.h, None) };
+        out.par_chunks_mut(nx)
+            .zip(&m.touched)
+            .enumerate()
+            .map(|(j, (row, &(a, b)))| {
+                let mut deepest = 0.0f64;
+                for i in a..b {
+                    let d = depth(j, i, from.map_or(row[i], |h| h[j * nx + i]));
+                    row[i] = d;
+                    deepest = deepest.max(d);
+                }
+                deepest
+            })
+            .reduce(|| 0.0, f64::max)
     }
 
     /// The water leaving across the grid's edges in this step (m³ per m of
@@ -374,14 +405,7 @@ impl Shallow {
         self.touched_shares(m, coarse);
         let (hmax, wave) = self.scale_and_depths(coarse);
         // The touched cells' depths, each face over its own step.
-        let mut deepest = hmax;
-        for (j, &(a, b)) in m.touched.iter().enumerate() {
-            for i in a..b {
-                let d = self.touched_depth(m, j, i, coarse);
-                self.h_next[j * nx + i] = d;
-                deepest = deepest.max(d);
-            }
-        }
+        let deepest = hmax.max(self.touched_depths(m, coarse, true));
         std::mem::swap(&mut self.h, &mut self.h_next);
         let touched_src = self.touched_sources(m);
         self.balance.boundary_out += self.boundary_out(m, coarse) * self.dx;
@@ -401,45 +425,53 @@ impl Shallow {
         self.fine_faces(m, StepConsts::new(dt, self.dx, p.theta, p.h_flow_min));
         self.touched_shares(m, 0.0);
         // The fine faces scaled by their donors' shares, and their waves
-        // over the depths before the step.
-        let mut fastest = 0.0f64;
-        for j in 0..ny {
-            let (a, b) = m.cells[j];
-            if a < b {
+        // over the depths before the step (rows in parallel).
+        let (z, h, limit) = (&self.z, &self.h, &self.limit);
+        let (qx_new, qy_new) = (&self.qx_new, &self.qy_new);
+        let fastest_x = self
+            .qx
+            .par_chunks_mut(nx + 1)
+            .zip(&m.cells)
+            .enumerate()
+            .map(|(j, (qrow, &(a, b)))| {
+                let mut fastest = 0.0f64;
+                if a >= b {
+                    return fastest;
+                }
                 for i in a..=b {
-                    let f = j * (nx + 1) + i;
-                    let q = self.qx_new[f];
-                    let q = donor(q, i, nx).map_or(q, |c| q * self.limit[j * nx + c]);
-                    self.qx[f] = q;
+                    let q = qx_new[j * (nx + 1) + i];
+                    let q = donor(q, i, nx).map_or(q, |c| q * limit[j * nx + c]);
+                    qrow[i] = q;
                     if i > 0 && i < nx {
-                        let (c, z, h) = (j * nx + i, &self.z, &self.h);
+                        let c = j * nx + i;
                         fastest = fastest.max(lanes::wave(lanes::flow_depth(z[c - 1], h[c - 1], z[c], h[c]), q));
                     }
                 }
-            }
-        }
-        for jf in 0..=ny {
-            let (a, b) = m.yfaces[jf];
-            for i in a..b {
-                let f = jf * nx + i;
-                let q = self.qy_new[f];
-                let q = donor(q, jf, ny).map_or(q, |r| q * self.limit[r * nx + i]);
-                self.qy[f] = q;
-                if jf > 0 && jf < ny {
-                    let (z, h) = (&self.z, &self.h);
-                    fastest = fastest.max(lanes::wave(lanes::flow_depth(z[f - nx], h[f - nx], z[f], h[f]), q));
+                fastest
+            })
+            .reduce(|| 0.0, f64::max);
+        let fastest_y = self
+            .qy
+            .par_chunks_mut(nx)
+            .zip(&m.yfaces)
+            .enumerate()
+            .map(|(jf, (qrow, &(a, b)))| {
+                let mut fastest = 0.0f64;
+                for i in a..b {
+                    let f = jf * nx + i;
+                    let q = qy_new[f];
+                    let q = donor(q, jf, ny).map_or(q, |r| q * limit[r * nx + i]);
+                    qrow[i] = q;
+                    if jf > 0 && jf < ny {
+                        fastest = fastest.max(lanes::wave(lanes::flow_depth(z[f - nx], h[f - nx], z[f], h[f]), q));
+                    }
                 }
-            }
-        }
+                fastest
+            })
+            .reduce(|| 0.0, f64::max);
+        let fastest = fastest_x.max(fastest_y);
         // Depths of the touched cells, in place: every face is done.
-        let mut deepest = 0.0f64;
-        for (j, &(a, b)) in m.touched.iter().enumerate() {
-            for i in a..b {
-                let d = self.touched_depth(m, j, i, 0.0);
-                self.h[j * nx + i] = d;
-                deepest = deepest.max(d);
-            }
-        }
+        let deepest = self.touched_depths(m, 0.0, false);
         let touched_src = self.touched_sources(m);
         self.balance.boundary_out += self.boundary_out(m, 0.0) * self.dx;
         self.balance.sources += touched_src * dt * self.dx * self.dx;
