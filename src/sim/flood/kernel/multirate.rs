@@ -26,10 +26,9 @@
 //! rows in parallel like the touched cells' shares and depths (a row
 //! writes only its own faces or cells, and the deepest water and fastest
 //! wave are maxima, the same in any order): the same bits for any thread
-//! count. Where
-//! more than `MOST_FINE` of the cells would be fine, or none may step
-//! coarse, the kernel takes `BACKOFF` ordinary steps before it looks
-//! again.
+//! count. Where more than `MOST_FINE` of the cells would be fine, or none
+//! may step coarse, the kernel takes `BACKOFF` ordinary steps before it
+//! looks again.
 
 use super::{Multirate, Shallow, edge_flux};
 use crate::sim::flood::edge::donor;
@@ -46,8 +45,9 @@ const WIDEN: usize = 2;
 /// Cycles the fine cells serve before they are worked out again.
 const RECLASSIFY: u32 = 2;
 /// Local steps pay only while at most this share of the cells is fine (on
-/// the township, measured while fine steps ran on one core, a fine step costs about 0.12 µs a cell touched, 18 times a
-/// cell's share of an ordinary step, and a cycle's first step with the
+/// the township, measured while fine steps ran on one core, a fine step
+/// costs about 0.12 µs a cell touched, 18 times a cell's share of an
+/// ordinary step, and a cycle's first step with the
 /// classification about 3.2 ms against an ordinary step's 1.75: the cycle
 /// and four ordinary steps break even at about 4 % fine).
 const MOST_FINE: f64 = 0.03;
