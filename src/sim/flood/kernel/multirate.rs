@@ -267,11 +267,17 @@ impl Shallow {
                 }
                 let (row, n) = (j * nx, hi - lo);
                 let (z, h) = (&z[row..row + nx], &h[row..row + nx]);
+                // (An edge face, 0 or nx, lends nothing: depth 0.)
                 hf.clear();
-                hf.extend(
-                    (lo - 1..=hi).map(|f| {
-                        if f == 0 || f == nx { 0.0 } else { lanes::flow_depth(z[f - 1], h[f - 1], z[f], h[f]) }
-                    }),
+                hf.resize(n + 2, 0.0);
+                let (f0, f1) = ((lo - 1).max(1), hi.min(nx - 1));
+                let o = f0 - (lo - 1);
+                lanes::flow_depths(
+                    &z[f0 - 1..f1],
+                    &h[f0 - 1..f1],
+                    &z[f0..=f1],
+                    &h[f0..=f1],
+                    &mut hf[o..o + f1 + 1 - f0],
                 );
                 let n2 = &n2[row..row + nx];
                 let q = &qx[j * (nx + 1)..(j + 1) * (nx + 1)];
@@ -301,12 +307,11 @@ impl Shallow {
                 let n = b - a;
                 // Flow depths of face rows jf − 1, jf, jf + 1 over a..b (0 on the edges).
                 hf.clear();
-                for r in [jf - 1, jf, jf + 1] {
-                    if r == 0 || r >= ny {
-                        hf.extend(std::iter::repeat_n(0.0, n));
-                    } else {
-                        let (s, t) = ((r - 1) * nx, r * nx);
-                        hf.extend((a..b).map(|i| lanes::flow_depth(z[s + i], h[s + i], z[t + i], h[t + i])));
+                hf.resize(3 * n, 0.0);
+                for (r, out) in [jf - 1, jf, jf + 1].into_iter().zip(hf.chunks_exact_mut(n)) {
+                    if r > 0 && r < ny {
+                        let (s, t) = ((r - 1) * nx + a, r * nx + a);
+                        lanes::flow_depths(&z[s..s + n], &h[s..s + n], &z[t..t + n], &h[t..t + n], out);
                     }
                 }
                 let (s, t) = ((jf - 1) * nx + a, jf * nx + a);
