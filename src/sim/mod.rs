@@ -34,6 +34,7 @@ pub mod roads;
 pub mod snapshot;
 pub mod tasks;
 pub mod tick;
+pub mod tier;
 pub mod view;
 
 pub use tick::{CorePlugin, Drill, FixedDriver, Halt, Observe, SimClock, SimSet, SimTick, Step, build_id, run_tick};

@@ -94,7 +94,7 @@ impl DensityKernel {
     }
 
     /// 1-D kernel value at offset `s` (m); 0 beyond R.
-    #[inline]
+    #[inline(always)]
     pub fn k(&self, s: f64) -> f64 {
         let z = s * self.inv_r;
         let t = 1.0 - z * z;

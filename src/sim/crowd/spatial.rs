@@ -5,9 +5,10 @@
 //! (no per-bucket table over a whole township, no hash collisions), and
 //! the per-tile table is touched only at the tiles occupied. Walkers
 //! are counted per key, the counts turned into offsets, and a snapshot of
-//! each walker (position, velocity, radius, index) written into its
-//! bucket's run: tiles row by row, buckets row by row within a tile,
-//! walkers by index within a bucket. The step walks the crowd in this
+//! each walker (position, radius, index) written into its bucket's run:
+//! tiles row by row, buckets row by row within a tile, walkers by index
+//! within a bucket, once as entries and once as columns (`Columns`, which
+//! the walkers' neighbour scans read a vector at a time). The step walks the crowd in this
 //! order, which keeps flow-field, grid and neighbour reads in cache, and
 //! neighbour queries read only the snapshot, so a parallel step sees
 //! everyone's previous position whatever order it runs in. Everything
@@ -16,6 +17,7 @@
 
 use super::navgrid::{NavGrid, ifloor};
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Snapshot of one walker in the index.
 #[derive(Debug, Clone, Copy, Default)]
@@ -26,6 +28,53 @@ pub struct Entry {
     pub r: f32,
     /// Walker index.
     pub id: u32,
+}
+
+/// The snapshot as columns, in the order of [`SpatialIndex::entries`]:
+/// position `p` of each is entry `p`'s field. Scans that read many entries
+/// a walker read these, a whole run of entries a vector at a time; each
+/// column runs `COLUMN_PAD` entries past the last (far away, radius 0,
+/// index `u32::MAX`), so a vector starting in a run may read past its end.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub r: Vec<f32>,
+    pub id: Vec<u32>,
+}
+
+/// The runs of a block of buckets ([`SpatialIndex::runs`]): row by row,
+/// one run per tile a row crosses.
+pub struct Runs<'a> {
+    index: &'a SpatialIndex,
+    bx0: usize,
+    bx1: usize,
+    by1: usize,
+    /// The next row and its next bucket.
+    bx: usize,
+    by: usize,
+}
+
+impl Iterator for Runs<'_> {
+    type Item = Range<usize>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Range<usize>> {
+        let tile = TILE as usize;
+        while self.by <= self.by1 {
+            if self.bx > self.bx1 {
+                (self.bx, self.by) = (self.bx0, self.by + 1);
+                continue;
+            }
+            let end = self.bx1.min(self.bx / tile * tile + tile - 1);
+            let r = self.index.run(self.by, self.bx, end);
+            self.bx = end + 1;
+            if !r.is_empty() {
+                return Some(r);
+            }
+        }
+        None
+    }
 }
 
 /// Walkers bucketed by position.
@@ -45,6 +94,8 @@ pub struct SpatialIndex {
     /// Per key: offset of its run in `entries` (one more at the end).
     start: Vec<u32>,
     entries: Vec<Entry>,
+    /// The same snapshot as columns (`SpatialIndex::columns`).
+    cols: Columns,
     /// Per walker: key, then position in `entries` (NONE if not included).
     pos: Vec<u32>,
     /// Walker index at each snapshot position.
@@ -52,6 +103,8 @@ pub struct SpatialIndex {
 }
 
 const NONE: u32 = u32::MAX;
+/// Entries the columns run past the last (see [`Columns`]).
+pub const COLUMN_PAD: usize = 8;
 /// Tiles are TILE × TILE buckets.
 const TILE: i64 = 8;
 /// Walkers per rayon task.
@@ -75,6 +128,7 @@ impl SpatialIndex {
             occupied: Vec::new(),
             start: vec![0],
             entries: Vec::new(),
+            cols: Columns::default(),
             pos: Vec::new(),
             order: Vec::new(),
         }
@@ -110,7 +164,7 @@ impl SpatialIndex {
         if bx < 0 || by < 0 || bx >= self.bnx || by >= self.bny {
             return &[];
         }
-        self.run(by as usize, bx as usize, bx as usize)
+        &self.entries[self.run(by as usize, bx as usize, bx as usize)]
     }
 
     /// Calls `f` on every entry in the buckets (bx0..=bx1, by0..=by1),
@@ -120,39 +174,45 @@ impl SpatialIndex {
     /// so each row is read as at most one run of entries per tile it
     /// crosses, not one per bucket.
     #[inline]
-    pub fn for_each_in(&self, (bx0, by0): (i64, i64), (bx1, by1): (i64, i64), mut f: impl FnMut(&Entry)) {
-        let (bx0, bx1) = (bx0.max(0) as usize, bx1.min(self.bnx - 1));
-        let (by0, by1) = (by0.max(0) as usize, by1.min(self.bny - 1));
-        if bx1 < 0 || by1 < 0 || bx0 > bx1 as usize {
-            return;
-        }
-        let (bx1, by1, tile) = (bx1 as usize, by1 as usize, TILE as usize);
-        for by in by0..=by1 {
-            let mut bx = bx0;
-            while bx <= bx1 {
-                let end = bx1.min(bx / tile * tile + tile - 1);
-                self.run(by, bx, end).iter().for_each(&mut f);
-                bx = end + 1;
-            }
+    pub fn for_each_in(&self, b0: (i64, i64), b1: (i64, i64), mut f: impl FnMut(&Entry)) {
+        for r in self.runs(b0, b1) {
+            self.entries[r].iter().for_each(&mut f);
         }
     }
 
-    /// Entries of buckets bx0..=bx1 of row `by`, all inside the grid and
-    /// in one tile: one run of keys.
-    #[inline]
-    fn run(&self, by: usize, bx0: usize, bx1: usize) -> &[Entry] {
+    /// The runs of positions (in [`SpatialIndex::entries`] and
+    /// [`SpatialIndex::columns`]) that [`SpatialIndex::for_each_in`] reads,
+    /// in the same order; empty runs are left out.
+    #[inline(always)]
+    pub fn runs(&self, (bx0, by0): (i64, i64), (bx1, by1): (i64, i64)) -> Runs<'_> {
+        let (bx0, bx1) = (bx0.max(0) as usize, bx1.min(self.bnx - 1));
+        let (by0, by1) = (by0.max(0) as usize, by1.min(self.bny - 1));
+        let (by, by1) = if bx1 < 0 || by1 < 0 || bx0 > bx1 as usize { (1, 0) } else { (by0, by1 as usize) };
+        Runs { index: self, bx0, bx1: bx1.max(0) as usize, by1, bx: bx0, by }
+    }
+
+    /// Positions of the entries of buckets bx0..=bx1 of row `by`, all
+    /// inside the grid and in one tile: one run of keys.
+    #[inline(always)]
+    fn run(&self, by: usize, bx0: usize, bx1: usize) -> Range<usize> {
         let tile = TILE as usize;
         let b = self.block[(by / tile) * self.tnx + bx0 / tile];
         if b == NONE {
-            return &[];
+            return 0..0;
         }
         let row = b as usize * 64 + (by % tile) * tile;
-        &self.entries[self.start[row + bx0 % tile] as usize..self.start[row + bx1 % tile + 1] as usize]
+        self.start[row + bx0 % tile] as usize..self.start[row + bx1 % tile + 1] as usize
     }
 
     /// All snapshot entries, in walking order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// The snapshot as columns (see [`Columns`]).
+    #[inline]
+    pub fn columns(&self) -> &Columns {
+        &self.cols
     }
 
     /// Where walker `i` stands in [`SpatialIndex::entries`], if included.
@@ -248,11 +308,28 @@ impl SpatialIndex {
         self.entries.resize(count, Entry::default());
         payload.resize(count, M::default());
         let order = &self.order;
-        self.entries.par_chunks_mut(CHUNK).zip(payload.par_chunks_mut(CHUNK)).enumerate().for_each(|(c, (es, ms))| {
-            for k in 0..es.len() {
-                (es[k], ms[k]) = make(order[c * CHUNK + k] as usize);
-            }
-        });
+        let Columns { x, y, r, id } = &mut self.cols;
+        let far = f64::MAX;
+        for v in [&mut *x, &mut *y] {
+            v.resize(count + COLUMN_PAD, far);
+            v[count..].fill(far);
+        }
+        r.resize(count + COLUMN_PAD, 0.0);
+        r[count..].fill(0.0);
+        id.resize(count + COLUMN_PAD, NONE);
+        id[count..].fill(NONE);
+        let (x, y, r, id) = (&mut x[..count], &mut y[..count], &mut r[..count], &mut id[..count]);
+        let cols =
+            (x.par_chunks_mut(CHUNK), y.par_chunks_mut(CHUNK), r.par_chunks_mut(CHUNK), id.par_chunks_mut(CHUNK));
+        self.entries.par_chunks_mut(CHUNK).zip(payload.par_chunks_mut(CHUNK)).zip(cols).enumerate().for_each(
+            |(c, ((es, ms), (xs, ys, rs, ids)))| {
+                for k in 0..es.len() {
+                    let (e, m) = make(order[c * CHUNK + k] as usize);
+                    (es[k], ms[k]) = (e, m);
+                    (xs[k], ys[k], rs[k], ids[k]) = (e.x, e.y, e.r, e.id);
+                }
+            },
+        );
     }
 }
 
@@ -283,6 +360,15 @@ mod tests {
             assert_eq!(h.entries()[h.position(i).unwrap()].id, i as u32);
             assert_eq!(payload[h.position(i).unwrap()], i);
         }
+        // The columns hold the same snapshot, then the padding.
+        let c = h.columns();
+        for (p, e) in h.entries().iter().enumerate() {
+            assert_eq!((c.x[p], c.y[p], c.r[p], c.id[p]), (e.x, e.y, e.r, e.id));
+        }
+        for v in [&c.x, &c.y] {
+            assert_eq!(v.len(), 4 + COLUMN_PAD);
+        }
+        assert!(c.id[4..].iter().all(|&i| i == NONE) && c.r.len() == 4 + COLUMN_PAD);
         assert_eq!(ifloor(-0.5), -1);
         assert_eq!(ifloor(2.0), 2);
     }

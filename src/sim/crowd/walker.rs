@@ -25,7 +25,9 @@ use super::density::{DensityKernel, WeidmannTable};
 use super::flowfield::FlowField;
 use super::navgrid::NavGrid;
 use super::params::{AgentState, CrowdParams};
-use super::spatial::{Entry, SpatialIndex};
+use super::spatial::{COLUMN_PAD, Columns, Entry, SpatialIndex};
+use crate::sim::tier::dispatched;
+use std::ops::Range;
 
 /// Read-only view of everything one walker's update needs.
 pub(super) struct Ctx<'a> {
@@ -81,33 +83,61 @@ const TURNS: [(f64, f64); 5] = [
     (0.5, 0.866_025_403_784_438_6),
 ];
 
-/// Free distance (m, ≥ 0) along unit direction (ex, ey) before body contact
-/// with one of `close` (offsets, squared distance and contact distance,
-/// the latter scaled by `core`).
-#[inline]
-fn headway(close: &[(f64, f64, f64, f64)], ex: f64, ey: f64, core: f64) -> f64 {
-    let mut gap = f64::INFINITY;
-    for &(rx, ry, r2, rsum) in close {
-        let rsum = rsum * core;
-        let along = rx * ex + ry * ey;
-        let lat2 = r2 - along * along;
-        if along > 0.0 && lat2 < rsum * rsum {
-            gap = gap.min(along - (rsum * rsum - lat2).sqrt());
-        }
-    }
-    gap.max(0.0)
+/// Those in the way as the headway reads them (at most `MAX_CLOSE`, as
+/// columns): offsets and contact distance rounded to f32, and the squared
+/// distance of the rounded offsets (worked out once for the up to eleven
+/// directions it may try). Slots from `n` on hold anything.
+struct Close {
+    x: [f64; MAX_CLOSE],
+    y: [f64; MAX_CLOSE],
+    r2: [f64; MAX_CLOSE],
+    rsum: [f64; MAX_CLOSE],
+    n: usize,
 }
 
-/// Entries gathered per batch of the neighbour scan.
-const BATCH: usize = 32;
+impl Close {
+    /// Free distance (m, ≥ 0) along unit direction (ex, ey) before body
+    /// contact with one of those in the way, their contact distances
+    /// scaled by `core`. Eight at once with no branch (vectorised, see
+    /// `sim::tier`); the nearest contact is a minimum, the same whatever
+    /// the order (no candidate is NaN or −0).
+    #[inline(always)]
+    fn headway(&self, ex: f64, ey: f64, core: f64) -> f64 {
+        let mut gap = [f64::INFINITY; LANES];
+        for half in 0..MAX_CLOSE / LANES {
+            let o = half * LANES;
+            if o >= self.n {
+                break;
+            }
+            let (xs, ys, r2s, rs) = (lanes(&self.x, o), lanes(&self.y, o), lanes(&self.r2, o), lanes(&self.rsum, o));
+            for l in 0..LANES {
+                let rsum = rs[l] * core;
+                let along = xs[l] * ex + ys[l] * ey;
+                let lat2 = r2s[l] - along * along;
+                let hit = (o + l < self.n) & (along > 0.0) & (lat2 < rsum * rsum);
+                let g = along - (rsum * rsum - lat2).sqrt();
+                gap[l] = gap[l].min(if hit { g } else { f64::INFINITY });
+            }
+        }
+        gap.into_iter().fold(f64::INFINITY, f64::min).max(0.0)
+    }
+}
+
+/// Entries taken at once by the neighbour scan (eight f64 lanes).
+const LANES: usize = 8;
+const _: () = assert!(COLUMN_PAD >= LANES && MAX_CLOSE.is_multiple_of(LANES), "whole vectors");
 
 /// The neighbour scan of one walker (rule 3's density, 4's neighbours in
-/// the way and 5's overlaps). Each entry's kernel weight and its offset
-/// are written to the next free slot of their batch, which moves on only
-/// if the entry counts (inside the kernel's square; near enough to matter),
-/// and full batches are taken in order: the same sums in the same order as
-/// entry by entry, without the two branches per entry a dense crowd
-/// mispredicts about every other time.
+/// the way and 5's overlaps), over the index's columns a run of entries
+/// at a time, eight entries at once: first each of the eight's kernel
+/// weight (0 outside the kernel's square, or past the run's end), offset,
+/// contact distance and squared distance, and whether it is near enough
+/// to matter, all with no branch, so the compiler does the eight in one
+/// vector (`sim::tier`); then the weights added in entry order (an exact
+/// 0 for those left out changes no bit of the sum), and the near ones
+/// taken in entry order. The same sums in the same order as entry by
+/// entry, without the two branches per entry a dense crowd mispredicts
+/// about every other time.
 struct Scan {
     /// The walker: index, position, kernel centre, kernel radius, own
     /// radius, contact factor, reach (m) and desired direction.
@@ -123,28 +153,18 @@ struct Scan {
     e0x: f64,
     e0y: f64,
     kernel: DensityKernel,
-    /// Kernel mass and push so far; those in the way as the headway reads
-    /// them: offsets and contact distance rounded to f32, and the squared
-    /// distance of the rounded offsets (worked out once for the up to
-    /// eleven directions it may try).
+    /// Kernel mass and push so far; those in the way.
     w: f64,
     px: f64,
     py: f64,
-    close: [(f64, f64, f64, f64); MAX_CLOSE],
-    n_close: usize,
-    /// This batch: kernel weights inside the square; near neighbours'
-    /// offset, contact distance, squared distance and index.
-    weights: [f64; BATCH],
-    n_weights: usize,
-    near: [(f64, f64, f64, f64, u32); BATCH],
-    n_near: usize,
+    close: Close,
 }
 
 /// The neighbour scan kept from walker to walker (each rayon task of the
 /// step has one): a walker's step sets its numbers and counts, and only
-/// the slots below a count are read, so its arrays (2.5 kB) are neither
-/// cleared nor copied per walker (measured: that was 5.7 % of
-/// `crowd_step`'s township step).
+/// the slots below a count are read, so its array is neither cleared nor
+/// copied per walker (measured: that was 5.7 % of `crowd_step`'s township
+/// step).
 pub(super) struct Scratch(Scan);
 
 impl Default for Scratch {
@@ -165,65 +185,90 @@ impl Default for Scratch {
             w: 0.0,
             px: 0.0,
             py: 0.0,
-            close: [(0.0, 0.0, 0.0, 0.0); MAX_CLOSE],
-            n_close: 0,
-            weights: [0.0; BATCH],
-            n_weights: 0,
-            near: [(0.0, 0.0, 0.0, 0.0, 0); BATCH],
-            n_near: 0,
+            close: Close {
+                x: [0.0; MAX_CLOSE],
+                y: [0.0; MAX_CLOSE],
+                r2: [0.0; MAX_CLOSE],
+                rsum: [0.0; MAX_CLOSE],
+                n: 0,
+            },
         })
     }
 }
 
+/// `LANES` entries of a column from position `a` (the columns run
+/// `LANES` past the last entry, see `Columns`).
+#[inline(always)]
+fn lanes<T>(v: &[T], a: usize) -> &[T; LANES] {
+    v[a..a + LANES].try_into().expect("the columns are padded")
+}
+
 impl Scan {
-    /// Gathers one entry of the index.
+    /// Takes a run of the index's columns, eight entries at a time.
     #[inline(always)]
-    fn take(&mut self, e: &Entry) {
-        let (ux, uy) = (e.x - self.qx, e.y - self.qy);
-        self.weights[self.n_weights] = self.kernel.k(ux) * self.kernel.k(uy);
-        self.n_weights += (ux.abs() < self.r && uy.abs() < self.r) as usize;
-        let (rx, ry) = (e.x - self.x, e.y - self.y);
-        let rsum = (self.ri + e.r as f64) * self.own;
-        let d2 = rx * rx + ry * ry;
-        let lim = rsum + self.reach;
-        self.near[self.n_near] = (rx, ry, rsum, d2, e.id);
-        self.n_near += (e.id != self.i && d2 < lim * lim) as usize;
-        if self.n_weights == BATCH || self.n_near == BATCH {
-            self.flush();
+    fn take_run(&mut self, cols: &Columns, run: Range<usize>) {
+        let (kernel, r, qx, qy) = (self.kernel, self.r, self.qx, self.qy);
+        let (x, y, ri, own, reach, me) = (self.x, self.y, self.ri, self.own, self.reach, self.i);
+        let mut a = run.start;
+        while a < run.end {
+            let left = run.end - a;
+            let (xs, ys, rs, ids) = (lanes(&cols.x, a), lanes(&cols.y, a), lanes(&cols.r, a), lanes(&cols.id, a));
+            let mut weight = [0.0; LANES];
+            let (mut rx, mut ry, mut rsum, mut d2) = ([0.0; LANES], [0.0; LANES], [0.0; LANES], [0.0; LANES]);
+            let mut near = [false; LANES];
+            for l in 0..LANES {
+                let (ux, uy) = (xs[l] - qx, ys[l] - qy);
+                let inside = (l < left) & (ux.abs() < r) & (uy.abs() < r);
+                let k = kernel.k(ux) * kernel.k(uy);
+                weight[l] = if inside { k } else { 0.0 };
+                let (ox, oy) = (xs[l] - x, ys[l] - y);
+                let s = (ri + rs[l] as f64) * own;
+                let dd = ox * ox + oy * oy;
+                let lim = s + reach;
+                (rx[l], ry[l], rsum[l], d2[l]) = (ox, oy, s, dd);
+                near[l] = (l < left) & (ids[l] != me) & (dd < lim * lim);
+            }
+            // The weights in entry order.
+            for k in weight {
+                self.w += k;
+            }
+            // Each near neighbour pushed half of any overlap apart, and
+            // remembered for the headway unless behind, in entry order.
+            let mut bits = near.iter().enumerate().fold(0u32, |m, (l, &n)| m | (n as u32) << l);
+            while bits != 0 {
+                let l = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                self.take_near(rx[l], ry[l], rsum[l], d2[l], ids[l]);
+            }
+            a += LANES;
         }
     }
 
-    /// Takes the batch: the kernel weights summed in order; each near
-    /// neighbour pushed half of any overlap apart, and remembered for the
-    /// headway unless behind.
+    /// One near neighbour at offset (rx, ry), contact distance `rsum`,
+    /// squared distance `d2`, index `id`.
     #[inline(always)]
-    fn flush(&mut self) {
-        for &k in &self.weights[..self.n_weights] {
-            self.w += k;
-        }
-        let i = self.i as usize;
-        for &(rx, ry, rsum, d2, id) in &self.near[..self.n_near] {
-            if d2 < rsum * rsum {
-                // Overlap: push half of it apart.
-                if d2 > 0.0 {
-                    let d = d2.sqrt();
-                    let k = 0.5 * (rsum - d) / d;
-                    self.px -= rx * k;
-                    self.py -= ry * k;
-                } else {
-                    let (sx, sy) = SPREAD[(i ^ id as usize) & 7];
-                    let k = if i < id as usize { 0.5 * rsum } else { -0.5 * rsum };
-                    self.px += sx * k;
-                    self.py += sy * k;
-                }
-            }
-            if self.n_close < MAX_CLOSE && rx * self.e0x + ry * self.e0y > -rsum {
-                let (rx, ry) = (rx as f32 as f64, ry as f32 as f64);
-                self.close[self.n_close] = (rx, ry, rx * rx + ry * ry, rsum as f32 as f64);
-                self.n_close += 1;
+    fn take_near(&mut self, rx: f64, ry: f64, rsum: f64, d2: f64, id: u32) {
+        let (i, id) = (self.i as usize, id as usize);
+        if d2 < rsum * rsum {
+            // Overlap: push half of it apart.
+            if d2 > 0.0 {
+                let d = d2.sqrt();
+                let k = 0.5 * (rsum - d) / d;
+                self.px -= rx * k;
+                self.py -= ry * k;
+            } else {
+                let (sx, sy) = SPREAD[(i ^ id) & 7];
+                let k = if i < id { 0.5 * rsum } else { -0.5 * rsum };
+                self.px += sx * k;
+                self.py += sy * k;
             }
         }
-        (self.n_weights, self.n_near) = (0, 0);
+        let c = &mut self.close;
+        if c.n < MAX_CLOSE && rx * self.e0x + ry * self.e0y > -rsum {
+            let (rx, ry) = (rx as f32 as f64, ry as f32 as f64);
+            (c.x[c.n], c.y[c.n], c.r2[c.n], c.rsum[c.n]) = (rx, ry, rx * rx + ry * ry, rsum as f32 as f64);
+            c.n += 1;
+        }
     }
 }
 
@@ -233,10 +278,24 @@ impl Default for Walked {
     }
 }
 
+dispatched! {
+    /// The steps of a run of the snapshot: `out[k]` of the walker at
+    /// `entries[k]`, which brings `mine[k]` (`scratch`: the scan's, with
+    /// anything in it). Compiled for each tier (`sim::tier`); all give the
+    /// same bits.
+    #[allow(dead_code)]
+    pub(super) fn walk_run(ctx: &Ctx<'_>, scratch: &mut Scratch, entries: &[Entry], mine: &[Me], out: &mut [Walked]) as walk_run_body, walk_run_on {
+        for (k, w) in out.iter_mut().enumerate() {
+            let e = entries[k];
+            *w = ctx.walk(scratch, e.id as usize, e.x, e.y, mine[k]);
+        }
+    }
+}
+
 impl Ctx<'_> {
     /// The step of walker `i` standing at (x, y) (`scratch`: the scan's,
     /// with anything in it).
-    #[inline]
+    #[inline(always)]
     pub(super) fn walk(&self, scratch: &mut Scratch, i: usize, x: f64, y: f64, me: Me) -> Walked {
         let stop = |state| Walked { x, y, stalled: 0.0, state };
         let grid = self.grid;
@@ -277,10 +336,12 @@ impl Ctx<'_> {
         (scan.i, scan.x, scan.y, scan.qx, scan.qy, scan.r, scan.ri, scan.own, scan.reach, scan.e0x, scan.e0y) =
             (i as u32, x, y, qx, qy, r, ri, own, reach, e0x, e0y);
         scan.kernel = *self.kernel;
-        (scan.w, scan.px, scan.py, scan.n_close, scan.n_weights, scan.n_near) = (0.0, 0.0, 0.0, 0, 0, 0);
-        h.for_each_in((bx0, by0), (bx1, by1), |e| scan.take(e));
-        scan.flush();
-        let (w, mut px, mut py, close, n_close) = (scan.w, scan.px, scan.py, &scan.close, scan.n_close);
+        (scan.w, scan.px, scan.py, scan.close.n) = (0.0, 0.0, 0.0, 0);
+        let cols = h.columns();
+        for run in h.runs((bx0, by0), (bx1, by1)) {
+            scan.take_run(cols, run);
+        }
+        let (w, mut px, mut py, way) = (scan.w, scan.px, scan.py, &scan.close);
         let open = if self.clear[c] > self.clear_cap { 1.0 } else { self.kernel.open_mass(grid, qx, qy).max(0.25) };
         let v_rho = (free * self.weidmann.factor(w / open)).max(p.creep_speed.min(free));
         // Headway: of the desired direction and a few turned ones (right
@@ -291,9 +352,8 @@ impl Ctx<'_> {
         // The desired direction wins outright if nobody stands within the
         // time gap along it (a turn makes less progress at no more speed),
         // so the turns are searched only when someone is in the way.
-        let way = &close[..n_close];
-        let straight = (n_close > 0 && v_rho > 1e-9).then(|| headway(way, e0x, e0y, 1.0));
-        let clear_ahead = n_close == 0 || straight.is_some_and(|g| g / t_gap >= v_rho);
+        let straight = (way.n > 0 && v_rho > 1e-9).then(|| way.headway(e0x, e0y, 1.0));
+        let clear_ahead = way.n == 0 || straight.is_some_and(|g| g / t_gap >= v_rho);
         if !clear_ahead {
             let mut turns = [(0.0, 0.0, 0.0); TURNS.len()];
             let mut n_turns = 0;
@@ -316,7 +376,7 @@ impl Ctx<'_> {
                     // Straight ahead unsqueezed is the check just made.
                     let gap = match straight {
                         Some(g) if k == 0 && core == 1.0 => g,
-                        _ => headway(way, tx, ty, core),
+                        _ => way.headway(tx, ty, core),
                     };
                     let vk = v_rho.min(gap / t_gap);
                     if vk * ca > best + 1e-9 {

@@ -4,7 +4,7 @@
 //! computed and one is selected), bounds checked once per line, and each
 //! reduction kept in eight lanes. On x86-64 each loop is compiled three
 //! times, for the baseline (SSE2, two lanes), AVX2 (four) and AVX-512
-//! (eight; `Tier`), and the CPU picks at run time; every operation is an
+//! (eight; `sim::tier`), and the CPU picks at run time; every operation is an
 //! IEEE add, multiply, divide, square root, comparison or bit operation,
 //! never fused (Rust does not contract `a * b + c`), so all give the same
 //! bits (a test compares every tier the CPU has), and the same bits as
@@ -20,6 +20,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::edge::G;
+pub use crate::sim::tier::Tier;
+use crate::sim::tier::dispatched;
 
 /// Constants of one step (`StepConsts::new`: the products the faces
 /// share are worked out once).
@@ -60,85 +62,6 @@ pub struct FaceLine<'a> {
     /// The face after (east/north).
     pub q_after: &'a [f64],
     pub hf_after: &'a [f64],
-}
-
-/// The instruction sets the loops are compiled for, best last. Every tier
-/// gives the same bits (IEEE operations, nothing fused); a wider one does
-/// more faces an instruction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Tier {
-    /// x86-64's SSE2 (two lanes), or whatever the target is.
-    Baseline,
-    /// AVX2 without FMA (four lanes).
-    Avx2,
-    /// AVX-512 F, DQ and VL without FMA (eight lanes; the divider is no
-    /// wider, so a face with three divisions gains less than that).
-    Avx512,
-}
-
-impl Tier {
-    /// The best tier this CPU runs, found once (every loop call asks).
-    pub fn detect() -> Tier {
-        static BEST: std::sync::OnceLock<Tier> = std::sync::OnceLock::new();
-        *BEST.get_or_init(|| {
-            #[cfg(target_arch = "x86_64")]
-            {
-                use std::arch::is_x86_feature_detected as has;
-                if has!("avx512f") && has!("avx512dq") && has!("avx512vl") {
-                    return Tier::Avx512;
-                }
-                if has!("avx2") {
-                    return Tier::Avx2;
-                }
-            }
-            Tier::Baseline
-        })
-    }
-}
-
-/// Defines each loop from one body: `$base`, the body itself (inlined
-/// where it is called); `$tiered`, which runs it compiled for the given
-/// tier or the best below it that the CPU has; and the public `$name`,
-/// which runs the best the CPU has (`Tier::detect`).
-macro_rules! dispatched {
-    ($($(#[$doc:meta])* pub fn $name:ident($($a:ident: $t:ty),* $(,)?) $(-> $r:ty)? as $base:ident, $tiered:ident $body:block)*) => {$(
-        #[allow(clippy::too_many_arguments)]
-        #[inline(always)]
-        fn $base($($a: $t),*) $(-> $r)? $body
-
-        $(#[$doc])*
-        #[allow(clippy::too_many_arguments)]
-        pub fn $name($($a: $t),*) $(-> $r)? {
-            $tiered(Tier::detect(), $($a),*)
-        }
-
-        /// The loop compiled for `tier`, or the best below it this CPU has.
-        #[allow(clippy::too_many_arguments)]
-        fn $tiered(tier: Tier, $($a: $t),*) $(-> $r)? {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx2")]
-                #[allow(clippy::too_many_arguments)]
-                fn avx2($($a: $t),*) $(-> $r)? {
-                    $base($($a),*)
-                }
-                #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-                #[allow(clippy::too_many_arguments)]
-                fn avx512($($a: $t),*) $(-> $r)? {
-                    $base($($a),*)
-                }
-                match tier.min(Tier::detect()) {
-                    // SAFETY: the CPU has what each asks for (`Tier::detect`);
-                    // the functions are otherwise safe Rust.
-                    Tier::Avx512 => return unsafe { avx512($($a),*) },
-                    Tier::Avx2 => return unsafe { avx2($($a),*) },
-                    Tier::Baseline => {}
-                }
-            }
-            let _ = tier;
-            $base($($a),*)
-        }
-    )*};
 }
 
 dispatched! {
@@ -504,8 +427,7 @@ mod tests {
     /// few unrolled vectors (the remainders).
     #[test]
     fn every_tier_the_cpu_has_gives_the_baseline_s_bits() {
-        let tiers: Vec<Tier> =
-            [Tier::Baseline, Tier::Avx2, Tier::Avx512].into_iter().filter(|&t| t <= Tier::detect()).collect();
+        let tiers = Tier::available();
         if Tier::detect() < Tier::Avx512 {
             eprintln!("this CPU runs only {tiers:?}: the tiers above are not compared");
         }
