@@ -131,12 +131,13 @@ const _: () = assert!(COLUMN_PAD >= LANES && MAX_CLOSE.is_multiple_of(LANES), "w
 /// the way and 5's overlaps), over the index's columns a run of entries
 /// at a time, eight entries at once: first each of the eight's kernel
 /// weight (0 outside the kernel's square, or past the run's end), offset,
-/// contact distance and squared distance, and whether it is near enough
-/// to matter, all with no branch, so the compiler does the eight in one
-/// vector (`sim::tier`); then the weights added in entry order (an exact
-/// 0 for those left out changes no bit of the sum), and the near ones
-/// taken in entry order. The same sums in the same order as entry by
-/// entry, without the two branches per entry a dense crowd mispredicts
+/// contact distance and squared distance, and whether it is a near
+/// neighbour that overlaps or one not behind, all with no branch, so the
+/// compiler does the eight in one vector (`sim::tier`); then the weights
+/// added in entry order (an exact 0 for those left out changes no bit of
+/// the sum), the overlaps pushed and those not behind listed for the
+/// headway, each in entry order. The same sums in the same order as entry
+/// by entry, without the branches per entry a dense crowd mispredicts
 /// about every other time.
 struct Scan {
     /// The walker: index, position, kernel centre, kernel radius, own
@@ -209,13 +210,16 @@ impl Scan {
     fn take_run(&mut self, cols: &Columns, run: Range<usize>) {
         let (kernel, r, qx, qy) = (self.kernel, self.r, self.qx, self.qy);
         let (x, y, ri, own, reach, me) = (self.x, self.y, self.ri, self.own, self.reach, self.i);
+        let (e0x, e0y) = (self.e0x, self.e0y);
         let mut a = run.start;
         while a < run.end {
             let left = run.end - a;
             let (xs, ys, rs, ids) = (lanes(&cols.x, a), lanes(&cols.y, a), lanes(&cols.r, a), lanes(&cols.id, a));
             let mut weight = [0.0; LANES];
             let (mut rx, mut ry, mut rsum, mut d2) = ([0.0; LANES], [0.0; LANES], [0.0; LANES], [0.0; LANES]);
-            let mut near = [false; LANES];
+            // Per lane, 1 or 0: a near neighbour that overlaps; one not
+            // behind (for the headway).
+            let (mut over, mut ahead) = ([0u8; LANES], [0u8; LANES]);
             for l in 0..LANES {
                 let (ux, uy) = (xs[l] - qx, ys[l] - qy);
                 let inside = (l < left) & (ux.abs() < r) & (uy.abs() < r);
@@ -226,48 +230,54 @@ impl Scan {
                 let dd = ox * ox + oy * oy;
                 let lim = s + reach;
                 (rx[l], ry[l], rsum[l], d2[l]) = (ox, oy, s, dd);
-                near[l] = (l < left) & (ids[l] != me) & (dd < lim * lim);
+                let near = (l < left) & (ids[l] != me) & (dd < lim * lim);
+                over[l] = (near & (dd < s * s)) as u8;
+                ahead[l] = (near & (ox * e0x + oy * e0y > -s)) as u8;
             }
             // The weights in entry order.
             for k in weight {
                 self.w += k;
             }
-            // Each near neighbour pushed half of any overlap apart, and
-            // remembered for the headway unless behind, in entry order.
-            let mut bits = near.iter().enumerate().fold(0u32, |m, (l, &n)| m | (n as u32) << l);
+            // Each overlapping neighbour pushed half of the overlap apart,
+            // in entry order (a lane's byte is 1 or 0, so the set bits
+            // of the eight bytes are the lanes in order).
+            let mut bits = u64::from_le_bytes(over);
             while bits != 0 {
-                let l = bits.trailing_zeros() as usize;
+                let l = (bits.trailing_zeros() / 8) as usize;
                 bits &= bits - 1;
-                self.take_near(rx[l], ry[l], rsum[l], d2[l], ids[l]);
+                self.push(rx[l], ry[l], rsum[l], d2[l], ids[l]);
+            }
+            // Those not behind remembered for the headway, in entry order,
+            // up to `MAX_CLOSE`.
+            let mut bits = u64::from_le_bytes(ahead);
+            let c = &mut self.close;
+            while bits != 0 && c.n < MAX_CLOSE {
+                let l = (bits.trailing_zeros() / 8) as usize;
+                bits &= bits - 1;
+                let (rx, ry) = (rx[l] as f32 as f64, ry[l] as f32 as f64);
+                (c.x[c.n], c.y[c.n], c.r2[c.n], c.rsum[c.n]) = (rx, ry, rx * rx + ry * ry, rsum[l] as f32 as f64);
+                c.n += 1;
             }
             a += LANES;
         }
     }
 
-    /// One near neighbour at offset (rx, ry), contact distance `rsum`,
-    /// squared distance `d2`, index `id`.
+    /// An overlapping neighbour at offset (rx, ry), contact distance
+    /// `rsum`, squared distance `d2`, index `id`: pushed half the overlap
+    /// apart.
     #[inline(always)]
-    fn take_near(&mut self, rx: f64, ry: f64, rsum: f64, d2: f64, id: u32) {
+    fn push(&mut self, rx: f64, ry: f64, rsum: f64, d2: f64, id: u32) {
         let (i, id) = (self.i as usize, id as usize);
-        if d2 < rsum * rsum {
-            // Overlap: push half of it apart.
-            if d2 > 0.0 {
-                let d = d2.sqrt();
-                let k = 0.5 * (rsum - d) / d;
-                self.px -= rx * k;
-                self.py -= ry * k;
-            } else {
-                let (sx, sy) = SPREAD[(i ^ id) & 7];
-                let k = if i < id { 0.5 * rsum } else { -0.5 * rsum };
-                self.px += sx * k;
-                self.py += sy * k;
-            }
-        }
-        let c = &mut self.close;
-        if c.n < MAX_CLOSE && rx * self.e0x + ry * self.e0y > -rsum {
-            let (rx, ry) = (rx as f32 as f64, ry as f32 as f64);
-            (c.x[c.n], c.y[c.n], c.r2[c.n], c.rsum[c.n]) = (rx, ry, rx * rx + ry * ry, rsum as f32 as f64);
-            c.n += 1;
+        if d2 > 0.0 {
+            let d = d2.sqrt();
+            let k = 0.5 * (rsum - d) / d;
+            self.px -= rx * k;
+            self.py -= ry * k;
+        } else {
+            let (sx, sy) = SPREAD[(i ^ id) & 7];
+            let k = if i < id { 0.5 * rsum } else { -0.5 * rsum };
+            self.px += sx * k;
+            self.py += sy * k;
         }
     }
 }
