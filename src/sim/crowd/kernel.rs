@@ -318,7 +318,9 @@ impl Crowd {
         out.resize(index.len(), Walked::default());
         out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, o)| {
             let r = c * CHUNK..c * CHUNK + o.len();
-            walk_run_on(*tier, &ctx, &mut Scratch::default(), &index.entries()[r.clone()], &mine[r], o);
+            let cols = index.columns();
+            let (xs, ys, ids) = (&cols.x[r.clone()], &cols.y[r.clone()], &cols.id[r.clone()]);
+            walk_run_on(*tier, &ctx, &mut Scratch::default(), xs, ys, ids, &mine[r], o);
         });
         // … then copy the results back by walker index; walkers left out of
         // the crowd (caught by water, or off the grid) are walked here.

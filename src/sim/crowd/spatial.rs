@@ -7,8 +7,8 @@
 //! are counted per key, the counts turned into offsets, and a snapshot of
 //! each walker (position, radius, index) written into its bucket's run:
 //! tiles row by row, buckets row by row within a tile, walkers by index
-//! within a bucket, once as entries and once as columns (`Columns`, which
-//! the walkers' neighbour scans read a vector at a time). The step walks the crowd in this
+//! within a bucket, as columns (`Columns`, which the walkers' neighbour
+//! scans read a vector at a time). The step walks the crowd in this
 //! order, which keeps flow-field, grid and neighbour reads in cache, and
 //! neighbour queries read only the snapshot, so a parallel step sees
 //! everyone's previous position whatever order it runs in. Everything
@@ -91,12 +91,12 @@ pub struct SpatialIndex {
     block: Vec<u32>,
     /// The occupied tiles, ascending (those whose block is not NONE).
     occupied: Vec<u32>,
-    /// Per key: offset of its run in `entries` (one more at the end).
+    /// Per key: offset of its run in the snapshot (one more at the end).
     start: Vec<u32>,
-    entries: Vec<Entry>,
-    /// The same snapshot as columns (`SpatialIndex::columns`).
+    /// The snapshot (`SpatialIndex::columns`) and how many it holds.
     cols: Columns,
-    /// Per walker: key, then position in `entries` (NONE if not included).
+    count: usize,
+    /// Per walker: key, then position in the snapshot (NONE if not included).
     pos: Vec<u32>,
     /// Walker index at each snapshot position.
     order: Vec<u32>,
@@ -127,8 +127,8 @@ impl SpatialIndex {
             block: vec![NONE; (tnx * tny) as usize],
             occupied: Vec::new(),
             start: vec![0],
-            entries: Vec::new(),
             cols: Columns::default(),
+            count: 0,
             pos: Vec::new(),
             order: Vec::new(),
         }
@@ -158,13 +158,11 @@ impl SpatialIndex {
         (t, ((by % TILE) * TILE + bx % TILE) as u32)
     }
 
-    /// Snapshot entries in bucket (bx, by); empty outside the grid.
-    #[inline]
-    pub fn bucket_entries(&self, bx: i64, by: i64) -> &[Entry] {
-        if bx < 0 || by < 0 || bx >= self.bnx || by >= self.bny {
-            return &[];
-        }
-        &self.entries[self.run(by as usize, bx as usize, bx as usize)]
+    /// Snapshot entries in bucket (bx, by); none outside the grid.
+    pub fn bucket_entries(&self, bx: i64, by: i64) -> impl Iterator<Item = Entry> + '_ {
+        let inside = bx >= 0 && by >= 0 && bx < self.bnx && by < self.bny;
+        let r = if inside { self.run(by as usize, bx as usize, bx as usize) } else { 0..0 };
+        r.map(|p| self.entry(p))
     }
 
     /// Calls `f` on every entry in the buckets (bx0..=bx1, by0..=by1),
@@ -174,14 +172,13 @@ impl SpatialIndex {
     /// so each row is read as at most one run of entries per tile it
     /// crosses, not one per bucket.
     #[inline]
-    pub fn for_each_in(&self, b0: (i64, i64), b1: (i64, i64), mut f: impl FnMut(&Entry)) {
+    pub fn for_each_in(&self, b0: (i64, i64), b1: (i64, i64), mut f: impl FnMut(Entry)) {
         for r in self.runs(b0, b1) {
-            self.entries[r].iter().for_each(&mut f);
+            r.for_each(|p| f(self.entry(p)));
         }
     }
 
-    /// The runs of positions (in [`SpatialIndex::entries`] and
-    /// [`SpatialIndex::columns`]) that [`SpatialIndex::for_each_in`] reads,
+    /// The runs of positions (in [`SpatialIndex::columns`]) that [`SpatialIndex::for_each_in`] reads,
     /// in the same order; empty runs are left out.
     #[inline(always)]
     pub fn runs(&self, (bx0, by0): (i64, i64), (bx1, by1): (i64, i64)) -> Runs<'_> {
@@ -204,9 +201,11 @@ impl SpatialIndex {
         self.start[row + bx0 % tile] as usize..self.start[row + bx1 % tile + 1] as usize
     }
 
-    /// All snapshot entries, in walking order.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// The snapshot's entry at position `p` (< [`SpatialIndex::len`]).
+    #[inline]
+    pub fn entry(&self, p: usize) -> Entry {
+        let c = &self.cols;
+        Entry { x: c.x[p], y: c.y[p], r: c.r[p], id: c.id[p] }
     }
 
     /// The snapshot as columns (see [`Columns`]).
@@ -215,7 +214,7 @@ impl SpatialIndex {
         &self.cols
     }
 
-    /// Where walker `i` stands in [`SpatialIndex::entries`], if included.
+    /// Where walker `i` stands in the snapshot, if included.
     #[inline]
     pub fn position(&self, i: usize) -> Option<usize> {
         let p = self.pos[i];
@@ -224,11 +223,11 @@ impl SpatialIndex {
 
     /// Number of walkers in the index.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.count == 0
     }
 
     /// Rebuilds from `n` walkers: walker `i` is in the crowd at
@@ -305,7 +304,7 @@ impl SpatialIndex {
         self.start[0] = 0;
         self.pos = pos;
         // Snapshot (in parallel).
-        self.entries.resize(count, Entry::default());
+        self.count = count;
         payload.resize(count, M::default());
         let order = &self.order;
         let Columns { x, y, r, id } = &mut self.cols;
@@ -321,15 +320,13 @@ impl SpatialIndex {
         let (x, y, r, id) = (&mut x[..count], &mut y[..count], &mut r[..count], &mut id[..count]);
         let cols =
             (x.par_chunks_mut(CHUNK), y.par_chunks_mut(CHUNK), r.par_chunks_mut(CHUNK), id.par_chunks_mut(CHUNK));
-        self.entries.par_chunks_mut(CHUNK).zip(payload.par_chunks_mut(CHUNK)).zip(cols).enumerate().for_each(
-            |(c, ((es, ms), (xs, ys, rs, ids)))| {
-                for k in 0..es.len() {
-                    let (e, m) = make(order[c * CHUNK + k] as usize);
-                    (es[k], ms[k]) = (e, m);
-                    (xs[k], ys[k], rs[k], ids[k]) = (e.x, e.y, e.r, e.id);
-                }
-            },
-        );
+        payload.par_chunks_mut(CHUNK).zip(cols).enumerate().for_each(|(c, (ms, (xs, ys, rs, ids)))| {
+            for k in 0..ms.len() {
+                let (e, m) = make(order[c * CHUNK + k] as usize);
+                ms[k] = m;
+                (xs[k], ys[k], rs[k], ids[k]) = (e.x, e.y, e.r, e.id);
+            }
+        });
     }
 }
 
@@ -349,22 +346,20 @@ mod tests {
         // Walker 5 is off the grid, 3 left out.
         assert_eq!(payload.len(), 4);
         let (bx, by) = h.bucket(0.6, 0.6);
-        let ids: Vec<u32> = h.bucket_entries(bx, by).iter().map(|e| e.id).collect();
+        let ids: Vec<u32> = h.bucket_entries(bx, by).map(|e| e.id).collect();
         assert_eq!(ids, vec![0, 2]);
         let (bx, by) = h.bucket(44.9, 53.9);
-        assert_eq!(h.bucket_entries(bx, by)[0].id, 4);
-        assert!(h.bucket_entries(-1, 0).is_empty() && h.bucket_entries(5, 5).is_empty());
+        assert_eq!(h.bucket_entries(bx, by).next().map(|e| e.id), Some(4));
+        assert!(h.bucket_entries(-1, 0).next().is_none() && h.bucket_entries(5, 5).next().is_none());
         assert_eq!(h.position(3), None);
         assert_eq!(h.position(5), None);
         for i in [0, 1, 2, 4] {
-            assert_eq!(h.entries()[h.position(i).unwrap()].id, i as u32);
+            assert_eq!(h.entry(h.position(i).unwrap()).id, i as u32);
             assert_eq!(payload[h.position(i).unwrap()], i);
         }
-        // The columns hold the same snapshot, then the padding.
+        // The columns run past the snapshot with the padding.
         let c = h.columns();
-        for (p, e) in h.entries().iter().enumerate() {
-            assert_eq!((c.x[p], c.y[p], c.r[p], c.id[p]), (e.x, e.y, e.r, e.id));
-        }
+        assert_eq!(h.len(), 4);
         for v in [&c.x, &c.y] {
             assert_eq!(v.len(), 4 + COLUMN_PAD);
         }
@@ -392,7 +387,7 @@ mod tests {
             let make = |i: usize| (Entry { x: at(i).0, y: at(i).1, r: 0.2, id: i as u32 }, ());
             h.rebuild(n, |i| Some(at(i)), make, &mut payload);
             // The second crowd is all in the corner; the first is not.
-            assert_eq!(h.entries().iter().all(|e| e.x < 20.0), n == 150);
+            assert_eq!((0..h.len()).all(|p| h.entry(p).x < 20.0), n == 150);
             for bx0 in (-3..62).step_by(5) {
                 for by0 in (-3..46).step_by(4) {
                     for (w, l) in [(0, 0), (2, 2), (9, 3), (20, 17)] {
@@ -404,7 +399,9 @@ mod tests {
                         let h = &h;
                         let one_by_one: Vec<u32> = (by0..=by1)
                             .flat_map(|by| (bx0..=bx1).map(move |bx| (bx, by)))
-                            .flat_map(|b| h.entries().iter().filter(move |e| h.bucket(e.x, e.y) == b).map(|e| e.id))
+                            .flat_map(|b| {
+                                (0..h.len()).map(|p| h.entry(p)).filter(move |e| h.bucket(e.x, e.y) == b).map(|e| e.id)
+                            })
                             .collect();
                         assert_eq!(runs, one_by_one, "{n} walkers, buckets ({bx0}, {by0})–({bx1}, {by1})");
                         blocks += !runs.is_empty() as usize;

@@ -25,7 +25,7 @@ use super::density::{DensityKernel, WeidmannTable};
 use super::flowfield::FlowField;
 use super::navgrid::NavGrid;
 use super::params::{AgentState, CrowdParams};
-use super::spatial::{COLUMN_PAD, Columns, Entry, SpatialIndex};
+use super::spatial::{COLUMN_PAD, Columns, SpatialIndex};
 use crate::sim::tier::dispatched;
 use std::ops::Range;
 
@@ -289,15 +289,14 @@ impl Default for Walked {
 }
 
 dispatched! {
-    /// The steps of a run of the snapshot: `out[k]` of the walker at
-    /// `entries[k]`, which brings `mine[k]` (`scratch`: the scan's, with
-    /// anything in it). Compiled for each tier (`sim::tier`); all give the
-    /// same bits.
+    /// The steps of a run of the snapshot's columns: `out[k]` of walker
+    /// `ids[k]` standing at (`xs[k]`, `ys[k]`), which brings `mine[k]`
+    /// (`scratch`: the scan's, with anything in it). Compiled for each tier
+    /// (`sim::tier`); all give the same bits.
     #[allow(dead_code)]
-    pub(super) fn walk_run(ctx: &Ctx<'_>, scratch: &mut Scratch, entries: &[Entry], mine: &[Me], out: &mut [Walked]) as walk_run_body, walk_run_on {
+    pub(super) fn walk_run(ctx: &Ctx<'_>, scratch: &mut Scratch, xs: &[f64], ys: &[f64], ids: &[u32], mine: &[Me], out: &mut [Walked]) as walk_run_body, walk_run_on {
         for (k, w) in out.iter_mut().enumerate() {
-            let e = entries[k];
-            *w = ctx.walk(scratch, e.id as usize, e.x, e.y, mine[k]);
+            *w = ctx.walk(scratch, ids[k] as usize, xs[k], ys[k], mine[k]);
         }
     }
 }
