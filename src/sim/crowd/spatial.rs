@@ -30,7 +30,7 @@ pub struct Entry {
     pub id: u32,
 }
 
-/// The snapshot as columns, in the order of [`SpatialIndex::entries`]:
+/// The snapshot as columns, in walking order (see [`SpatialIndex::runs`]):
 /// position `p` of each is entry `p`'s field. Scans that read many entries
 /// a walker read these, a whole run of entries a vector at a time; each
 /// column runs `COLUMN_PAD` entries past the last (far away, radius 0,
