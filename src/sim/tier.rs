@@ -50,6 +50,18 @@ impl Tier {
     }
 }
 
+/// f64 lanes of the widest tier (AVX-512): loops over fixed-size arrays
+/// of this many unroll into whole vectors on every tier, and reductions
+/// keep this many partial results.
+pub const LANES: usize = 8;
+
+/// A slice of exactly `LANES` items as an array, for a loop the compiler
+/// turns into vector operations.
+#[inline(always)]
+pub fn lanes<T>(s: &[T]) -> &[T; LANES] {
+    s.try_into().expect("a whole vector")
+}
+
 /// Defines each loop from one body: `$base`, the body itself (inlined
 /// where it is called); `$tiered`, which runs it compiled for the given
 /// tier or the best below it that the CPU has; and `$name` (with the

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 /// Snapshot of one walker in the index.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Entry {
     pub x: f64,
     pub y: f64,

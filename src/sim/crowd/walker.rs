@@ -26,7 +26,7 @@ use super::flowfield::FlowField;
 use super::navgrid::NavGrid;
 use super::params::{AgentState, CrowdParams};
 use super::spatial::{COLUMN_PAD, Columns, SpatialIndex};
-use crate::sim::tier::dispatched;
+use crate::sim::tier::{LANES, dispatched, lanes};
 use std::ops::Range;
 
 /// Read-only view of everything one walker's update needs.
@@ -109,7 +109,13 @@ impl Close {
             if o >= self.n {
                 break;
             }
-            let (xs, ys, r2s, rs) = (lanes(&self.x, o), lanes(&self.y, o), lanes(&self.r2, o), lanes(&self.rsum, o));
+            let v = o..o + LANES;
+            let (xs, ys, r2s, rs) = (
+                lanes(&self.x[v.clone()]),
+                lanes(&self.y[v.clone()]),
+                lanes(&self.r2[v.clone()]),
+                lanes(&self.rsum[v]),
+            );
             for l in 0..LANES {
                 let rsum = rs[l] * core;
                 let along = xs[l] * ex + ys[l] * ey;
@@ -123,8 +129,6 @@ impl Close {
     }
 }
 
-/// Entries taken at once by the neighbour scan (eight f64 lanes).
-const LANES: usize = 8;
 const _: () = assert!(COLUMN_PAD >= LANES && MAX_CLOSE.is_multiple_of(LANES), "whole vectors");
 
 /// The neighbour scan of one walker (rule 3's density, 4's neighbours in
@@ -197,13 +201,6 @@ impl Default for Scratch {
     }
 }
 
-/// `LANES` entries of a column from position `a` (the columns run
-/// `LANES` past the last entry, see `Columns`).
-#[inline(always)]
-fn lanes<T>(v: &[T], a: usize) -> &[T; LANES] {
-    v[a..a + LANES].try_into().expect("the columns are padded")
-}
-
 impl Scan {
     /// Takes a run of the index's columns, eight entries at a time.
     #[inline(always)]
@@ -214,7 +211,11 @@ impl Scan {
         let mut a = run.start;
         while a < run.end {
             let left = run.end - a;
-            let (xs, ys, rs, ids) = (lanes(&cols.x, a), lanes(&cols.y, a), lanes(&cols.r, a), lanes(&cols.id, a));
+            // Eight entries from `a` (the columns run `COLUMN_PAD` past the
+            // last, so a vector may start at a run's last entry).
+            let v = a..a + LANES;
+            let (xs, ys, rs, ids) =
+                (lanes(&cols.x[v.clone()]), lanes(&cols.y[v.clone()]), lanes(&cols.r[v.clone()]), lanes(&cols.id[v]));
             let mut weight = [0.0; LANES];
             let (mut rx, mut ry, mut rsum, mut d2) = ([0.0; LANES], [0.0; LANES], [0.0; LANES], [0.0; LANES]);
             // Per lane, 1 or 0: a near neighbour that overlaps; one not

@@ -21,7 +21,7 @@
 
 use super::edge::G;
 pub use crate::sim::tier::Tier;
-use crate::sim::tier::dispatched;
+use crate::sim::tier::{LANES, dispatched, lanes};
 
 /// Constants of one step (`StepConsts::new`: the products the faces
 /// share are worked out once).
@@ -311,12 +311,6 @@ fn scaled(q: f64, share_a: f64, share_b: f64) -> f64 {
     q * f64::from_bits((share_a.to_bits() & pick_a) | (share_b.to_bits() & !pick_a))
 }
 
-/// A whole vector of a line, as an array (`LANES` long, checked).
-#[inline(always)]
-fn lanes(s: &[f64]) -> &[f64; LANES] {
-    s.try_into().expect("a whole vector")
-}
-
 /// A cell's new depth from its faces and source, never below zero.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
@@ -373,9 +367,6 @@ impl Fastest {
         (0..LANES).map(|l| if self.num[l] > 0.0 { wave(self.hf[l], self.q[l]) } else { 0.0 }).fold(0.0, f64::max)
     }
 }
-
-/// Lanes the reductions keep (a multiple of any vector width used).
-const LANES: usize = 8;
 
 /// `h^(7/3)` without a general power function.
 #[inline(always)]
