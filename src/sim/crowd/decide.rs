@@ -149,8 +149,13 @@ pub(super) fn receive(
     let now = clock.now_s();
     let r = &mut *r;
     let c = &drill.scenario.residents.compliance;
-    r.cues.sort_by_key(|q| (q.due_s, q.household));
+    // A stable sort, so only needed when cues were added since the last
+    // (the front is sorted already, and a sorted list sorts to itself).
+    if r.cues_sorted < r.cues.len() {
+        r.cues.sort_by_key(|q| (q.due_s, q.household));
+    }
     let due = r.cues.partition_point(|q| q.due_s <= now);
+    r.cues_sorted = r.cues.len() - due;
     let rng = rng.get("decisions");
     for q in r.cues.drain(..due).collect::<Vec<_>>() {
         let h = &mut r.households[q.household];

@@ -10,6 +10,10 @@
 //! or the edge) lets walkers in the open skip that correction.
 
 use super::navgrid::{NavGrid, ifloor};
+use rayon::prelude::*;
+
+/// Rows per rayon task in the clearance map.
+const CLEARANCE_ROWS: usize = 16;
 
 /// Weidmann's jam density (1/m²).
 pub const JAM_DENSITY: f64 = 5.4;
@@ -134,34 +138,44 @@ pub fn clearance_map(grid: &NavGrid, cap: usize, out: &mut Vec<u8>) {
     let top = (cap + 1).min(254) as u32;
     out.clear();
     out.resize(nx * ny, 0);
-    // Along rows first.
+    if nx == 0 {
+        return;
+    }
+    // Along rows first (rows in parallel: each writes its own).
     let mut row = vec![0u32; nx * ny];
-    for j in 0..ny {
+    row.par_chunks_mut(nx).enumerate().with_min_len(CLEARANCE_ROWS).for_each(|(j, row)| {
         let base = j * nx;
         let mut d = 0u32; // distance to the last blocked cell (or the west edge)
-        for i in 0..nx {
+        for (i, r) in row.iter_mut().enumerate() {
             d = if grid.is_walkable(base + i) { (d + 1).min(top) } else { 0 };
-            row[base + i] = d;
+            *r = d;
         }
         let mut d = 0u32;
-        for i in (0..nx).rev() {
+        for (i, r) in row.iter_mut().enumerate().rev() {
             d = if grid.is_walkable(base + i) { (d + 1).min(top) } else { 0 };
-            row[base + i] = row[base + i].min(d);
+            *r = (*r).min(d);
         }
-    }
-    // Then across rows: max(|dj|, row distance), rows outside count as 0.
+    });
+    // Then across rows: max(|dj|, row distance), rows outside count as 0
+    // (whole integers: the same in any order, so a row's cells are taken
+    // together for each dj).
     let c = top as i64;
-    for j in 0..ny as i64 {
-        for i in 0..nx {
-            let mut best = top;
-            for dj in -c..=c {
-                let jj = j + dj;
-                let r = if jj < 0 || jj >= ny as i64 { 0 } else { row[jj as usize * nx + i] };
-                best = best.min(r.max(dj.unsigned_abs() as u32));
+    out.par_chunks_mut(nx).enumerate().with_min_len(CLEARANCE_ROWS).for_each_init(Vec::new, |best, (j, o)| {
+        best.clear();
+        best.resize(nx, top);
+        for dj in -c..=c {
+            let jj = j as i64 + dj;
+            let far = dj.unsigned_abs() as u32;
+            if jj < 0 || jj >= ny as i64 {
+                // Outside the grid: max(0, |dj|).
+                best.iter_mut().for_each(|b| *b = (*b).min(far));
+            } else {
+                let r = &row[jj as usize * nx..][..nx];
+                best.iter_mut().zip(r).for_each(|(b, &r)| *b = (*b).min(r.max(far)));
             }
-            out[j as usize * nx + i] = best as u8;
         }
-    }
+        o.iter_mut().zip(best.iter()).for_each(|(o, &b)| *o = b as u8);
+    });
 }
 
 #[cfg(test)]
@@ -202,5 +216,37 @@ mod tests {
         assert_eq!(c[g.index(0, 5)], 1);
         assert_eq!(c[g.index(10, 10)], 4);
         assert_eq!(c[g.index(2, 1)], 2);
+    }
+
+    /// The clearance map (rows and columns in parallel) against the
+    /// definition taken cell by cell: the Chebyshev distance to the nearest
+    /// blocked cell or the nearest cell outside the grid, capped at cap + 1.
+    #[test]
+    fn clearance_is_the_chebyshev_distance_to_the_nearest_blocked_cell() {
+        use rand::RngExt;
+        use rand::SeedableRng;
+        let (nx, ny) = (53, 37);
+        let mut g = NavGrid::new(nx, ny, 0.5).unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut blocked = Vec::new();
+        for k in 0..nx * ny {
+            if rng.random_bool(0.03) {
+                g.block(k);
+                blocked.push((k % nx, k / nx));
+            }
+        }
+        for cap in [0, 3, 6, 40] {
+            let mut c = Vec::new();
+            clearance_map(&g, cap, &mut c);
+            for j in 0..ny {
+                for i in 0..nx {
+                    let edge = (i + 1).min(j + 1).min(nx - i).min(ny - j);
+                    let wall =
+                        blocked.iter().map(|&(a, b)| a.abs_diff(i).max(b.abs_diff(j))).min().unwrap_or(usize::MAX);
+                    let want = edge.min(wall).min(cap + 1);
+                    assert_eq!(c[j * nx + i] as usize, want, "cell ({i}, {j}), cap {cap}");
+                }
+            }
+        }
     }
 }

@@ -49,6 +49,7 @@ use crate::sim::ids::{ForceId, HouseholdId, ResidentId};
 use crate::sim::tasks::Tasks;
 use crate::sim::tick::{Drill, SimClock};
 use bevy::prelude::*;
+use rayon::prelude::*;
 
 /// Debris speed from which a body kills the people it crosses (m/s).
 pub const DEADLY_DEBRIS_M_S: f64 = 2.0;
@@ -64,6 +65,9 @@ pub const RESCUE_REACH_M: f64 = 500.0;
 /// reaches them only within this distance of its work point (m), or when
 /// sent to their village (which it must reach by road).
 pub const DIG_REACH_M: f64 = 150.0;
+
+/// Homes or residents per rayon task in the passes over all of them.
+const PASS_CHUNK: usize = 2048;
 
 /// One harm to log: resident, outcome, cause and what measured it.
 struct Harm {
@@ -152,56 +156,83 @@ fn flood(clock: &SimClock, drill: &Drill, x: &Exposure, r: &mut Residents, log: 
     // interval (whatever the tick length).
     let now = clock.now_s();
     let sample = now / RISE_SAMPLE_S != now.saturating_sub(clock.tick_s as u64) / RISE_SAMPLE_S || now == 0;
-    for h in 0..r.households.len() {
-        let Some(k) = r.home_water[h].cell else {
-            r.home_water[h].depth = 0.0;
-            continue;
-        };
-        let d = w.depth[k];
-        let hw = &mut r.home_water[h];
-        hw.depth = d;
-        if sample {
-            hw.samples[hw.next] = d as f32;
-            hw.next = (hw.next + 1) % hw.samples.len();
-            // After the write, `next` holds the sample of 30 minutes ago.
-            let rise = (d - hw.samples[hw.next] as f64) * 3600.0 / (RISE_SAMPLE_S * RISE_SAMPLES as u64) as f64;
-            hw.rise_m_h = hw.rise_m_h.max(rise);
-        }
-        if !hw.exposed && d > w.foot_limit_m {
-            hw.exposed = true;
-            log_exposed(log, clock, drill, r, h, HazardKind::Flood);
-        }
-    }
-    for i in 0..r.people.len() {
-        let p = &r.people[i];
-        // The safe and the dead come to no harm: their water is not read.
-        if matches!(p.state, State::Safe | State::Dead) {
-            continue;
-        }
-        // At home (the very point: the same cell) only water over the
-        // walking limit harms, and the home's depth is read already.
-        let home = r.houses[p.household].at;
-        if p.state != State::Walking && p.pos == home && r.home_water[p.household].depth <= w.foot_limit_m {
-            continue;
-        }
-        let Some(k) = t.cell_of(p.pos) else { continue };
-        // The hazard rating counts only for those out walking.
-        let (hr, d) = (if p.state == State::Walking { w.hazard_rating(k) } else { 0.0 }, w.depth[k]);
-        let (outcome, new_state) = match p.state {
-            State::Walking if hr >= 2.0 => (HarmOutcome::Dead, State::Dead),
-            State::Walking if hr >= 1.25 && !p.injured => (HarmOutcome::Injured, State::Walking),
-            State::Home | State::WaitingHelp | State::Trapped
-                if d > w.foot_limit_m && {
-                    let (u, v) = w.velocity(k);
-                    let rise = r.home_water[p.household].rise_m_h;
-                    mortality::for_person(d, (u * u + v * v).sqrt(), rise, p.vulnerable) > p.frailty
-                } =>
-            {
-                (HarmOutcome::Dead, State::Dead)
+    // Each home's water (in parallel: each writes its own), then the
+    // homes newly reached are logged in household order.
+    let reached: Vec<Vec<usize>> = r
+        .home_water
+        .par_chunks_mut(PASS_CHUNK)
+        .enumerate()
+        .map(|(c, hws)| {
+            let mut reached = Vec::new();
+            for (h, hw) in hws.iter_mut().enumerate() {
+                let Some(k) = hw.cell else {
+                    hw.depth = 0.0;
+                    continue;
+                };
+                let d = w.depth[k];
+                hw.depth = d;
+                if sample {
+                    hw.samples[hw.next] = d as f32;
+                    hw.next = (hw.next + 1) % hw.samples.len();
+                    // After the write, `next` holds the sample of 30 minutes ago.
+                    let rise = (d - hw.samples[hw.next] as f64) * 3600.0 / (RISE_SAMPLE_S * RISE_SAMPLES as u64) as f64;
+                    hw.rise_m_h = hw.rise_m_h.max(rise);
+                }
+                if !hw.exposed && d > w.foot_limit_m {
+                    hw.exposed = true;
+                    reached.push(c * PASS_CHUNK + h);
+                }
             }
-            State::Home | State::WaitingHelp if d > w.foot_limit_m => (HarmOutcome::Trapped, State::Trapped),
-            _ => continue,
-        };
+            reached
+        })
+        .collect();
+    for h in reached.into_iter().flatten() {
+        log_exposed(log, clock, drill, r, h, HazardKind::Flood);
+    }
+    // Who is harmed, found in parallel (each resident's rule reads only
+    // their own state and the water), applied and logged in resident order.
+    let (houses, home_water) = (&r.houses, &r.home_water);
+    let harmed: Vec<Vec<(usize, HarmOutcome, State, f64)>> = r
+        .people
+        .par_chunks(PASS_CHUNK)
+        .enumerate()
+        .map(|(c, ps)| {
+            let mut harmed = Vec::new();
+            for (j, p) in ps.iter().enumerate() {
+                // The safe and the dead come to no harm: their water is not read.
+                if matches!(p.state, State::Safe | State::Dead) {
+                    continue;
+                }
+                // At home (the very point: the same cell) only water over the
+                // walking limit harms, and the home's depth is read already.
+                let home = houses[p.household].at;
+                if p.state != State::Walking && p.pos == home && home_water[p.household].depth <= w.foot_limit_m {
+                    continue;
+                }
+                let Some(k) = t.cell_of(p.pos) else { continue };
+                // The hazard rating counts only for those out walking.
+                let (hr, d) = (if p.state == State::Walking { w.hazard_rating(k) } else { 0.0 }, w.depth[k]);
+                let (outcome, new_state) = match p.state {
+                    State::Walking if hr >= 2.0 => (HarmOutcome::Dead, State::Dead),
+                    State::Walking if hr >= 1.25 && !p.injured => (HarmOutcome::Injured, State::Walking),
+                    State::Home | State::WaitingHelp | State::Trapped
+                        if d > w.foot_limit_m && {
+                            let (u, v) = w.velocity(k);
+                            let rise = home_water[p.household].rise_m_h;
+                            mortality::for_person(d, (u * u + v * v).sqrt(), rise, p.vulnerable) > p.frailty
+                        } =>
+                    {
+                        (HarmOutcome::Dead, State::Dead)
+                    }
+                    State::Home | State::WaitingHelp if d > w.foot_limit_m => (HarmOutcome::Trapped, State::Trapped),
+                    _ => continue,
+                };
+                harmed.push((c * PASS_CHUNK + j, outcome, new_state, d));
+            }
+            harmed
+        })
+        .collect();
+    for (i, outcome, new_state, d) in harmed.into_iter().flatten() {
         let p = &mut r.people[i];
         if outcome == HarmOutcome::Injured {
             p.injured = true;

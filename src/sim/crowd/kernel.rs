@@ -262,9 +262,11 @@ impl Crowd {
             return;
         }
         let changed = self.grid.take_changes();
-        let grid = &self.grid;
-        self.fields.par_iter_mut().for_each(|f| f.repair(grid, &changed));
-        clearance_map(&self.grid, self.clear_cap as usize, &mut self.clear);
+        let (grid, cap, clear) = (&self.grid, self.clear_cap as usize, &mut self.clear);
+        rayon::join(
+            || self.fields.par_iter_mut().for_each(|f| f.repair(grid, &changed)),
+            || clearance_map(grid, cap, clear),
+        );
     }
 
     /// Advances every moving walker by `dt` seconds (nothing happens unless

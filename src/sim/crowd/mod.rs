@@ -144,6 +144,8 @@ impl Plugin for CrowdPlugin {
             crowd,
             trips: Vec::new(),
             cues: Vec::new(),
+            cues_sorted: 0,
+            deep: Vec::new(),
             orders_seen: 0,
             tasks_seen: 0,
             home_water: Vec::new(),

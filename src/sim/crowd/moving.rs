@@ -12,6 +12,7 @@ use crate::sim::ids::{HouseholdId, ResidentId, ShelterId};
 use crate::sim::orders::Township;
 use crate::sim::tick::{Drill, SimClock};
 use bevy::prelude::*;
+use rayon::prelude::*;
 
 /// A resident reaches shelter `sh`: safe if it is open and has room, else
 /// sent on to the nearest open shelter with room that a route leads to (on
@@ -113,10 +114,15 @@ fn drive(
     }
 }
 
+/// Residents per rayon task in the passes over everyone (a few tasks for a
+/// township, one for a village).
+const PEOPLE_CHUNK: usize = 4096;
+
 /// Walkers move towards their shelter on the movement kernel (`kernel`):
 /// deep water blocks cells (flow fields repaired once a minute), smoke slows
 /// walking without re-routing; arrivals are safe or turned away to the
 /// nearest shelter with room that they can reach.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn walk(
     clock: Res<SimClock>,
     drill: Res<Drill>,
@@ -125,6 +131,7 @@ pub(super) fn walk(
     mut r: ResMut<Residents>,
     mut crossings: ResMut<Crossings>,
     mut log: ResMut<EventLog>,
+    mut before: Local<Vec<Option<Point>>>,
 ) {
     let r = &mut *r;
     let lines: Vec<(usize, Point, Point)> = drill
@@ -137,25 +144,44 @@ pub(super) fn walk(
             _ => None,
         })
         .collect();
-    // Only the walking move (on foot or by car): where they stood before.
-    let before: Vec<(usize, Point)> = if lines.is_empty() {
-        Vec::new()
-    } else {
-        r.people.iter().enumerate().filter(|(_, p)| p.state == State::Walking).map(|(i, p)| (i, p.pos)).collect()
-    };
-    step_people(r, &clock, &drill, &town, &exposure, &mut log);
-    // People across each crossing line, by car or on foot.
-    for (i, p0) in before {
-        let p1 = r.people[i].pos;
-        if p1 == p0 {
-            continue;
-        }
-        for &(k, a, b) in &lines {
-            match crate::geom::crossing(a, b, p0, p1) {
-                1 => crossings.forward[k] += 1,
-                -1 => crossings.backward[k] += 1,
-                _ => {}
+    // Only the walking move (on foot or by car): where they stood before
+    // (a buffer kept from tick to tick, filled in parallel).
+    if !lines.is_empty() {
+        before.resize(r.people.len(), None);
+        before.par_chunks_mut(PEOPLE_CHUNK).zip(r.people.par_chunks(PEOPLE_CHUNK)).for_each(|(bs, ps)| {
+            for (b, p) in bs.iter_mut().zip(ps) {
+                *b = (p.state == State::Walking).then_some(p.pos);
             }
+        });
+    }
+    step_people(r, &clock, &drill, &town, &exposure, &mut log);
+    if lines.is_empty() {
+        return;
+    }
+    // People across each crossing line, by car or on foot: whole counts,
+    // summed in any order to the same totals.
+    let counted: Vec<Vec<(u64, u64)>> = before
+        .par_chunks(PEOPLE_CHUNK)
+        .zip(r.people.par_chunks(PEOPLE_CHUNK))
+        .map(|(bs, ps)| {
+            let mut n = vec![(0u64, 0u64); lines.len()];
+            for (&b, p) in bs.iter().zip(ps) {
+                let Some(p0) = b.filter(|&p0| p0 != p.pos) else { continue };
+                for (c, &(_, a, e)) in n.iter_mut().zip(&lines) {
+                    match crate::geom::crossing(a, e, p0, p.pos) {
+                        1 => c.0 += 1,
+                        -1 => c.1 += 1,
+                        _ => {}
+                    }
+                }
+            }
+            n
+        })
+        .collect();
+    for n in counted {
+        for (&(k, _, _), (f, b)) in lines.iter().zip(n) {
+            crossings.forward[k] += f;
+            crossings.backward[k] += b;
         }
     }
 }
@@ -175,8 +201,19 @@ fn step_people(
     if let Some(w) = &exposure.water
         && clock.tick.is_multiple_of(60)
     {
+        // Only the terrain cells whose water crossed the limit since the
+        // last pass are set again: nothing else sets the walkers' speeds,
+        // so the others would not change (every cell at the first pass).
+        let first = r.deep.len() != w.depth.len();
+        if first {
+            r.deep = vec![false; w.depth.len()];
+        }
         for (tk, &d) in w.depth.iter().enumerate() {
             let deep = d > w.foot_limit_m;
+            if !first && r.deep[tk] == deep {
+                continue;
+            }
+            r.deep[tk] = deep;
             for k in walk.cells_in_terrain(tk) {
                 r.crowd.set_blocked(k, deep || walk.blocked[k]);
             }
@@ -190,21 +227,32 @@ fn step_people(
         }
     }
     drive(r, drill, clock, town, exposure.water.as_ref(), log);
-    // Residents set walking (or stopped) by other systems join (leave) the crowd.
-    let mut walkers = 0;
-    for (i, p) in r.people.iter().enumerate() {
-        let a = &mut r.crowd.agents;
-        let on_foot = p.state == State::Walking && p.trip.is_none();
-        match (on_foot, a.state[i]) {
-            (true, AgentState::Waiting) => {
-                (a.x[i], a.y[i]) = p.pos;
-                a.state[i] = AgentState::Moving;
+    // Residents set walking (or stopped) by other systems join (leave) the
+    // crowd: one pass over everyone, in parallel (each resident writes only
+    // their own walker).
+    let a = &mut r.crowd.agents;
+    let walkers: usize = r
+        .people
+        .par_chunks(PEOPLE_CHUNK)
+        .zip(a.x.par_chunks_mut(PEOPLE_CHUNK))
+        .zip(a.y.par_chunks_mut(PEOPLE_CHUNK).zip(a.state.par_chunks_mut(PEOPLE_CHUNK)))
+        .map(|((ps, xs), (ys, ss))| {
+            let mut walkers = 0;
+            for (((p, x), y), s) in ps.iter().zip(xs).zip(ys).zip(ss) {
+                let on_foot = p.state == State::Walking && p.trip.is_none();
+                match (on_foot, *s) {
+                    (true, AgentState::Waiting) => {
+                        (*x, *y) = p.pos;
+                        *s = AgentState::Moving;
+                    }
+                    (false, AgentState::Moving | AgentState::NoRoute) => *s = AgentState::Waiting,
+                    _ => {}
+                }
+                walkers += usize::from(on_foot);
             }
-            (false, AgentState::Moving | AgentState::NoRoute) => a.state[i] = AgentState::Waiting,
-            _ => {}
-        }
-        walkers += usize::from(on_foot);
-    }
+            walkers
+        })
+        .sum();
     if walkers == 0 {
         return;
     }
@@ -212,12 +260,17 @@ fn step_people(
     // Those on foot joined the crowd above, so none is `Waiting` there:
     // the crowd's states (a byte each) pass the others by.
     let a = &r.crowd.agents;
-    for (i, _) in a.state.iter().enumerate().filter(|(_, s)| **s != AgentState::Waiting) {
-        let p = &mut r.people[i];
-        if p.state == State::Walking && p.trip.is_none() {
-            p.pos = (a.x[i], a.y[i]);
-        }
-    }
+    r.people
+        .par_chunks_mut(PEOPLE_CHUNK)
+        .zip(a.state.par_chunks(PEOPLE_CHUNK))
+        .zip(a.x.par_chunks(PEOPLE_CHUNK).zip(a.y.par_chunks(PEOPLE_CHUNK)))
+        .for_each(|((ps, ss), (xs, ys))| {
+            for (((p, s), x), y) in ps.iter_mut().zip(ss).zip(xs).zip(ys) {
+                if *s != AgentState::Waiting && p.state == State::Walking && p.trip.is_none() {
+                    p.pos = (*x, *y);
+                }
+            }
+        });
     for i in r.crowd.arrivals().iter().map(|&i| i as usize).collect::<Vec<_>>() {
         arrive(r, i, drill, clock, town, log);
     }

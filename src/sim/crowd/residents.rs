@@ -104,8 +104,14 @@ pub struct Residents {
     /// Car trips: the trip, its household, whether the car is still going.
     pub(super) trips: Vec<(Trip, usize, bool)>,
     pub(super) cues: Vec<Cue>,
+    /// How many of `cues`, from the front, are in delivery order (those
+    /// after them were added since and are sorted in before the next delivery).
+    pub(super) cues_sorted: usize,
     pub(super) orders_seen: usize,
     pub(super) tasks_seen: usize,
+    /// Terrain cells whose water is over the walking limit, as last applied
+    /// to the walkers' grid (empty before the first pass).
+    pub(super) deep: Vec<bool>,
     /// Water at each home (household order), for the harm rules.
     pub(super) home_water: Vec<HomeWater>,
     /// The homes in the danger zones were logged (at the first tick).

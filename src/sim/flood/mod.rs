@@ -37,6 +37,7 @@ use crate::sim::tasks::Tasks;
 use crate::sim::tick::{Drill, Halt, Observe, SimClock, SimTick, Step};
 use bevy::prelude::*;
 use kernel::{Edge, Params, Shallow};
+use rayon::prelude::*;
 use script::{FloodScript, ScriptEvent};
 
 /// Depth at which water counts as having reached a house or gauge (m).
@@ -399,6 +400,9 @@ fn work(
     }
 }
 
+/// Homes per rayon task in `detect`'s pass over them.
+const HOUSE_CHUNK: usize = 2048;
+
 /// Reads the water where the exposure fields show it (`Flood::show`).
 pub fn detect(
     clock: Res<SimClock>,
@@ -411,12 +415,32 @@ pub fn detect(
     let Some(w) = &exposure.water else { return };
     let (tick, tick_s) = (clock.tick, clock.tick_s);
     let flood = &mut *flood;
-    for k in 0..flood.houses.len() {
-        let (cell, water, hazard) = flood.houses[k];
+    // Each home's water is read in parallel (each marks its own); what
+    // reached them is logged in household order.
+    let found: Vec<Vec<(usize, bool, Option<f64>)>> = flood
+        .houses
+        .par_chunks_mut(HOUSE_CHUNK)
+        .enumerate()
+        .map(|(c, hs)| {
+            let mut found = Vec::new();
+            for (j, (cell, water, hazard)) in hs.iter_mut().enumerate() {
+                let reached = !*water && w.depth[*cell] > REACHED_M;
+                *water |= reached;
+                // A home the hazard has reached stays reached: its rating is
+                // not worked out again.
+                let hr = (!*hazard).then(|| w.hazard_rating(*cell)).filter(|&hr| hr >= DANGER_HR);
+                *hazard |= hr.is_some();
+                if reached || hr.is_some() {
+                    found.push((c * HOUSE_CHUNK + j, reached, hr));
+                }
+            }
+            found
+        })
+        .collect();
+    for (k, reached, hr) in found.into_iter().flatten() {
         let hh = &drill.households[k].1;
-        let d = w.depth[cell];
-        if !water && d > REACHED_M {
-            flood.houses[k].1 = true;
+        let d = w.depth[flood.houses[k].0];
+        if reached {
             log.push(
                 tick,
                 tick_s,
@@ -428,14 +452,7 @@ pub fn detect(
                 },
             );
         }
-        // A home the hazard has reached stays reached: its rating is not
-        // worked out again.
-        if hazard {
-            continue;
-        }
-        let hr = w.hazard_rating(cell);
-        if hr >= DANGER_HR {
-            flood.houses[k].2 = true;
+        if let Some(hr) = hr {
             log.push(
                 tick,
                 tick_s,
