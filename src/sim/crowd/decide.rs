@@ -17,6 +17,10 @@ use crate::sim::roads::RoadGraph;
 use crate::sim::tasks::{OnScene, Tasks};
 use crate::sim::tick::{Drill, SimClock};
 use bevy::prelude::*;
+use rayon::prelude::*;
+
+/// Households per rayon task in `depart`'s look for those due.
+const HOUSEHOLD_CHUNK: usize = 2048;
 
 pub(super) fn at_risk(clock: Res<SimClock>, drill: Res<Drill>, mut r: ResMut<Residents>, mut log: ResMut<EventLog>) {
     if r.at_risk_logged {
@@ -220,11 +224,24 @@ pub(super) fn depart(
     mut log: ResMut<EventLog>,
 ) {
     let r = &mut *r;
-    for k in 0..r.households.len() {
+    // The households due, found in parallel (each reads only its own
+    // record), then taken in order.
+    let due: Vec<Vec<usize>> = r
+        .households
+        .par_chunks(HOUSEHOLD_CHUNK)
+        .enumerate()
+        .map(|(c, hs)| {
+            let mut due = Vec::new();
+            for (k, h) in hs.iter().enumerate() {
+                if !h.gone && h.departs.is_some_and(|t| t <= clock.tick) {
+                    due.push(c * HOUSEHOLD_CHUNK + k);
+                }
+            }
+            due
+        })
+        .collect();
+    for k in due.into_iter().flatten() {
         let h = &r.households[k];
-        if h.gone || h.departs.is_none_or(|t| t > clock.tick) {
-            continue;
-        }
         let helped = h.assisted;
         let range = h.first..h.first + h.count;
         // Who leaves now; the vulnerable left without help wait for it.

@@ -96,8 +96,6 @@ pub struct Crowd {
     clear_cap: u8,
     out: Vec<Walked>,
     mine: Vec<Me>,
-    /// Per walker: arrived in the last step.
-    fresh: Vec<bool>,
     arrivals: Vec<u32>,
     /// The instruction set the walkers' steps run in (the best the CPU
     /// has; the tests try each, which all give the same bits).
@@ -143,7 +141,6 @@ impl Crowd {
             clear_cap,
             out: Vec::new(),
             mine: Vec::new(),
-            fresh: Vec::new(),
             arrivals: Vec::new(),
             tier: Tier::detect(),
         }
@@ -208,7 +205,6 @@ impl Crowd {
         a.goal.push(s.goal as u32);
         a.state.push(s.state);
         a.stalled.push(0.0);
-        self.fresh.push(false);
         Some(a.x.len() - 1)
     }
 
@@ -290,7 +286,6 @@ impl Crowd {
             clear_cap,
             out,
             mine,
-            fresh,
             arrivals,
             tier,
         } = self;
@@ -325,32 +320,36 @@ impl Crowd {
             walk_run_on(*tier, &ctx, &mut Scratch::default(), xs, ys, ids, &mine[r], o);
         });
         // … then copy the results back by walker index; walkers left out of
-        // the crowd (caught by water, or off the grid) are walked here.
+        // the crowd (caught by water, or off the grid) are walked here. Each
+        // task lists its arrivals; the lists are joined in walker order.
         let out = &*out;
-        (x.par_chunks_mut(CHUNK), y.par_chunks_mut(CHUNK), vx.par_chunks_mut(CHUNK), vy.par_chunks_mut(CHUNK))
-            .into_par_iter()
-            .zip((state.par_chunks_mut(CHUNK), stalled.par_chunks_mut(CHUNK), fresh.par_chunks_mut(CHUNK)))
-            .enumerate()
-            .for_each(|(c, ((xs, ys, vxs, vys), (sts, sls, frs)))| {
-                for o in 0..xs.len() {
-                    let i = c * CHUNK + o;
-                    let w = match index.position(i) {
-                        Some(p) => out[p],
-                        None if matches!(sts[o], AgentState::Moving | AgentState::NoRoute) => {
-                            ctx.walk(&mut Scratch::default(), i, xs[o], ys[o], me(i, sls[o]))
+        let arrived: Vec<Vec<u32>> =
+            (x.par_chunks_mut(CHUNK), y.par_chunks_mut(CHUNK), vx.par_chunks_mut(CHUNK), vy.par_chunks_mut(CHUNK))
+                .into_par_iter()
+                .zip((state.par_chunks_mut(CHUNK), stalled.par_chunks_mut(CHUNK)))
+                .enumerate()
+                .map(|(c, ((xs, ys, vxs, vys), (sts, sls)))| {
+                    let mut arrived = Vec::new();
+                    for o in 0..xs.len() {
+                        let i = c * CHUNK + o;
+                        let w = match index.position(i) {
+                            Some(p) => out[p],
+                            None if matches!(sts[o], AgentState::Moving | AgentState::NoRoute) => {
+                                ctx.walk(&mut Scratch::default(), i, xs[o], ys[o], me(i, sls[o]))
+                            }
+                            None => continue,
+                        };
+                        if w.state == AgentState::Arrived {
+                            arrived.push(i as u32);
                         }
-                        None => {
-                            frs[o] = false;
-                            continue;
-                        }
-                    };
-                    frs[o] = w.state == AgentState::Arrived;
-                    // The velocity over the step, from where it stood.
-                    (vxs[o], vys[o]) = ((w.x - xs[o]) * ctx.inv_dt, (w.y - ys[o]) * ctx.inv_dt);
-                    (xs[o], ys[o], sts[o], sls[o]) = (w.x, w.y, w.state, w.stalled);
-                }
-            });
-        arrivals.extend(fresh.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i as u32));
+                        // The velocity over the step, from where it stood.
+                        (vxs[o], vys[o]) = ((w.x - xs[o]) * ctx.inv_dt, (w.y - ys[o]) * ctx.inv_dt);
+                        (xs[o], ys[o], sts[o], sls[o]) = (w.x, w.y, w.state, w.stalled);
+                    }
+                    arrived
+                })
+                .collect();
+        arrivals.extend(arrived.into_iter().flatten());
     }
 }
 
