@@ -313,7 +313,7 @@ impl Shallow {
     fn step_with(&mut self, dt: f64, source_sum: &mut Option<f64>) {
         match self.params.solver {
             Solver::Inertial if self.multirate.is_some() => self.multirate_step(dt, source_sum),
-            Solver::Inertial => self.inertial_step(dt, source_sum),
+            Solver::Inertial => self.inertial_step(dt, self.source_sum(source_sum)),
             Solver::Godunov => {
                 let source_sum = self.source_sum(source_sum);
                 let (hmax, wave) = super::godunov::step(
@@ -380,13 +380,11 @@ impl Shallow {
     /// comparison of fractions, within a few ulp of the reference's
     /// maximum, and the same for any band or thread count (the bands and
     /// the eight lanes are fixed; the maximum over them is exact).
-    fn inertial_step(&mut self, dt: f64, source_sum: &mut Option<f64>) {
-        let cached = *source_sum;
-        let sum = self.faces_and_shares(dt, move |source| cached.unwrap_or_else(|| lanes::sum(source)));
-        *source_sum = Some(sum);
+    fn inertial_step(&mut self, dt: f64, source_sum: f64) {
+        self.faces_and_shares(dt);
         let (hmax, wave) = self.scale_and_depths(dt);
         std::mem::swap(&mut self.h, &mut self.h_next);
-        self.finish_step(dt, sum, hmax, wave);
+        self.finish_step(dt, source_sum, hmax, wave);
     }
 
     /// The band scratch's rows per band for pass 1 and pass 2 (allocated
@@ -403,9 +401,7 @@ impl Shallow {
 
     /// Pass 1 of `inertial_step`: every face's new discharge for a step of
     /// `dt` (`qx_new`, `qy_new`) and every cell's positivity share (`limit`).
-    /// `beside` runs alongside (`rayon::join`) on the sources, which the pass
-    /// does not write: the step's bookkeeping (Σ sources), off the serial path.
-    fn faces_and_shares<R: Send>(&mut self, dt: f64, beside: impl FnOnce(&[f64]) -> R + Send) -> R {
+    fn faces_and_shares(&mut self, dt: f64) {
         let (nx, ny) = (self.nx, self.ny);
         let (bands, per1, _) = self.band_rows();
         let (scratch1, _) = self.band_scratch.split_at_mut(bands * per1);
@@ -422,49 +418,44 @@ impl Shallow {
         };
         // 1. Face discharges and positivity shares.
         let (qy_rows, qy_top) = self.qy_new.split_at_mut(ny * nx);
-        let source = &self.source;
-        let pass = || {
-            self.qx_new
-                .par_chunks_mut(BAND * (nx + 1))
-                .zip(qy_rows.par_chunks_mut(BAND * nx))
-                .zip(self.limit.par_chunks_mut(BAND * nx))
-                .zip(scratch1.par_chunks_mut(per1))
-                .enumerate()
-                .for_each(|(b, (((qx, qy), limit), scratch))| {
-                    let (j0, rows) = (b * BAND, limit.len() / nx);
-                    let (hfy, rest) = scratch.split_at_mut((BAND + 3) * nx);
-                    let (hfx, north) = rest.split_at_mut(nx + 1);
-                    // Row t of `hfy`: the flow depths of y-faces j0 − 1 + t.
-                    for t in 0..rows + 3 {
-                        f.y_depths((j0 + t).wrapping_sub(1), &mut hfy[t * nx..(t + 1) * nx]);
+        self.qx_new
+            .par_chunks_mut(BAND * (nx + 1))
+            .zip(qy_rows.par_chunks_mut(BAND * nx))
+            .zip(self.limit.par_chunks_mut(BAND * nx))
+            .zip(scratch1.par_chunks_mut(per1))
+            .enumerate()
+            .for_each(|(b, (((qx, qy), limit), scratch))| {
+                let (j0, rows) = (b * BAND, limit.len() / nx);
+                let (hfy, rest) = scratch.split_at_mut((BAND + 3) * nx);
+                let (hfx, north) = rest.split_at_mut(nx + 1);
+                // Row t of `hfy`: the flow depths of y-faces j0 − 1 + t.
+                for t in 0..rows + 3 {
+                    f.y_depths((j0 + t).wrapping_sub(1), &mut hfy[t * nx..(t + 1) * nx]);
+                }
+                for r in 0..rows {
+                    f.x_row(j0 + r, hfx, &mut qx[r * (nx + 1)..(r + 1) * (nx + 1)]);
+                    f.y_row(j0 + r, &hfy[r * nx..(r + 3) * nx], &mut qy[r * nx..(r + 1) * nx]);
+                    if r > 0 {
+                        f.shares(
+                            j0 + r - 1,
+                            &qx[(r - 1) * (nx + 1)..r * (nx + 1)],
+                            &qy[(r - 1) * nx..r * nx],
+                            &qy[r * nx..(r + 1) * nx],
+                            &mut limit[(r - 1) * nx..r * nx],
+                        );
                     }
-                    for r in 0..rows {
-                        f.x_row(j0 + r, hfx, &mut qx[r * (nx + 1)..(r + 1) * (nx + 1)]);
-                        f.y_row(j0 + r, &hfy[r * nx..(r + 3) * nx], &mut qy[r * nx..(r + 1) * nx]);
-                        if r > 0 {
-                            f.shares(
-                                j0 + r - 1,
-                                &qx[(r - 1) * (nx + 1)..r * (nx + 1)],
-                                &qy[(r - 1) * nx..r * nx],
-                                &qy[r * nx..(r + 1) * nx],
-                                &mut limit[(r - 1) * nx..r * nx],
-                            );
-                        }
-                    }
-                    let r = rows - 1;
-                    f.y_row(j0 + rows, &hfy[rows * nx..(rows + 3) * nx], north);
-                    f.shares(
-                        j0 + r,
-                        &qx[r * (nx + 1)..(r + 1) * (nx + 1)],
-                        &qy[r * nx..(r + 1) * nx],
-                        north,
-                        &mut limit[r * nx..(r + 1) * nx],
-                    );
-                });
-        };
-        let (side, ()) = rayon::join(|| beside(source), pass);
+                }
+                let r = rows - 1;
+                f.y_row(j0 + rows, &hfy[rows * nx..(rows + 3) * nx], north);
+                f.shares(
+                    j0 + r,
+                    &qx[r * (nx + 1)..(r + 1) * (nx + 1)],
+                    &qy[r * nx..(r + 1) * nx],
+                    north,
+                    &mut limit[r * nx..(r + 1) * nx],
+                );
+            });
         f.y_row(ny, &[], qy_top);
-        side
     }
 
     /// Pass 2 of `inertial_step`: the faces scaled by their donors' shares

@@ -89,12 +89,6 @@ fn faces_of(qx: &[f64], qy: &[f64], nx: usize, m: &Multirate, j: usize, i: usize
     ]
 }
 
-/// Σ of the sources of the touched cells (`touched`: each row's span),
-/// row by row in order.
-fn touched_sum(source: &[f64], nx: usize, touched: &[(usize, usize)]) -> f64 {
-    touched.iter().enumerate().map(|(j, &(a, b))| source[j * nx + a..j * nx + b].iter().sum::<f64>()).sum()
-}
-
 /// The bounding span of two spans (`[a, b)`, empty when `a >= b`).
 fn union((a, b): (usize, usize), (c, d): (usize, usize)) -> (usize, usize) {
     match (a < b, c < d) {
@@ -117,12 +111,12 @@ impl Shallow {
                 (self.hmax, self.wave) = (Some(m.hmax), m.wave);
             }
         } else if m.backoff == 0 && self.classify(&mut m, dt) {
-            self.cycle_start(&mut m, source_sum);
+            self.cycle_start(&mut m, self.source_sum(source_sum));
             m.phase = 1;
         } else {
             // No cell may step coarse, or too few: the ordinary step.
             m.backoff = m.backoff.saturating_sub(1);
-            self.inertial_step(dt, source_sum);
+            self.inertial_step(dt, self.source_sum(source_sum));
         }
         self.multirate = Some(m);
     }
@@ -397,29 +391,30 @@ impl Shallow {
         out
     }
 
+    /// Σ of the touched cells' sources (m/s), in row order.
+    fn touched_sources(&self, m: &Multirate) -> f64 {
+        let nx = self.nx;
+        m.touched.iter().enumerate().map(|(j, &(a, b))| self.source[j * nx + a..j * nx + b].iter().sum::<f64>()).sum()
+    }
+
     /// The cycle's first step: every face (coarse over `RATIO`·δ, fine
     /// over δ), every cell.
-    fn cycle_start(&mut self, m: &mut Multirate, source_sum: &mut Option<f64>) {
+    fn cycle_start(&mut self, m: &mut Multirate, source_sum: f64) {
         let (nx, delta) = (self.nx, m.delta);
         let coarse = f64::from(RATIO) * delta;
         let p = self.params;
         // Every face and share over the coarse step (the kernel's passes),
-        // then the fine faces and the touched cells' shares again. The
-        // sources' sums (all, and the touched cells') are worked out
-        // alongside the first pass: the sources do not change in a step.
-        let (cached, touched) = (*source_sum, &m.touched);
-        let (sum, touched_src) = self.faces_and_shares(coarse, move |source| {
-            (cached.unwrap_or_else(|| lanes::sum(source)), touched_sum(source, nx, touched))
-        });
-        *source_sum = Some(sum);
+        // then the fine faces and the touched cells' shares again.
+        self.faces_and_shares(coarse);
         self.fine_faces(m, StepConsts::new(delta, self.dx, p.theta, p.h_flow_min));
         self.touched_shares(m, coarse);
         let (hmax, wave) = self.scale_and_depths(coarse);
         // The touched cells' depths, each face over its own step.
         let deepest = hmax.max(self.touched_depths(m, coarse, true));
         std::mem::swap(&mut self.h, &mut self.h_next);
+        let touched_src = self.touched_sources(m);
         self.balance.boundary_out += self.boundary_out(m, coarse) * self.dx;
-        self.balance.sources += (touched_src * delta + (sum - touched_src) * coarse) * self.dx * self.dx;
+        self.balance.sources += (touched_src * delta + (source_sum - touched_src) * coarse) * self.dx * self.dx;
         (m.hmax, m.wave) = (deepest, wave);
         m.cycles += 1;
         self.time += delta;
@@ -438,35 +433,28 @@ impl Shallow {
         // over the depths before the step (rows in parallel).
         let (z, h, limit) = (&self.z, &self.h, &self.limit);
         let (qx_new, qy_new) = (&self.qx_new, &self.qy_new);
-        // The touched cells' sources are summed alongside (bookkeeping).
-        let (source, touched) = (&self.source, &m.touched);
-        let qx = &mut self.qx;
-        let (fastest_x, touched_src) = rayon::join(
-            || {
-                qx.par_chunks_mut(nx + 1)
-                    .zip(&m.cells)
-                    .enumerate()
-                    .map(|(j, (qrow, &(a, b)))| {
-                        let mut fastest = 0.0f64;
-                        if a >= b {
-                            return fastest;
-                        }
-                        for i in a..=b {
-                            let q = qx_new[j * (nx + 1) + i];
-                            let q = donor(q, i, nx).map_or(q, |c| q * limit[j * nx + c]);
-                            qrow[i] = q;
-                            if i > 0 && i < nx {
-                                let c = j * nx + i;
-                                fastest =
-                                    fastest.max(lanes::wave(lanes::flow_depth(z[c - 1], h[c - 1], z[c], h[c]), q));
-                            }
-                        }
-                        fastest
-                    })
-                    .reduce(|| 0.0, f64::max)
-            },
-            || touched_sum(source, nx, touched),
-        );
+        let fastest_x = self
+            .qx
+            .par_chunks_mut(nx + 1)
+            .zip(&m.cells)
+            .enumerate()
+            .map(|(j, (qrow, &(a, b)))| {
+                let mut fastest = 0.0f64;
+                if a >= b {
+                    return fastest;
+                }
+                for i in a..=b {
+                    let q = qx_new[j * (nx + 1) + i];
+                    let q = donor(q, i, nx).map_or(q, |c| q * limit[j * nx + c]);
+                    qrow[i] = q;
+                    if i > 0 && i < nx {
+                        let c = j * nx + i;
+                        fastest = fastest.max(lanes::wave(lanes::flow_depth(z[c - 1], h[c - 1], z[c], h[c]), q));
+                    }
+                }
+                fastest
+            })
+            .reduce(|| 0.0, f64::max);
         let fastest_y = self
             .qy
             .par_chunks_mut(nx)
@@ -489,6 +477,7 @@ impl Shallow {
         let fastest = fastest_x.max(fastest_y);
         // Depths of the touched cells, in place: every face is done.
         let deepest = self.touched_depths(m, 0.0, false);
+        let touched_src = self.touched_sources(m);
         self.balance.boundary_out += self.boundary_out(m, 0.0) * self.dx;
         self.balance.sources += touched_src * dt * self.dx * self.dx;
         (m.hmax, m.wave) = (m.hmax.max(deepest), m.wave.max(fastest));
