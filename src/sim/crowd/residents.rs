@@ -110,7 +110,9 @@ pub struct Residents {
     pub(super) orders_seen: usize,
     pub(super) tasks_seen: usize,
     /// Terrain cells whose water is over the walking limit, as last applied
-    /// to the walkers' grid (empty before the first pass).
+    /// to the walkers' grid (empty before the first pass). `step_people`
+    /// sets only the cells that changed, which is right while it is the
+    /// only writer of the walkers' speed factors.
     pub(super) deep: Vec<bool>,
     /// Water at each home (household order), for the harm rules.
     pub(super) home_water: Vec<HomeWater>,
