@@ -4,7 +4,7 @@
 //! leaves, by car or on foot.
 
 use super::driving::Trip;
-use super::residents::{ORDER_VISITS, REVISIT_S, Resident, Residents, State};
+use super::residents::{ORDER_VISITS, PASS_CHUNK, REVISIT_S, Resident, Residents, State};
 use super::warnings::{self, Cue, channel_cues, visit_round};
 use crate::dist::open01;
 use crate::geom::{centroid, in_polygon};
@@ -18,9 +18,6 @@ use crate::sim::tasks::{OnScene, Tasks};
 use crate::sim::tick::{Drill, SimClock};
 use bevy::prelude::*;
 use rayon::prelude::*;
-
-/// Households per rayon task in `depart`'s look for those due.
-const HOUSEHOLD_CHUNK: usize = 2048;
 
 pub(super) fn at_risk(clock: Res<SimClock>, drill: Res<Drill>, mut r: ResMut<Residents>, mut log: ResMut<EventLog>) {
     if r.at_risk_logged {
@@ -228,13 +225,13 @@ pub(super) fn depart(
     // record), then taken in order.
     let due: Vec<Vec<usize>> = r
         .households
-        .par_chunks(HOUSEHOLD_CHUNK)
+        .par_chunks(PASS_CHUNK)
         .enumerate()
         .map(|(c, hs)| {
             let mut due = Vec::new();
             for (k, h) in hs.iter().enumerate() {
                 if !h.gone && h.departs.is_some_and(|t| t <= clock.tick) {
-                    due.push(c * HOUSEHOLD_CHUNK + k);
+                    due.push(c * PASS_CHUNK + k);
                 }
             }
             due

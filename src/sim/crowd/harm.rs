@@ -41,7 +41,7 @@
 //! dose, FED = Σ ppm·min / 35,000; at FED 1 they are injured (once).
 
 use super::mortality;
-use super::residents::{HomeWater, RISE_SAMPLE_S, RISE_SAMPLES, Residents, State};
+use super::residents::{HomeWater, PASS_CHUNK, RISE_SAMPLE_S, RISE_SAMPLES, Residents, State};
 use crate::scenario::schema::{HazardKind, Task};
 use crate::sim::events::{EventLog, HarmCause, HarmOutcome, SimEvent};
 use crate::sim::exposure::Exposure;
@@ -65,9 +65,6 @@ pub const RESCUE_REACH_M: f64 = 500.0;
 /// reaches them only within this distance of its work point (m), or when
 /// sent to their village (which it must reach by road).
 pub const DIG_REACH_M: f64 = 150.0;
-
-/// Homes or residents per rayon task in the passes over all of them.
-const PASS_CHUNK: usize = 2048;
 
 /// One harm to log: resident, outcome, cause and what measured it.
 struct Harm {

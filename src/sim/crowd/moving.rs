@@ -3,7 +3,7 @@
 //! and arrivals at shelters (open and with room, else sent on).
 
 use super::kernel::AgentState;
-use super::residents::{Residents, State};
+use super::residents::{PASS_CHUNK, Residents, State};
 use crate::scenario::schema::{GaugeKind, Point};
 use crate::sim::events::{EventLog, SimEvent};
 use crate::sim::exposure::{Exposure, Water};
@@ -114,10 +114,6 @@ fn drive(
     }
 }
 
-/// Residents per rayon task in the passes over everyone (a few tasks for a
-/// township, one for a village).
-const PEOPLE_CHUNK: usize = 4096;
-
 /// Walkers move towards their shelter on the movement kernel (`kernel`):
 /// deep water blocks cells (flow fields repaired once a minute), smoke slows
 /// walking without re-routing; arrivals are safe or turned away to the
@@ -148,7 +144,7 @@ pub(super) fn walk(
     // (a buffer kept from tick to tick, filled in parallel).
     if !lines.is_empty() {
         before.resize(r.people.len(), None);
-        before.par_chunks_mut(PEOPLE_CHUNK).zip(r.people.par_chunks(PEOPLE_CHUNK)).for_each(|(bs, ps)| {
+        before.par_chunks_mut(PASS_CHUNK).zip(r.people.par_chunks(PASS_CHUNK)).for_each(|(bs, ps)| {
             for (b, p) in bs.iter_mut().zip(ps) {
                 *b = (p.state == State::Walking).then_some(p.pos);
             }
@@ -161,8 +157,8 @@ pub(super) fn walk(
     // People across each crossing line, by car or on foot: whole counts,
     // summed in any order to the same totals.
     let counted: Vec<Vec<(u64, u64)>> = before
-        .par_chunks(PEOPLE_CHUNK)
-        .zip(r.people.par_chunks(PEOPLE_CHUNK))
+        .par_chunks(PASS_CHUNK)
+        .zip(r.people.par_chunks(PASS_CHUNK))
         .map(|(bs, ps)| {
             let mut n = vec![(0u64, 0u64); lines.len()];
             for (&b, p) in bs.iter().zip(ps) {
@@ -233,9 +229,9 @@ fn step_people(
     let a = &mut r.crowd.agents;
     let walkers: usize = r
         .people
-        .par_chunks(PEOPLE_CHUNK)
-        .zip(a.x.par_chunks_mut(PEOPLE_CHUNK))
-        .zip(a.y.par_chunks_mut(PEOPLE_CHUNK).zip(a.state.par_chunks_mut(PEOPLE_CHUNK)))
+        .par_chunks(PASS_CHUNK)
+        .zip(a.x.par_chunks_mut(PASS_CHUNK))
+        .zip(a.y.par_chunks_mut(PASS_CHUNK).zip(a.state.par_chunks_mut(PASS_CHUNK)))
         .map(|((ps, xs), (ys, ss))| {
             let mut walkers = 0;
             for (((p, x), y), s) in ps.iter().zip(xs).zip(ys).zip(ss) {
@@ -261,9 +257,9 @@ fn step_people(
     // the crowd's states (a byte each) pass the others by.
     let a = &r.crowd.agents;
     r.people
-        .par_chunks_mut(PEOPLE_CHUNK)
-        .zip(a.state.par_chunks(PEOPLE_CHUNK))
-        .zip(a.x.par_chunks(PEOPLE_CHUNK).zip(a.y.par_chunks(PEOPLE_CHUNK)))
+        .par_chunks_mut(PASS_CHUNK)
+        .zip(a.state.par_chunks(PASS_CHUNK))
+        .zip(a.x.par_chunks(PASS_CHUNK).zip(a.y.par_chunks(PASS_CHUNK)))
         .for_each(|((ps, ss), (xs, ys))| {
             for (((p, s), x), y) in ps.iter_mut().zip(ss).zip(xs).zip(ys) {
                 if *s != AgentState::Waiting && p.state == State::Walking && p.trip.is_none() {

@@ -18,6 +18,12 @@ pub const ORDER_VISITS: u8 = 3;
 pub(super) const RISE_SAMPLE_S: u64 = 300;
 pub(super) const RISE_SAMPLES: usize = 6;
 
+/// Residents, homes or households per rayon task in the passes over all
+/// of them (`moving`, `harm`, `decide`): ten tasks for the township's
+/// 20,000 residents, one for a village. Each task is a plain loop over its
+/// chunk; what is found is applied in item order, so the chunk changes no bit.
+pub(super) const PASS_CHUNK: usize = 2048;
+
 /// Water at one home over time (for the harm rules): depth samples for the
 /// rise rate, the fastest rise so far, and whether its exposure has been
 /// logged.
