@@ -279,8 +279,12 @@ pub fn run_job(
     let recorded = replay::read_log(&String::from_utf8_lossy(log))?;
     // The team's orders only, from the team's seat.
     let commands = recorded.commands.into_iter().filter(|c| c.role().0 == role).collect();
+    // A scratch file of this call's own: the same scenario, log and role
+    // may run at once under two seeds (or twice) on the pool's threads.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let key = crate::scenario::load::sha256_hex(&[scenario, log, role.as_bytes()].concat());
-    let path = scratch.join(format!("firstline-assess-{}-{}.log.jsonl", std::process::id(), &key[..16]));
+    let path = scratch.join(format!("firstline-assess-{}-{call}-{}.log.jsonl", std::process::id(), &key[..16]));
     let followers = loaded.scenario.roles.iter().filter(|r| r.id != role).map(|r| r.id.clone()).collect();
     let opts =
         RunOptions { seed, log: Some(path.clone()), npc: NpcRoles::Only(followers), commands, ..Default::default() };
