@@ -260,18 +260,7 @@ impl FlowField {
         let (m, nx) = (grid.neighbour_mask(c), grid.nx() as i64);
         // A corner's time, or `None` for a closed one (blocked, hidden
         // behind two closed cells, or without a route).
-        let corner = |i: i64, j: i64| -> Option<f64> {
-            let (di, dj) = (i - ci, j - cj);
-            if di == 0 && dj == 0 {
-                return Some(tc as f64);
-            }
-            let hidden = di != 0 && dj != 0 && m & (neighbour_bit(di, 0) | neighbour_bit(0, dj)) == 0;
-            if m & neighbour_bit(di, dj) == 0 || hidden {
-                return None;
-            }
-            let t = self.time[(c as i64 + di + dj * nx) as usize];
-            t.is_finite().then_some(t as f64)
-        };
+        let corner = |i: i64, j: i64| self.corner(m, c, nx, i - ci, j - cj, tc);
         let (t00, t10, t01, t11) = (corner(i0, j0), corner(i0 + 1, j0), corner(i0, j0 + 1), corner(i0 + 1, j0 + 1));
         // Differences only between open corners, weighted bilinearly: a
         // wall neither attracts nor repels (keeping off walls is the
@@ -321,18 +310,38 @@ impl FlowField {
         self.best_neighbour(grid, x, y, c)
     }
 
+    /// The time of the cell at offset (di, dj) (each -1..=1) from cell `c`
+    /// (whose time is `tc` and neighbour mask `m`, on a grid `nx` across),
+    /// or `None` if it is closed: blocked, a diagonal hidden behind two
+    /// closed cells, or without a route.
+    #[inline(always)]
+    fn corner(&self, m: u8, c: usize, nx: i64, di: i64, dj: i64, tc: f32) -> Option<f64> {
+        if di == 0 && dj == 0 {
+            return Some(tc as f64);
+        }
+        let hidden = di != 0 && dj != 0 && m & (neighbour_bit(di, 0) | neighbour_bit(0, dj)) == 0;
+        if m & neighbour_bit(di, dj) == 0 || hidden {
+            return None;
+        }
+        let t = self.time[(c as i64 + di + dj * nx) as usize];
+        t.is_finite().then_some(t as f64)
+    }
+
     /// Direction to the centre of the neighbour (8 around, diagonals only
     /// between two open cells) with the least time, if it beats `c`.
     fn best_neighbour(&self, grid: &NavGrid, x: f64, y: f64, c: usize) -> Option<(f64, f64)> {
-        let (ci, cj) = grid.coords(c);
-        let (ci, cj) = (ci as i64, cj as i64);
+        // The neighbours' walkability from the cell's mask (the same as
+        // asking the grid cell by cell).
+        let (m, nx) = (grid.neighbour_mask(c), grid.nx() as i64);
         let mut best = (self.time[c], c);
         for (di, dj) in [(-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, -1), (-1, 1), (1, 1)] {
-            let (i, j) = (ci + di, cj + dj);
-            if !grid.open(i, j) || (di != 0 && dj != 0 && !(grid.open(i, cj) && grid.open(ci, j))) {
+            let closed = m & neighbour_bit(di, dj) == 0
+                || (di != 0 && dj != 0 && m & neighbour_bit(di, 0) == 0)
+                || (di != 0 && dj != 0 && m & neighbour_bit(0, dj) == 0);
+            if closed {
                 continue;
             }
-            let n = j as usize * grid.nx() + i as usize;
+            let n = (c as i64 + di + dj * nx) as usize;
             if self.time[n] < best.0 {
                 best = (self.time[n], n);
             }
