@@ -206,6 +206,64 @@ dispatched! {
         }
     }
 
+    /// `scale` on a line of interior faces, returning their fastest wave
+    /// exactly as `wave` works it out face by face (the largest of the
+    /// faces' waves, the same in any order), for `kernel::multirate`'s
+    /// fine faces.
+    pub fn scale_waves(
+        q_new: &[f64],
+        share_a: &[f64],
+        share_b: &[f64],
+        za: &[f64],
+        ha: &[f64],
+        zb: &[f64],
+        hb: &[f64],
+        out: &mut [f64]
+    ) -> f64 as scale_waves_lanes, scale_waves_on {
+        let n = out.len();
+        let (q_new, sa, sb) = (&q_new[..n], &share_a[..n], &share_b[..n]);
+        let (za, ha, zb, hb) = (&za[..n], &ha[..n], &zb[..n], &hb[..n]);
+        let mut fastest = [0.0f64; LANES];
+        for i in 0..n {
+            let q = scaled(q_new[i], sa[i], sb[i]);
+            out[i] = q;
+            fastest[i % LANES] = fastest[i % LANES].max(wave(flow_depth(za[i], ha[i], zb[i], hb[i]), q));
+        }
+        fastest.iter().fold(0.0, |a, &b| a.max(b))
+    }
+
+    /// `kernel::multirate`'s positivity shares of a row's cells
+    /// `steps.i0..` (`out.len()` of them; faces as in `shares`), each face
+    /// counted over its own step (`Steps`).
+    pub fn step_shares(h: &[f64], qx: &[f64], south: &[f64], north: &[f64], steps: &Steps, dx: f64, out: &mut [f64]) as step_shares_lanes, step_shares_on {
+        let n = out.len();
+        let (h, west, east, south, north) = (&h[..n], &qx[..n], &qx[1..n + 1], &south[..n], &north[..n]);
+        for k in 0..n {
+            let i = steps.i0 + k;
+            let (tw, te, ts, tn) = (steps.x(i), steps.x(i + 1), steps.south(i), steps.north(i));
+            let o = ((-west[k]).max(0.0) * tw + east[k].max(0.0) * te + (-south[k]).max(0.0) * ts + north[k].max(0.0) * tn) / dx;
+            out[k] = if o > h[k] && o > 0.0 { h[k] / o } else { 1.0 };
+        }
+    }
+
+    /// `kernel::multirate`'s new depths of a row's cells `steps.i0..`
+    /// (`out.len()` of them, from the old depths `h`; faces as in
+    /// `depths`), each face over its own step, the sources over the fine
+    /// step; returns the deepest.
+    pub fn step_depths(h: &[f64], qx: &[f64], south: &[f64], north: &[f64], src: &[f64], steps: &Steps, dx: f64, out: &mut [f64]) -> f64 as step_depths_lanes, step_depths_on {
+        let n = out.len();
+        let (h, west, east, south, north, src) = (&h[..n], &qx[..n], &qx[1..n + 1], &south[..n], &north[..n], &src[..n]);
+        let mut deepest = [0.0f64; LANES];
+        for k in 0..n {
+            let i = steps.i0 + k;
+            let (tw, te, ts, tn) = (steps.x(i), steps.x(i + 1), steps.south(i), steps.north(i));
+            let d = (h[k] + ((west[k] * tw - east[k] * te + south[k] * ts - north[k] * tn) * (1.0 / dx) + steps.fine * src[k])).max(0.0);
+            out[k] = d;
+            deepest[k % LANES] = deepest[k % LANES].max(d);
+        }
+        deepest.iter().fold(0.0, |a, &b| a.max(b))
+    }
+
     /// Which faces of a line between cells `a` and `b` are fast for local
     /// time steps (`kernel::multirate`): their wave (`fast_face`) beats
     /// `c_lim`. With `or`, a fast face sets `out` and a slow one leaves it.
@@ -316,6 +374,47 @@ fn scaled(q: f64, share_a: f64, share_b: f64) -> f64 {
 #[inline(always)]
 fn depth(h: f64, west: f64, east: f64, south: f64, north: f64, src: f64, dt: f64, per_dx: f64) -> f64 {
     (h + dt * ((west - east + south - north) * per_dx + src)).max(0.0)
+}
+
+/// The steps of a row's faces under local time steps (`kernel::multirate`):
+/// fine faces over `fine`, the others over `coarse`. Its x faces
+/// `x.0..=x.1` are fine when `x.0 < x.1`; its south faces (face row
+/// below) `south.0..south.1` and north faces `north.0..north.1`; `i0` is
+/// the first cell of the line handed over.
+#[derive(Debug, Clone, Copy)]
+pub struct Steps {
+    pub i0: usize,
+    pub x: (usize, usize),
+    pub south: (usize, usize),
+    pub north: (usize, usize),
+    pub fine: f64,
+    pub coarse: f64,
+}
+
+impl Steps {
+    #[inline(always)]
+    fn pick(&self, fine: bool) -> f64 {
+        if fine { self.fine } else { self.coarse }
+    }
+
+    /// The step of x face `i` (west face of cell `i`).
+    #[inline(always)]
+    fn x(&self, i: usize) -> f64 {
+        let (a, b) = self.x;
+        self.pick((a < b) & (i >= a) & (i <= b))
+    }
+
+    /// The step of cell `i`'s south face.
+    #[inline(always)]
+    fn south(&self, i: usize) -> f64 {
+        self.pick((i >= self.south.0) & (i < self.south.1))
+    }
+
+    /// The step of cell `i`'s north face.
+    #[inline(always)]
+    fn north(&self, i: usize) -> f64 {
+        self.pick((i >= self.north.0) & (i < self.north.1))
+    }
 }
 
 /// Flow depth across a face between cells a and b: the higher surface
@@ -471,6 +570,22 @@ mod tests {
                 shares_on(t, &ha, &q, &qw, &qe, 0.7, 5.0, &mut b);
                 assert!(same(&a, &b), "shares, {t:?}, n {n}");
                 assert_eq!(sum_lanes(&ha).to_bits(), sum_on(t, &ha).to_bits(), "sum, {t:?}, n {n}");
+                // Local time steps' loops: a row's cells from 3, some of its
+                // faces fine (δ 0.2 s), the others coarse (0.8 s).
+                let steps =
+                    Steps { i0: 3, x: (5, 5 + n / 2), south: (4, 9), north: (n / 3, n), fine: 0.2, coarse: 0.8 };
+                step_shares_lanes(&ha, &q, &qw, &qe, &steps, 5.0, &mut a);
+                step_shares_on(t, &ha, &q, &qw, &qe, &steps, 5.0, &mut b);
+                assert!(same(&a, &b), "shares over their own steps, {t:?}, n {n}");
+                let da = step_depths_lanes(&ha, &q, &qw, &qe, &n2a, &steps, 5.0, &mut a);
+                let db = step_depths_on(t, &ha, &q, &qw, &qe, &n2a, &steps, 5.0, &mut b);
+                assert!(same(&a, &b) && da.to_bits() == db.to_bits(), "depths over their own steps, {t:?}, n {n}");
+                let wa = scale_waves_lanes(&q, &n2a, &n2b, &za, &ha, &zb, &hb, &mut a);
+                let wb = scale_waves_on(t, &q, &n2a, &n2b, &za, &ha, &zb, &hb, &mut b);
+                assert!(same(&a, &b) && wa.to_bits() == wb.to_bits(), "scaling and exact waves, {t:?}, n {n}");
+                // The fastest wave is the largest of the faces' own.
+                let each = (0..n).map(|i| wave(flow_depth(za[i], ha[i], zb[i], hb[i]), a[i])).fold(0.0, f64::max);
+                assert_eq!(wa.to_bits(), each.to_bits(), "the fastest of the faces' waves, n {n}");
                 let c_lim = 2.0 + 3.0 * rand();
                 for or in [false, true] {
                     let start: Vec<bool> = (0..n).map(|i| i % 5 == 0).collect();

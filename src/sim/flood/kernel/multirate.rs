@@ -23,16 +23,17 @@
 //! time, the others `RATIO`·δ at the cycle's start. The coarse faces' pass
 //! is the kernel's own (vectorised, row-parallel); the fine faces are
 //! worked out again over δ a span at a time in the kernel's vector lanes,
-//! rows in parallel like the touched cells' shares and depths (a row
-//! writes only its own faces or cells, and the deepest water and fastest
-//! wave are maxima, the same in any order): the same bits for any thread
-//! count. Where more than `MOST_FINE` of the cells would be fine, or none
+//! rows in parallel like their scaling and the touched cells' shares and
+//! depths (each a row's span in `lanes`, every face with its own step; a
+//! row writes only its own faces or cells, and the deepest water and
+//! fastest wave are maxima, the same in any order): the same bits for any
+//! thread count. Where more than `MOST_FINE` of the cells would be fine, or none
 //! may step coarse, the kernel takes `BACKOFF` ordinary steps before it
 //! looks again.
 
 use super::{Multirate, Shallow, edge_flux};
 use crate::sim::flood::edge::donor;
-use crate::sim::flood::lanes::{self, FaceLine, StepConsts};
+use crate::sim::flood::lanes::{self, FaceLine, StepConsts, Steps};
 use rayon::prelude::*;
 
 /// Fine steps a cycle: a coarse face steps once in this many.
@@ -74,19 +75,6 @@ impl Multirate {
         let (a, b) = self.yfaces[jf];
         i >= a && i < b
     }
-}
-
-/// Cell `(i, j)`'s faces (west, east, south, north) in `qx`/`qy`, each
-/// with its step: δ when fine, `coarse` when not.
-#[inline]
-fn faces_of(qx: &[f64], qy: &[f64], nx: usize, m: &Multirate, j: usize, i: usize, coarse: f64) -> [(f64, f64); 4] {
-    let step = |fine: bool| if fine { m.fine } else { coarse };
-    [
-        (qx[j * (nx + 1) + i], step(m.x_fine(j, i))),
-        (qx[j * (nx + 1) + i + 1], step(m.x_fine(j, i + 1))),
-        (qy[j * nx + i], step(m.y_fine(j, i))),
-        (qy[(j + 1) * nx + i], step(m.y_fine(j + 1, i))),
-    ]
 }
 
 /// The bounding span of two spans (`[a, b)`, empty when `a >= b`).
@@ -334,44 +322,64 @@ impl Shallow {
         );
     }
 
+    /// The steps of row `j`'s faces for its touched cells from `i0`.
+    fn steps_of(m: &Multirate, j: usize, i0: usize, coarse: f64) -> Steps {
+        Steps { i0, x: m.cells[j], south: m.yfaces[j], north: m.yfaces[j + 1], fine: m.fine, coarse }
+    }
+
     /// The touched cells' positivity shares, each face counted over its
-    /// own step, rows in parallel.
+    /// own step, rows in parallel (a row's span in the kernel's vector
+    /// lanes, `lanes::step_shares`).
     fn touched_shares(&mut self, m: &Multirate, coarse: f64) {
         let (nx, dx) = (self.nx, self.dx);
         let (qx, qy, h) = (&self.qx_new, &self.qy_new, &self.h);
         self.limit.par_chunks_mut(nx).zip(&m.touched).enumerate().for_each(|(j, (limit, &(a, b)))| {
-            for i in a..b {
-                let [(w, tw), (e, te), (s, ts), (n, tn)] = faces_of(qx, qy, nx, m, j, i, coarse);
-                let out = ((-w).max(0.0) * tw + e.max(0.0) * te + (-s).max(0.0) * ts + n.max(0.0) * tn) / dx;
-                let h = h[j * nx + i];
-                limit[i] = if out > h && out > 0.0 { h / out } else { 1.0 };
+            if a >= b {
+                return;
             }
+            let (row, xrow) = (j * nx, j * (nx + 1));
+            lanes::step_shares(
+                &h[row + a..row + b],
+                &qx[xrow + a..xrow + b + 1],
+                &qy[row + a..row + b],
+                &qy[row + nx + a..row + nx + b],
+                &Self::steps_of(m, j, a, coarse),
+                dx,
+                &mut limit[a..b],
+            );
         });
     }
 
     /// The touched cells' new depths into `out` (`h` itself or `h_next`),
     /// from their scaled faces, each over its own step, and their sources
-    /// over δ, rows in parallel; the deepest of them.
+    /// over δ, rows in parallel (a row's span in the kernel's vector lanes,
+    /// `lanes::step_depths`); the deepest of them.
     fn touched_depths(&mut self, m: &Multirate, coarse: f64, into_next: bool) -> f64 {
         let (nx, dx) = (self.nx, self.dx);
         let (qx, qy, source) = (&self.qx, &self.qy, &self.source);
-        let depth = |j: usize, i: usize, h: f64| {
-            let [(w, tw), (e, te), (s, ts), (n, tn)] = faces_of(qx, qy, nx, m, j, i, coarse);
-            (h + ((w * tw - e * te + s * ts - n * tn) * (1.0 / dx) + m.fine * source[j * nx + i])).max(0.0)
-        };
-        // Into `h_next` from `h`, or into `h` in place (every face is done).
+        // Into `h_next` from `h`, or into `h` in place (every face is done:
+        // the row's old depths copied out first).
         let (out, from) = if into_next { (&mut self.h_next, Some(&self.h)) } else { (&mut self.h, None) };
         out.par_chunks_mut(nx)
             .zip(&m.touched)
             .enumerate()
-            .map(|(j, (row, &(a, b)))| {
-                let mut deepest = 0.0f64;
-                for i in a..b {
-                    let d = depth(j, i, from.map_or(row[i], |h| h[j * nx + i]));
-                    row[i] = d;
-                    deepest = deepest.max(d);
+            .map_init(Vec::new, |old, (j, (row, &(a, b)))| {
+                if a >= b {
+                    return 0.0;
                 }
-                deepest
+                let (r, xrow) = (j * nx, j * (nx + 1));
+                old.clear();
+                old.extend_from_slice(from.map_or(&row[a..b], |h| &h[r + a..r + b]));
+                lanes::step_depths(
+                    old,
+                    &qx[xrow + a..xrow + b + 1],
+                    &qy[r + a..r + b],
+                    &qy[r + nx + a..r + nx + b],
+                    &source[r + a..r + b],
+                    &Self::steps_of(m, j, a, coarse),
+                    dx,
+                    &mut row[a..b],
+                )
             })
             .reduce(|| 0.0, f64::max)
     }
@@ -430,7 +438,9 @@ impl Shallow {
         self.fine_faces(m, StepConsts::new(dt, self.dx, p.theta, p.h_flow_min));
         self.touched_shares(m, 0.0);
         // The fine faces scaled by their donors' shares, and their waves
-        // over the depths before the step (rows in parallel).
+        // over the depths before the step (rows in parallel; a row's
+        // interior faces in the kernel's vector lanes, `lanes::scale_waves`;
+        // an edge face's donor may lie outside the grid: one by one).
         let (z, h, limit) = (&self.z, &self.h, &self.limit);
         let (qx_new, qy_new) = (&self.qx_new, &self.qy_new);
         let fastest_x = self
@@ -439,20 +449,31 @@ impl Shallow {
             .zip(&m.cells)
             .enumerate()
             .map(|(j, (qrow, &(a, b)))| {
-                let mut fastest = 0.0f64;
                 if a >= b {
-                    return fastest;
+                    return 0.0;
                 }
-                for i in a..=b {
-                    let q = qx_new[j * (nx + 1) + i];
-                    let q = donor(q, i, nx).map_or(q, |c| q * limit[j * nx + c]);
-                    qrow[i] = q;
-                    if i > 0 && i < nx {
-                        let c = j * nx + i;
-                        fastest = fastest.max(lanes::wave(lanes::flow_depth(z[c - 1], h[c - 1], z[c], h[c]), q));
+                let (row, xrow) = (j * nx, j * (nx + 1));
+                for i in [a, b] {
+                    if i == 0 || i == nx {
+                        let q = qx_new[xrow + i];
+                        qrow[i] = donor(q, i, nx).map_or(q, |c| q * limit[row + c]);
                     }
                 }
-                fastest
+                let (lo, hi) = (a.max(1), b.min(nx - 1) + 1);
+                if lo >= hi {
+                    return 0.0;
+                }
+                let (c0, c1) = (row + lo, row + hi);
+                lanes::scale_waves(
+                    &qx_new[xrow + lo..xrow + hi],
+                    &limit[c0 - 1..c1 - 1],
+                    &limit[c0..c1],
+                    &z[c0 - 1..c1 - 1],
+                    &h[c0 - 1..c1 - 1],
+                    &z[c0..c1],
+                    &h[c0..c1],
+                    &mut qrow[lo..hi],
+                )
             })
             .reduce(|| 0.0, f64::max);
         let fastest_y = self
@@ -461,17 +482,27 @@ impl Shallow {
             .zip(&m.yfaces)
             .enumerate()
             .map(|(jf, (qrow, &(a, b)))| {
-                let mut fastest = 0.0f64;
-                for i in a..b {
-                    let f = jf * nx + i;
-                    let q = qy_new[f];
-                    let q = donor(q, jf, ny).map_or(q, |r| q * limit[r * nx + i]);
-                    qrow[i] = q;
-                    if jf > 0 && jf < ny {
-                        fastest = fastest.max(lanes::wave(lanes::flow_depth(z[f - nx], h[f - nx], z[f], h[f]), q));
-                    }
+                if a >= b {
+                    return 0.0;
                 }
-                fastest
+                if jf == 0 || jf == ny {
+                    for i in a..b {
+                        let q = qy_new[jf * nx + i];
+                        qrow[i] = donor(q, jf, ny).map_or(q, |r| q * limit[r * nx + i]);
+                    }
+                    return 0.0;
+                }
+                let (s, t) = ((jf - 1) * nx, jf * nx);
+                lanes::scale_waves(
+                    &qy_new[t + a..t + b],
+                    &limit[s + a..s + b],
+                    &limit[t + a..t + b],
+                    &z[s + a..s + b],
+                    &h[s + a..s + b],
+                    &z[t + a..t + b],
+                    &h[t + a..t + b],
+                    &mut qrow[a..b],
+                )
             })
             .reduce(|| 0.0, f64::max);
         let fastest = fastest_x.max(fastest_y);
