@@ -336,8 +336,7 @@ impl FlowField {
         let mut best = (self.time[c], c);
         for (di, dj) in [(-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, -1), (-1, 1), (1, 1)] {
             let closed = m & neighbour_bit(di, dj) == 0
-                || (di != 0 && dj != 0 && m & neighbour_bit(di, 0) == 0)
-                || (di != 0 && dj != 0 && m & neighbour_bit(0, dj) == 0);
+                || (di != 0 && dj != 0 && (m & neighbour_bit(di, 0) == 0 || m & neighbour_bit(0, dj) == 0));
             if closed {
                 continue;
             }

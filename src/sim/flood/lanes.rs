@@ -376,7 +376,8 @@ fn depth(h: f64, west: f64, east: f64, south: f64, north: f64, src: f64, dt: f64
     (h + dt * ((west - east + south - north) * per_dx + src)).max(0.0)
 }
 
-/// The steps of a row's faces under local time steps (`kernel::multirate`):
+/// The steps of a row's faces under local time steps (`kernel::multirate`,
+/// whose loops and edge-face bookkeeping all ask it which faces are fine):
 /// fine faces over `fine`, the others over `coarse`. Its x faces
 /// `x.0..=x.1` are fine when `x.0 < x.1`; its south faces (face row
 /// below) `south.0..south.1` and north faces `north.0..north.1`; `i0` is
@@ -399,20 +400,20 @@ impl Steps {
 
     /// The step of x face `i` (west face of cell `i`).
     #[inline(always)]
-    fn x(&self, i: usize) -> f64 {
+    pub fn x(&self, i: usize) -> f64 {
         let (a, b) = self.x;
         self.pick((a < b) & (i >= a) & (i <= b))
     }
 
     /// The step of cell `i`'s south face.
     #[inline(always)]
-    fn south(&self, i: usize) -> f64 {
+    pub fn south(&self, i: usize) -> f64 {
         self.pick((i >= self.south.0) & (i < self.south.1))
     }
 
     /// The step of cell `i`'s north face.
     #[inline(always)]
-    fn north(&self, i: usize) -> f64 {
+    pub fn north(&self, i: usize) -> f64 {
         self.pick((i >= self.north.0) & (i < self.north.1))
     }
 }

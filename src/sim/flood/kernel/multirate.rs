@@ -61,20 +61,6 @@ impl Multirate {
     pub fn in_cycle(&self) -> Option<f64> {
         (self.phase > 0).then_some(self.delta)
     }
-
-    /// Whether x-face `i` of row `j` is fine.
-    #[inline]
-    fn x_fine(&self, j: usize, i: usize) -> bool {
-        let (a, b) = self.cells[j];
-        a < b && i >= a && i <= b
-    }
-
-    /// Whether y-face `i` of face row `jf` is fine.
-    #[inline]
-    fn y_fine(&self, jf: usize, i: usize) -> bool {
-        let (a, b) = self.yfaces[jf];
-        i >= a && i < b
-    }
 }
 
 /// The bounding span of two spans (`[a, b)`, empty when `a >= b`).
@@ -388,13 +374,14 @@ impl Shallow {
     /// cell, before `dx`), each edge face over its own step.
     fn boundary_out(&self, m: &Multirate, coarse: f64) -> f64 {
         let (nx, ny) = (self.nx, self.ny);
-        let step = |fine: bool| if fine { m.fine } else { coarse };
         let mut out = 0.0;
         for j in 0..ny {
-            out += self.qx[j * (nx + 1) + nx] * step(m.x_fine(j, nx)) - self.qx[j * (nx + 1)] * step(m.x_fine(j, 0));
+            let s = Self::steps_of(m, j, 0, coarse);
+            out += self.qx[j * (nx + 1) + nx] * s.x(nx) - self.qx[j * (nx + 1)] * s.x(0);
         }
+        let (south, north) = (Self::steps_of(m, 0, 0, coarse), Self::steps_of(m, ny - 1, 0, coarse));
         for i in 0..nx {
-            out += self.qy[ny * nx + i] * step(m.y_fine(ny, i)) - self.qy[i] * step(m.y_fine(0, i));
+            out += self.qy[ny * nx + i] * north.north(i) - self.qy[i] * south.south(i);
         }
         out
     }
